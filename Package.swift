@@ -1,0 +1,30 @@
+// swift-tools-version:6.0
+// Ties takes no package dependencies: Foundation, the toolchain and the
+// system libsqlite3 are the whole world.
+import PackageDescription
+
+let package = Package(
+    name: "Ties",
+    products: [
+        .executable(name: "ties", targets: ["ties"]),
+        .executable(name: "ties-bench", targets: ["ties-bench"]),
+        .library(name: "TiesCore", targets: ["TiesCore"]),
+        .library(name: "TiesStore", targets: ["TiesStore"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(name: "TiesCore"),
+        .target(name: "TiesStore", dependencies: ["TiesCore", "CSQLite"]),
+        .target(name: "TiesCLI", dependencies: ["TiesCore", "TiesStore"]),
+        .executableTarget(name: "ties", dependencies: ["TiesCLI"]),
+        .executableTarget(name: "ties-bench", dependencies: ["TiesCore", "TiesStore", "CSQLite"]),
+        .testTarget(name: "TiesCoreTests", dependencies: ["TiesCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "TiesStoreTests", dependencies: ["TiesStore", "TiesCore"]),
+        .testTarget(name: "TiesCLITests", dependencies: ["TiesCLI", "TiesStore", "TiesCore", "ties"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,123 @@
+import TiesCore
+import TiesStore
+
+/// A `ties` command: its declared spec and what it does.
+protocol Command: SendableMetatype {
+    static var spec: CommandSpec { get }
+    /// Returns the exit code; throws `UsageError` (exit 2) or `LedgerError`
+    /// (exit 1 for rejections, 3 for storage failures).
+    static func run(_ context: Context) throws -> Int32
+}
+
+/// A command's spec and entry point, as a value (the command table).
+struct CommandEntry: Sendable {
+    let spec: CommandSpec
+    let run: @Sendable (Context) throws -> Int32
+
+    init<C: Command>(_ command: C.Type) {
+        spec = C.spec
+        run = { try C.run($0) }
+    }
+}
+
+/// The `ties` command line as a library function, so tests drive it in-process.
+public enum CLI {
+    static let commands: [CommandEntry] = [
+        CommandEntry(InitCommand.self), CommandEntry(DefineTypeCommand.self), CommandEntry(RegisterTypeCommand.self),
+        CommandEntry(TypesCommand.self), CommandEntry(LinkCommand.self), CommandEntry(UnlinkCommand.self),
+        CommandEntry(SetAttrCommand.self), CommandEntry(ImportCommand.self), CommandEntry(ShowCommand.self),
+        CommandEntry(HistoryCommand.self), CommandEntry(LogCommand.self), CommandEntry(StatsCommand.self),
+        CommandEntry(DemoCommand.self),
+    ]
+
+    public enum ExitCode {
+        public static let ok: Int32 = 0
+        public static let rejected: Int32 = 1
+        public static let usage: Int32 = 2
+        public static let damaged: Int32 = 3
+    }
+
+    /// Runs `ties ARGUMENTS…` and returns the exit code.
+    public static func run(arguments: [String], environment: [String: String], console: Console) -> Int32 {
+        guard let name = arguments.first, !["help", "--help", "-h"].contains(name) else {
+            if arguments.count > 1, let command = commands.first(where: { $0.spec.name == arguments[1] }) {
+                console.print(command.spec.help)
+            } else {
+                console.print(overview)
+            }
+            return ExitCode.ok
+        }
+        guard let command = commands.first(where: { $0.spec.name == name }) else {
+            let hint = Suggestions.closest(to: name, among: commands.map(\.spec.name), limit: 1).first.map { " (did you mean '\($0)'?)" } ?? ""
+            console.printError("ties: unknown command '\(name)'\(hint). Run `ties help` for the list.")
+            return ExitCode.usage
+        }
+        let rest = Array(arguments.dropFirst())
+        let beforeSeparator = rest.prefix { $0 != "--" }
+        if beforeSeparator.contains("--help") || beforeSeparator.contains("-h") {
+            console.print(command.spec.help)
+            return ExitCode.ok
+        }
+        let json = beforeSeparator.contains("--json")
+        do {
+            let parsed = try ArgumentParser.parse(rest, for: command.spec)
+            return try command.run(Context(arguments: parsed, console: console, environment: environment, command: name))
+        } catch let error as UsageError {
+            console.printError("ties \(error.command ?? name): \(error.message)\nusage: \(command.spec.usage)\nRun `ties \(name) --help` for details.")
+            return ExitCode.usage
+        } catch let error as LedgerError {
+            report(error, json: json, console: console)
+            return exitCode(for: error)
+        } catch {
+            console.printError("ties: \(error)")
+            return ExitCode.damaged
+        }
+    }
+
+    /// 1 for rejections by the ledger's rules, 3 when the ledger cannot be read or written.
+    static func exitCode(for error: LedgerError) -> Int32 {
+        error.code.isStorageFailure ? ExitCode.damaged : ExitCode.rejected
+    }
+
+    static func report(_ error: LedgerError, json: Bool, console: Console) {
+        if json {
+            console.printError(errorJSON(error).encodedString)
+        } else {
+            console.printError("ties: error: \(error.code.rawValue): \(error.message)")
+        }
+    }
+
+    static func errorJSON(_ error: LedgerError) -> JSONValue {
+        .object(["error": .object(error.details.merging(["code": .string(error.code.rawValue), "message": .string(error.message)]) { _, new in new })])
+    }
+
+    static var overview: String {
+        let width = (commands.map(\.spec.name.count).max() ?? 0) + 2
+        let rows = commands.map { "  \($0.spec.name)\(String(repeating: " ", count: width - $0.spec.name.count))\($0.spec.summary)" }
+        return """
+            ties — an event-sourced relationship ledger
+
+            Every type registration, link, unlink and attribute change is appended to
+            an immutable, hash-chained log; current state, per-record history and the
+            state as of any past seq or time are derived from it.
+
+            USAGE
+              ties COMMAND [ARGUMENTS] [OPTIONS]
+
+            COMMANDS
+            \(rows.joined(separator: "\n"))
+
+            COMMON OPTIONS
+              --ledger DIR   the ledger directory (default: $TIES_LEDGER, else ./ties-ledger)
+              --json         print JSON instead of text
+              --actor A      (writes) who makes the change; default: the OS user
+              --reason R     (writes) why; kept in the commit
+
+            EXIT CODES
+              0 ok · 1 rejected by the ledger's rules (code and message on stderr)
+              2 usage error · 3 ledger damaged or unreadable
+
+            Run `ties COMMAND --help` for a command's details, or `ties demo` for a tour.
+            """
+    }
+}

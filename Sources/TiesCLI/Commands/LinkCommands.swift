@@ -1,0 +1,136 @@
+import TiesCore
+import TiesStore
+
+/// The arguments `link`, `unlink` and `set-attr` share.
+enum LinkArguments {
+    static let arguments = [
+        ArgumentSpec(name: "TYPE", help: "an rt_ ID, role/objecttype (person_to_co) or role/parent/child (co_to_co)"),
+        ArgumentSpec(name: "FROM", help: "the person or parent record, e.g. person:user_123 (a bare ID works too)"),
+        ArgumentSpec(name: "TO", help: "the custom object or child record, e.g. order:ord_998"),
+    ]
+
+    /// `rt_…`, `role/type` or `role/parent/child`.
+    static func typeReference(_ text: String, _ context: Context) throws -> RelationshipTypeReference {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        switch parts.count {
+        case 1 where text.hasPrefix("rt_"): return .id(text)
+        case 2: return .key(.personToCo(role: parts[0], objectType: parts[1]))
+        case 3: return .key(.coToCo(role: parts[0], parent: parts[1], child: parts[2]))
+        default: throw context.usage("TYPE must be an rt_ ID, role/objecttype or role/parent/child; got '\(text)'")
+        }
+    }
+
+    /// The link the command names. FROM/TO may be `TYPE:ID` or a bare ID;
+    /// a record of another known type is a mistake worth stopping.
+    static func request(_ context: Context, ledger: Ledger) throws -> LinkRequest {
+        let positionals = context.arguments.positionals
+        let reference = try typeReference(positionals[0], context)
+        let catalog = ledger.catalog
+        let type: RelationshipType? = switch reference {
+        case .id(let id): catalog.relationshipTypes.first { $0.id == id }
+        case .key(let key): catalog.relationshipTypes.first { $0.key == key }
+        }
+        guard let type else {
+            return LinkRequest(type: reference, fromID: positionals[1], toID: positionals[2], style: .records)
+        }
+        let known = Set(catalog.objectTypes.map(\.name)).union([RecordRef.personType])
+        func id(_ text: String, expected: String, name: String) throws -> String {
+            if text.hasPrefix(expected + ":") { return String(text.dropFirst(expected.count + 1)) }
+            if let record = RecordRef(parsing: text), known.contains(record.type) {
+                throw context.usage("\(name) is a '\(record.type)' record, but \(type.id) (\(type.key)) links \(type.key.fromType) → \(type.key.toType)")
+            }
+            return text
+        }
+        return LinkRequest(type: .id(type.id), fromID: try id(positionals[1], expected: type.key.fromType, name: "FROM"),
+                           toID: try id(positionals[2], expected: type.key.toType, name: "TO"), style: .records)
+    }
+
+    /// `--attr k=v`: v is a JSON scalar if it parses as one (3, true, null,
+    /// "quoted"), otherwise the text itself.
+    static func attributes(_ context: Context) throws -> Attributes {
+        var attributes: Attributes = [:]
+        for pair in context.arguments.all("attr") {
+            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+                throw context.usage("--attr must be KEY=VALUE; got '\(pair)'")
+            }
+            let key = String(pair[..<equals])
+            let text = String(pair[pair.index(after: equals)...])
+            if let value = try? JSONParser.parse(text), value.isScalar {
+                attributes[key] = value
+            } else {
+                attributes[key] = .string(text)
+            }
+        }
+        return attributes
+    }
+
+    static func linkJSON(_ key: LinkKey, seq: Int64?, extra: [String: JSONValue]) -> JSONValue {
+        var fields = TiesCore.linkJSON(key).objectValue ?? [:]
+        fields["seq"] = seq.map(JSONValue.int) ?? .null
+        return .object(fields.merging(extra) { _, new in new })
+    }
+}
+
+struct LinkCommand: Command {
+    static let spec = CommandSpec(
+        name: "link", summary: "link two records (one commit)",
+        arguments: LinkArguments.arguments,
+        options: [.value("attr", "K=V", "an attribute; V is a JSON scalar (3, true, null, \"007\") or plain text", repeatable: true)] + CommonOptions.writing,
+        discussion: "Linking an existing link with no new attributes appends nothing (created: false);\nwith new attribute values it records only the change.",
+        examples: ["ties link placed/order person:user_123 order:ord_998 --attr channel=web", "ties link rt_abcd2345 user_123 ord_998"])
+
+    static func run(_ context: Context) throws -> Int32 {
+        let ledger = try context.openLedger(.write)
+        let request = try LinkArguments.request(context, ledger: ledger)
+        let receipt = try ledger.commit([.link(request, attributes: try LinkArguments.attributes(context))], metadata: context.metadata)
+        guard case .link(let key, let created, let changed)? = receipt.results.first else { return CLI.ExitCode.ok }
+        let text = created ? "linked \(key.from) → \(key.to) in \(key.typeId) (seq \(receipt.lastSeq ?? 0))"
+            : changed ? "already linked; attributes updated (seq \(receipt.lastSeq ?? 0))"
+            : "already linked with these attributes; nothing appended"
+        context.emit(LinkArguments.linkJSON(key, seq: receipt.lastSeq, extra: ["created": .bool(created)]), text: text)
+        return CLI.ExitCode.ok
+    }
+}
+
+struct UnlinkCommand: Command {
+    static let spec = CommandSpec(
+        name: "unlink", summary: "remove a link (one commit; history keeps it)",
+        arguments: LinkArguments.arguments, options: CommonOptions.writing,
+        discussion: "Fails with relationship_not_found if the link does not exist now.",
+        examples: ["ties unlink placed/order person:user_123 order:ord_998 --reason \"order cancelled\""])
+
+    static func run(_ context: Context) throws -> Int32 {
+        let ledger = try context.openLedger(.write)
+        let request = try LinkArguments.request(context, ledger: ledger)
+        let receipt = try ledger.commit([.unlink(request)], metadata: context.metadata)
+        guard case .unlink(let key)? = receipt.results.first else { return CLI.ExitCode.ok }
+        context.emit(LinkArguments.linkJSON(key, seq: receipt.lastSeq, extra: [:]),
+                     text: "unlinked \(key.from) → \(key.to) in \(key.typeId) (seq \(receipt.lastSeq ?? 0))")
+        return CLI.ExitCode.ok
+    }
+}
+
+struct SetAttrCommand: Command {
+    static let spec = CommandSpec(
+        name: "set-attr", summary: "set or remove attributes of a link (setAttributes)",
+        arguments: LinkArguments.arguments,
+        options: [
+            .value("attr", "K=V", "set an attribute; V is a JSON scalar or plain text", repeatable: true),
+            .value("unset", "K", "remove an attribute", repeatable: true),
+        ] + CommonOptions.writing,
+        discussion: "Only real changes are recorded; if nothing changes, nothing is appended.",
+        examples: ["ties set-attr placed/order person:user_123 order:ord_998 --attr status=returned --unset channel"])
+
+    static func run(_ context: Context) throws -> Int32 {
+        let ledger = try context.openLedger(.write)
+        let request = try LinkArguments.request(context, ledger: ledger)
+        let set = try LinkArguments.attributes(context)
+        let unset = context.arguments.all("unset")
+        guard !set.isEmpty || !unset.isEmpty else { throw context.usage("give at least one --attr K=V or --unset K") }
+        let receipt = try ledger.commit([.setAttributes(request, set: set, unset: unset)], metadata: context.metadata)
+        guard case .attributes(let key, let changed)? = receipt.results.first else { return CLI.ExitCode.ok }
+        context.emit(LinkArguments.linkJSON(key, seq: receipt.lastSeq, extra: ["changed": .bool(changed)]),
+                     text: changed ? "attributes of \(key.from) → \(key.to) changed (seq \(receipt.lastSeq ?? 0))" : "attributes already so; nothing appended")
+        return CLI.ExitCode.ok
+    }
+}

@@ -1,0 +1,61 @@
+import TiesCore
+import TiesStore
+
+/// What a running command may use: its arguments, the console, the
+/// environment. Commands reach the ledger only through here.
+struct Context {
+    let arguments: ParsedArguments
+    let console: Console
+    let environment: [String: String]
+    let command: String
+
+    var json: Bool { arguments.flag("json") }
+
+    /// `--ledger`, else `$TIES_LEDGER`, else `./ties-ledger` (SPEC §4).
+    var ledgerDirectory: String {
+        arguments.value("ledger") ?? environment["TIES_LEDGER"].flatMap { $0.isEmpty ? nil : $0 } ?? "./ties-ledger"
+    }
+
+    func openLedger(_ access: Ledger.Access) throws -> Ledger {
+        let console = self.console
+        let showProgress = console.errorIsTerminal && !json
+        return try Ledger.open(at: ledgerDirectory, access: access, warn: { console.printError("ties: warning: \($0)") },
+                               progress: showProgress ? { console.progress("catching up: seq \($0.seq), \(percent($0.bytesDone, of: $0.bytesTotal))") } : nil)
+    }
+
+    /// `--actor` (default: the OS user) and `--reason`.
+    var metadata: CommitMetadata {
+        CommitMetadata(actor: arguments.value("actor") ?? CommitMetadata.osUser, reason: arguments.value("reason"))
+    }
+
+    /// Prints `json` with `--json`, else `text`.
+    func emit(_ json: @autoclosure () -> JSONValue, text: @autoclosure () -> String) {
+        console.print(self.json ? json().encodedString : text())
+    }
+
+    func usage(_ message: String) -> UsageError {
+        UsageError(message: message, command: command)
+    }
+
+    /// A record argument, `TYPE:ID` split on the first `:`.
+    func record(_ text: String, name: String = "RECORD") throws -> RecordRef {
+        guard let record = RecordRef(parsing: text) else {
+            throw usage("\(name) must be TYPE:ID (for example person:user_123); got '\(text)'")
+        }
+        try Validation.recordID(record.id, field: name)
+        return record
+    }
+
+    func asOf(_ text: String?) throws -> AsOf? {
+        guard let text else { return nil }
+        guard let point = AsOf(parsing: text) else {
+            throw usage("--as-of must be a seq (1234) or an RFC 3339 time (2026-11-01T00:00:00Z); got '\(text)'")
+        }
+        return point
+    }
+}
+
+func percent(_ done: Int64, of total: Int64) -> String {
+    guard total > 0 else { return "" }
+    return "\(min(100, done * 100 / total))%"
+}

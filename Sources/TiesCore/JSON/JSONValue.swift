@@ -1,0 +1,62 @@
+/// A parsed JSON document. Numbers keep the integer/non-integer distinction of
+/// their literal so identifiers and counters survive a round trip exactly.
+/// Hashable so that model types holding attribute dictionaries can be too.
+public enum JSONValue: Hashable, Sendable {
+    case null
+    case bool(Bool)
+    /// A number literal with no fraction or exponent that fits `Int64`.
+    case int(Int64)
+    /// Any other finite number (fractions, exponents, integers beyond `Int64`).
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    public var stringValue: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
+    public var boolValue: Bool? {
+        if case .bool(let b) = self { return b }
+        return nil
+    }
+
+    /// Only `.int`: a `.double` is never silently truncated into an integer.
+    public var int64Value: Int64? {
+        if case .int(let n) = self { return n }
+        return nil
+    }
+
+    public var arrayValue: [JSONValue]? {
+        if case .array(let a) = self { return a }
+        return nil
+    }
+
+    public var objectValue: [String: JSONValue]? {
+        if case .object(let o) = self { return o }
+        return nil
+    }
+
+    /// True for every case that is not a container.
+    public var isScalar: Bool {
+        switch self {
+        case .null, .bool, .int, .double, .string: return true
+        case .array, .object: return false
+        }
+    }
+}
+
+/// Why and where parsing failed; `offset` is a byte offset into the input so
+/// callers can point at the problem in the original line.
+public struct JSONError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var offset: Int
+    public var message: String
+
+    public init(offset: Int, message: String) {
+        self.offset = offset
+        self.message = message
+    }
+
+    public var description: String { "\(message) at byte \(offset)" }
+}

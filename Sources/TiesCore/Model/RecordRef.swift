@@ -1,0 +1,32 @@
+/// A person or custom object, written `TYPE:ID` (`person:user_123`).
+///
+/// The type is everything before the *first* `:`; the ID is the rest and may
+/// itself contain `:` and `/` (SPEC §1), so `order:eu:17` is ID `eu:17`.
+public struct RecordRef: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var type: String
+    public var id: String
+
+    public init(type: String, id: String) {
+        self.type = type
+        self.id = id
+    }
+
+    /// The built-in object type of people.
+    public static let personType = "person"
+
+    /// Splits `TYPE:ID` on the first `:`; nil when there is no `:` or either
+    /// side is empty. Limits are checked by `Validation.record`.
+    public init?(parsing text: String) {
+        guard let colon = text.utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        let type = String(text[..<colon])
+        let id = String(text[text.utf8.index(after: colon)...])
+        guard !type.isEmpty, !id.isEmpty else { return nil }
+        self.init(type: type, id: id)
+    }
+
+    public var description: String { "\(type):\(id)" }
+
+    public static func < (lhs: RecordRef, rhs: RecordRef) -> Bool {
+        lhs.description.utf8.lexicographicallyPrecedes(rhs.description.utf8)
+    }
+}

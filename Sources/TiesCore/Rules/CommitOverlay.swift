@@ -1,0 +1,123 @@
+/// The state a commit's later operations see: a base state (the projection)
+/// plus the events already decided in this commit, kept in memory. Layered
+/// over `EmptyLedgerState` it is a complete in-memory ledger.
+public final class CommitOverlay: LedgerStateView {
+    private let base: any LedgerStateView
+    private var objectTypes: [String: ObjectType] = [:]
+    private var typesByID: [String: RelationshipType] = [:]
+    private var typeIDsByKey: [RelationshipTypeKey: String] = [:]
+    /// `.some(nil)` marks a link removed in this overlay.
+    private var links: [LinkKey: Attributes?] = [:]
+    /// Per (type, record, side): partners added (true) or removed (false).
+    private var partnerChanges: [PartnerSlot: [RecordRef: Bool]] = [:]
+    private var slotsByType: [String: Set<PartnerSlot>] = [:]
+
+    struct PartnerSlot: Hashable {
+        var typeId: String
+        var record: RecordRef
+        var side: LinkSide
+    }
+
+    public init(base: any LedgerStateView) {
+        self.base = base
+    }
+
+    // MARK: Applying events
+
+    /// Applies a decided (or replayed) event.
+    public func apply(_ event: Event) throws(LedgerError) {
+        switch event {
+        case .objectTypeDefined(let type):
+            objectTypes[type.name] = type
+        case .relationshipTypeRegistered(let type):
+            typesByID[type.id] = type
+            typeIDsByKey[type.key] = type.id
+        case .relationshipTypeUpdated(let id, let change):
+            guard let current = try relationshipType(id: id) else {
+                throw LedgerError(.ledgerDamaged, "update of unknown relationship type \(id)")
+            }
+            typesByID[id] = change.applied(to: current)
+        case .linked(let key, let attributes):
+            links[key] = .some(attributes)
+            recordPartnerChange(key, added: true)
+        case .unlinked(let key):
+            links[key] = .some(nil)
+            recordPartnerChange(key, added: false)
+        case .attributesChanged(let key, let set, let unset):
+            guard var attributes = try self.attributes(of: key) else {
+                throw LedgerError(.ledgerDamaged, "attribute change on a link that does not exist")
+            }
+            attributes.merge(set) { _, new in new }
+            for name in unset { attributes[name] = nil }
+            links[key] = .some(attributes)
+        }
+    }
+
+    private func recordPartnerChange(_ key: LinkKey, added: Bool) {
+        let toSlot = PartnerSlot(typeId: key.typeId, record: key.to, side: .to)
+        let fromSlot = PartnerSlot(typeId: key.typeId, record: key.from, side: .from)
+        partnerChanges[toSlot, default: [:]][key.from] = added
+        partnerChanges[fromSlot, default: [:]][key.to] = added
+        slotsByType[key.typeId, default: []].formUnion([toSlot, fromSlot])
+    }
+
+    // MARK: LedgerStateView
+
+    public func objectType(named name: String) throws(LedgerError) -> ObjectType? {
+        if let type = objectTypes[name] { return type }
+        return try base.objectType(named: name)
+    }
+
+    public func objectTypeNames() throws(LedgerError) -> [String] {
+        Array(Set(try base.objectTypeNames()).union(objectTypes.keys)).sorted(by: utf8Less)
+    }
+
+    public func relationshipType(id: String) throws(LedgerError) -> RelationshipType? {
+        if let type = typesByID[id] { return type }
+        return try base.relationshipType(id: id)
+    }
+
+    public func relationshipType(key: RelationshipTypeKey) throws(LedgerError) -> RelationshipType? {
+        if let id = typeIDsByKey[key] { return typesByID[id] }
+        guard let type = try base.relationshipType(key: key) else { return nil }
+        return typesByID[type.id] ?? type
+    }
+
+    public func attributes(of link: LinkKey) throws(LedgerError) -> Attributes? {
+        if let entry = links[link] { return entry }
+        return try base.attributes(of: link)
+    }
+
+    public func partners(typeId: String, of record: RecordRef, on side: LinkSide, limit: Int) throws(LedgerError) -> [RecordRef] {
+        let changes = partnerChanges[PartnerSlot(typeId: typeId, record: record, side: side)] ?? [:]
+        let removed = changes.values.filter { !$0 }.count
+        var result: [RecordRef] = []
+        var seen: Set<RecordRef> = []
+        for partner in try base.partners(typeId: typeId, of: record, on: side, limit: limit + removed)
+        where changes[partner] != false && seen.insert(partner).inserted {
+            result.append(partner)
+        }
+        for (partner, added) in changes.sorted(by: { $0.key < $1.key }) where added && seen.insert(partner).inserted {
+            result.append(partner)
+        }
+        return Array(result.prefix(limit))
+    }
+
+    public func crowdedRecords(typeId: String, on side: LinkSide, limit: Int) throws(LedgerError) -> [RecordRef] {
+        let slots = (slotsByType[typeId] ?? []).filter { $0.side == side }
+        let removals = slots.reduce(0) { $0 + (partnerChanges[$1]?.values.filter { !$0 }.count ?? 0) }
+        // Each removal can relieve at most one base record, so asking the base
+        // for `limit + removals` candidates cannot miss a crowded one.
+        var candidates = try base.crowdedRecords(typeId: typeId, on: side, limit: limit + removals)
+        candidates.append(contentsOf: slots.map(\.record).sorted())
+        var result: [RecordRef] = []
+        var seen: Set<RecordRef> = []
+        for record in candidates where seen.insert(record).inserted {
+            if try partners(typeId: typeId, of: record, on: side, limit: 2).count > 1 {
+                result.append(record)
+                if result.count == limit { break }
+            }
+        }
+        return result
+    }
+}

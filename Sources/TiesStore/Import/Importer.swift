@@ -1,0 +1,140 @@
+import TiesCore
+
+/// How an import commits.
+public struct ImportOptions: Sendable {
+    /// Operations per commit (ignored with `atomic`).
+    public var batchSize: Int
+    /// The whole input as one commit: all or nothing.
+    public var atomic: Bool
+    public var metadata: CommitMetadata
+
+    public static let batchSizeDefault = 1000
+
+    public init(batchSize: Int = ImportOptions.batchSizeDefault, atomic: Bool = false, metadata: CommitMetadata) {
+        self.batchSize = batchSize
+        self.atomic = atomic
+        self.metadata = metadata
+    }
+}
+
+/// Running totals of an import; also its final summary.
+public struct ImportTotals: Sendable, Equatable {
+    /// Lines read, blank ones included (so line numbers match an editor's).
+    public var lines = 0
+    /// Operations committed (no-ops included).
+    public var operations = 0
+    /// Operations that appended nothing (already so).
+    public var unchanged = 0
+    public var commits = 0
+    public var events: Int64 = 0
+    public var firstSeq: Int64?
+    public var lastSeq: Int64?
+    /// The last line whose operation is committed.
+    public var committedThroughLine = 0
+    public var bytesRead: Int64 = 0
+    public var bytesTotal: Int64?
+
+    public var jsonValue: JSONValue {
+        .object([
+            "lines": .int(Int64(lines)), "operations": .int(Int64(operations)), "unchanged": .int(Int64(unchanged)),
+            "commits": .int(Int64(commits)), "events": .int(events),
+            "firstSeq": firstSeq.map(JSONValue.int) ?? .null, "lastSeq": lastSeq.map(JSONValue.int) ?? .null,
+            "committedThroughLine": .int(Int64(committedThroughLine)),
+        ])
+    }
+}
+
+/// An import stopped at a bad line. Everything before `totals.committedThroughLine` is committed.
+public struct ImportFailure: Error, Sendable {
+    public var error: LedgerError
+    /// The line that was rejected (0 when the input itself could not be read).
+    public var line: Int
+    public var totals: ImportTotals
+}
+
+/// Streams SPEC §3 operation lines into commits through the ordinary write
+/// path. A bad line stops the import: its batch is not committed, the
+/// batches before it stay committed, and the failure says which is which.
+public enum Importer {
+    public static func run(_ reader: LineReader, into ledger: Ledger, options: ImportOptions,
+                           onCommit: (ImportTotals) -> Void = { _ in }) throws(ImportFailure) -> ImportTotals {
+        var totals = ImportTotals(bytesTotal: reader.totalBytes)
+        var batch: [Operation] = []
+        var batchLines: [Int] = []
+        func fail(_ error: LedgerError, line: Int) -> ImportFailure {
+            ImportFailure(error: error, line: line, totals: totals)
+        }
+        func commitBatch() throws(ImportFailure) {
+            guard !batch.isEmpty else { return }
+            do {
+                let receipt = try ledger.commit(batch, metadata: options.metadata)
+                totals.operations += batch.count
+                totals.unchanged += batch.count - receipt.results.filter(\.appendedEvents).count
+                if let first = receipt.firstSeq, let last = receipt.lastSeq {
+                    totals.commits += 1
+                    totals.events += last - first + 1
+                    totals.firstSeq = totals.firstSeq ?? first
+                    totals.lastSeq = last
+                }
+                totals.committedThroughLine = batchLines.last ?? totals.committedThroughLine
+                totals.bytesRead = reader.bytesRead
+                batch.removeAll(keepingCapacity: true)
+                batchLines.removeAll(keepingCapacity: true)
+                onCommit(totals)
+            } catch {
+                let index = error.details["index"]?.int64Value.map(Int.init) ?? 0
+                throw fail(error, line: batchLines.indices.contains(index) ? batchLines[index] : (batchLines.first ?? 0))
+            }
+        }
+        while true {
+            let line: ArraySlice<UInt8>
+            do {
+                guard let next = try reader.nextLine() else { break }
+                line = next
+            } catch {
+                throw fail(error, line: totals.lines + 1)
+            }
+            totals.lines += 1
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            do {
+                batch.append(try decodeOperation(line))
+            } catch {
+                throw fail(error, line: totals.lines)
+            }
+            batchLines.append(totals.lines)
+            if options.atomic {
+                if batch.count > Limits.operationsPerCommitMax {
+                    throw fail(LedgerError(.invalidField, "--atomic makes the whole input one commit, and a commit holds at most \(Limits.operationsPerCommitMax) operations"), line: totals.lines)
+                }
+            } else if batch.count >= options.batchSize {
+                try commitBatch()
+            }
+        }
+        try commitBatch()
+        totals.bytesRead = reader.bytesRead
+        return totals
+    }
+
+    /// One line → one operation: `invalid_json` if it does not parse.
+    public static func decodeOperation(_ line: ArraySlice<UInt8>) throws(LedgerError) -> Operation {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(Array(line), maxDepth: Limits.jsonDepthMax)
+        } catch {
+            throw LedgerError(.invalidJSON, "not valid JSON: \(error.description)")
+        }
+        return try OperationDecoding.decode(value)
+    }
+}
+
+extension OperationResult {
+    /// False for operations that found things already as asked.
+    public var appendedEvents: Bool {
+        switch self {
+        case .objectType(_, _, let changed), .relationshipType(_, _, let changed), .link(_, _, let changed), .attributes(_, let changed):
+            return changed
+        case .unlink:
+            return true
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import TiesCore
+
+/// Who is writing and why: stored in every commit.
+public struct CommitMetadata: Sendable, Equatable {
+    public var actor: String
+    public var reason: String?
+    public var idempotencyKey: String?
+
+    public init(actor: String, reason: String? = nil, idempotencyKey: String? = nil) {
+        self.actor = actor
+        self.reason = reason
+        self.idempotencyKey = idempotencyKey
+    }
+
+    /// The OS user, the CLI's default actor.
+    public static var osUser: String { Syscalls.userName() }
+}
+
+/// What a commit did: one result per operation, and the seqs it appended
+/// (nil when every operation was a no-op and nothing was appended).
+public struct CommitReceipt: Sendable, Equatable {
+    public var results: [OperationResult]
+    public var firstSeq: Int64?
+    public var lastSeq: Int64?
+    public var at: Timestamp?
+    public var hash: String?
+}
+
+/// A ledger directory opened for reading or writing.
+///
+/// Writes follow one path: decide against the projection (plus the events
+/// decided before in the same group), seal, append to the log, `fdatasync`,
+/// then apply to the projection — and only then answer. Not thread-safe: one
+/// owner at a time (the CLI's main thread, or the server's writer thread).
+public final class Ledger {
+    public enum Access: Sendable {
+        /// Holds the writer lock until closed.
+        case write
+        /// Catches the projection up if no writer is active, then reads.
+        case read
+    }
+
+    public let layout: LedgerLayout
+    private var lock: WriterLock?
+    let log: LogFile
+    var projection: Projection
+    /// Reports things a user should know but that do not stop the work.
+    let warn: @Sendable (String) -> Void
+    /// Set when committed seqs could not be applied to the projection: the
+    /// decider would see stale state, so writes stop until a reopen.
+    var projectionFailure: LedgerError?
+
+    private init(layout: LedgerLayout, lock: WriterLock?, log: LogFile, projection: Projection, warn: @escaping @Sendable (String) -> Void) {
+        self.layout = layout
+        self.lock = lock
+        self.log = log
+        self.projection = projection
+        self.warn = warn
+    }
+
+    /// Creates an empty ledger: the directory, an empty log (durably), the
+    /// projection. Fails with `ledger_exists` if a log is already there.
+    @discardableResult
+    public static func create(at directory: String) throws(LedgerError) -> LedgerLayout {
+        let layout = LedgerLayout(directory: directory)
+        if Syscalls.exists(layout.log) {
+            throw LedgerError(.ledgerExists, "a ledger already exists at \(layout.directory)", details: ["path": .string(layout.directory)])
+        }
+        try Syscalls.makeDirectory(layout.directory)
+        guard let lock = try WriterLock.acquire(path: layout.lock, timeoutMs: 0) else {
+            throw LedgerError(.ledgerBusy, "another process is creating a ledger at \(layout.directory)")
+        }
+        try LogFile.create(path: layout.log, directory: layout.directory)
+        _ = try openProjection(layout, warn: { _ in })
+        withExtendedLifetime(lock) {}
+        return layout
+    }
+
+    /// Opens an existing ledger. `lockTimeoutMs` bounds the wait for another writer.
+    public static func open(at directory: String, access: Access, lockTimeoutMs: Int = 2_000,
+                            warn: @escaping @Sendable (String) -> Void = { _ in },
+                            progress: ((ReplayProgress) -> Void)? = nil) throws(LedgerError) -> Ledger {
+        let layout = LedgerLayout(directory: directory)
+        guard Syscalls.isDirectory(layout.directory), Syscalls.exists(layout.log) else {
+            throw LedgerError(.ledgerNotFound, "no ledger at \(layout.directory) (create one with `ties init`, or pass --ledger DIR / set TIES_LEDGER)",
+                              details: ["path": .string(layout.directory)])
+        }
+        let lock = try WriterLock.acquire(path: layout.lock, timeoutMs: access == .write ? lockTimeoutMs : 0)
+        guard let lock else {
+            // A writer is active and keeps the projection current: read it as it is.
+            let projection = try openProjectionReadOnly(layout)
+            return Ledger(layout: layout, lock: nil, log: try LogFile(path: layout.log, writable: false), projection: projection, warn: warn)
+        }
+        let ledger = Ledger(layout: layout, lock: lock, log: try LogFile(path: layout.log, writable: true),
+                            projection: try openProjection(layout, warn: warn), warn: warn)
+        try ledger.catchUp(progress: progress)
+        if access == .read { ledger.lock = nil }
+        return ledger
+    }
+
+    /// Opens the projection, replacing one of another schema version or one
+    /// SQLite cannot read: it is derived data, rebuilt from the log.
+    private static func openProjection(_ layout: LedgerLayout, warn: @Sendable (String) -> Void) throws(LedgerError) -> Projection {
+        do {
+            return try Projection.open(path: layout.projection, readOnly: false)
+        } catch {
+            switch error {
+            case .schemaVersion(let found):
+                warn("the projection has schema version \(found), this version of Ties uses \(ProjectionSchema.version): rebuilding it from the log")
+            case .storage(let storageError) where storageError.code == .ledgerDamaged:
+                warn("the projection cannot be read (\(storageError.message)): rebuilding it from the log")
+            case .storage(let storageError):
+                throw storageError
+            }
+        }
+        for file in layout.projectionFiles { try Syscalls.unlink(file) }
+        do {
+            return try Projection.open(path: layout.projection, readOnly: false)
+        } catch {
+            switch error {
+            case .schemaVersion(let found): throw LedgerError(.ledgerDamaged, "a new projection reports schema version \(found)")
+            case .storage(let storageError): throw storageError
+            }
+        }
+    }
+
+    private static func openProjectionReadOnly(_ layout: LedgerLayout) throws(LedgerError) -> Projection {
+        do {
+            return try Projection.open(path: layout.projection, readOnly: true)
+        } catch {
+            switch error {
+            case .schemaVersion:
+                throw LedgerError(.ledgerBusy, "the projection is being rebuilt by the active writer; try again shortly")
+            case .storage(let storageError): throw storageError
+            }
+        }
+    }
+
+    // MARK: Head
+
+    /// The last applied seq (0 for an empty ledger) and its commit hash.
+    public var headSeq: Int64 { projection.head.seq }
+    public var headHash: String { projection.head.hash }
+    public var isWriter: Bool { lock != nil }
+}
+
+/// How far a long replay has come, for progress output.
+public struct ReplayProgress: Sendable {
+    public var seq: Int64
+    public var bytesDone: Int64
+    public var bytesTotal: Int64
+}

@@ -1,0 +1,20 @@
+/// The files of one ledger directory.
+public struct LedgerLayout: Sendable {
+    public let directory: String
+
+    public init(directory: String) {
+        self.directory = directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
+    }
+
+    /// The commit log, JSON Lines: the source of truth.
+    public var log: String { directory + "/log.jsonl" }
+    /// The SQLite projection (with its `-wal` and `-shm` files).
+    public var projection: String { directory + "/projection.sqlite" }
+    /// Held with `flock` by the one writer; holds its pid for messages.
+    public var lock: String { directory + "/lock" }
+
+    var projectionFiles: [String] { [projection, projection + "-wal", projection + "-shm"] }
+
+    /// Where bytes cut off a torn log tail are kept (nothing is deleted).
+    func tornTail(at offset: Int64) -> String { directory + "/log.jsonl.torn-at-\(offset)" }
+}

@@ -1,0 +1,93 @@
+import TiesCore
+
+extension Ledger {
+    /// A record's relationships now, or as of a seq or time.
+    public func relationships(of record: RecordRef, asOf point: AsOf? = nil) throws(LedgerError) -> RecordRelationships {
+        let (seq, at) = try point.map { (p: AsOf) throws(LedgerError) in try projection.resolve(p) } ?? (projection.head.seq, projection.head.lastAt)
+        return RecordRelationships(record: record, seq: seq, at: at, links: try projection.links(of: record, atSeq: seq))
+    }
+
+    /// A record's audit trail, newest first. `cursor` is the `next` of the
+    /// previous page.
+    public func history(of record: RecordRef, limit: Int = Limits.pageSizeDefault, after cursor: String? = nil) throws(LedgerError) -> HistoryPage {
+        guard (1...Limits.pageSizeMax).contains(limit) else {
+            throw LedgerError(.invalidField, "'limit' must be between 1 and \(Limits.pageSizeMax)", details: ["field": .string("limit")])
+        }
+        let beforeSeq = try cursor.map(HistoryCursor.decode) ?? Int64.max
+        let entries = try projection.history(of: record, beforeSeq: beforeSeq, limit: limit + 1)
+        let page = Array(entries.prefix(limit))
+        let next = entries.count > limit ? page.last.map { HistoryCursor.encode($0.seq) } : nil
+        return HistoryPage(record: record, entries: page, next: next)
+    }
+
+    /// Every object and relationship type.
+    public var catalog: TypeCatalog { projection.catalog }
+
+    public func stats() throws(LedgerError) -> LedgerStats {
+        LedgerStats(
+            headSeq: projection.head.seq, headHash: projection.head.hash, lastCommitAt: projection.head.lastAt,
+            commits: try projection.count("commits"), objectTypes: Int64(projection.objectTypes.count),
+            relationshipTypes: Int64(projection.typesByID.count), currentLinks: try projection.count("links"),
+            linkVersions: try projection.count("link_versions"), logBytes: log.size,
+            projectionBytes: layout.projectionFiles.reduce(0) { $0 + Syscalls.fileSize(atPath: $1) })
+    }
+
+    /// Reads the log from the commit holding `seq` on, checking the chain.
+    public func logReader(fromSeq seq: Int64) throws(LedgerError) -> LogReader {
+        let reader = LogReader(log: log)
+        if seq > 1, let location = try projection.commitLocation(containing: seq) {
+            reader.position(offset: location.offset, expectedSeq: location.firstSeq, expectedPrevious: location.previousHash)
+        }
+        return reader
+    }
+}
+
+/// History cursors: opaque to clients; today the seq to continue below,
+/// prefixed so a cursor is never mistaken for a plain number.
+enum HistoryCursor {
+    static func encode(_ seq: Int64) -> String { "h\(seq)" }
+
+    static func decode(_ cursor: String) throws(LedgerError) -> Int64 {
+        guard cursor.hasPrefix("h"), let seq = Int64(cursor.dropFirst()), seq > 0 else {
+            throw LedgerError(.invalidField, "'after' is not a cursor this ledger issued", details: ["field": .string("after")])
+        }
+        return seq
+    }
+}
+
+/// Streams commits from the log for `ties log`: each line is checked before
+/// it is returned. At the end it can be asked again (for `--follow`): a
+/// half-written commit of an active writer is simply not returned yet.
+public final class LogReader {
+    private let log: LogFile
+    private var offset: Int64 = 0
+    private var expectedSeq: Int64 = 1
+    private var expectedPrevious = CommitCodec.genesisHash
+    private var scanner: LogScanner?
+
+    init(log: LogFile) {
+        self.log = log
+    }
+
+    func position(offset: Int64, expectedSeq: Int64, expectedPrevious: String) {
+        self.offset = offset
+        self.expectedSeq = expectedSeq
+        self.expectedPrevious = expectedPrevious
+        scanner = nil
+    }
+
+    /// The next commit, or nil at the current end of the log.
+    public func next() throws(LedgerError) -> ScannedCommit? {
+        if scanner == nil {
+            scanner = log.scanner(from: offset, expectedSeq: expectedSeq, expectedPrevious: expectedPrevious)
+        }
+        guard let scanned = try scanner?.next() else {
+            scanner = nil  // Read again from `offset` next time.
+            return nil
+        }
+        offset = scanned.endOffset
+        expectedSeq = scanned.commit.lastSeq + 1
+        expectedPrevious = scanned.sealed.hash
+        return scanned
+    }
+}

@@ -1,0 +1,56 @@
+import TiesCore
+
+/// Bringing the projection up to the log on open.
+extension Ledger {
+    /// Commits applied per projection transaction during catch-up.
+    static let replayEventsPerTransaction = 20_000
+
+    /// Checks that the projection belongs to this log, applies every commit
+    /// after its head, and cuts off a torn tail (keeping its bytes aside).
+    func catchUp(progress: ((ReplayProgress) -> Void)?) throws(LedgerError) {
+        let head = projection.head
+        guard log.size >= head.logEndOffset else {
+            throw LedgerError(.ledgerDamaged, """
+                the log is \(log.size) bytes but the projection has applied it up to byte \(head.logEndOffset) (seq \(head.seq)): \
+                the log was truncated or replaced. Move \(layout.projection) aside to rebuild the projection from the log as it is now.
+                """, details: ["seq": .int(head.seq), "offset": .int(log.size)])
+        }
+        if head.seq > 0 { try checkLastApplied(head) }
+        var scanner = log.scanner(from: head.logEndOffset, expectedSeq: head.seq + 1, expectedPrevious: head.hash)
+        var batch: [ScannedCommit] = []
+        var batchEvents = 0
+        while let scanned = try scanner.next() {
+            batch.append(scanned)
+            batchEvents += scanned.commit.events.count
+            if batchEvents >= Self.replayEventsPerTransaction {
+                try projection.apply(batch)
+                progress?(ReplayProgress(seq: scanned.commit.lastSeq, bytesDone: scanned.endOffset, bytesTotal: log.size))
+                batch.removeAll(keepingCapacity: true)
+                batchEvents = 0
+            }
+        }
+        try projection.apply(batch)
+        if let torn = scanner.tornTail { try cutOff(torn) }
+    }
+
+    /// The projection's last commit must still be in the log, byte for byte.
+    private func checkLastApplied(_ head: ProjectionHead) throws(LedgerError) {
+        var line = try log.read(at: head.lastCommitOffset, count: Int(head.logEndOffset - head.lastCommitOffset))
+        let mismatch = LedgerError(.ledgerDamaged, """
+            the commit ending at seq \(head.seq) (byte offset \(head.lastCommitOffset)) is not what the projection applied: \
+            the log was changed or replaced. Move \(layout.projection) aside to rebuild the projection from the log.
+            """, details: ["seq": .int(head.seq), "offset": .int(head.lastCommitOffset)])
+        guard line.last == UInt8(ascii: "\n") else { throw mismatch }
+        line.removeLast()
+        guard let sealed = try? CommitCodec.open(line), sealed.hash == head.hash else { throw mismatch }
+    }
+
+    /// A torn tail was never acknowledged; it is copied aside (nothing is
+    /// deleted) and cut off so appends continue from the last whole commit.
+    private func cutOff(_ torn: TornTail) throws(LedgerError) {
+        let keptAt = layout.tornTail(at: torn.offset)
+        try log.copy(from: torn.offset, count: torn.byteCount, toNewFile: keptAt, directory: layout.directory)
+        try log.truncate(to: torn.offset)
+        warn("the log ended in an incomplete commit (\(torn.byteCount) bytes at byte offset \(torn.offset)), left by an interrupted write and never acknowledged; it was cut off and its bytes kept in \(keptAt)")
+    }
+}

@@ -1,0 +1,112 @@
+import TiesCore
+
+/// The append-only log: the source of truth. Appends are written whole at
+/// the known end, then `fdatasync`ed, before anyone is told they happened.
+/// A failed write is cut back off so the log stays readable; a failed sync
+/// leaves the log in an unknown state, so the file refuses every further
+/// append until it is reopened (never retry fsync and then acknowledge).
+final class LogFile {
+    let path: String
+    private let fd: Int32
+    private(set) var size: Int64
+    private var poisoned: LedgerError?
+
+    init(path: String, writable: Bool) throws(LedgerError) {
+        self.path = path
+        fd = try Syscalls.open(path, writable ? .readWrite : .readOnly)
+        do throws(LedgerError) {
+            size = try Syscalls.fileSize(fd, path: path)
+        } catch {
+            Syscalls.close(fd)
+            throw error
+        }
+    }
+
+    deinit { Syscalls.close(fd) }
+
+    /// Creates an empty log durably (file and directory entry).
+    static func create(path: String, directory: String) throws(LedgerError) {
+        let fd = try Syscalls.open(path, .createNew)
+        defer { Syscalls.close(fd) }
+        try Syscalls.fsync(fd, path: path)
+        try Syscalls.fsyncDirectory(directory)
+    }
+
+    /// Appends lines and makes them durable. Returns the offset of each.
+    func append(_ lines: [[UInt8]]) throws(LedgerError) -> [Int64] {
+        if let poisoned { throw poisoned }
+        let start = size
+        var offsets: [Int64] = []
+        var joined: [UInt8] = []
+        joined.reserveCapacity(lines.reduce(0) { $0 + $1.count })
+        for line in lines {
+            offsets.append(start + Int64(joined.count))
+            joined.append(contentsOf: line)
+        }
+        do throws(LedgerError) {
+            try Syscalls.pwriteAll(fd, joined, at: start, path: path)
+        } catch {
+            // Disk full or a short write: cut the partial bytes off so the
+            // log ends on a whole commit, and report the original error.
+            do throws(LedgerError) {
+                try Syscalls.ftruncate(fd, to: start, path: path)
+            } catch {
+                poisoned = error
+            }
+            throw error
+        }
+        do throws(LedgerError) {
+            try Syscalls.fdatasync(fd, path: path)
+        } catch {
+            poisoned = LedgerError(.ioError, "an earlier fsync of \(path) failed; reopen the ledger before writing again (\(error.message))",
+                                   details: error.details)
+            throw error
+        }
+        size = start + Int64(joined.count)
+        return offsets
+    }
+
+    /// Cuts a torn tail off (never acknowledged data) and syncs.
+    func truncate(to offset: Int64) throws(LedgerError) {
+        try Syscalls.ftruncate(fd, to: offset, path: path)
+        try Syscalls.fsync(fd, path: path)
+        size = offset
+    }
+
+    func refreshSize() throws(LedgerError) {
+        size = try Syscalls.fileSize(fd, path: path)
+    }
+
+    func scanner(from offset: Int64, expectedSeq: Int64, expectedPrevious: String) -> LogScanner {
+        LogScanner(fd: fd, path: path, offset: offset, expectedSeq: expectedSeq, expectedPrevious: expectedPrevious)
+    }
+
+    /// Reads `count` bytes at `offset` (for checking one known commit).
+    func read(at offset: Int64, count: Int) throws(LedgerError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        try Syscalls.pread(fd, appendingTo: &bytes, count: count, at: offset, path: path)
+        return bytes
+    }
+}
+
+extension LogFile {
+    /// Copies a byte range into a new file, durably: temp file, fsync,
+    /// rename, fsync of the directory.
+    func copy(from offset: Int64, count: Int64, toNewFile path: String, directory: String) throws(LedgerError) {
+        let temporary = path + ".tmp"
+        try Syscalls.unlink(temporary)
+        let out = try Syscalls.open(temporary, .createNew)
+        defer { Syscalls.close(out) }
+        let chunk = 1 << 20
+        var done: Int64 = 0
+        while done < count {
+            let bytes = try read(at: offset + done, count: Int(min(Int64(chunk), count - done)))
+            if bytes.isEmpty { break }
+            try Syscalls.pwriteAll(out, bytes, at: done, path: temporary)
+            done += Int64(bytes.count)
+        }
+        try Syscalls.fsync(out, path: temporary)
+        try Syscalls.rename(temporary, path)
+        try Syscalls.fsyncDirectory(directory)
+    }
+}

@@ -1,0 +1,122 @@
+import TiesCore
+
+/// A commit read back from the log, with where it starts.
+public struct ScannedCommit: Sendable {
+    public let sealed: SealedCommit
+    public let offset: Int64
+    public var commit: Commit { sealed.commit }
+    public var endOffset: Int64 { offset + Int64(sealed.line.count) }
+}
+
+/// Bytes after the last good commit that are not a commit: a write that a
+/// crash cut short. Never acknowledged, so safe to cut off.
+public struct TornTail: Sendable, Equatable {
+    public let offset: Int64
+    public let byteCount: Int64
+}
+
+/// Reads commits forward from a byte offset, checking each one's checksum,
+/// its `prev` against the hash before it, and seq continuity.
+///
+/// A bad line followed by no good commit is a torn tail (`tornTail` is set,
+/// scanning ends). A bad line with a good commit after it is damage in the
+/// middle of the log: `ledger_damaged` naming the seq and byte offset.
+struct LogScanner {
+    private let fd: Int32
+    private let path: String
+    private var buffer: [UInt8] = []
+    private var bufferStart = 0
+    private var fileOffsetOfBuffer: Int64
+    private var endOfFile = false
+    private(set) var expectedSeq: Int64
+    private(set) var expectedPrevious: String
+    private(set) var tornTail: TornTail?
+    static let chunkBytes = 1 << 20
+    /// The longest line that can be a commit: the commit limit plus slack.
+    static let lineBytesMax = Limits.commitBytesMax + 1024
+
+    init(fd: Int32, path: String, offset: Int64, expectedSeq: Int64, expectedPrevious: String) {
+        self.fd = fd
+        self.path = path
+        self.fileOffsetOfBuffer = offset
+        self.expectedSeq = expectedSeq
+        self.expectedPrevious = expectedPrevious
+    }
+
+    /// The offset just past the last commit returned.
+    var offset: Int64 { fileOffsetOfBuffer + Int64(bufferStart) }
+
+    mutating func next() throws(LedgerError) -> ScannedCommit? {
+        guard tornTail == nil, let (line, lineOffset, terminated) = try nextLine() else { return nil }
+        do throws(LedgerError) {
+            guard terminated else { throw LedgerError(.ledgerDamaged, "the last line has no newline") }
+            let sealed = try CommitCodec.open(line)
+            try checkChain(sealed.commit)
+            expectedSeq = sealed.commit.lastSeq + 1
+            expectedPrevious = sealed.hash
+            return ScannedCommit(sealed: sealed, offset: lineOffset)
+        } catch {
+            if try goodCommitFollows() {
+                throw damage(error, at: lineOffset)
+            }
+            tornTail = TornTail(offset: lineOffset, byteCount: try Syscalls.fileSize(fd, path: path) - lineOffset)
+            return nil
+        }
+    }
+
+    private func checkChain(_ commit: Commit) throws(LedgerError) {
+        guard commit.firstSeq == expectedSeq else {
+            throw LedgerError(.ledgerDamaged, "the commit starts at seq \(commit.firstSeq), expected \(expectedSeq)")
+        }
+        guard commit.previousHash == expectedPrevious else {
+            throw LedgerError(.ledgerDamaged, "the hash chain is broken: prev is \(commit.previousHash.prefix(12))…, the commit before hashes to \(expectedPrevious.prefix(12))…")
+        }
+    }
+
+    func damage(_ error: LedgerError, at offset: Int64) -> LedgerError {
+        LedgerError(.ledgerDamaged, "log \(path) is damaged at byte offset \(offset) (the commit that should hold seq \(expectedSeq)): \(error.message)",
+                    details: ["seq": .int(expectedSeq), "offset": .int(offset), "path": .string(path)])
+    }
+
+    /// True when some later line is a commit with a valid checksum: then the
+    /// bad line is not a torn tail but damage.
+    private mutating func goodCommitFollows() throws(LedgerError) -> Bool {
+        while let (line, _, terminated) = try nextLine() {
+            if terminated, (try? CommitCodec.open(line)) != nil { return true }
+        }
+        return false
+    }
+
+    /// The next line without its `\n`, its offset, and whether it ended in
+    /// `\n`. Lines longer than any commit are returned cut, and fail to open.
+    private mutating func nextLine() throws(LedgerError) -> ([UInt8], Int64, Bool)? {
+        var searchFrom = bufferStart
+        while true {
+            if let newline = buffer[searchFrom...].firstIndex(of: UInt8(ascii: "\n")) {
+                let line = Array(buffer[bufferStart..<newline])
+                let lineOffset = offset
+                bufferStart = newline + 1
+                return (line, lineOffset, true)
+            }
+            searchFrom = buffer.count
+            if buffer.count - bufferStart > Self.lineBytesMax || endOfFile {
+                guard bufferStart < buffer.count else { return nil }
+                let line = Array(buffer[bufferStart...])
+                let lineOffset = offset
+                bufferStart = buffer.count
+                return (line, lineOffset, false)
+            }
+            try readChunk()
+        }
+    }
+
+    private mutating func readChunk() throws(LedgerError) {
+        if bufferStart > 0 {
+            fileOffsetOfBuffer += Int64(bufferStart)
+            buffer.removeFirst(bufferStart)
+            bufferStart = 0
+        }
+        let read = try Syscalls.pread(fd, appendingTo: &buffer, count: Self.chunkBytes, at: fileOffsetOfBuffer + Int64(buffer.count), path: path)
+        if read < Self.chunkBytes { endOfFile = true }
+    }
+}

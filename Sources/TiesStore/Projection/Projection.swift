@@ -1,0 +1,264 @@
+import TiesCore
+
+/// Where the projection stands relative to the log.
+struct ProjectionHead: Equatable {
+    var seq: Int64 = 0
+    var hash: String = CommitCodec.genesisHash
+    var logEndOffset: Int64 = 0
+    /// Offset of the last applied commit's line, to re-check it on open.
+    var lastCommitOffset: Int64 = 0
+    var lastAt: Timestamp?
+}
+
+/// The SQLite projection: current state, every link version with its
+/// validity interval, and the per-record event index, all derived from the
+/// log. Relationship and object types are few, so they are also cached in
+/// memory for the decider's lookups.
+final class Projection {
+    let db: SQLiteConnection
+    private(set) var head = ProjectionHead()
+    private(set) var typesByID: [String: RelationshipType] = [:]
+    private(set) var typeIDsByKey: [RelationshipTypeKey: String] = [:]
+    private(set) var objectTypes: [String: ObjectType] = [:]
+
+    /// Why an existing projection file cannot be used as it is.
+    enum OpenProblem: Error {
+        case schemaVersion(found: Int64)
+        case storage(LedgerError)
+    }
+
+    private init(db: SQLiteConnection) {
+        self.db = db
+    }
+
+    /// Opens (creating if new) a projection of the current schema version.
+    static func open(path: String, readOnly: Bool) throws(OpenProblem) -> Projection {
+        do {
+            let db = try SQLiteConnection(path: path, readOnly: readOnly)
+            let projection = Projection(db: db)
+            if !readOnly {
+                try db.execute("PRAGMA journal_mode=WAL")
+                // The log is durable; the projection can always catch up from it.
+                try db.execute("PRAGMA synchronous=NORMAL")
+            }
+            try db.execute("PRAGMA cache_size=-65536")
+            let version = try db.userVersion
+            if version == 0 && !readOnly {
+                try projection.createSchema()
+            } else if version != ProjectionSchema.version {
+                throw OpenProblem.schemaVersion(found: version)
+            }
+            try projection.loadHead()
+            try projection.loadTypes()
+            return projection
+        } catch let error as LedgerError {
+            throw .storage(error)
+        } catch let problem as OpenProblem {
+            throw problem
+        } catch {
+            throw .storage(LedgerError(.ioError, "\(error)"))
+        }
+    }
+
+    private func createSchema() throws(LedgerError) {
+        try db.transaction { () throws(LedgerError) in
+            for statement in ProjectionSchema.statements { try db.execute(statement) }
+            try db.execute("PRAGMA user_version=\(ProjectionSchema.version)")
+        }
+    }
+
+    private func loadHead() throws(LedgerError) {
+        let statement = try db.statement("SELECT key, value FROM meta")
+        var head = ProjectionHead()
+        while try statement.step() {
+            switch statement.string(0) {
+            case MetaKey.appliedSeq: head.seq = statement.int(1)
+            case MetaKey.headHash: head.hash = statement.string(1)
+            case MetaKey.logEndOffset: head.logEndOffset = statement.int(1)
+            case MetaKey.lastCommitOffset: head.lastCommitOffset = statement.int(1)
+            case MetaKey.lastAt: head.lastAt = Timestamp(millisecondsSinceEpoch: statement.int(1))
+            default: break
+            }
+        }
+        self.head = head
+    }
+
+    /// Re-reads what another process may have appended (readers).
+    func refresh() throws(LedgerError) {
+        try loadHead()
+        try loadTypes()
+    }
+
+    private func loadTypes() throws(LedgerError) {
+        typesByID = [:]
+        typeIDsByKey = [:]
+        objectTypes = [:]
+        let types = try db.statement("SELECT id, kind, role, from_type, to_type, cardinality, description, bidirectional FROM relationship_types")
+        while try types.step() {
+            guard let kind = RelationshipKind(rawValue: types.string(1)) else {
+                throw LedgerError(.ledgerDamaged, "projection holds an unknown relationship kind")
+            }
+            let type = RelationshipType(
+                id: types.string(0), key: RelationshipTypeKey(kind: kind, role: types.string(2), fromType: types.string(3), toType: types.string(4)),
+                cardinality: types.optionalString(5).flatMap(Cardinality.init(rawValue:)),
+                description: types.optionalString(6), bidirectional: types.int(7) != 0)
+            cache(type)
+        }
+        let objects = try db.statement("SELECT name, description FROM object_types")
+        while try objects.step() {
+            objectTypes[objects.string(0)] = ObjectType(name: objects.string(0), description: objects.optionalString(1))
+        }
+    }
+
+    private func cache(_ type: RelationshipType) {
+        typesByID[type.id] = type
+        typeIDsByKey[type.key] = type.id
+    }
+
+    // MARK: Applying commits
+
+    /// Applies commits read from (or just appended to) the log, in one
+    /// transaction that also records how far the projection has come.
+    func apply(_ commits: [ScannedCommit]) throws(LedgerError) {
+        guard let last = commits.last else { return }
+        do {
+            try db.transaction { () throws(LedgerError) in
+                for scanned in commits { try apply(scanned) }
+                try writeHead(ProjectionHead(seq: last.commit.lastSeq, hash: last.sealed.hash, logEndOffset: last.endOffset,
+                                             lastCommitOffset: last.offset, lastAt: last.commit.at))
+            }
+        } catch {
+            // The caches may hold types of the rolled-back transaction.
+            try loadTypes()
+            try loadHead()
+            throw error
+        }
+        head = ProjectionHead(seq: last.commit.lastSeq, hash: last.sealed.hash, logEndOffset: last.endOffset,
+                              lastCommitOffset: last.offset, lastAt: last.commit.at)
+    }
+
+    private func writeHead(_ head: ProjectionHead) throws(LedgerError) {
+        let statement = try db.statement("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2), (?3, ?4), (?5, ?6), (?7, ?8), (?9, ?10)")
+        statement.bind(1, MetaKey.appliedSeq).bind(2, head.seq)
+            .bind(3, MetaKey.headHash).bind(4, head.hash)
+            .bind(5, MetaKey.logEndOffset).bind(6, head.logEndOffset)
+            .bind(7, MetaKey.lastCommitOffset).bind(8, head.lastCommitOffset)
+            .bind(9, MetaKey.lastAt).bind(10, head.lastAt?.millisecondsSinceEpoch ?? 0)
+        try statement.run()
+    }
+
+    private func apply(_ scanned: ScannedCommit) throws(LedgerError) {
+        let commit = scanned.commit
+        try db.statement("INSERT INTO commits (first_seq, last_seq, at, actor, reason, idempotency_key, log_offset, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+            .bind(1, commit.firstSeq).bind(2, commit.lastSeq).bind(3, commit.at.millisecondsSinceEpoch)
+            .bind(4, commit.actor).bind(5, commit.reason).bind(6, commit.idempotencyKey)
+            .bind(7, scanned.offset).bind(8, scanned.sealed.hash).run()
+        let insertEvent = try db.statement("INSERT INTO events (seq, commit_seq, body) VALUES (?1, ?2, ?3)")
+        for (index, event) in commit.events.enumerated() {
+            let seq = commit.firstSeq + Int64(index)
+            var writer = JSONWriter()
+            EventCoding.write(event, seq: seq, to: &writer)
+            insertEvent.reset()
+            try insertEvent.bind(1, seq).bind(2, commit.firstSeq).bind(3, bytes: writer.bytes).run()
+            try apply(event, seq: seq, at: commit.at.millisecondsSinceEpoch)
+        }
+    }
+
+    private func apply(_ event: Event, seq: Int64, at: Int64) throws(LedgerError) {
+        switch event {
+        case .objectTypeDefined(let type):
+            try db.statement("INSERT OR REPLACE INTO object_types (name, description, defined_seq) VALUES (?1, ?2, ?3)")
+                .bind(1, type.name).bind(2, type.description).bind(3, seq).run()
+            objectTypes[type.name] = type
+        case .relationshipTypeRegistered(let type):
+            try db.statement("""
+                INSERT INTO relationship_types (id, kind, role, from_type, to_type, cardinality, description, bidirectional, registered_seq)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                """).bind(1, type.id).bind(2, type.key.kind.rawValue).bind(3, type.key.role).bind(4, type.key.fromType)
+                .bind(5, type.key.toType).bind(6, type.cardinality?.rawValue).bind(7, type.description)
+                .bind(8, type.bidirectional ? 1 : 0).bind(9, seq).run()
+            try recordBidirectional(type, seq: seq)
+            cache(type)
+        case .relationshipTypeUpdated(let id, let change):
+            guard let current = typesByID[id] else { throw LedgerError(.ledgerDamaged, "seq \(seq) updates unknown relationship type \(id)") }
+            let updated = change.applied(to: current)
+            try db.statement("UPDATE relationship_types SET cardinality = ?2, description = ?3, bidirectional = ?4 WHERE id = ?1")
+                .bind(1, id).bind(2, updated.cardinality?.rawValue).bind(3, updated.description).bind(4, updated.bidirectional ? 1 : 0).run()
+            if change.bidirectional != nil { try recordBidirectional(updated, seq: seq) }
+            cache(updated)
+        case .linked(let key, let attributes):
+            try link(key, attributes: JSONValue.object(attributes).encodedString, linkedSeq: seq, linkedAt: at, seq: seq, at: at)
+        case .unlinked(let key):
+            let versionID = try currentVersion(of: key, seq: seq).versionID
+            try closeVersion(versionID, seq: seq, at: at)
+            try db.statement("DELETE FROM links WHERE type_id = ?1 AND from_record = ?2 AND to_record = ?3")
+                .bind(1, key.typeId).bind(2, key.from.description).bind(3, key.to.description).run()
+            try indexRecords(key, seq: seq)
+        case .attributesChanged(let key, let set, let unset):
+            let current = try currentVersion(of: key, seq: seq)
+            var attributes = current.attributes
+            attributes.merge(set) { _, new in new }
+            for name in unset { attributes[name] = nil }
+            try closeVersion(current.versionID, seq: seq, at: at)
+            try link(key, attributes: JSONValue.object(attributes).encodedString, linkedSeq: current.linkedSeq,
+                     linkedAt: current.linkedAt, seq: seq, at: at)
+        }
+    }
+
+    private func recordBidirectional(_ type: RelationshipType, seq: Int64) throws(LedgerError) {
+        try db.statement("INSERT INTO relationship_type_versions (type_id, from_seq, bidirectional) VALUES (?1, ?2, ?3)")
+            .bind(1, type.id).bind(2, seq).bind(3, type.bidirectional ? 1 : 0).run()
+    }
+
+    /// Opens a new version and points the current link at it (insert or replace).
+    private func link(_ key: LinkKey, attributes: String, linkedSeq: Int64, linkedAt: Int64, seq: Int64, at: Int64) throws(LedgerError) {
+        let from = key.from.description
+        let to = key.to.description
+        try db.statement("""
+            INSERT INTO link_versions (type_id, from_record, to_record, attributes, linked_seq, linked_at, from_seq, from_at, to_seq)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+            """).bind(1, key.typeId).bind(2, from).bind(3, to).bind(4, attributes).bind(5, linkedSeq).bind(6, linkedAt)
+            .bind(7, seq).bind(8, at).bind(9, ProjectionSchema.openEnded).run()
+        let versionID = db.lastInsertRowID
+        try db.statement("INSERT OR REPLACE INTO links (type_id, from_record, to_record, attributes, version_id) VALUES (?1, ?2, ?3, ?4, ?5)")
+            .bind(1, key.typeId).bind(2, from).bind(3, to).bind(4, attributes).bind(5, versionID).run()
+        try indexRecords(key, seq: seq)
+    }
+
+    private func closeVersion(_ versionID: Int64, seq: Int64, at: Int64) throws(LedgerError) {
+        try db.statement("UPDATE link_versions SET to_seq = ?2, to_at = ?3 WHERE id = ?1")
+            .bind(1, versionID).bind(2, seq).bind(3, at).run()
+    }
+
+    private func indexRecords(_ key: LinkKey, seq: Int64) throws(LedgerError) {
+        let statement = try db.statement("INSERT OR IGNORE INTO record_events (record, seq) VALUES (?1, ?3), (?2, ?3)")
+        try statement.bind(1, key.from.description).bind(2, key.to.description).bind(3, seq).run()
+    }
+
+    private struct CurrentVersion {
+        var versionID: Int64
+        var attributes: Attributes
+        var linkedSeq: Int64
+        var linkedAt: Int64
+    }
+
+    private func currentVersion(of key: LinkKey, seq: Int64) throws(LedgerError) -> CurrentVersion {
+        let statement = try db.statement("""
+            SELECT l.version_id, l.attributes, v.linked_seq, v.linked_at FROM links l JOIN link_versions v ON v.id = l.version_id
+            WHERE l.type_id = ?1 AND l.from_record = ?2 AND l.to_record = ?3
+            """)
+        statement.bind(1, key.typeId).bind(2, key.from.description).bind(3, key.to.description)
+        guard try statement.step() else {
+            throw LedgerError(.ledgerDamaged, "seq \(seq) changes a link that the projection does not hold")
+        }
+        return CurrentVersion(versionID: statement.int(0), attributes: try Self.attributes(statement.bytes(1)),
+                              linkedSeq: statement.int(2), linkedAt: statement.int(3))
+    }
+
+    static func attributes(_ json: [UInt8]) throws(LedgerError) -> Attributes {
+        guard case .object(let attributes)? = try? JSONParser.parse(json) else {
+            throw LedgerError(.ledgerDamaged, "the projection holds attributes that are not a JSON object")
+        }
+        return attributes
+    }
+}

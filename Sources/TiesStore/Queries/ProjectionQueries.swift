@@ -1,0 +1,102 @@
+import TiesCore
+
+/// Read queries: each one an index lookup, never a replay.
+extension Projection {
+    /// The seq whose state answers "as of `point`": the last whole commit at
+    /// or before it (0 before the first commit).
+    func resolve(_ point: AsOf) throws(LedgerError) -> (seq: Int64, at: Timestamp?) {
+        switch point {
+        case .seq(let seq):
+            if seq >= head.seq { return (head.seq, head.lastAt) }
+            // The commit holding `seq` may end after it; then the one before counts.
+            let statement = try db.statement("SELECT last_seq, at FROM commits WHERE first_seq <= ?1 ORDER BY first_seq DESC LIMIT 2")
+            statement.bind(1, seq)
+            while try statement.step() {
+                if statement.int(0) <= seq { return (statement.int(0), Timestamp(millisecondsSinceEpoch: statement.int(1))) }
+            }
+            return (0, nil)
+        case .time(let time):
+            let statement = try db.statement("SELECT last_seq, at FROM commits WHERE at <= ?1 ORDER BY at DESC, first_seq DESC LIMIT 1")
+            statement.bind(1, time.millisecondsSinceEpoch)
+            guard try statement.step() else { return (0, nil) }
+            return (statement.int(0), Timestamp(millisecondsSinceEpoch: statement.int(1)))
+        }
+    }
+
+    /// The links of `record` at `seq`: those it is the `from` of, and those
+    /// it is the `to` of in types that were bidirectional at `seq`.
+    func links(of record: RecordRef, atSeq seq: Int64) throws(LedgerError) -> [LinkView] {
+        let columns = "v.type_id, v.from_record, v.to_record, v.attributes, v.linked_seq, v.linked_at, v.from_seq, v.from_at"
+        let statement = try db.statement("""
+            SELECT \(columns), 0 FROM link_versions v WHERE v.from_record = ?1 AND v.to_seq > ?2 AND v.from_seq <= ?2
+            UNION ALL
+            SELECT \(columns), 1 FROM link_versions v WHERE v.to_record = ?1 AND v.to_seq > ?2 AND v.from_seq <= ?2
+              AND (SELECT t.bidirectional FROM relationship_type_versions t
+                   WHERE t.type_id = v.type_id AND t.from_seq <= ?2 ORDER BY t.from_seq DESC LIMIT 1) = 1
+            ORDER BY 9, 1, 2, 3
+            """)
+        statement.bind(1, record.description).bind(2, seq)
+        var links: [LinkView] = []
+        while try statement.step() {
+            guard let type = typesByID[statement.string(0)],
+                  let from = RecordRef(parsing: statement.string(1)), let to = RecordRef(parsing: statement.string(2)) else {
+                throw LedgerError(.ledgerDamaged, "the projection holds a link version that does not match its types")
+            }
+            links.append(LinkView(
+                type: type, direction: statement.int(8) == 0 ? .forward : .inverse, from: from, to: to,
+                attributes: try Self.attributes(statement.bytes(3)),
+                linkedSeq: statement.int(4), linkedAt: Timestamp(millisecondsSinceEpoch: statement.int(5)),
+                versionSeq: statement.int(6), versionAt: Timestamp(millisecondsSinceEpoch: statement.int(7))))
+        }
+        return links
+    }
+
+    /// Up to `limit` events about `record` with seq below `beforeSeq`, newest first.
+    func history(of record: RecordRef, beforeSeq: Int64, limit: Int) throws(LedgerError) -> [HistoryEntry] {
+        let statement = try db.statement("""
+            SELECT e.seq, e.body, c.first_seq, c.at, c.actor, c.reason FROM record_events r
+            JOIN events e ON e.seq = r.seq JOIN commits c ON c.first_seq = e.commit_seq
+            WHERE r.record = ?1 AND r.seq < ?2 ORDER BY r.seq DESC LIMIT ?3
+            """)
+        statement.bind(1, record.description).bind(2, beforeSeq).bind(3, Int64(limit))
+        var entries: [HistoryEntry] = []
+        while try statement.step() {
+            let body: JSONValue
+            do {
+                body = try JSONParser.parse(statement.bytes(1))
+            } catch {
+                throw LedgerError(.ledgerDamaged, "the projection holds an event at seq \(statement.int(0)) that is not JSON")
+            }
+            entries.append(HistoryEntry(
+                seq: statement.int(0), commitSeq: statement.int(2), at: Timestamp(millisecondsSinceEpoch: statement.int(3)),
+                actor: statement.string(4), reason: statement.optionalString(5), event: try EventCoding.decode(body).event))
+        }
+        return entries
+    }
+
+    /// Where the commit holding `seq` starts in the log, and the hash of the
+    /// commit before it (to check the chain from there).
+    func commitLocation(containing seq: Int64) throws(LedgerError) -> (offset: Int64, firstSeq: Int64, previousHash: String)? {
+        let statement = try db.statement("SELECT first_seq, log_offset FROM commits WHERE first_seq <= ?1 ORDER BY first_seq DESC LIMIT 1")
+        statement.bind(1, max(seq, 1))
+        guard try statement.step() else { return nil }
+        let firstSeq = statement.int(0)
+        let offset = statement.int(1)
+        let previous = try db.statement("SELECT hash FROM commits WHERE first_seq < ?1 ORDER BY first_seq DESC LIMIT 1")
+        previous.bind(1, firstSeq)
+        let previousHash = try previous.step() ? previous.string(0) : CommitCodec.genesisHash
+        return (offset, firstSeq, previousHash)
+    }
+
+    func count(_ table: String) throws(LedgerError) -> Int64 {
+        let statement = try db.statement("SELECT COUNT(*) FROM \(table)")
+        return try statement.step() ? statement.int(0) : 0
+    }
+
+    var catalog: TypeCatalog {
+        TypeCatalog(
+            objectTypes: objectTypes.values.sorted { utf8Less($0.name, $1.name) },
+            relationshipTypes: typesByID.values.sorted { utf8Less($0.key.description, $1.key.description) || ($0.key.description == $1.key.description && $0.key.kind.rawValue < $1.key.kind.rawValue) })
+    }
+}
+

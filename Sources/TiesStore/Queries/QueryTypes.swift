@@ -1,0 +1,159 @@
+import TiesCore
+
+/// A point in the ledger's past: a seq, or a time (SPEC §4: the state after
+/// the last commit at or before it).
+public enum AsOf: Sendable, Equatable, CustomStringConvertible {
+    case seq(Int64)
+    case time(Timestamp)
+
+    /// A run of digits is a seq; anything else must be RFC 3339.
+    public init?(parsing text: String) {
+        if !text.isEmpty, text.utf8.allSatisfy({ (48...57).contains($0) }) {
+            guard let seq = Int64(text) else { return nil }
+            self = .seq(seq)
+        } else if let time = Timestamp(rfc3339: text) {
+            self = .time(time)
+        } else {
+            return nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .seq(let seq): return "seq \(seq)"
+        case .time(let time): return time.description
+        }
+    }
+}
+
+/// One link as a record sees it.
+public struct LinkView: Sendable, Equatable {
+    public enum Direction: String, Sendable { case forward, inverse }
+    public var type: RelationshipType
+    public var direction: Direction
+    public var from: RecordRef
+    public var to: RecordRef
+    public var attributes: Attributes
+    /// When this link was created (the start of its current life).
+    public var linkedSeq: Int64
+    public var linkedAt: Timestamp
+    /// When its current version began (its last attribute change).
+    public var versionSeq: Int64
+    public var versionAt: Timestamp
+
+    public var jsonValue: JSONValue {
+        .object([
+            "relationshipTypeId": .string(type.id), "kind": .string(type.key.kind.rawValue), "role": .string(type.key.role),
+            "direction": .string(direction.rawValue), "from": .string(from.description), "to": .string(to.description),
+            "attributes": .object(attributes), "linkedSeq": .int(linkedSeq), "linkedAt": .string(linkedAt.description),
+            "versionSeq": .int(versionSeq), "versionAt": .string(versionAt.description),
+        ])
+    }
+}
+
+/// A record's relationships at one seq.
+public struct RecordRelationships: Sendable, Equatable {
+    public var record: RecordRef
+    /// The seq whose state this is (the last whole commit at or before the as-of point).
+    public var seq: Int64
+    public var at: Timestamp?
+    public var links: [LinkView]
+
+    public var jsonValue: JSONValue {
+        .object([
+            "record": .string(record.description), "asOfSeq": .int(seq), "asOfTime": at.map { .string($0.description) } ?? .null,
+            "relationships": .array(links.map(\.jsonValue)),
+        ])
+    }
+}
+
+/// One line of a record's audit trail.
+public struct HistoryEntry: Sendable, Equatable {
+    public var seq: Int64
+    public var commitSeq: Int64
+    public var at: Timestamp
+    public var actor: String
+    public var reason: String?
+    public var event: Event
+
+    public var jsonValue: JSONValue {
+        .object([
+            "seq": .int(seq), "commitSeq": .int(commitSeq), "at": .string(at.description), "actor": .string(actor),
+            "reason": reason.map(JSONValue.string) ?? .null, "event": EventCoding.jsonValue(event, seq: seq),
+        ])
+    }
+}
+
+/// A page of history, newest first; `next` is the opaque cursor of the
+/// following (older) page, nil on the last page.
+public struct HistoryPage: Sendable, Equatable {
+    public var record: RecordRef
+    public var entries: [HistoryEntry]
+    public var next: String?
+
+    public var jsonValue: JSONValue {
+        .object(["record": .string(record.description), "entries": .array(entries.map(\.jsonValue)), "next": next.map(JSONValue.string) ?? .null])
+    }
+}
+
+/// Object and relationship types.
+public struct TypeCatalog: Sendable, Equatable {
+    public var objectTypes: [ObjectType]
+    public var relationshipTypes: [RelationshipType]
+
+    public var jsonValue: JSONValue {
+        .object([
+            "objectTypes": .array(objectTypes.map(\.jsonValue)),
+            "relationshipTypes": .array(relationshipTypes.map(\.jsonValue)),
+        ])
+    }
+}
+
+/// Counts, sizes and the head of the ledger.
+public struct LedgerStats: Sendable, Equatable {
+    public var headSeq: Int64
+    public var headHash: String
+    public var lastCommitAt: Timestamp?
+    public var commits: Int64
+    public var objectTypes: Int64
+    public var relationshipTypes: Int64
+    public var currentLinks: Int64
+    public var linkVersions: Int64
+    public var logBytes: Int64
+    public var projectionBytes: Int64
+
+    public var jsonValue: JSONValue {
+        .object([
+            "headSeq": .int(headSeq), "headHash": .string(headHash), "lastCommitAt": lastCommitAt.map { .string($0.description) } ?? .null,
+            "commits": .int(commits), "objectTypes": .int(objectTypes), "relationshipTypes": .int(relationshipTypes),
+            "currentLinks": .int(currentLinks), "linkVersions": .int(linkVersions), "logBytes": .int(logBytes),
+            "projectionBytes": .int(projectionBytes), "lastSnapshot": .null,
+        ])
+    }
+}
+
+extension ObjectType {
+    public var jsonValue: JSONValue {
+        .object(["name": .string(name), "description": description.map(JSONValue.string) ?? .null])
+    }
+}
+
+extension RelationshipType {
+    /// The SPEC §2 field names, as in the registration event.
+    public var jsonValue: JSONValue {
+        var fields: [String: JSONValue] = [
+            "relationshipTypeId": .string(id), "kind": .string(key.kind.rawValue), "role": .string(key.role),
+            "bidirectional": .bool(bidirectional),
+            "cardinality": cardinality.map { .string($0.rawValue) } ?? .null,
+            "description": description.map(JSONValue.string) ?? .null,
+        ]
+        switch key.kind {
+        case .personToCo:
+            fields["customObjectType"] = .string(key.toType)
+        case .coToCo:
+            fields["parentCustomObjectType"] = .string(key.fromType)
+            fields["childCustomObjectType"] = .string(key.toType)
+        }
+        return .object(fields)
+    }
+}
