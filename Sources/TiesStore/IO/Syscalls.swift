@@ -72,13 +72,11 @@ enum Syscalls {
     /// at end of file. Returns how many were read.
     @discardableResult
     static func pread(_ fd: Int32, appendingTo buffer: inout [UInt8], count: Int, at offset: Int64, path: String) throws(LedgerError) -> Int {
-        let oldCount = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: count))
         var code: Int32 = 0
-        let total = buffer.withUnsafeMutableBytes { raw -> Int in
+        let chunk = [UInt8](unsafeUninitializedCapacity: count) { raw, initialized in
             var total = 0
             while total < count {
-                let result = Glibc.pread(fd, raw.baseAddress! + oldCount + total, count - total, off_t(offset) + off_t(total))
+                let result = Glibc.pread(fd, raw.baseAddress! + total, count - total, off_t(offset) + off_t(total))
                 if result < 0 {
                     if errno == EINTR { continue }
                     code = errno
@@ -87,11 +85,15 @@ enum Syscalls {
                 if result == 0 { break }
                 total += result
             }
-            return total
+            initialized = total
         }
-        buffer.removeLast(count - total)
         if code != 0 { throw failure("pread", path, code) }
-        return total
+        append(chunk, to: &buffer)
+        return chunk.count
+    }
+
+    private static func append(_ chunk: [UInt8], to buffer: inout [UInt8]) {
+        if buffer.isEmpty { buffer = chunk } else { buffer.append(contentsOf: chunk) }
     }
 
     /// Flushes file data and the metadata needed to read it back (the size).
@@ -201,18 +203,24 @@ extension Syscalls {
     /// Appends what is available, up to `count` bytes (pipes and terminals
     /// return short reads); 0 at the end of the input.
     static func read(_ fd: Int32, appendingTo buffer: inout [UInt8], count: Int, path: String) throws(LedgerError) -> Int {
-        let oldCount = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: count))
-        let result = buffer.withUnsafeMutableBytes { raw -> Int in
+        var code: Int32 = 0
+        let chunk = [UInt8](unsafeUninitializedCapacity: count) { raw, initialized in
+            initialized = 0
             while true {
-                let result = Glibc.read(fd, raw.baseAddress! + oldCount, count)
-                if result >= 0 || errno != EINTR { return result }
+                let result = Glibc.read(fd, raw.baseAddress!, count)
+                if result >= 0 {
+                    initialized = result
+                    return
+                }
+                if errno != EINTR {
+                    code = errno
+                    return
+                }
             }
         }
-        let code = errno
-        buffer.removeLast(count - max(result, 0))
-        if result < 0 { throw failure("read", path, code) }
-        return result
+        if code != 0 { throw failure("read", path, code) }
+        append(chunk, to: &buffer)
+        return chunk.count
     }
 
     static let standardInput: Int32 = 0
