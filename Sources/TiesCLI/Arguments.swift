@@ -98,8 +98,11 @@ enum ArgumentParser {
         while index < arguments.count {
             let argument = arguments[index]
             index += 1
-            if onlyPositionals || !argument.hasPrefix("--") || argument == "-" {
-                if argument == "--" && !onlyPositionals { onlyPositionals = true; continue }
+            if argument == "--" && !onlyPositionals {
+                onlyPositionals = true
+                continue
+            }
+            if onlyPositionals || !argument.hasPrefix("--") {
                 parsed.positionals.append(argument)
                 continue
             }

@@ -37,13 +37,14 @@ public final class LineReader {
     /// The next line without `\n` (or `\r\n`); nil at the end. A line longer
     /// than the limit is an `invalid_field` error.
     public func nextLine() throws(LedgerError) -> ArraySlice<UInt8>? {
-        var searchFrom = start
+        // Bytes after `start` already searched; relative, because filling compacts the buffer.
+        var searched = 0
         while true {
-            if let newline = buffer[searchFrom...].firstIndex(of: UInt8(ascii: "\n")) {
+            if let newline = buffer[(start + searched)...].firstIndex(of: UInt8(ascii: "\n")) {
                 defer { start = newline + 1 }
                 return try checked(buffer[start..<newline])
             }
-            searchFrom = buffer.count
+            searched = buffer.count - start
             if endOfInput {
                 guard start < buffer.count else { return nil }
                 defer { start = buffer.count }

@@ -90,15 +90,16 @@ struct LogScanner {
     /// The next line without its `\n`, its offset, and whether it ended in
     /// `\n`. Lines longer than any commit are returned cut, and fail to open.
     private mutating func nextLine() throws(LedgerError) -> ([UInt8], Int64, Bool)? {
-        var searchFrom = bufferStart
+        // Bytes after `bufferStart` already searched; relative, because filling compacts the buffer.
+        var searched = 0
         while true {
-            if let newline = buffer[searchFrom...].firstIndex(of: UInt8(ascii: "\n")) {
+            if let newline = buffer[(bufferStart + searched)...].firstIndex(of: UInt8(ascii: "\n")) {
                 let line = Array(buffer[bufferStart..<newline])
                 let lineOffset = offset
                 bufferStart = newline + 1
                 return (line, lineOffset, true)
             }
-            searchFrom = buffer.count
+            searched = buffer.count - bufferStart
             if buffer.count - bufferStart > Self.lineBytesMax || endOfFile {
                 guard bufferStart < buffer.count else { return nil }
                 let line = Array(buffer[bufferStart...])
