@@ -63,7 +63,11 @@ public enum CLI {
             let parsed = try ArgumentParser.parse(rest, for: command.spec)
             return try command.run(Context(arguments: parsed, console: console, environment: environment, command: name))
         } catch let error as UsageError {
-            console.printError("ties \(error.command ?? name): \(error.message)\nusage: \(command.spec.usage)\nRun `ties \(name) --help` for details.")
+            if json {
+                console.printError(JSONValue.object(["error": .object(["code": .string("usage"), "message": .string(error.message)])]).encodedString)
+            } else {
+                console.printError("ties \(error.command ?? name): \(error.message)\nusage: \(command.spec.usage)\nRun `ties \(name) --help` for details.")
+            }
             return ExitCode.usage
         } catch let error as LedgerError {
             report(error, json: json, console: console)

@@ -66,7 +66,7 @@ public final class Ledger {
         if Syscalls.exists(layout.log) {
             throw LedgerError(.ledgerExists, "a ledger already exists at \(layout.directory)", details: ["path": .string(layout.directory)])
         }
-        try Syscalls.makeDirectory(layout.directory)
+        try Syscalls.makeDirectories(layout.directory)
         guard let lock = try WriterLock.acquire(path: layout.lock, timeoutMs: 0) else {
             throw LedgerError(.ledgerBusy, "another process is creating a ledger at \(layout.directory)")
         }

@@ -1,1 +1,3 @@
-print("ties-bench: placeholder")
+import Foundation
+
+exit(Bench.main(arguments: CommandLine.arguments))

@@ -26,7 +26,13 @@ struct ImportCommand: Command {
     static func run(_ context: Context) throws -> Int32 {
         let batch = try context.arguments.integer("batch", in: 1...Int64(Limits.operationsPerCommitMax), command: spec.name) ?? Int64(ImportOptions.batchSizeDefault)
         let options = ImportOptions(batchSize: Int(batch), atomic: context.arguments.flag("atomic"), metadata: context.metadata)
-        let reader = try LineReader(path: context.arguments.positionals.first ?? "-")
+        let path = context.arguments.positionals.first ?? "-"
+        let reader: LineReader
+        do {
+            reader = try LineReader(path: path)
+        } catch {
+            throw context.usage("cannot read \(path): \(error.message)")
+        }
         let ledger = try context.openLedger(.write)
         let progress = ProgressLine(context: context)
         do {

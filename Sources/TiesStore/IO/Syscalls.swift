@@ -136,6 +136,16 @@ enum Syscalls {
         guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw failure("mkdir", path) }
     }
 
+    /// `mkdir -p`: creates missing parents too.
+    static func makeDirectories(_ path: String) throws(LedgerError) {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += component
+            if !isDirectory(prefix) { try makeDirectory(prefix) }
+            prefix += "/"
+        }
+    }
+
     static func rename(_ from: String, _ to: String) throws(LedgerError) {
         guard Glibc.rename(from, to) == 0 else { throw failure("rename", "\(from) → \(to)") }
     }
