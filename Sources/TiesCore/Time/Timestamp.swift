@@ -46,7 +46,10 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
               hour < 24, minute < 60, second < 61 else { return nil }
         let days = CivilCalendar.daysSinceEpoch(year: year, month: month, day: day)
         let secondOfDay = hour * 3600 + minute * 60 + min(second, 59) - offsetMinutes * 60
-        self.init(millisecondsSinceEpoch: (days * 86_400 + secondOfDay) * 1000 + millis)
+        let milliseconds = (days * 86_400 + secondOfDay) * 1000 + millis
+        // An offset can move a time at the ends of the range outside it.
+        guard (Self.minimum.millisecondsSinceEpoch...Self.maximum.millisecondsSinceEpoch).contains(milliseconds) else { return nil }
+        self.init(millisecondsSinceEpoch: milliseconds)
     }
 }
 

@@ -1,0 +1,204 @@
+import Testing
+@testable import TiesCore
+
+/// The log line format: deterministic bytes, a SHA-256 over everything before
+/// the hash member, and a chain through `prev`.
+struct CommitCodecTests {
+    static let placedKey = LinkKey(typeId: "rt_abcdefgh", from: RecordRef(type: "person", id: "user_123"),
+                                   to: RecordRef(type: "order", id: "ord_998"))
+
+    /// One event of every kind.
+    static let golden = Commit(
+        firstSeq: 1, at: Timestamp(millisecondsSinceEpoch: 1_795_339_800_125), actor: "alice", reason: "initial import",
+        idempotencyKey: "k-1",
+        events: [
+            .objectTypeDefined(ObjectType(name: "order", description: "A purchase")),
+            .relationshipTypeRegistered(RelationshipType(id: "rt_abcdefgh", key: .personToCo(role: "placed", objectType: "order"),
+                                                         cardinality: .oneToMany, description: nil, bidirectional: false)),
+            .linked(placedKey, attributes: ["n": .int(1), "channel": .string("web")]),
+            .attributesChanged(placedKey, set: ["status": .string("returned")], unset: ["channel"]),
+            .relationshipTypeUpdated(id: "rt_abcdefgh", change: RelationshipTypeChange(description: "Who bought it")),
+            .unlinked(placedKey),
+        ],
+        previousHash: CommitCodec.genesisHash)
+
+    /// The bytes before `,"hash":"`, written out by hand from the format.
+    static let goldenBody = #"{"v":1,"firstSeq":1,"lastSeq":6,"at":"2026-11-22T09:30:00.125Z","actor":"alice","reason":"initial import","idempotencyKey":"k-1","events":["#
+        + #"{"seq":1,"type":"objectType.defined","name":"order","description":"A purchase"},"#
+        + #"{"seq":2,"type":"relationshipType.registered","relationshipTypeId":"rt_abcdefgh","kind":"person_to_co","role":"placed","customObjectType":"order","cardinality":"ONE_TO_MANY","bidirectional":false},"#
+        + #"{"seq":3,"type":"relationship.linked","relationshipTypeId":"rt_abcdefgh","from":"person:user_123","to":"order:ord_998","attributes":{"channel":"web","n":1}},"#
+        + #"{"seq":4,"type":"relationship.attributesChanged","relationshipTypeId":"rt_abcdefgh","from":"person:user_123","to":"order:ord_998","set":{"status":"returned"},"unset":["channel"]},"#
+        + #"{"seq":5,"type":"relationshipType.updated","relationshipTypeId":"rt_abcdefgh","description":"Who bought it"},"#
+        + #"{"seq":6,"type":"relationship.unlinked","relationshipTypeId":"rt_abcdefgh","from":"person:user_123","to":"order:ord_998"}"#
+        + #"],"prev":"0000000000000000000000000000000000000000000000000000000000000000""#
+
+    /// `python3 -c 'import hashlib,sys; print(hashlib.sha256(BODY.encode()).hexdigest())'` of `goldenBody`.
+    static let goldenHash = "e0fddb5619bf7bf27f1c7a1b8de6451f2d02ae7b77672e2c647ee351ae39975e"
+
+    /// A one-event commit chained after the golden one; its hash also from Python's hashlib.
+    static let second = Commit(firstSeq: 7, at: Timestamp(millisecondsSinceEpoch: 1_795_339_801_000), actor: "bob", reason: nil,
+                               idempotencyKey: nil, events: [.objectTypeDefined(ObjectType(name: "line_item", description: nil))],
+                               previousHash: goldenHash)
+    static let secondHash = "46be7f383c0ab3c8972dcd2b7f3555b1fabe04c8084b923e69b3f652886ae471"
+
+    static func withoutNewline(_ sealed: SealedCommit) -> [UInt8] {
+        Array(sealed.line.dropLast())
+    }
+
+    @Test("the genesis hash is 64 zeros")
+    func genesisHash() {
+        #expect(CommitCodec.genesisHash == "0000000000000000000000000000000000000000000000000000000000000000")
+    }
+
+    @Test("a sealed commit is its body, the hash member and a newline")
+    func goldenLine() throws {
+        let sealed = try CommitCodec.seal(Self.golden)
+        #expect(sealed.hash == Self.goldenHash)
+        #expect(String(decoding: sealed.line, as: UTF8.self) == Self.goldenBody + #","hash":"\#(Self.goldenHash)"}"# + "\n")
+    }
+
+    @Test("the hash is SHA-256 of the bytes before ,\"hash\":\" (as Python's hashlib computes it)")
+    func hashCoversTheBytesBeforeTheHashMember() throws {
+        for (commit, expected) in [(Self.golden, Self.goldenHash), (Self.second, Self.secondHash)] {
+            let sealed = try CommitCodec.seal(commit)
+            let marker = Array(#","hash":""#.utf8)
+            let start = try #require(Self.lastIndex(of: marker, in: sealed.line))
+            #expect(SHA256.hexDigest(Array(sealed.line[..<start])) == expected)
+            #expect(sealed.hash == expected)
+            #expect(String(decoding: sealed.line[(start + marker.count)...], as: UTF8.self) == expected + "\"}\n")
+        }
+    }
+
+    static func lastIndex(of marker: [UInt8], in bytes: [UInt8]) -> Int? {
+        stride(from: bytes.count - marker.count, through: 0, by: -1).first { Array(bytes[$0..<$0 + marker.count]) == marker }
+    }
+
+    @Test("open gives back the sealed commit, line and hash")
+    func roundTrip() throws {
+        for commit in [Self.golden, Self.second, Self.unusual] {
+            let sealed = try CommitCodec.seal(commit)
+            let opened = try CommitCodec.open(Self.withoutNewline(sealed))
+            #expect(opened.commit == commit)
+            #expect(opened.hash == sealed.hash)
+            #expect(opened.line == sealed.line)
+        }
+    }
+
+    /// Strings that need escaping, every scalar type, odd IDs, a co_to_co type
+    /// and a negative time.
+    static let unusual: Commit = {
+        let key = LinkKey(typeId: "rt_zz", from: RecordRef(type: "order", id: "eu:17/a b"), to: RecordRef(type: "line_item", id: "🦊\u{0}\n\"\\"))
+        return Commit(
+            firstSeq: 9_007_199_254_740_993, at: Timestamp(millisecondsSinceEpoch: -1), actor: "Zoë \"z\" ✓",
+            reason: "line\nbreak\ttab", idempotencyKey: nil,
+            events: [
+                .relationshipTypeRegistered(RelationshipType(id: "rt_zz", key: .coToCo(role: "contains", parent: "order", child: "line_item"),
+                                                             cardinality: nil, description: "é\u{1F}", bidirectional: true)),
+                .linked(key, attributes: ["null": .null, "t": .bool(true), "f": .bool(false), "min": .int(.min), "max": .int(.max),
+                                          "half": .double(0.5), "big": .double(1.5e300), "tiny": .double(-2.5e-8), "s": .string("\u{7F}\u{2028}")]),
+                .attributesChanged(key, set: [:], unset: ["a", "b"]),
+                .relationshipTypeUpdated(id: "rt_zz", change: RelationshipTypeChange(cardinality: .manyToOne, bidirectional: false)),
+            ],
+            previousHash: String(repeating: "ab", count: 32))
+    }()
+
+    @Test("unset keys are written sorted by bytes, so they read back sorted")
+    func unsetIsSorted() throws {
+        var commit = Self.second
+        commit.events = [.attributesChanged(Self.placedKey, set: [:], unset: ["b", "a", "B", "é", "e"])]
+        let sealed = try CommitCodec.seal(commit)
+        #expect(String(decoding: sealed.line, as: UTF8.self).contains(#""unset":["B","a","b","e","é"]"#))
+        let opened = try CommitCodec.open(Self.withoutNewline(sealed))
+        #expect(opened.commit.events == [.attributesChanged(Self.placedKey, set: [:], unset: ["B", "a", "b", "e", "é"])])
+    }
+
+    @Test("sealing is deterministic: equal commits give equal bytes whatever the dictionary order")
+    func deterministic() throws {
+        var attributes: Attributes = [:]
+        for index in (0..<50).reversed() { attributes["k\(index)"] = .int(Int64(index)) }
+        var commit = Self.second
+        commit.events = [.linked(Self.placedKey, attributes: attributes)]
+        let one = try CommitCodec.seal(commit)
+        commit.events = [.linked(Self.placedKey, attributes: Op.attributes(count: 50))]
+        let two = try CommitCodec.seal(commit)
+        #expect(one.line == two.line)
+    }
+
+    @Test("commits chain: each names the hash of the one before")
+    func chain() throws {
+        let first = try CommitCodec.seal(Self.golden)
+        var next = Self.second
+        next.previousHash = first.hash
+        let sealed = try CommitCodec.seal(next)
+        #expect(sealed.hash == Self.secondHash)
+        #expect(try CommitCodec.open(Self.withoutNewline(sealed)).commit.previousHash == first.hash)
+        // Another predecessor changes the hash.
+        next.previousHash = CommitCodec.genesisHash
+        #expect(try CommitCodec.seal(next).hash != Self.secondHash)
+    }
+
+    @Test("changing any single byte of a sealed line makes it damaged", arguments: [UInt8(0x01), 0x20, 0x80, 0xFF])
+    func everyByteFlip(_ mask: UInt8) throws {
+        let line = Self.withoutNewline(try CommitCodec.seal(Self.golden))
+        var undetected: [Int] = []
+        for offset in line.indices {
+            var damaged = line
+            damaged[offset] ^= mask
+            do {
+                _ = try CommitCodec.open(damaged)
+                undetected.append(offset)
+            } catch {
+                if error.code != .ledgerDamaged { undetected.append(offset) }
+            }
+        }
+        #expect(undetected.isEmpty, "flips at offsets \(undetected) were not reported as ledger_damaged")
+    }
+
+    @Test("every truncation of a sealed line (a torn write) is damaged")
+    func everyTruncation() throws {
+        let line = Self.withoutNewline(try CommitCodec.seal(Self.second))
+        for length in 0..<line.count {
+            let error = try rejection { () throws(LedgerError) in try CommitCodec.open(Array(line[..<length])) }
+            #expect(error.code == .ledgerDamaged, "length \(length)")
+        }
+    }
+
+    /// A line whose hash is right but whose content is not a valid commit.
+    static func rehashed(_ body: String) -> [UInt8] {
+        Array((body + #","hash":"\#(SHA256.hexDigest(Array(body.utf8)))"}"#).utf8)
+    }
+
+    @Test("the golden body, rehashed, opens: the helper for inconsistent lines is sound")
+    func rehashedGoldenOpens() throws {
+        #expect(try CommitCodec.open(Self.rehashed(Self.goldenBody)).commit == Self.golden)
+    }
+
+    static let inconsistent: [(String, String)] = [
+        ("another format version", goldenBody.replacing(#"{"v":1,"#, with: #"{"v":2,"#)),
+        ("a lastSeq that does not match the events", goldenBody.replacing(#""lastSeq":6"#, with: #""lastSeq":7"#)),
+        ("a gap in the event seqs", goldenBody.replacing(#"{"seq":3,"#, with: #"{"seq":4,"#)),
+        ("an unknown event type", goldenBody.replacing("objectType.defined", with: "objectType.dropped")),
+        ("an unknown cardinality", goldenBody.replacing("ONE_TO_MANY", with: "SOME")),
+        ("a commit time that is not RFC 3339", goldenBody.replacing("2026-11-22T09:30:00.125Z", with: "yesterday")),
+        ("a record without a type", goldenBody.replacing(#""to":"order:ord_998","attributes""#, with: #""to":"ord_998","attributes""#)),
+        ("no events", #"{"v":1,"firstSeq":1,"lastSeq":0,"at":"2026-11-22T09:30:00.125Z","actor":"a","events":[],"prev":"00""#),
+        ("not JSON before the hash", #"{"v":1,"firstSeq":1"#),
+    ]
+
+    @Test("a correctly hashed line that is not a valid commit is damaged", arguments: inconsistent.map(\.0))
+    func inconsistentContent(_ name: String) throws {
+        let body = try #require(Self.inconsistent.first { $0.0 == name }?.1)
+        #expect(body != Self.goldenBody)
+        let error = try rejection { () throws(LedgerError) in try CommitCodec.open(Self.rehashed(body)) }
+        #expect(error.code == .ledgerDamaged)
+    }
+
+    @Test("a line with trailing bytes after the hash member is damaged")
+    func trailingBytes() throws {
+        let line = Self.withoutNewline(try CommitCodec.seal(Self.second))
+        for suffix in ["\n", " ", "}", "\r"] {
+            let error = try rejection { () throws(LedgerError) in try CommitCodec.open(line + Array(suffix.utf8)) }
+            #expect(error.code == .ledgerDamaged)
+        }
+    }
+}
