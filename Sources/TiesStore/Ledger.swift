@@ -87,6 +87,9 @@ public final class Ledger {
         }
         let lock = try WriterLock.acquire(path: layout.lock, timeoutMs: access == .write ? lockTimeoutMs : 0)
         guard let lock else {
+            if access == .write {
+                throw LedgerError(.ledgerBusy, "the ledger is being written by another process", details: ["lock": .string(layout.lock)])
+            }
             // A writer is active and keeps the projection current: read it as it is.
             let projection = try openProjectionReadOnly(layout)
             return Ledger(layout: layout, lock: nil, log: try LogFile(path: layout.log, writable: false), projection: projection, warn: warn)

@@ -16,5 +16,15 @@ public struct LedgerLayout: Sendable {
     var projectionFiles: [String] { [projection, projection + "-wal", projection + "-shm"] }
 
     /// Where bytes cut off a torn log tail are kept (nothing is deleted).
-    func tornTail(at offset: Int64) -> String { directory + "/log.jsonl.torn-at-\(offset)" }
+    /// A second tear at the same offset gets `-2`, `-3`, … so earlier kept bytes stay.
+    func tornTail(at offset: Int64) -> String {
+        let base = directory + "/log.jsonl.torn-at-\(offset)"
+        var candidate = base
+        var suffix = 1
+        while Syscalls.exists(candidate) {
+            suffix += 1
+            candidate = "\(base)-\(suffix)"
+        }
+        return candidate
+    }
 }

@@ -38,6 +38,33 @@ public enum JSONValue: Hashable, Sendable {
         return nil
     }
 
+    /// Strings compare byte for byte (see `utf8Equals`): an attribute set to
+    /// another spelling of the same text is a change worth recording.
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.int(let a), .int(let b)): return a == b
+        case (.double(let a), .double(let b)): return a == b
+        case (.string(let a), .string(let b)): return a.utf8Equals(b)
+        case (.array(let a), .array(let b)): return a == b
+        case (.object(let a), .object(let b)): return a == b
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .bool(let value): hasher.combine(1); hasher.combine(value)
+        case .int(let value): hasher.combine(2); hasher.combine(value)
+        case .double(let value): hasher.combine(3); hasher.combine(value)
+        case .string(let value): hasher.combine(4); value.hashUTF8(into: &hasher)
+        case .array(let values): hasher.combine(5); hasher.combine(values)
+        case .object(let fields): hasher.combine(6); hasher.combine(fields)
+        }
+    }
+
     /// True for every case that is not a container.
     public var isScalar: Bool {
         switch self {

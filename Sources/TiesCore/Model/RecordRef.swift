@@ -26,6 +26,16 @@ public struct RecordRef: Hashable, Sendable, Comparable, CustomStringConvertible
 
     public var description: String { "\(type):\(id)" }
 
+    /// Byte-wise, like SQLite: see `utf8Equals`.
+    public static func == (lhs: RecordRef, rhs: RecordRef) -> Bool {
+        lhs.type.utf8Equals(rhs.type) && lhs.id.utf8Equals(rhs.id)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        type.hashUTF8(into: &hasher)
+        id.hashUTF8(into: &hasher)
+    }
+
     public static func < (lhs: RecordRef, rhs: RecordRef) -> Bool {
         lhs.description.utf8.lexicographicallyPrecedes(rhs.description.utf8)
     }

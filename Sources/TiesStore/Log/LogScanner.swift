@@ -48,13 +48,10 @@ struct LogScanner {
 
     mutating func next() throws(LedgerError) -> ScannedCommit? {
         guard tornTail == nil, let (line, lineOffset, terminated) = try nextLine() else { return nil }
+        let sealed: SealedCommit
         do throws(LedgerError) {
             guard terminated else { throw LedgerError(.ledgerDamaged, "the last line has no newline") }
-            let sealed = try CommitCodec.open(line)
-            try checkChain(sealed.commit)
-            expectedSeq = sealed.commit.lastSeq + 1
-            expectedPrevious = sealed.hash
-            return ScannedCommit(sealed: sealed, offset: lineOffset)
+            sealed = try CommitCodec.open(line)
         } catch {
             if try goodCommitFollows() {
                 throw damage(error, at: lineOffset)
@@ -62,6 +59,16 @@ struct LogScanner {
             tornTail = TornTail(offset: lineOffset, byteCount: try Syscalls.fileSize(fd, path: path) - lineOffset)
             return nil
         }
+        // A whole line with a valid checksum was written on purpose: if it
+        // does not fit the chain, the log was edited, never torn.
+        do throws(LedgerError) {
+            try checkChain(sealed.commit)
+        } catch {
+            throw damage(error, at: lineOffset)
+        }
+        expectedSeq = sealed.commit.lastSeq + 1
+        expectedPrevious = sealed.hash
+        return ScannedCommit(sealed: sealed, offset: lineOffset)
     }
 
     private func checkChain(_ commit: Commit) throws(LedgerError) {

@@ -1,0 +1,17 @@
+/// Ties compares text the way SQLite and the log do: byte for byte. Swift's
+/// `String ==` treats canonically equivalent spellings ("é" as one scalar or
+/// as "e" + U+0301) as equal, which would make the decider and the
+/// projection disagree about whether two record IDs are the same link.
+extension String {
+    @inline(__always)
+    func utf8Equals(_ other: String) -> Bool {
+        utf8.elementsEqual(other.utf8)
+    }
+
+    @inline(__always)
+    func hashUTF8(into hasher: inout Hasher) {
+        var copy = self
+        copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        hasher.combine(utf8.count)
+    }
+}
