@@ -1,0 +1,88 @@
+/// Every limit the HTTP layer enforces, in one place, each with its bound, the
+/// status a client gets for crossing it, and why it is where it is (the
+/// althttpd habit: limits are constants you can read, not behaviour you infer).
+/// A request past a limit is refused and its connection closed; nothing is
+/// truncated.
+public enum HTTPLimits {
+    // MARK: The head
+
+    /// The request line, CRLF included: 8 KiB → 414. Our targets are short
+    /// paths plus a query of a few IDs; 8 KiB is the common floor among
+    /// servers (RFC 9112 §3 recommends supporting at least 8000 octets).
+    /// Refused as soon as the line cannot end within the bound, without
+    /// waiting for its CRLF.
+    public static let requestLineBytesMax = 8 * 1024
+
+    /// The header section, every field line with its CRLF plus the final
+    /// empty line: 16 KiB → 431. Room for a long bearer token and cookies;
+    /// beyond that a client is confused or hostile. Counted as bytes arrive.
+    public static let headerSectionBytesMax = 16 * 1024
+
+    /// Header fields in one request: 100 → 431. Bounds the work of every
+    /// by-name lookup and the memory of tiny-field floods, which the byte
+    /// bound alone allows by the thousand.
+    public static let headerFieldsMax = 100
+
+    /// Empty lines (CRLF) ignored before a request line → 400 past it.
+    /// RFC 9112 §2.2 asks servers to skip at least one, because old clients
+    /// send a stray CRLF after a POST body; more than that is not a client
+    /// bug we need to forgive.
+    public static let leadingEmptyLinesMax = 1
+
+    // MARK: The body
+
+    /// A request body: 16 MiB + 64 KiB → 413. The largest thing a client
+    /// may send is one commit (`Limits.commitBytesMax`, 16 MiB, in TiesCore),
+    /// and the 64 KiB cover its JSON envelope. Decided from Content-Length
+    /// before a body byte is read; for chunked bodies, as soon as the chunk
+    /// sizes declared so far add up past it.
+    public static let bodyBytesMax = 16 * 1024 * 1024 + 64 * 1024
+
+    /// A chunk-size line, extensions and CRLF included: 1 KiB → 400.
+    /// Extensions are ignored, so their only use to a client is to make us
+    /// buffer; 1 KiB leaves them room and takes that away.
+    public static let chunkSizeLineBytesMax = 1024
+
+    /// Hex digits in a chunk size: 16 → 400. Sixteen digits are every
+    /// 64-bit size (leading zeros included), so no size can overflow.
+    public static let chunkSizeHexDigitsMax = 16
+
+    /// The trailer section of a chunked body, bounded like the header
+    /// section (→ 431): trailers are parsed for syntax, then dropped.
+    public static let trailerSectionBytesMax = headerSectionBytesMax
+
+    /// Trailer fields in one chunked body (→ 431), like `headerFieldsMax`.
+    public static let trailerFieldsMax = headerFieldsMax
+
+    // MARK: The parser's memory
+
+    /// Buffer capacity a parser keeps between requests. After a large body
+    /// the buffer is released instead, so 256 idle keep-alive connections
+    /// cannot each pin 16 MiB.
+    public static let idleBufferBytesMax = 64 * 1024
+
+    // MARK: The server (enforced by the listener, not the parser)
+
+    /// From a connection's first request byte to the end of its head (→ 408).
+    /// Slow-loris defence: a head is at most 24 KiB, which any live client
+    /// sends well within 10 s.
+    public static let headerReadTimeout: Duration = .seconds(10)
+
+    /// From the end of the head to the end of the body (→ 408). 16 MiB in
+    /// 30 s asks for about 4.5 Mbit/s, a slow but real link.
+    public static let bodyReadTimeout: Duration = .seconds(30)
+
+    /// An idle keep-alive connection is closed after this long without a
+    /// request byte. Long enough for a client's next call, short enough
+    /// that idle sockets do not crowd out new ones.
+    public static let keepAliveIdleTimeout: Duration = .seconds(60)
+
+    /// Open connections: 256. Past it, new connections are refused (503)
+    /// rather than queued: each one may buffer a head and a body, so this
+    /// bound is what bounds the server's memory.
+    public static let connectionsMax = 256
+
+    /// Requests being handled at once, across all connections: 64 (→ 503).
+    /// There is one writer, so more concurrency only lengthens queues.
+    public static let requestsInFlightMax = 64
+}
