@@ -20,6 +20,35 @@ extension Ledger {
         return HistoryPage(record: record, entries: page, next: next)
     }
 
+    /// The change feed: up to `limit` events after `seq`, oldest first.
+    public func events(after seq: Int64, limit: Int) throws(LedgerError) -> [HistoryEntry] {
+        guard (1...Limits.pageSizeMax).contains(limit) else {
+            throw LedgerError(.invalidField, "'limit' must be between 1 and \(Limits.pageSizeMax)", details: ["field": .string("limit")])
+        }
+        return try projection.events(after: max(seq, 0), limit: limit)
+    }
+
+    /// Every version of one link, oldest first (empty if it never existed).
+    public func versions(of link: LinkKey) throws(LedgerError) -> [LinkVersion] {
+        try projection.versions(of: link)
+    }
+
+    /// Runs `body` on a snapshot of the projection brought up to the newest
+    /// commit another connection (the writer) has applied: one read
+    /// transaction, so every query in `body` sees the same seq.
+    public func readingConsistently<T>(_ body: (Ledger) throws(LedgerError) -> T) throws(LedgerError) -> T {
+        try projection.db.execute("BEGIN")
+        do throws(LedgerError) {
+            try projection.refresh()
+            let result = try body(self)
+            try projection.db.execute("COMMIT")
+            return result
+        } catch {
+            try? projection.db.execute("ROLLBACK")  // The original error is the one worth reporting.
+            throw error
+        }
+    }
+
     /// Every object and relationship type.
     public var catalog: TypeCatalog { projection.catalog }
 

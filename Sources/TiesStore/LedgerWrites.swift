@@ -1,13 +1,26 @@
 import TiesCore
 
-/// One commit to make: its operations and who asks.
+/// One commit to make: its operations, who asks, and the conditions a
+/// client attached (HTTP `If-Match`, `Idempotency-Key`).
 public struct CommitRequest: Sendable {
     public var operations: [Operation]
     public var metadata: CommitMetadata
+    /// Commit only if the head is still this seq (else `sequence_conflict`).
+    public var expectedHeadSeq: Int64?
+    /// With `metadata.idempotencyKey`: what identifies the request, so the
+    /// same key with another request is refused (`idempotency_key_reused`).
+    public var requestDigest: String?
+    /// With `metadata.idempotencyKey`: renders the answer to remember, so
+    /// every retry gets the first answer back.
+    public var respond: (@Sendable (CommitReceipt) -> JSONValue)?
 
-    public init(operations: [Operation], metadata: CommitMetadata) {
+    public init(operations: [Operation], metadata: CommitMetadata, expectedHeadSeq: Int64? = nil,
+                requestDigest: String? = nil, respond: (@Sendable (CommitReceipt) -> JSONValue)? = nil) {
         self.operations = operations
         self.metadata = metadata
+        self.expectedHeadSeq = expectedHeadSeq
+        self.requestDigest = requestDigest
+        self.respond = respond
     }
 }
 
@@ -30,46 +43,91 @@ extension Ledger {
             throw LedgerError(.ledgerReadOnly, "this ledger was opened for reading; open it for writing to commit")
         }
         if let stale = projectionFailure { throw stale }
-        let overlay = CommitOverlay(base: projection)
-        // Never earlier than the last commit, even if the wall clock stepped back.
-        let at = max(now, projection.head.lastAt ?? now)
-        var nextSeq = projection.head.seq + 1
-        var previousHash = projection.head.hash
-        var sealed: [SealedCommit] = []
-        var outcomes: [Result<CommitReceipt, LedgerError>] = []
-        for request in requests {
-            do {
-                let metadata = request.metadata
-                try Validation.commitMetadata(actor: metadata.actor, reason: metadata.reason, idempotencyKey: metadata.idempotencyKey)
-                let plan = try Decider.plan(request.operations, against: overlay)
-                guard !plan.events.isEmpty else {
-                    outcomes.append(.success(CommitReceipt(results: plan.results)))
-                    continue
-                }
-                let commit = try CommitCodec.seal(Commit(
-                    firstSeq: nextSeq, at: at, actor: metadata.actor, reason: metadata.reason,
-                    idempotencyKey: metadata.idempotencyKey, events: plan.events, previousHash: previousHash))
-                for event in plan.events { try overlay.apply(event) }
-                sealed.append(commit)
-                nextSeq = commit.commit.lastSeq + 1
-                previousHash = commit.hash
-                outcomes.append(.success(CommitReceipt(results: plan.results, firstSeq: commit.commit.firstSeq,
-                                                       lastSeq: commit.commit.lastSeq, at: at, hash: commit.hash)))
-            } catch {
-                outcomes.append(.failure(error))
-            }
+        var group = GroupState(overlay: CommitOverlay(base: projection), head: projection.head,
+                               at: max(now, projection.head.lastAt ?? now))  // Never earlier than the last commit.
+        let outcomes = requests.map { request in
+            Result { () throws(LedgerError) in try decide(request, in: &group) }
         }
-        guard !sealed.isEmpty else { return outcomes }
-        let offsets = try log.append(sealed.map(\.line))
+        guard !group.sealed.isEmpty || !group.unappendedKeys.isEmpty else { return outcomes }
+        let offsets = try log.append(group.sealed.map(\.line))
         // Durable from here on: the answers stand even if the projection
         // cannot keep up; it is then refused until reopened and caught up.
-        do {
-            try projection.apply(zip(sealed, offsets).map { ScannedCommit(sealed: $0, offset: $1) })
+        do throws(LedgerError) {
+            try projection.apply(zip(group.sealed, offsets).map { ScannedCommit(sealed: $0, offset: $1) })
+            for record in group.unappendedKeys { try projection.recordIdempotency(record) }
         } catch {
             projectionFailure = LedgerError(error.code, "the projection could not apply committed seqs (\(error.message)); reopen the ledger to catch up",
                                             details: error.details)
             warn(projectionFailure?.message ?? error.message)
         }
         return outcomes
+    }
+
+    /// What the requests decided so far in one group leave behind.
+    struct GroupState {
+        let overlay: CommitOverlay
+        var head: ProjectionHead
+        let at: Timestamp
+        var sealed: [SealedCommit] = []
+        /// Keys used earlier in this group (not yet in the projection).
+        var keys: [String: IdempotencyRecord] = [:]
+        /// Keyed requests that appended nothing: remembered in the projection only.
+        var unappendedKeys: [IdempotencyRecord] = []
+
+        init(overlay: CommitOverlay, head: ProjectionHead, at: Timestamp) {
+            self.overlay = overlay
+            self.head = head
+            self.at = at
+        }
+    }
+
+    private func firstAttempt(_ key: String, _ group: GroupState) throws(LedgerError) -> IdempotencyRecord? {
+        if let record = group.keys[key] { return record }
+        return try projection.idempotencyRecord(key)
+    }
+
+    private func decide(_ request: CommitRequest, in group: inout GroupState) throws(LedgerError) -> CommitReceipt {
+        let metadata = request.metadata
+        try Validation.commitMetadata(actor: metadata.actor, reason: metadata.reason, idempotencyKey: metadata.idempotencyKey)
+        // A retry is answered before any condition: its first attempt may have moved the head.
+        if let key = metadata.idempotencyKey, let prior = try firstAttempt(key, group) {
+            guard prior.digest == request.requestDigest else {
+                throw LedgerError(.idempotencyKeyReused, "idempotency key '\(key)' was used for another request",
+                                  details: ["idempotencyKey": .string(key)])
+            }
+            return CommitReceipt(results: [], firstSeq: prior.firstSeq, response: prior.response, replayed: true)
+        }
+        if let expected = request.expectedHeadSeq, expected != group.head.seq {
+            throw LedgerError(.sequenceConflict, "the head is at seq \(group.head.seq), not \(expected)",
+                              details: ["headSeq": .int(group.head.seq), "expectedHeadSeq": .int(expected)])
+        }
+        let plan = try Decider.plan(request.operations, against: group.overlay)
+        var receipt = CommitReceipt(results: plan.results)
+        if !plan.events.isEmpty {
+            receipt.firstSeq = group.head.seq + 1
+            receipt.lastSeq = group.head.seq + Int64(plan.events.count)
+            receipt.at = group.at
+        }
+        let key = metadata.idempotencyKey
+        receipt.response = key == nil ? nil : request.respond?(receipt)
+        let record = key.map { IdempotencyRecord(key: $0, digest: request.requestDigest, response: receipt.response, firstSeq: receipt.firstSeq) }
+        guard !plan.events.isEmpty else {
+            if let record {
+                group.keys[record.key] = record
+                group.unappendedKeys.append(record)
+            }
+            return receipt
+        }
+        let sealed = try CommitCodec.seal(Commit(
+            firstSeq: group.head.seq + 1, at: group.at, actor: metadata.actor, reason: metadata.reason,
+            idempotencyKey: key, events: plan.events, previousHash: group.head.hash,
+            requestDigest: key == nil ? nil : request.requestDigest, response: receipt.response))
+        for event in plan.events { try group.overlay.apply(event) }
+        group.sealed.append(sealed)
+        group.head.seq = sealed.commit.lastSeq
+        group.head.hash = sealed.hash
+        if let record { group.keys[record.key] = record }
+        receipt.hash = sealed.hash
+        return receipt
     }
 }

@@ -9,9 +9,15 @@ public struct Commit: Hashable, Sendable {
     public var events: [Event]
     /// Lowercase hex SHA-256 of the previous commit (`CommitCodec.genesisHash` for the first).
     public var previousHash: String
+    /// With an idempotency key: a digest of the request, so a retry with
+    /// the same key but another request is told apart…
+    public var requestDigest: String?
+    /// …and the answer the first request got, so every retry gets it too,
+    /// for the life of the ledger (it is rebuilt from the log like the rest).
+    public var response: JSONValue?
 
     public init(firstSeq: Int64, at: Timestamp, actor: String, reason: String?, idempotencyKey: String?,
-                events: [Event], previousHash: String) {
+                events: [Event], previousHash: String, requestDigest: String? = nil, response: JSONValue? = nil) {
         self.firstSeq = firstSeq
         self.at = at
         self.actor = actor
@@ -19,6 +25,8 @@ public struct Commit: Hashable, Sendable {
         self.idempotencyKey = idempotencyKey
         self.events = events
         self.previousHash = previousHash
+        self.requestDigest = requestDigest
+        self.response = response
     }
 
     public var lastSeq: Int64 { firstSeq + Int64(events.count) - 1 }
@@ -68,12 +76,21 @@ public enum CommitCodec {
             writer.writeRaw(",\"idempotencyKey\":")
             writer.writeString(key)
         }
+        if let digest = commit.requestDigest {
+            writer.writeRaw(",\"requestDigest\":")
+            writer.writeString(digest)
+        }
         writer.writeRaw(",\"events\":[")
         for (index, event) in commit.events.enumerated() {
             if index > 0 { writer.writeRaw(",") }
             EventCoding.write(event, seq: commit.firstSeq + Int64(index), to: &writer)
         }
-        writer.writeRaw("],\"prev\":")
+        writer.writeRaw("]")
+        if let response = commit.response {
+            writer.writeRaw(",\"response\":")
+            writer.writeValue(response)
+        }
+        writer.writeRaw(",\"prev\":")
         writer.writeString(commit.previousHash)
         let hash = SHA256.hexDigest(writer.bytes)
         writer.writeRaw(",\"hash\":")
@@ -132,7 +149,8 @@ public enum CommitCodec {
         }
         let commit = Commit(firstSeq: firstSeq, at: at, actor: try fields.requiredString("actor"),
                             reason: try fields.optionalString("reason"), idempotencyKey: try fields.optionalString("idempotencyKey"),
-                            events: events, previousHash: try fields.requiredString("prev"))
+                            events: events, previousHash: try fields.requiredString("prev"),
+                            requestDigest: try fields.optionalString("requestDigest"), response: fields.fields["response"])
         guard try fields.requiredInt("lastSeq") == commit.lastSeq else {
             throw LedgerError(.ledgerDamaged, "lastSeq does not match the events")
         }

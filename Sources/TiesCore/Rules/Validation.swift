@@ -71,7 +71,7 @@ public enum Validation {
         }
     }
 
-    static func scalars(_ text: String, field: String, max: Int) throws(LedgerError) {
+    public static func scalars(_ text: String, field: String, max: Int) throws(LedgerError) {
         // Count lazily: an over-long string need not be walked to its end.
         var count = 0
         for _ in text.unicodeScalars {
@@ -81,7 +81,7 @@ public enum Validation {
         guard count >= 1 else { throw fail(field, "must not be empty") }
     }
 
-    static func noControlCharacters(_ text: String, field: String) throws(LedgerError) {
+    public static func noControlCharacters(_ text: String, field: String) throws(LedgerError) {
         if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             throw fail(field, "must not contain control characters")
         }

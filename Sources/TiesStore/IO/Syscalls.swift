@@ -276,3 +276,58 @@ extension Syscalls {
         return String(cString: template)
     }
 }
+
+extension Syscalls {
+    /// Replaces `path` with `bytes` durably: temp file, fsync, rename, fsync
+    /// of the directory. A crash leaves the old file or the new one, never a mix.
+    static func replaceFile(_ path: String, with bytes: [UInt8], directory: String) throws(LedgerError) {
+        let temporary = "\(path).tmp-\(getpid())"
+        try unlink(temporary)
+        let fd = try open(temporary, .createNew)
+        do throws(LedgerError) {
+            try pwriteAll(fd, bytes, at: 0, path: temporary)
+            try fsync(fd, path: temporary)
+        } catch {
+            close(fd)
+            try? unlink(temporary)  // Best effort; the error that matters is the write's.
+            throw error
+        }
+        close(fd)
+        try rename(temporary, path)
+        try fsyncDirectory(directory)
+    }
+
+    /// Reads a whole small file, at most `limit` bytes; nil if it does not exist.
+    static func readSmallFile(_ path: String, limit: Int) throws(LedgerError) -> [UInt8]? {
+        guard exists(path) else { return nil }
+        let fd = try open(path, .readOnly)
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        try pread(fd, appendingTo: &bytes, count: limit + 1, at: 0, path: path)
+        guard bytes.count <= limit else {
+            throw LedgerError(.ledgerDamaged, "\(path) is larger than \(limit) bytes")
+        }
+        return bytes
+    }
+
+    /// What identifies a file's current contents cheaply: inode, size, mtime.
+    static func fileSignature(_ path: String) -> [Int64]? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return [Int64(info.st_ino), Int64(info.st_size), Int64(info.st_mtim.tv_sec), Int64(info.st_mtim.tv_nsec)]
+    }
+
+    /// Cryptographically secure random bytes from the kernel (/dev/urandom).
+    static func randomBytes(_ count: Int) throws(LedgerError) -> [UInt8] {
+        let path = "/dev/urandom"
+        let fd = try open(path, .readOnly)
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        while bytes.count < count {
+            guard try read(fd, appendingTo: &bytes, count: count - bytes.count, path: path) > 0 else {
+                throw failure("read", path, EIO)
+            }
+        }
+        return bytes
+    }
+}

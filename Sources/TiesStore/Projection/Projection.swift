@@ -153,6 +153,9 @@ final class Projection {
             .bind(1, commit.firstSeq).bind(2, commit.lastSeq).bind(3, commit.at.millisecondsSinceEpoch)
             .bind(4, commit.actor).bind(5, commit.reason).bind(6, commit.idempotencyKey)
             .bind(7, scanned.offset).bind(8, scanned.sealed.hash).run()
+        if let key = commit.idempotencyKey {
+            try recordIdempotency(IdempotencyRecord(key: key, digest: commit.requestDigest, response: commit.response, firstSeq: commit.firstSeq))
+        }
         let insertEvent = try db.statement("INSERT INTO events (seq, commit_seq, body) VALUES (?1, ?2, ?3)")
         for (index, event) in commit.events.enumerated() {
             let seq = commit.firstSeq + Int64(index)
@@ -261,4 +264,36 @@ final class Projection {
         }
         return attributes
     }
+
+    // MARK: Idempotency
+
+    func recordIdempotency(_ record: IdempotencyRecord) throws(LedgerError) {
+        try db.statement("INSERT OR REPLACE INTO idempotency (key, digest, response, first_seq) VALUES (?1, ?2, ?3, ?4)")
+            .bind(1, record.key).bind(2, record.digest).bind(3, record.response?.encodedString)
+            .bind(4, record.firstSeq).run()
+    }
+
+    func idempotencyRecord(_ key: String) throws(LedgerError) -> IdempotencyRecord? {
+        let statement = try db.statement("SELECT digest, response, first_seq FROM idempotency WHERE key = ?1")
+        statement.bind(1, key)
+        guard try statement.step() else { return nil }
+        var response: JSONValue?
+        if !statement.isNull(1) {
+            do {
+                response = try JSONParser.parse(statement.bytes(1))
+            } catch {
+                throw LedgerError(.ledgerDamaged, "the projection holds a stored response that is not JSON")
+            }
+        }
+        return IdempotencyRecord(key: key, digest: statement.optionalString(0), response: response,
+                                 firstSeq: statement.isNull(2) ? nil : statement.int(2))
+    }
+}
+
+/// What an idempotency key remembers.
+struct IdempotencyRecord {
+    var key: String
+    var digest: String?
+    var response: JSONValue?
+    var firstSeq: Int64?
 }

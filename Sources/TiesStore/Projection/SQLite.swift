@@ -110,6 +110,15 @@ final class SQLiteStatement {
     }
 
     @discardableResult
+    func bind(_ index: Int32, _ value: Int64?) -> SQLiteStatement {
+        guard let value else {
+            sqlite3_bind_null(raw, index)
+            return self
+        }
+        return bind(index, value)
+    }
+
+    @discardableResult
     func bind(_ index: Int32, _ value: String?) -> SQLiteStatement {
         guard var text = value else {
             sqlite3_bind_null(raw, index)

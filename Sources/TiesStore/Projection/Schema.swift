@@ -1,7 +1,7 @@
 /// The projection's tables (see the Projection article). Derived from the
 /// log, so a schema change bumps `version` and the projection is rebuilt.
 enum ProjectionSchema {
-    static let version: Int64 = 1
+    static let version: Int64 = 2
     /// `to_seq` of a version that is still current: larger than any seq.
     static let openEnded = Int64.max
 
@@ -45,6 +45,10 @@ enum ProjectionSchema {
         "CREATE TABLE events (seq INTEGER PRIMARY KEY, commit_seq INTEGER NOT NULL, body TEXT NOT NULL)",
         // Per-record event index: both endpoints of every link event.
         "CREATE TABLE record_events (record TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (record, seq)) WITHOUT ROWID",
+        // Idempotency keys: the request digest and the first answer. From
+        // the log for commits that appended events; recorded here directly
+        // for keyed requests that appended nothing (first_seq NULL).
+        "CREATE TABLE idempotency (key TEXT PRIMARY KEY, digest TEXT, response TEXT, first_seq INTEGER) WITHOUT ROWID",
     ]
 }
 

@@ -59,6 +59,39 @@ extension Projection {
             WHERE r.record = ?1 AND r.seq < ?2 ORDER BY r.seq DESC LIMIT ?3
             """)
         statement.bind(1, record.description).bind(2, beforeSeq).bind(3, Int64(limit))
+        return try entries(statement)
+    }
+
+    /// Up to `limit` events with seq above `seq`, oldest first: the change feed.
+    func events(after seq: Int64, limit: Int) throws(LedgerError) -> [HistoryEntry] {
+        let statement = try db.statement("""
+            SELECT e.seq, e.body, c.first_seq, c.at, c.actor, c.reason FROM events e
+            JOIN commits c ON c.first_seq = e.commit_seq WHERE e.seq > ?1 ORDER BY e.seq LIMIT ?2
+            """)
+        statement.bind(1, seq).bind(2, Int64(limit))
+        return try entries(statement)
+    }
+
+    /// Every version of one link, oldest first.
+    func versions(of link: LinkKey) throws(LedgerError) -> [LinkVersion] {
+        let statement = try db.statement("""
+            SELECT attributes, linked_seq, from_seq, from_at, to_seq, to_at FROM link_versions
+            WHERE from_record = ?2 AND type_id = ?1 AND to_record = ?3 ORDER BY from_seq
+            """)
+        statement.bind(1, link.typeId).bind(2, link.from.description).bind(3, link.to.description)
+        var versions: [LinkVersion] = []
+        while try statement.step() {
+            let open = statement.int(4) == ProjectionSchema.openEnded
+            versions.append(LinkVersion(
+                attributes: try Self.attributes(statement.bytes(0)), linkedSeq: statement.int(1),
+                fromSeq: statement.int(2), fromAt: Timestamp(millisecondsSinceEpoch: statement.int(3)),
+                toSeq: open ? nil : statement.int(4), toAt: open ? nil : Timestamp(millisecondsSinceEpoch: statement.int(5))))
+        }
+        return versions
+    }
+
+    /// Rows of (seq, event JSON, commit seq, at, actor, reason).
+    private func entries(_ statement: SQLiteStatement) throws(LedgerError) -> [HistoryEntry] {
         var entries: [HistoryEntry] = []
         while try statement.step() {
             let body: JSONValue

@@ -1,0 +1,131 @@
+import Synchronization
+import TiesCore
+
+/// What an API key may do (SPEC §5): `read` (GET), `append` (read + writes),
+/// `admin` (append + keys and snapshots).
+public enum KeyRole: String, Sendable, CaseIterable, Comparable {
+    case read, append, admin
+
+    private var rank: Int { KeyRole.allCases.firstIndex(of: self) ?? 0 }
+    public static func < (lhs: KeyRole, rhs: KeyRole) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// An API key as stored: never the key itself, only its SHA-256.
+public struct APIKey: Sendable, Equatable {
+    public var name: String
+    public var role: KeyRole
+    public var sha256: String
+    public var createdAt: Timestamp
+    public var revokedAt: Timestamp?
+
+    public var jsonValue: JSONValue {
+        .object([
+            "name": .string(name), "role": .string(role.rawValue), "sha256": .string(sha256),
+            "createdAt": .string(createdAt.description), "revokedAt": revokedAt.map { .string($0.description) } ?? .null,
+        ])
+    }
+}
+
+/// The API keys of one ledger, in `keys.json` beside the log. Changes take
+/// their own lock (`keys.lock`, not the writer lock, so keys can be managed
+/// while the server runs) and replace the file atomically. Readers notice a
+/// changed file by its inode/size/mtime, so a revoked key stops working on a
+/// running server at its next request.
+public final class KeyStore: Sendable {
+    private let path: String
+    private let directory: String
+    private let lockPath: String
+    private let cache = Mutex<(signature: [Int64]?, keys: [APIKey])>((nil, []))
+    /// A keys file is a list of names and hashes; this is thousands of keys.
+    static let fileBytesMax = 4 * 1024 * 1024
+    public static let nameScalarsMax = 64
+
+    public init(ledgerDirectory: String) {
+        let layout = LedgerLayout(directory: ledgerDirectory)
+        directory = layout.directory
+        path = layout.directory + "/keys.json"
+        lockPath = layout.directory + "/keys.lock"
+    }
+
+    /// Every key, revoked ones included, as the file holds them now.
+    public func keys() throws(LedgerError) -> [APIKey] {
+        let signature = Syscalls.fileSignature(path)
+        if let cached = cache.withLock({ $0.signature != nil && $0.signature == signature ? $0.keys : nil }) { return cached }
+        let keys = try load()
+        cache.withLock { $0 = (signature, keys) }
+        return keys
+    }
+
+    /// The active key whose hash matches `token`, compared in constant time.
+    public func authenticate(_ token: String) throws(LedgerError) -> APIKey? {
+        let presented = Array(SHA256.hexDigest(Array(token.utf8)).utf8)
+        var match: APIKey?
+        for key in try keys() where key.revokedAt == nil {
+            // Every active key is compared, whatever matched earlier.
+            if constantTimeEqual(presented, Array(key.sha256.utf8)) { match = key }
+        }
+        return match
+    }
+
+    /// Creates a key and returns it; only its hash is stored, so this is the
+    /// one time it can be shown.
+    public func create(name: String, role: KeyRole, now: Timestamp) throws(LedgerError) -> String {
+        try Validation.scalars(name, field: "name", max: Self.nameScalarsMax)
+        try Validation.noControlCharacters(name, field: "name")
+        let token = "tk_" + Hex.encode(try Syscalls.randomBytes(24))
+        try modify { keys throws(LedgerError) in
+            if keys.contains(where: { $0.name == name && $0.revokedAt == nil }) {
+                throw LedgerError(.invalidField, "an active key named '\(name)' already exists; revoke it first", details: ["field": .string("name")])
+            }
+            keys.append(APIKey(name: name, role: role, sha256: SHA256.hexDigest(Array(token.utf8)), createdAt: now, revokedAt: nil))
+        }
+        return token
+    }
+
+    /// Revokes the active key called `name`.
+    public func revoke(name: String, now: Timestamp) throws(LedgerError) {
+        try modify { keys throws(LedgerError) in
+            guard let index = keys.firstIndex(where: { $0.name == name && $0.revokedAt == nil }) else {
+                throw LedgerError(.invalidField, "no active key named '\(name)'", details: ["field": .string("name")])
+            }
+            keys[index].revokedAt = now
+        }
+    }
+
+    private func modify(_ change: (inout [APIKey]) throws(LedgerError) -> Void) throws(LedgerError) {
+        guard Syscalls.isDirectory(directory) else {
+            throw LedgerError(.ledgerNotFound, "no ledger at \(directory)", details: ["path": .string(directory)])
+        }
+        guard let fileLock = try WriterLock.acquire(path: lockPath, timeoutMs: 2_000) else { return }
+        var keys = try load()
+        try change(&keys)
+        let document = JSONValue.object(["version": .int(1), "keys": .array(keys.map(\.jsonValue))])
+        try Syscalls.replaceFile(path, with: document.encodedBytes + [UInt8(ascii: "\n")], directory: directory)
+        withExtendedLifetime(fileLock) {}
+    }
+
+    private func load() throws(LedgerError) -> [APIKey] {
+        guard let bytes = try Syscalls.readSmallFile(path, limit: Self.fileBytesMax) else { return [] }
+        let damaged = LedgerError(.ledgerDamaged, "\(path) is not a keys file this version understands")
+        guard case .object(let document)? = try? JSONParser.parse(bytes), case .array(let items)? = document["keys"] else { throw damaged }
+        var keys: [APIKey] = []
+        for item in items {
+            guard case .object(let fields) = item,
+                  let name = fields["name"]?.stringValue, let role = fields["role"]?.stringValue.flatMap(KeyRole.init(rawValue:)),
+                  let hash = fields["sha256"]?.stringValue, let created = fields["createdAt"]?.stringValue.flatMap(Timestamp.init(rfc3339:)) else {
+                throw damaged
+            }
+            let revoked = fields["revokedAt"]?.stringValue.flatMap(Timestamp.init(rfc3339:))
+            keys.append(APIKey(name: name, role: role, sha256: hash, createdAt: created, revokedAt: revoked))
+        }
+        return keys
+    }
+}
+
+/// Equal lengths are compared in full, without an early exit.
+func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    guard a.count == b.count else { return false }
+    var difference: UInt8 = 0
+    for index in a.indices { difference |= a[index] ^ b[index] }
+    return difference == 0
+}
