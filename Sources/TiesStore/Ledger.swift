@@ -91,6 +91,11 @@ public final class Ledger {
         return layout
     }
 
+    /// True when `directory` holds a ledger (a log).
+    public static func exists(at directory: String) -> Bool {
+        Syscalls.exists(LedgerLayout(directory: directory).log)
+    }
+
     /// Opens an existing ledger. `lockTimeoutMs` bounds the wait for another writer.
     public static func open(at directory: String, access: Access, lockTimeoutMs: Int = 2_000,
                             warn: @escaping @Sendable (String) -> Void = { _ in },

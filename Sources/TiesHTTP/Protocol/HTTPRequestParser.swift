@@ -95,6 +95,15 @@ public struct HTTPRequestParser: Sendable {
         return true
     }
 
+    /// True once a head is complete and its body is being read: the
+    /// listener switches from the header-read to the body-read timeout.
+    public var isReadingBody: Bool {
+        switch phase {
+        case .fixedBody, .chunkSize, .chunkData, .chunkDataEnd, .trailers: return true
+        case .requestLine, .fields, .failed: return false
+        }
+    }
+
     /// Received bytes not yet consumed, for the listener's back-pressure.
     public var bufferedByteCount: Int { buffer.count - start }
 

@@ -69,6 +69,7 @@ final class Projection {
 
     private func loadHead() throws(LedgerError) {
         let statement = try db.statement("SELECT key, value FROM meta")
+        defer { statement.reset() }
         var head = ProjectionHead()
         while try statement.step() {
             switch statement.string(0) {
@@ -94,6 +95,7 @@ final class Projection {
         typeIDsByKey = [:]
         objectTypes = [:]
         let types = try db.statement("SELECT id, kind, role, from_type, to_type, cardinality, description, bidirectional FROM relationship_types")
+        defer { types.reset() }
         while try types.step() {
             guard let kind = RelationshipKind(rawValue: types.string(1)) else {
                 throw LedgerError(.ledgerDamaged, "projection holds an unknown relationship kind")
@@ -105,6 +107,7 @@ final class Projection {
             cache(type)
         }
         let objects = try db.statement("SELECT name, description FROM object_types")
+        defer { objects.reset() }
         while try objects.step() {
             objectTypes[objects.string(0)] = ObjectType(name: objects.string(0), description: objects.optionalString(1))
         }
@@ -139,6 +142,7 @@ final class Projection {
 
     private func writeHead(_ head: ProjectionHead) throws(LedgerError) {
         let statement = try db.statement("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2), (?3, ?4), (?5, ?6), (?7, ?8), (?9, ?10)")
+        defer { statement.reset() }
         statement.bind(1, MetaKey.appliedSeq).bind(2, head.seq)
             .bind(3, MetaKey.headHash).bind(4, head.hash)
             .bind(5, MetaKey.logEndOffset).bind(6, head.logEndOffset)
@@ -157,6 +161,7 @@ final class Projection {
             try recordIdempotency(IdempotencyRecord(key: key, digest: commit.requestDigest, response: commit.response, firstSeq: commit.firstSeq))
         }
         let insertEvent = try db.statement("INSERT INTO events (seq, commit_seq, body) VALUES (?1, ?2, ?3)")
+        defer { insertEvent.reset() }
         for (index, event) in commit.events.enumerated() {
             let seq = commit.firstSeq + Int64(index)
             var writer = JSONWriter()
@@ -235,6 +240,7 @@ final class Projection {
 
     private func indexRecords(_ key: LinkKey, seq: Int64) throws(LedgerError) {
         let statement = try db.statement("INSERT OR IGNORE INTO record_events (record, seq) VALUES (?1, ?3), (?2, ?3)")
+        defer { statement.reset() }
         try statement.bind(1, key.from.description).bind(2, key.to.description).bind(3, seq).run()
     }
 
@@ -250,6 +256,7 @@ final class Projection {
             SELECT l.version_id, l.attributes, v.linked_seq, v.linked_at FROM links l JOIN link_versions v ON v.id = l.version_id
             WHERE l.type_id = ?1 AND l.from_record = ?2 AND l.to_record = ?3
             """)
+        defer { statement.reset() }
         statement.bind(1, key.typeId).bind(2, key.from.description).bind(3, key.to.description)
         guard try statement.step() else {
             throw LedgerError(.ledgerDamaged, "seq \(seq) changes a link that the projection does not hold")
@@ -275,6 +282,7 @@ final class Projection {
 
     func idempotencyRecord(_ key: String) throws(LedgerError) -> IdempotencyRecord? {
         let statement = try db.statement("SELECT digest, response, first_seq FROM idempotency WHERE key = ?1")
+        defer { statement.reset() }
         statement.bind(1, key)
         guard try statement.step() else { return nil }
         var response: JSONValue?

@@ -15,6 +15,7 @@ extension Projection: LedgerStateView {
 
     func attributes(of link: LinkKey) throws(LedgerError) -> Attributes? {
         let statement = try db.statement("SELECT attributes FROM links WHERE type_id = ?1 AND from_record = ?2 AND to_record = ?3")
+        defer { statement.reset() }
         statement.bind(1, link.typeId).bind(2, link.from.description).bind(3, link.to.description)
         guard try statement.step() else { return nil }
         return try Self.attributes(statement.bytes(0))
@@ -25,6 +26,7 @@ extension Projection: LedgerStateView {
             ? "SELECT from_record FROM links WHERE type_id = ?1 AND to_record = ?2 LIMIT ?3"
             : "SELECT to_record FROM links WHERE type_id = ?1 AND from_record = ?2 LIMIT ?3"
         let statement = try db.statement(sql)
+        defer { statement.reset() }
         statement.bind(1, typeId).bind(2, record.description).bind(3, Int64(limit))
         return try records(statement)
     }
@@ -34,6 +36,7 @@ extension Projection: LedgerStateView {
             ? "SELECT to_record FROM links WHERE type_id = ?1 GROUP BY to_record HAVING COUNT(*) > 1 LIMIT ?2"
             : "SELECT from_record FROM links WHERE type_id = ?1 GROUP BY from_record HAVING COUNT(*) > 1 LIMIT ?2"
         let statement = try db.statement(sql)
+        defer { statement.reset() }
         statement.bind(1, typeId).bind(2, Int64(limit))
         return try records(statement)
     }

@@ -44,7 +44,10 @@ final class SQLiteConnection {
         guard status == SQLITE_OK else { throw Self.error(handle, status, sql) }
     }
 
-    /// A cached prepared statement, reset and with bindings cleared.
+    /// A cached prepared statement, reset and with bindings cleared. Callers
+    /// that read rows `defer { statement.reset() }`: a statement left on a
+    /// row keeps its read transaction open, which pins the connection to an
+    /// old snapshot (readers would miss new commits) and blocks checkpoints.
     func statement(_ sql: String) throws(LedgerError) -> SQLiteStatement {
         if let cached = statements[sql] {
             cached.reset()
@@ -76,6 +79,7 @@ final class SQLiteConnection {
     var userVersion: Int64 {
         get throws(LedgerError) {
             let statement = try statement("PRAGMA user_version")
+            defer { statement.reset() }
             guard try statement.step() else { return 0 }
             return statement.int(0)
         }

@@ -10,6 +10,7 @@ extension Projection {
             if seq >= head.seq { return (head.seq, head.lastAt) }
             // The commit holding `seq` may end after it; then the one before counts.
             let statement = try db.statement("SELECT last_seq, at FROM commits WHERE first_seq <= ?1 ORDER BY first_seq DESC LIMIT 2")
+            defer { statement.reset() }
             statement.bind(1, seq)
             while try statement.step() {
                 if statement.int(0) <= seq { return (statement.int(0), Timestamp(millisecondsSinceEpoch: statement.int(1))) }
@@ -17,6 +18,7 @@ extension Projection {
             return (0, nil)
         case .time(let time):
             let statement = try db.statement("SELECT last_seq, at FROM commits WHERE at <= ?1 ORDER BY at DESC, first_seq DESC LIMIT 1")
+            defer { statement.reset() }
             statement.bind(1, time.millisecondsSinceEpoch)
             guard try statement.step() else { return (0, nil) }
             return (statement.int(0), Timestamp(millisecondsSinceEpoch: statement.int(1)))
@@ -35,6 +37,7 @@ extension Projection {
                    WHERE t.type_id = v.type_id AND t.from_seq <= ?2 ORDER BY t.from_seq DESC LIMIT 1) = 1
             ORDER BY 9, 1, 2, 3
             """)
+        defer { statement.reset() }
         statement.bind(1, record.description).bind(2, seq)
         var links: [LinkView] = []
         while try statement.step() {
@@ -58,6 +61,7 @@ extension Projection {
             JOIN events e ON e.seq = r.seq JOIN commits c ON c.first_seq = e.commit_seq
             WHERE r.record = ?1 AND r.seq < ?2 ORDER BY r.seq DESC LIMIT ?3
             """)
+        defer { statement.reset() }
         statement.bind(1, record.description).bind(2, beforeSeq).bind(3, Int64(limit))
         return try entries(statement)
     }
@@ -68,6 +72,7 @@ extension Projection {
             SELECT e.seq, e.body, c.first_seq, c.at, c.actor, c.reason FROM events e
             JOIN commits c ON c.first_seq = e.commit_seq WHERE e.seq > ?1 ORDER BY e.seq LIMIT ?2
             """)
+        defer { statement.reset() }
         statement.bind(1, seq).bind(2, Int64(limit))
         return try entries(statement)
     }
@@ -78,6 +83,7 @@ extension Projection {
             SELECT attributes, linked_seq, from_seq, from_at, to_seq, to_at FROM link_versions
             WHERE from_record = ?2 AND type_id = ?1 AND to_record = ?3 ORDER BY from_seq
             """)
+        defer { statement.reset() }
         statement.bind(1, link.typeId).bind(2, link.from.description).bind(3, link.to.description)
         var versions: [LinkVersion] = []
         while try statement.step() {
@@ -111,11 +117,13 @@ extension Projection {
     /// commit before it (to check the chain from there).
     func commitLocation(containing seq: Int64) throws(LedgerError) -> (offset: Int64, firstSeq: Int64, previousHash: String)? {
         let statement = try db.statement("SELECT first_seq, log_offset FROM commits WHERE first_seq <= ?1 ORDER BY first_seq DESC LIMIT 1")
+        defer { statement.reset() }
         statement.bind(1, max(seq, 1))
         guard try statement.step() else { return nil }
         let firstSeq = statement.int(0)
         let offset = statement.int(1)
         let previous = try db.statement("SELECT hash FROM commits WHERE first_seq < ?1 ORDER BY first_seq DESC LIMIT 1")
+        defer { previous.reset() }
         previous.bind(1, firstSeq)
         let previousHash = try previous.step() ? previous.string(0) : CommitCodec.genesisHash
         return (offset, firstSeq, previousHash)
@@ -123,6 +131,7 @@ extension Projection {
 
     func count(_ table: String) throws(LedgerError) -> Int64 {
         let statement = try db.statement("SELECT COUNT(*) FROM \(table)")
+        defer { statement.reset() }
         return try statement.step() ? statement.int(0) : 0
     }
 

@@ -1,0 +1,114 @@
+import TiesCore
+import TiesStore
+
+/// The HTTP API of SPEC §5 over a `LedgerService`: routing, authentication,
+/// handlers, problem+json errors. Pure request → response; the listener
+/// (`HTTPServer`) is elsewhere, so this is tested without sockets.
+public final class API: Sendable {
+    let service: LedgerService
+    let keys: KeyStore
+
+    public init(service: LedgerService, keys: KeyStore) {
+        self.service = service
+        self.keys = keys
+    }
+
+    /// Every endpoint. The OpenAPI document must list exactly these (a test checks).
+    static let routes: [Route] = [
+        Route(method: "GET", template: "/v1/health", role: nil, handle: { api, request throws(LedgerError) in try api.health(request) }),
+        Route(method: "GET", template: "/v1/openapi.json", role: nil, handle: { api, request throws(LedgerError) in api.openAPI(request) }),
+        Route(method: "POST", template: "/v1/object-types", role: .append, handle: { api, request throws(LedgerError) in try api.defineObjectType(request) }),
+        Route(method: "GET", template: "/v1/object-types", role: .read, handle: { api, request throws(LedgerError) in try api.objectTypes(request) }),
+        Route(method: "POST", template: "/v1/relationship-types", role: .append, handle: { api, request throws(LedgerError) in try api.registerRelationshipType(request) }),
+        Route(method: "GET", template: "/v1/relationship-types", role: .read, handle: { api, request throws(LedgerError) in try api.relationshipTypes(request) }),
+        Route(method: "POST", template: "/v1/relationships", role: .append, handle: { api, request throws(LedgerError) in try api.link(request) }),
+        Route(method: "PATCH", template: "/v1/relationships", role: .append, handle: { api, request throws(LedgerError) in try api.setAttributes(request) }),
+        Route(method: "DELETE", template: "/v1/relationships", role: .append, handle: { api, request throws(LedgerError) in try api.unlink(request) }),
+        Route(method: "POST", template: "/v1/batch", role: .append, handle: { api, request throws(LedgerError) in try api.batch(request) }),
+        Route(method: "GET", template: "/v1/records/{type}/{id}/relationships", role: .read, handle: { api, request throws(LedgerError) in try api.recordRelationships(request) }),
+        Route(method: "GET", template: "/v1/records/{type}/{id}/history", role: .read, handle: { api, request throws(LedgerError) in try api.recordHistory(request) }),
+        Route(method: "GET", template: "/v1/relationships/history", role: .read, handle: { api, request throws(LedgerError) in try api.relationshipHistory(request) }),
+        Route(method: "GET", template: "/v1/events", role: .read, handle: { api, request throws(LedgerError) in try api.events(request) }),
+    ]
+
+    /// (method, template) of every route, for documentation checks.
+    public static var endpoints: [(method: String, path: String)] { routes.map { ($0.method, $0.template) } }
+
+    /// Answers one request; never throws, every failure is a problem+json.
+    public func handle(_ request: HTTPRequest) -> HandledResponse {
+        switch Router.match(method: request.method, path: request.path, in: Self.routes) {
+        case .notFound:
+            return HandledResponse(Problem.response(status: 404, code: "not_found", detail: "no endpoint at \(request.path)"))
+        case .badPath:
+            return HandledResponse(Problem.response(status: 400, code: LedgerError.Code.invalidField.rawValue,
+                                                    detail: "a path segment is not valid percent-encoded UTF-8"))
+        case .wrongMethod(let allowed):
+            var headers = HTTPHeaders()
+            headers.set(name: "allow", value: allowed.joined(separator: ", "))
+            return HandledResponse(Problem.response(status: 405, code: "method_not_allowed",
+                                                    detail: "\(request.method) is not allowed here; use \(allowed.joined(separator: " or "))", headers: headers))
+        case .route(let route, let parameters):
+            return run(route, parameters: parameters, request: request)
+        }
+    }
+
+    private func run(_ route: Route, parameters: [String: String], request: HTTPRequest) -> HandledResponse {
+        let key: APIKey?
+        switch authenticate(request, needs: route.role) {
+        case .success(let found): key = found
+        case .failure(let refusal): return HandledResponse(refusal.response, principal: refusal.principal)
+        }
+        do throws(LedgerError) {
+            let apiRequest = APIRequest(http: request, parameters: parameters, query: try Router.query(request.query), key: key)
+            return HandledResponse(try route.handle(self, apiRequest), principal: key?.name)
+        } catch {
+            return HandledResponse(Problem.response(error), principal: key?.name)
+        }
+    }
+
+    struct Refusal: Error {
+        let response: HTTPResponse
+        let principal: String?
+    }
+
+    /// `Authorization: Bearer KEY`: 401 without a valid, unrevoked key, 403
+    /// when its role is too weak for the route.
+    private func authenticate(_ request: HTTPRequest, needs role: KeyRole?) -> Result<APIKey?, Refusal> {
+        guard let role else { return .success(nil) }
+        var challenge = HTTPHeaders()
+        challenge.set(name: "www-authenticate", value: "Bearer realm=\"ties\"")
+        guard let header = request.headers["authorization"], header.lowercased().hasPrefix("bearer "),
+              case let token = String(header.dropFirst(7)).trimmingSpaces, !token.isEmpty else {
+            return .failure(Refusal(response: Problem.response(status: 401, code: "unauthorized", detail: "send Authorization: Bearer KEY", headers: challenge), principal: nil))
+        }
+        let key: APIKey?
+        do {
+            key = try keys.authenticate(token)
+        } catch {
+            return .failure(Refusal(response: Problem.response(error), principal: nil))
+        }
+        guard let key else {
+            return .failure(Refusal(response: Problem.response(status: 401, code: "unauthorized", detail: "the key is not valid or was revoked", headers: challenge), principal: nil))
+        }
+        guard key.role >= role else {
+            return .failure(Refusal(response: Problem.response(status: 403, code: "forbidden",
+                                                              detail: "key '\(key.name)' has role \(key.role.rawValue); this needs \(role.rawValue)"), principal: key.name))
+        }
+        return .success(key)
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+    }
+}
+
+/// JSON responses.
+extension HTTPResponse {
+    static func json(_ value: JSONValue, status: Int = 200) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        headers.set(name: "content-type", value: "application/json")
+        return HTTPResponse(status: status, headers: headers, body: value.encodedBytes)
+    }
+}

@@ -1,0 +1,54 @@
+import TiesCore
+
+/// RFC 9457 problem details: every error the API answers, as
+/// `application/problem+json` with the spec's `code`.
+public enum Problem {
+    /// The HTTP status for each ledger error code (SPEC §5).
+    static func status(for code: LedgerError.Code) -> Int {
+        switch code {
+        case .invalidField, .invalidJSON, .invalidCardinality: return 400
+        case .unknownObjectType, .unknownRelationshipType, .relationshipNotFound: return 404
+        case .cardinalityViolation, .sequenceConflict: return 409
+        case .payloadTooLarge: return 413
+        case .idempotencyKeyReused: return 422
+        case .ledgerBusy: return 503
+        case .ledgerNotFound, .ledgerExists, .ledgerDamaged, .ioError, .ledgerReadOnly: return 500
+        }
+    }
+
+    /// A problem response for a ledger error, carrying its details unchanged.
+    static func response(_ error: LedgerError) -> HTTPResponse {
+        let status = status(for: error.code)
+        // Storage failures are not the client's to see in detail (paths, syscalls).
+        let detail = status == 500 ? "the ledger could not complete the request (\(error.code.rawValue)); see the server log" : error.message
+        let details = status == 500 ? [:] : error.details
+        return response(status: status, code: error.code.rawValue, detail: detail, extra: details)
+    }
+
+    /// A problem response: `{"type","title","status","detail","code", …extra}`.
+    static func response(status: Int, code: String, detail: String, extra: [String: JSONValue] = [:], headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
+        var fields = extra
+        fields["type"] = .string("https://ties.dev/problems/\(code)")
+        fields["title"] = .string(HTTPResponse.reasonPhrase(for: status))
+        fields["status"] = .int(Int64(status))
+        fields["detail"] = .string(detail)
+        fields["code"] = .string(code)
+        var allHeaders = headers
+        allHeaders.set(name: "content-type", value: "application/problem+json")
+        return HTTPResponse(status: status, headers: allHeaders, body: JSONValue.object(fields).encodedBytes)
+    }
+
+    /// The problem for a request the parser refused.
+    static func response(_ error: HTTPParseError) -> HTTPResponse {
+        let code: String = switch error.status {
+        case 413: "payload_too_large"
+        case 414: "uri_too_long"
+        case 431: "header_fields_too_large"
+        case 501: "not_implemented"
+        case 505: "http_version_not_supported"
+        case 408: "request_timeout"
+        default: "bad_request"
+        }
+        return response(status: error.status, code: code, detail: error.reason)
+    }
+}

@@ -1,0 +1,110 @@
+import TiesCore
+import TiesStore
+
+/// The GET endpoints: each one read on a consistent snapshot of the projection.
+extension API {
+    /// The longest a change-feed request may wait for new commits.
+    static let feedWaitSecondsMax: Int64 = 60
+    static let feedPageDefault: Int64 = 100
+
+    func health(_ request: APIRequest) throws(LedgerError) -> HTTPResponse {
+        .json(.object(["status": .string("ok"), "headSeq": .int(service.head.seq)]))
+    }
+
+    func openAPI(_ request: APIRequest) -> HTTPResponse {
+        var response = HTTPResponse.json(.null)
+        response.body = Array(OpenAPIDocument.json.utf8)
+        return response
+    }
+
+    func objectTypes(_ request: APIRequest) throws(LedgerError) -> HTTPResponse {
+        let catalog = try service.read { ledger throws(LedgerError) in ledger.catalog }
+        return .json(.object(["objectTypes": .array(catalog.objectTypes.map(\.jsonValue))]))
+    }
+
+    func relationshipTypes(_ request: APIRequest) throws(LedgerError) -> HTTPResponse {
+        let catalog = try service.read { ledger throws(LedgerError) in ledger.catalog }
+        let types = catalog.relationshipTypes
+        return .json(.object([
+            "personToCo": .array(types.filter { $0.key.kind == .personToCo }.map(\.jsonValue)),
+            "coToCo": .array(types.filter { $0.key.kind == .coToCo }.map(\.jsonValue)),
+        ]))
+    }
+
+    func recordRelationships(_ request: APIRequest) throws(LedgerError) -> HTTPResponse {
+        let record = try self.record(request)
+        var point: AsOf?
+        if let text = request.query["asOf"] {
+            guard let parsed = AsOf(parsing: text) else {
+                throw LedgerError(.invalidField, "'asOf' must be a seq (1234) or an RFC 3339 time (2026-11-01T00:00:00Z)", details: ["field": .string("asOf")])
+            }
+            point = parsed
+        }
+        let view = try service.read { ledger throws(LedgerError) in try ledger.relationships(of: record, asOf: point) }
+        return .json(view.jsonValue)
+    }
+
+    func recordHistory(_ request: APIRequest) throws(LedgerError) -> HTTPResponse {
+        let record = try self.record(request)
+        let limit = try request.queryInt("limit", in: 1...Int64(Limits.pageSizeMax), default: Int64(Limits.pageSizeDefault))
+        let after = request.query["after"]
+        let page = try service.read { ledger throws(LedgerError) in try ledger.history(of: record, limit: Int(limit), after: after) }
+        return .json(page.jsonValue)
+    }
+
+    /// Every version of one link: `relationshipTypeId`, `from`, `to` (records
+    /// `TYPE:ID`, or bare IDs of the type's object types).
+    func relationshipHistory(_ request: APIRequest) throws(LedgerError) -> HTTPResponse {
+        func required(_ name: String) throws(LedgerError) -> String {
+            guard let value = request.query[name], !value.isEmpty else {
+                throw LedgerError(.invalidField, "query parameter '\(name)' is required", details: ["field": .string(name)])
+            }
+            return value
+        }
+        let typeId = try required("relationshipTypeId")
+        let fromText = try required("from")
+        let toText = try required("to")
+        let (link, versions) = try service.read { ledger throws(LedgerError) in
+            guard let type = ledger.catalog.relationshipTypes.first(where: { $0.id == typeId }) else {
+                throw LedgerError(.unknownRelationshipType, "no relationship type with ID '\(typeId)'", details: ["relationshipTypeId": .string(typeId)])
+            }
+            let link = LinkKey(typeId: typeId, from: Self.record(fromText, ofType: type.key.fromType),
+                               to: Self.record(toText, ofType: type.key.toType))
+            return (link, try ledger.versions(of: link))
+        }
+        var body = linkJSON(link).objectValue ?? [:]
+        body["versions"] = .array(versions.map(\.jsonValue))
+        return .json(.object(body))
+    }
+
+    /// The change feed: events after `after`, oldest first; with `wait`, a
+    /// long poll that answers as soon as a commit lands.
+    func events(_ request: APIRequest) throws(LedgerError) -> HTTPResponse {
+        let after = try request.queryInt("after", in: 0...Int64.max, default: 0)
+        let limit = try request.queryInt("limit", in: 1...Int64(Limits.pageSizeMax), default: Self.feedPageDefault)
+        let wait = try request.queryInt("wait", in: 0...Self.feedWaitSecondsMax, default: 0)
+        if wait > 0 && service.head.seq <= after {
+            _ = service.awaitHead(after: after, timeoutMs: Int(wait) * 1000)
+        }
+        let (entries, head) = try service.read { ledger throws(LedgerError) in
+            (try ledger.events(after: after, limit: Int(limit)), ledger.headSeq)
+        }
+        return .json(.object([
+            "events": .array(entries.map(\.jsonValue)), "next": .string(String(entries.last?.seq ?? after)),
+            "headSeq": .int(head),
+        ]))
+    }
+
+    private func record(_ request: APIRequest) throws(LedgerError) -> RecordRef {
+        let type = request.parameters["type"] ?? ""
+        let id = request.parameters["id"] ?? ""
+        try Validation.recordID(id, field: "id")
+        return RecordRef(type: type, id: id)
+    }
+
+    /// `TYPE:ID` when it starts with the expected type, else a bare ID.
+    static func record(_ text: String, ofType type: String) -> RecordRef {
+        if text.hasPrefix(type + ":") { return RecordRef(type: type, id: String(text.dropFirst(type.count + 1))) }
+        return RecordRef(type: type, id: text)
+    }
+}

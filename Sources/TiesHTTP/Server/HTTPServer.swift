@@ -1,0 +1,205 @@
+import Foundation
+import Synchronization
+import TiesCore
+
+/// What the server needs from the application: an answer for each request,
+/// and who made it (a key name, for the access log).
+public struct HandledResponse: Sendable {
+    public var response: HTTPResponse
+    public var principal: String?
+
+    public init(_ response: HTTPResponse, principal: String? = nil) {
+        self.response = response
+        self.principal = principal
+    }
+}
+
+/// Where and how to listen. Defaults come from `HTTPLimits`.
+public struct HTTPServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port: UInt16 = 8080
+    public var connectionsMax = HTTPLimits.connectionsMax
+    public var requestsInFlightMax = HTTPLimits.requestsInFlightMax
+    public var headerReadTimeoutMs = Int(HTTPLimits.headerReadTimeout.components.seconds * 1000)
+    public var bodyReadTimeoutMs = Int(HTTPLimits.bodyReadTimeout.components.seconds * 1000)
+    public var keepAliveIdleTimeoutMs = Int(HTTPLimits.keepAliveIdleTimeout.components.seconds * 1000)
+    /// How long a request waits for an in-flight slot before a 503.
+    public var inFlightWaitMs = 5_000
+
+    public init(host: String = "127.0.0.1", port: UInt16 = 8080) {
+        self.host = host
+        self.port = port
+    }
+}
+
+/// A small blocking HTTP/1.1 server: one thread accepts, one thread per
+/// connection (at most `connectionsMax`) parses with `HTTPRequestParser`
+/// and answers in order, pipelined or not. Every wait has a timeout.
+public final class HTTPServer: Sendable {
+    public let port: UInt16
+    private let listener: Int32
+    private let configuration: HTTPServerConfiguration
+    private let handler: @Sendable (HTTPRequest) -> HandledResponse
+    private let log: @Sendable (String) -> Void
+    private let inFlight: DispatchSemaphore
+    private let state = Mutex(State())
+
+    private struct State {
+        var stopping = false
+        /// Open connections and whether each is idle (waiting for a request).
+        var connections: [Int32: Bool] = [:]
+        var acceptorRunning = false
+    }
+
+    public init(configuration: HTTPServerConfiguration, log: @escaping @Sendable (String) -> Void,
+                handler: @escaping @Sendable (HTTPRequest) -> HandledResponse) throws(LedgerError) {
+        listener = try Socket.listen(host: configuration.host, port: configuration.port)
+        port = Socket.boundPort(listener)
+        self.configuration = configuration
+        self.handler = handler
+        self.log = log
+        inFlight = DispatchSemaphore(value: configuration.requestsInFlightMax)
+    }
+
+    /// Starts accepting on a thread of its own.
+    public func start() {
+        state.withLock { $0.acceptorRunning = true }
+        let thread = Thread { [self] in acceptLoop() }
+        thread.name = "ties-http-accept"
+        thread.start()
+    }
+
+    /// Stops accepting, closes idle connections, lets busy ones finish their
+    /// request, and returns once all are closed or `graceMs` has passed.
+    public func stop(graceMs: Int) {
+        let idle = state.withLock { state -> [Int32] in
+            state.stopping = true
+            return state.connections.filter(\.value).map(\.key)
+        }
+        Socket.shutdown(listener)
+        idle.forEach(Socket.shutdown)
+        let deadline = Socket.monotonicMilliseconds() + Int64(graceMs)
+        while Socket.monotonicMilliseconds() < deadline {
+            if state.withLock({ $0.connections.isEmpty && !$0.acceptorRunning }) { return }
+            Socket.sleepMilliseconds(10)
+        }
+        state.withLock { $0.connections.keys.forEach(Socket.shutdown) }
+    }
+
+    private var isStopping: Bool { state.withLock(\.stopping) }
+
+    private func acceptLoop() {
+        defer {
+            Socket.close(listener)
+            state.withLock { $0.acceptorRunning = false }
+        }
+        while let fd = Socket.accept(listener) {
+            let admitted = state.withLock { state -> Bool in
+                guard !state.stopping, state.connections.count < configuration.connectionsMax else { return false }
+                state.connections[fd] = true
+                return true
+            }
+            guard admitted else {
+                let problem = Problem.response(status: 503, code: "service_unavailable", detail: "too many open connections; retry shortly")
+                Socket.send(fd, problem.serialized(keepAlive: false), timeoutMs: 1_000)
+                Socket.close(fd)
+                if isStopping { return }
+                continue
+            }
+            let thread = Thread { [self] in serve(fd) }
+            thread.name = "ties-http-connection"
+            thread.start()
+        }
+    }
+
+    private func setIdle(_ fd: Int32, _ idle: Bool) {
+        state.withLock { $0.connections[fd] = idle }
+    }
+
+    /// One connection: read, parse, answer in order, until close or timeout.
+    private func serve(_ fd: Int32) {
+        defer {
+            state.withLock { _ = $0.connections.removeValue(forKey: fd) }
+            Socket.close(fd)
+        }
+        var parser = HTTPRequestParser()
+        var requestStartedMs: Int64?
+        while true {
+            do throws(HTTPParseError) {
+                while let event = try parser.next() {
+                    switch event {
+                    case .expectContinue:
+                        guard Socket.send(fd, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), timeoutMs: configuration.bodyReadTimeoutMs) else { return }
+                    case .request(let request):
+                        requestStartedMs = nil
+                        guard answer(request, on: fd) else { return }
+                    }
+                }
+            } catch {
+                let response = Problem.response(error)
+                Socket.send(fd, response.serialized(keepAlive: false), timeoutMs: 1_000)
+                log("- - \(error.status) refused: \(error.reason)")
+                return
+            }
+            guard case .received(let started) = waitForBytes(fd, &parser, requestStartedMs) else { return }
+            requestStartedMs = started
+        }
+    }
+
+    private enum Wait {
+        /// Bytes arrived; the current request started at this time.
+        case received(startedMs: Int64)
+        case close
+    }
+
+    /// Reads more bytes into the parser, or says to close the connection
+    /// (peer gone, idle timeout, stopping, or a request too slow: 408).
+    private func waitForBytes(_ fd: Int32, _ parser: inout HTTPRequestParser, _ startedMs: Int64?) -> Wait {
+        let now = Socket.monotonicMilliseconds()
+        let timeoutMs: Int
+        if let startedMs {
+            let allowed = configuration.headerReadTimeoutMs + (parser.isReadingBody ? configuration.bodyReadTimeoutMs : 0)
+            timeoutMs = Int(startedMs + Int64(allowed) - now)
+        } else {
+            if isStopping { return .close }
+            setIdle(fd, true)
+            timeoutMs = configuration.keepAliveIdleTimeoutMs
+        }
+        guard timeoutMs > 0 else { return timedOut(fd) }
+        switch Socket.receive(fd, maxBytes: 64 * 1024, timeoutMs: timeoutMs) {
+        case .bytes(let bytes):
+            setIdle(fd, false)
+            parser.append(bytes)
+            return .received(startedMs: startedMs ?? now)
+        case .timedOut:
+            return startedMs == nil ? .close : timedOut(fd)
+        case .closed, .failed:
+            return .close
+        }
+    }
+
+    private func timedOut(_ fd: Int32) -> Wait {
+        let problem = Problem.response(status: 408, code: "request_timeout", detail: "the request did not arrive in time")
+        Socket.send(fd, problem.serialized(keepAlive: false), timeoutMs: 1_000)
+        log("- - 408 request timed out")
+        return .close
+    }
+
+    /// Handles one request within the in-flight cap; false to close.
+    private func answer(_ request: HTTPRequest, on fd: Int32) -> Bool {
+        let started = Socket.monotonicMilliseconds()
+        let handled: HandledResponse
+        if inFlight.wait(timeout: .now() + .milliseconds(configuration.inFlightWaitMs)) == .timedOut {
+            handled = HandledResponse(Problem.response(status: 503, code: "service_unavailable", detail: "too many requests in flight; retry shortly"))
+        } else {
+            handled = handler(request)
+            inFlight.signal()
+        }
+        let keepAlive = request.keepAlive && !isStopping
+        let sent = Socket.send(fd, handled.response.serialized(keepAlive: keepAlive, headOnly: request.method == "HEAD"),
+                               timeoutMs: configuration.bodyReadTimeoutMs)
+        let path = request.path
+        log("\(request.method) \(path) \(handled.response.status) \(Socket.monotonicMilliseconds() - started)ms \(handled.principal ?? "-")")
+        return sent && keepAlive
+    }
+}

@@ -1,0 +1,48 @@
+import Dispatch
+import TiesCore
+import TiesStore
+
+/// `ties serve` as an object: the ledger service, the keys, the API and the
+/// listener, started and stopped together.
+public final class TiesServer: Sendable {
+    public let service: LedgerService
+    public let keys: KeyStore
+    private let server: HTTPServer
+    public var port: UInt16 { server.port }
+
+    public init(ledgerDirectory: String, configuration: HTTPServerConfiguration, log: @escaping @Sendable (String) -> Void) throws(LedgerError) {
+        service = try LedgerService(directory: ledgerDirectory, warn: { log("warning: \($0)") })
+        keys = KeyStore(ledgerDirectory: ledgerDirectory)
+        let api = API(service: service, keys: keys)
+        do {
+            server = try HTTPServer(configuration: configuration, log: log) { api.handle($0) }
+        } catch {
+            service.shutdown(timeoutMs: 1_000)
+            throw error
+        }
+    }
+
+    public func start() { server.start() }
+
+    /// Graceful stop: no new connections, in-flight requests finish (within
+    /// `graceMs`), the writer drains its queue. Acknowledged commits were
+    /// durable before they were acknowledged.
+    public func stop(graceMs: Int) {
+        server.stop(graceMs: graceMs)
+        service.shutdown(timeoutMs: graceMs)
+    }
+
+    /// Blocks until SIGTERM or SIGINT arrives.
+    public static func waitForTerminationSignal() {
+        Socket.ignoreSignals(Socket.terminationSignals + [Socket.brokenPipe])
+        let received = DispatchSemaphore(value: 0)
+        let sources = Socket.terminationSignals.map { number in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { received.signal() }
+            source.resume()
+            return source
+        }
+        received.wait()
+        sources.forEach { $0.cancel() }
+    }
+}

@@ -1,0 +1,121 @@
+import TiesCore
+import TiesStore
+
+/// The whole run: the CLI logic as a function of its arguments, so that
+/// `main.swift` stays a line long.
+enum Bench {
+    static func main(arguments: [String]) -> Int32 {
+        let options: BenchOptions
+        do {
+            options = try BenchOptions.parse(Array(arguments.dropFirst()))
+        } catch {
+            StandardStream.error.write("ties-bench: \(error)\nrun ties-bench --help for usage\n")
+            return 2
+        }
+        if options.help {
+            StandardStream.output.write(BenchOptions.usage + "\n")
+            return 0
+        }
+        do {
+            let report = try run(options, machine: MachineInfo.current(arguments: arguments))
+            StandardStream.output.write(options.json ? report.json + "\n" : report.text)
+            return 0
+        } catch {
+            StandardStream.error.write("ties-bench: \(error)\n")
+            if case .usage = error { return 2 }
+            return 1
+        }
+    }
+
+    static func run(_ options: BenchOptions, machine: MachineInfo) throws(BenchError) -> BenchReport {
+        if MachineInfo.isDebugBuild { BenchSystem.progress("this is a debug build: numbers are not representative (build with -c release)") }
+        let work = try BenchSystem.workingDirectory(options.directory)
+        defer {
+            if options.keep { BenchSystem.progress("kept \(work)") } else { BenchSystem.remove(work) }
+        }
+        BenchSystem.progress("working directory \(work)")
+        var report = BenchReport(machine: machine, options: options)
+        try importAndQuery(options, work: work, into: &report)
+        // The ledger is closed (deinit) here: its WAL checkpointed, its lock released.
+        BenchSystem.progress("timing \(BenchLimits.reopenRuns) reopens")
+        report.reopen = try LedgerPhases.reopen(work + "/ledger", runs: BenchLimits.reopenRuns)
+        BenchSystem.progress("inserting the same rows into a bare SQLite database (the floor)")
+        report.floor = try Floor.run(projectionPath: LedgerLayout(directory: work + "/ledger").projection, floorPath: work + "/floor.sqlite")
+        report.peakResidentKiB = BenchSystem.peakResidentKiB()
+        report.machine.loadAtEnd = BenchSystem.loadAverage()
+        return report
+    }
+
+    /// Setup, generation, then the import in two parts with a query point
+    /// after each. The ledger lives only inside this function.
+    private static func importAndQuery(_ options: BenchOptions, work: String, into report: inout BenchReport) throws(BenchError) {
+        let ledger = try LedgerPhases.create(work + "/ledger")
+        let setup = WorkloadType.setupLines
+        let setupPath = work + "/setup.jsonl"
+        try writeLines(setup.map(\.encodedBytes), to: setupPath)
+        var imported = try LedgerPhases.importFile(setupPath, into: ledger, expectedEvents: setup.count)
+
+        var generator = WorkloadGenerator(shape: WorkloadShape(events: options.events), seed: options.seed,
+                                          typeIDs: try LedgerPhases.typeIDs(ledger))
+        let earlyCount = min(BenchLimits.earlyPointEvents, options.events) - setup.count
+        let lateCount = options.events - setup.count - earlyCount
+        let parts = [(work + "/workload-1.jsonl", earlyCount), (work + "/workload-2.jsonl", lateCount)].filter { $0.1 > 0 }
+        var universes: [RecordUniverse] = []
+        let generationStart = BenchSystem.nowNs()
+        for (path, count) in parts {
+            BenchSystem.progress("generating \(count) operations into \(path)")
+            try writeWorkload(&generator, count: count, to: path)
+            universes.append(generator.universe)
+        }
+        report.generationSeconds = Double(BenchSystem.nowNs() - generationStart) / 1e9
+        report.workload = WorkloadSummary(generator, setupEvents: setup.count)
+
+        var random = SplitMix64(seed: options.seed).derived(0x5175_6572_6965_7321)
+        for ((path, count), universe) in zip(parts, universes) {
+            BenchSystem.progress("importing \(count) operations from \(path)")
+            imported = imported + (try LedgerPhases.importFile(path, into: ledger, expectedEvents: count))
+            BenchSystem.progress("timing \(options.queries) queries of each kind at seq \(ledger.headSeq)")
+            report.queryPoints.append(try QueryBench.measure(ledger, universe: universe, queries: options.queries, random: &random))
+        }
+        report.importResult = imported
+        report.stats = try LedgerPhases.stats(ledger)
+        // A WAL that only grows means a read transaction never ends and checkpoints cannot reset it.
+        let projection = LedgerLayout(directory: work + "/ledger").projection
+        report.projectionFileBytes = (BenchSystem.fileSize(projection), BenchSystem.fileSize(projection + "-wal"))
+    }
+
+    private static func writeWorkload(_ generator: inout WorkloadGenerator, count: Int, to path: String) throws(BenchError) {
+        let file = try BufferedFile(creating: path)
+        for _ in 0..<count { try file.appendLine(generator.next().json) }
+        try file.close()
+    }
+
+    private static func writeLines(_ lines: [[UInt8]], to path: String) throws(BenchError) {
+        let file = try BufferedFile(creating: path)
+        for line in lines { try file.appendLine(line) }
+        try file.close()
+    }
+}
+
+/// The workload as generated, for the report.
+struct WorkloadSummary: Equatable {
+    var shape: WorkloadShape
+    var setupEvents: Int
+    var counts: OperationCounts
+    var universe: RecordUniverse
+    /// Events naming the hottest person, the 10th and the median one.
+    var hottestPersonEvents: Int
+    var tenthPersonEvents: Int
+    var medianPersonEvents: Int
+
+    init(_ generator: WorkloadGenerator, setupEvents: Int) {
+        shape = generator.shape
+        self.setupEvents = setupEvents
+        counts = generator.counts
+        universe = generator.universe
+        let byActivity = generator.eventsByPerson.sorted(by: >)
+        hottestPersonEvents = Int(byActivity.first ?? 0)
+        tenthPersonEvents = Int(byActivity.count >= 10 ? byActivity[9] : 0)
+        medianPersonEvents = Int(byActivity.isEmpty ? 0 : byActivity[byActivity.count / 2])
+    }
+}

@@ -1,0 +1,132 @@
+/// Every bound of the benchmark in one place, each with its reason.
+enum BenchLimits {
+    /// Fewer events than this say nothing about throughput: the fixed costs
+    /// (setup commit, first fsyncs, SQLite warm-up) dominate.
+    static let eventsMin = 1_000
+    /// 50M events is a ~15 GB log and hours of import: beyond that the run
+    /// is an endurance test, not a benchmark.
+    static let eventsMax = 50_000_000
+    static let eventsDefault = 1_000_000
+    /// The early query point: latency here and at the end shows whether
+    /// queries slow down as the ledger grows.
+    static let earlyPointEvents = 100_000
+    /// Percentiles below ~100 samples are noise; a million is minutes of
+    /// querying per point.
+    static let queriesMin = 100
+    static let queriesMax = 1_000_000
+    static let queriesDefault = 2_000
+    /// Reopens timed; the median of a few resists one slow open.
+    static let reopenRuns = 5
+    /// PATH_MAX on Linux, less room for the file names the run adds.
+    static let directoryBytesMax = 3_800
+    /// Operations per import commit: the CLI's default batch.
+    static let importBatchSize = 1_000
+}
+
+/// What one run does, parsed from the command line.
+struct BenchOptions: Equatable {
+    var events = BenchLimits.eventsDefault
+    var seed: UInt64 = 42
+    var queries = BenchLimits.queriesDefault
+    /// nil: a new directory under `$TMPDIR`.
+    var directory: String?
+    var keep = false
+    var json = false
+    var help = false
+
+    static let usage = """
+        usage: ties-bench [--events N] [--seed S] [--queries Q] [--dir DIR] [--keep] [--json]
+
+        Measures Ties on a deterministic synthetic workload, in one run:
+          1. generates N events of SPEC §3 operations (seeded SplitMix64, Zipf-skewed people),
+          2. imports them durably through the real write path (Importer, 1000 operations per commit),
+          3. inserts the same projection rows straight into SQLite (the "floor": no log, no checks),
+          4. times relationships(as-of) and history queries at \(BenchLimits.earlyPointEvents) events and at N,
+          5. times reopening the ledger after a clean close,
+          6. reads the peak RSS.
+        Each measurement is printed next to its target with PASS or MISS.
+
+        options:
+          --events N    events to generate and import, \(BenchLimits.eventsMin)...\(BenchLimits.eventsMax) (default \(BenchLimits.eventsDefault))
+          --seed S      workload seed, 0...\(UInt64.max) (default 42)
+          --queries Q   queries of each kind per measurement point, \(BenchLimits.queriesMin)...\(BenchLimits.queriesMax) (default \(BenchLimits.queriesDefault))
+          --dir DIR     working directory; must be absent or empty (default: a new one under $TMPDIR)
+          --keep        keep the working directory (ledger, workload files, floor database)
+          --json        print the report as one JSON object instead of text
+          --help        show this help
+
+        Progress goes to stderr. Exit status: 0 the run completed (whatever PASS/MISS says),
+        1 the run failed, 2 bad arguments.
+        """
+
+    /// Parses `arguments` (without the program name). Errors name the option.
+    static func parse(_ arguments: [String]) throws(BenchError) -> BenchOptions {
+        var options = BenchOptions()
+        var remaining = arguments[...]
+        while let argument = remaining.popFirst() {
+            let (name, inlineValue) = split(argument)
+            func value() throws(BenchError) -> String {
+                if let inlineValue { return inlineValue }
+                guard let next = remaining.popFirst() else { throw .usage("\(name) needs a value") }
+                return next
+            }
+            switch name {
+            case "--events": options.events = try integer(try value(), option: name, in: BenchLimits.eventsMin...BenchLimits.eventsMax)
+            case "--seed": options.seed = try unsigned(try value(), option: name)
+            case "--queries": options.queries = try integer(try value(), option: name, in: BenchLimits.queriesMin...BenchLimits.queriesMax)
+            case "--dir": options.directory = try directory(try value())
+            case "--keep", "--json", "--help", "-h":
+                if inlineValue != nil { throw .usage("\(name) takes no value") }
+                switch name {
+                case "--keep": options.keep = true
+                case "--json": options.json = true
+                default: options.help = true
+                }
+            default:
+                throw .usage("unknown argument '\(argument)'")
+            }
+        }
+        return options
+    }
+
+    private static func split(_ argument: String) -> (String, String?) {
+        guard argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") else { return (argument, nil) }
+        return (String(argument[..<equals]), String(argument[argument.index(after: equals)...]))
+    }
+
+    /// Digits with optional `_` separators (`1_000_000`), as Swift writes them.
+    private static func unsigned(_ text: String, option: String) throws(BenchError) -> UInt64 {
+        let digits = text.filter { $0 != "_" }
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ (48...57).contains($0) }), let number = UInt64(digits) else {
+            throw .usage("\(option) must be a non-negative integer, got '\(text)'")
+        }
+        return number
+    }
+
+    private static func integer(_ text: String, option: String, in range: ClosedRange<Int>) throws(BenchError) -> Int {
+        let number = try unsigned(text, option: option)
+        guard number <= UInt64(range.upperBound), range.contains(Int(number)) else {
+            throw .usage("\(option) must be between \(range.lowerBound) and \(range.upperBound), got \(text)")
+        }
+        return Int(number)
+    }
+
+    private static func directory(_ text: String) throws(BenchError) -> String {
+        guard !text.isEmpty, text.utf8.count <= BenchLimits.directoryBytesMax, !text.utf8.contains(0) else {
+            throw .usage("--dir must be a path of 1...\(BenchLimits.directoryBytesMax) bytes")
+        }
+        return text
+    }
+}
+
+/// Why a run stopped. Usage errors exit 2, everything else 1.
+enum BenchError: Error, CustomStringConvertible {
+    case usage(String)
+    case failed(String)
+
+    var description: String {
+        switch self {
+        case .usage(let message), .failed(let message): return message
+        }
+    }
+}

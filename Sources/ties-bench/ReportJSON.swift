@@ -1,0 +1,75 @@
+import TiesCore
+import TiesStore
+
+/// The machine-readable report: one JSON object, keys in byte order (the
+/// ledger's canonical writer), units in the key names.
+extension BenchReport {
+    var json: String {
+        var fields: [String: JSONValue] = [
+            "command": .string(machine.commandLine),
+            "machine": .object([
+                "cpuModel": .string(machine.cpuModel), "nproc": .int(Int64(machine.processors)), "kernel": .string(machine.kernel),
+                "loadAverageAtStart": .string(machine.loadAtStart), "loadAverageAtEnd": .string(machine.loadAtEnd),
+                "sqliteVersion": .string(machine.sqliteVersion), "build": .string(machine.build),
+            ]),
+            "options": .object(["events": .int(Int64(options.events)), "seed": .string(String(options.seed)), "queries": .int(Int64(options.queries))]),
+            "import": .object([
+                "events": .int(importResult.events), "commits": .int(Int64(importResult.commits)),
+                "seconds": .double(importResult.seconds), "eventsPerSecond": .double(importResult.eventsPerSecond),
+                "bytesWritten": .int(importResult.bytesWritten),
+            ]),
+            "queries": .array(queryPoints.map(Self.json)),
+            "importFloorRatio": importFloorRatio.map(JSONValue.double) ?? .null,
+            "reopenMs": reopen.map { .object(["median": .double($0.medianMs), "runs": .array($0.runsMs.map(JSONValue.double))]) } ?? .null,
+            "peakRssKiB": peakResidentKiB.map { .int(Int64($0)) } ?? .null,
+            "checks": .array(checks.map { check in
+                .object(["name": .string(check.name), "measured": check.measured.map(JSONValue.double) ?? .null, "unit": .string(check.unit),
+                         "target": .string(check.target), "limit": .double(check.limit), "atLeast": .bool(check.atLeast),
+                         "pass": check.pass.map(JSONValue.bool) ?? .null])
+            }),
+        ]
+        fields["workload"] = workload.map { workloadJSON($0) } ?? .null
+        fields["floor"] = floor.map(Self.json) ?? .null
+        var ledger = stats?.jsonValue.objectValue ?? [:]
+        if let files = projectionFileBytes {
+            ledger["projectionDatabaseBytes"] = .int(files.database)
+            ledger["projectionWalBytes"] = .int(files.wal)
+        }
+        fields["ledger"] = stats == nil ? .null : .object(ledger)
+        return JSONValue.object(fields).encodedString
+    }
+
+    private func workloadJSON(_ workload: WorkloadSummary) -> JSONValue {
+        .object([
+            "setupEvents": .int(Int64(workload.setupEvents)), "link": .int(Int64(workload.counts.link)),
+            "setAttributes": .int(Int64(workload.counts.setAttributes)), "unlink": .int(Int64(workload.counts.unlink)),
+            "people": .int(Int64(workload.shape.people)), "zipfExponent": .double(WorkloadShape.zipfExponent),
+            "households": .int(Int64(workload.universe.households)), "accounts": .int(Int64(workload.universe.accounts)),
+            "orders": .int(Int64(workload.universe.orders)), "lineItems": .int(Int64(workload.universe.lineItems)),
+            "hottestPersonEvents": .int(Int64(workload.hottestPersonEvents)), "tenthPersonEvents": .int(Int64(workload.tenthPersonEvents)),
+            "medianPersonEvents": .int(Int64(workload.medianPersonEvents)), "generationSeconds": .double(generationSeconds),
+        ])
+    }
+
+    private static func json(_ floor: FloorResult) -> JSONValue {
+        .object([
+            "rows": .int(Int64(floor.rows)), "events": .int(floor.events), "transactions": .int(Int64(floor.transactions)),
+            "seconds": .double(floor.seconds), "rowsPerSecond": .double(floor.rowsPerSecond), "eventsPerSecond": .double(floor.eventsPerSecond),
+            "bytesWritten": .int(floor.bytesWritten),
+            "rowsByTable": .object(floor.rowsByTable.mapValues { .int(Int64($0)) }),
+            "unbatchedTables": .array(floor.unbatchedTables.map(JSONValue.string)),
+        ])
+    }
+
+    private static func json(_ point: QueryPoint) -> JSONValue {
+        .object(["headSeq": .int(point.headSeq), "relationships": json(point.relationships), "history": json(point.history)])
+    }
+
+    private static func json(_ latency: QueryKindLatency) -> JSONValue {
+        func summary(_ s: LatencySummary) -> JSONValue {
+            .object(["count": .int(Int64(s.count)), "p50Us": .double(s.p50Us), "p99Us": .double(s.p99Us), "maxUs": .double(s.maxUs)])
+        }
+        return .object(["all": summary(latency.all), "hot": summary(latency.hot), "cold": summary(latency.cold),
+                        "rowsReturned": .int(Int64(latency.rowsReturned))])
+    }
+}

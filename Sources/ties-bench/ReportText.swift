@@ -1,0 +1,111 @@
+import TiesCore
+import TiesStore
+
+/// The human-readable report: context first (what ran where), then the
+/// measurements, then the targets with PASS/MISS.
+extension BenchReport {
+    var text: String {
+        var out = "Ties benchmark\n\n"
+        out += Format.table(contextRows)
+        out += "\nmeasurements\n"
+        out += Format.table(throughputRows)
+        for point in queryPoints { out += Format.table(queryRows(point)) }
+        out += Format.table(otherRows)
+        out += "\ntargets\n"
+        out += Format.table([["  check", "measured", "target", "verdict"]] + checks.map { check in
+            ["  " + check.name, check.measured.map { measuredText($0, unit: check.unit) } ?? "-", check.target, check.verdict]
+        })
+        return out
+    }
+
+    private var contextRows: [[String]] {
+        var rows = [
+            ["command", machine.commandLine],
+            ["machine", "\(machine.cpuModel), \(machine.processors) CPUs (nproc), \(machine.kernel), SQLite \(machine.sqliteVersion), \(machine.build) build"],
+            ["load", "\(machine.loadAtStart) at start, \(machine.loadAtEnd) at end (1/5/15 min; above nproc, other work shares the CPUs)"],
+        ]
+        if let workload {
+            let counts = workload.counts
+            rows.append(["workload", "\(Format.grouped(options.events)) events, seed \(options.seed): \(workload.setupEvents) setup, "
+                         + "\(Format.grouped(counts.link)) link, \(Format.grouped(counts.setAttributes)) setAttributes, \(Format.grouped(counts.unlink)) unlink"])
+            rows.append(["", "\(Format.grouped(workload.shape.people)) people (Zipf s=\(WorkloadShape.zipfExponent): hottest "
+                         + "\(Format.grouped(workload.hottestPersonEvents)) events, 10th \(Format.grouped(workload.tenthPersonEvents)), "
+                         + "median \(Format.grouped(workload.medianPersonEvents))), \(Format.grouped(workload.universe.households)) households, "
+                         + "\(Format.grouped(workload.universe.accounts)) accounts"])
+            rows.append(["", "\(Format.grouped(workload.universe.orders)) orders, \(Format.grouped(workload.universe.lineItems)) line items; "
+                         + "generated in \(Format.fixed(generationSeconds, 1)) s (untimed)"])
+        }
+        if let stats {
+            rows.append(["ledger", "\(Format.grouped(stats.commits)) commits, log \(Format.megabytes(stats.logBytes)), "
+                         + "projection \(Format.megabytes(stats.projectionBytes))\(projectionSplit), \(Format.grouped(stats.linkVersions)) link versions, "
+                         + "\(Format.grouped(stats.currentLinks)) current links"])
+        }
+        return rows
+    }
+
+    private var projectionSplit: String {
+        guard let files = projectionFileBytes else { return "" }
+        return " (database \(Format.megabytes(files.database)) + WAL \(Format.megabytes(files.wal)))"
+    }
+
+    private var throughputRows: [[String]] {
+        var rows = [[
+            "  import, durable (Importer.run, \(BenchLimits.importBatchSize) ops/commit, fdatasync each)",
+            "\(Format.grouped(importResult.events)) events in \(Format.fixed(importResult.seconds, 2)) s",
+            "\(Format.rate(importResult.eventsPerSecond)) events/s, wrote \(written(importResult.bytesWritten, events: importResult.events))",
+        ]]
+        if let floor {
+            rows.append([
+                "  SQLite floor (same rows and transactions, no log)",
+                "\(Format.grouped(floor.rows)) rows in \(Format.fixed(floor.seconds, 2)) s",
+                "\(Format.rate(floor.eventsPerSecond)) events/s, \(Format.rate(floor.rowsPerSecond)) rows/s, wrote \(written(floor.bytesWritten, events: floor.events))",
+            ])
+            if !floor.unbatchedTables.isEmpty {
+                rows.append(["  (tables inserted in the floor's last transaction: \(floor.unbatchedTables.joined(separator: ", ")))"])
+            }
+        }
+        if let ratio = importFloorRatio {
+            rows.append(["  import / floor, same run", Format.fixed(ratio, 2), "(floor time \(Format.fixed(floor?.seconds ?? 0, 2)) s / import time \(Format.fixed(importResult.seconds, 2)) s)"])
+        }
+        return rows
+    }
+
+    private func queryRows(_ point: QueryPoint) -> [[String]] {
+        var rows = [["  queries @ seq \(Format.grouped(point.headSeq)) (µs)", "n", "p50", "p99", "max", "hot p99", "cold p99", "rows returned"]]
+        let kinds: [(String, QueryKindLatency)] = [
+            ("    relationships(of:asOf: .seq(random))", point.relationships),
+            ("    history(of:limit: \(QueryBench.historyPageSize))", point.history),
+        ]
+        for (name, latency) in kinds {
+            rows.append([name, Format.grouped(latency.all.count), Format.microseconds(latency.all.p50Us), Format.microseconds(latency.all.p99Us),
+                         Format.microseconds(latency.all.maxUs), Format.microseconds(latency.hot.p99Us), Format.microseconds(latency.cold.p99Us),
+                         Format.grouped(latency.rowsReturned)])
+        }
+        return rows
+    }
+
+    private var otherRows: [[String]] {
+        var rows: [[String]] = []
+        if let reopen {
+            rows.append(["  reopen for writing after a clean close", "median \(Format.fixed(reopen.medianMs, 1)) ms",
+                         "runs: " + reopen.runsMs.map { Format.fixed($0, 1) }.joined(separator: ", ") + " ms"])
+        }
+        if let peakResidentMB {
+            rows.append(["  peak RSS (VmHWM at the end)", "\(Format.fixed(peakResidentMB, 1)) MB"])
+        }
+        return rows
+    }
+
+    private func written(_ bytes: Int64, events: Int64) -> String {
+        "\(Format.megabytes(bytes)) (\(Format.fixed(Double(bytes) / Double(max(events, 1)) / 1e3, 1)) kB/event)"
+    }
+
+    private func measuredText(_ value: Double, unit: String) -> String {
+        switch unit {
+        case "": return Format.fixed(value, 2)
+        case "×": return Format.fixed(value, 2) + "×"
+        case "µs": return Format.microseconds(value) + " µs"
+        default: return Format.fixed(value, 1) + " " + unit
+        }
+    }
+}
