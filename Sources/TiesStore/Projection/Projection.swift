@@ -85,9 +85,11 @@ final class Projection {
     }
 
     /// Re-reads what another process may have appended (readers).
+    /// Types change only with commits, so they are reloaded only when the head moved.
     func refresh() throws(LedgerError) {
+        let before = head.seq
         try loadHead()
-        try loadTypes()
+        if head.seq != before { try loadTypes() }
     }
 
     private func loadTypes() throws(LedgerError) {
