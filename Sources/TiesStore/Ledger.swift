@@ -64,6 +64,8 @@ public final class Ledger {
     /// Set when committed seqs could not be applied to the projection: the
     /// decider would see stale state, so writes stop until a reopen.
     var projectionFailure: LedgerError?
+    /// Loaded on the first commit: when the next automatic snapshot is due.
+    var snapshotSchedule: SnapshotSchedule?
 
     private init(layout: LedgerLayout, lock: WriterLock?, log: LogFile, projection: Projection, warn: @escaping @Sendable (String) -> Void) {
         self.layout = layout
@@ -86,7 +88,7 @@ public final class Ledger {
             throw LedgerError(.ledgerBusy, "another process is creating a ledger at \(layout.directory)")
         }
         try LogFile.create(path: layout.log, directory: layout.directory)
-        _ = try openProjection(layout, warn: { _ in })
+        _ = try restoreProjection(layout, log: try LogFile(path: layout.log, writable: false), fromSnapshots: false, warn: { _ in })
         withExtendedLifetime(lock) {}
         return layout
     }
@@ -114,29 +116,49 @@ public final class Ledger {
             let projection = try openProjectionReadOnly(layout)
             return Ledger(layout: layout, lock: nil, log: try LogFile(path: layout.log, writable: false), projection: projection, warn: warn)
         }
-        let ledger = Ledger(layout: layout, lock: lock, log: try LogFile(path: layout.log, writable: true),
-                            projection: try openProjection(layout, warn: warn), warn: warn)
+        let log = try LogFile(path: layout.log, writable: true)
+        let ledger = Ledger(layout: layout, lock: lock, log: log, projection: try openProjection(layout, log: log, warn: warn), warn: warn)
         try ledger.catchUp(progress: progress)
         if access == .read { ledger.lock = nil }
         return ledger
     }
 
-    /// Opens the projection, replacing one of another schema version or one
-    /// SQLite cannot read: it is derived data, rebuilt from the log.
-    private static func openProjection(_ layout: LedgerLayout, warn: @Sendable (String) -> Void) throws(LedgerError) -> Projection {
-        do {
-            return try Projection.open(path: layout.projection, readOnly: false)
-        } catch {
-            switch error {
-            case .schemaVersion(let found):
-                warn("the projection has schema version \(found), this version of Ties uses \(ProjectionSchema.version): rebuilding it from the log")
-            case .storage(let storageError) where storageError.code == .ledgerDamaged:
-                warn("the projection cannot be read (\(storageError.message)): rebuilding it from the log")
-            case .storage(let storageError):
-                throw storageError
+    /// Opens the projection. One that is missing, of another schema
+    /// version, or unreadable by SQLite is derived data: it is restored from
+    /// the newest valid snapshot (or rebuilt from the log) and caught up.
+    private static func openProjection(_ layout: LedgerLayout, log: LogFile, warn: @Sendable (String) -> Void) throws(LedgerError) -> Projection {
+        if Syscalls.exists(layout.projection) {
+            do {
+                return try Projection.open(path: layout.projection, readOnly: false)
+            } catch {
+                switch error {
+                case .schemaVersion(let found):
+                    warn("the projection has schema version \(found), this version of Ties uses \(ProjectionSchema.version): rebuilding it")
+                case .storage(let storageError) where storageError.code == .ledgerDamaged:
+                    warn("the projection cannot be read (\(storageError.message)): rebuilding it")
+                case .storage(let storageError):
+                    throw storageError
+                }
             }
+            for file in layout.projectionFiles { try Syscalls.unlink(file) }
         }
-        for file in layout.projectionFiles { try Syscalls.unlink(file) }
+        return try restoreProjection(layout, log: log, fromSnapshots: true, warn: warn)
+    }
+
+    /// A new projection: a copy of the newest snapshot that passes every
+    /// check (others are skipped with a warning), or an empty one.
+    static func restoreProjection(_ layout: LedgerLayout, log: LogFile, fromSnapshots: Bool,
+                                  warn: @Sendable (String) -> Void) throws(LedgerError) -> Projection {
+        let store = SnapshotStore(layout: layout)
+        for file in fromSnapshots ? try store.files() : [] {
+            let info = store.check(file.path, seq: file.seq, log: log)
+            guard info.isValid else {
+                warn("snapshot \(file.path) skipped: \(info.problem ?? "it failed its checks")")
+                continue
+            }
+            try Syscalls.copyFile(file.path, toNewFile: layout.projection, directory: layout.directory)
+            break
+        }
         do {
             return try Projection.open(path: layout.projection, readOnly: false)
         } catch {

@@ -10,6 +10,10 @@ public struct LedgerLayout: Sendable {
     public var log: String { directory + "/log.jsonl" }
     /// The SQLite projection (with its `-wal` and `-shm` files).
     public var projection: String { directory + "/projection.sqlite" }
+    /// Snapshots of the projection.
+    public var snapshots: String { directory + "/snapshots" }
+    /// Settings (snapshot cadence and retention); optional.
+    public var config: String { directory + "/config.json" }
     /// Held with `flock` by the one writer; holds its pid for messages.
     public var lock: String { directory + "/lock" }
 

@@ -35,14 +35,12 @@ extension Ledger {
 
     /// The projection's last commit must still be in the log, byte for byte.
     private func checkLastApplied(_ head: ProjectionHead) throws(LedgerError) {
-        var line = try log.read(at: head.lastCommitOffset, count: Int(head.logEndOffset - head.lastCommitOffset))
-        let mismatch = LedgerError(.ledgerDamaged, """
-            the commit ending at seq \(head.seq) (byte offset \(head.lastCommitOffset)) is not what the projection applied: \
-            the log was changed or replaced. Move \(layout.projection) aside to rebuild the projection from the log.
-            """, details: ["seq": .int(head.seq), "offset": .int(head.lastCommitOffset)])
-        guard line.last == UInt8(ascii: "\n") else { throw mismatch }
-        line.removeLast()
-        guard let sealed = try? CommitCodec.open(line), sealed.hash == head.hash else { throw mismatch }
+        guard try log.holds(head) else {
+            throw LedgerError(.ledgerDamaged, """
+                the commit ending at seq \(head.seq) (byte offset \(head.lastCommitOffset)) is not what the projection applied: \
+                the log was changed or replaced. Move \(layout.projection) aside to rebuild the projection from the log.
+                """, details: ["seq": .int(head.seq), "offset": .int(head.lastCommitOffset)])
+        }
     }
 
     /// A torn tail was never acknowledged; it is copied aside (nothing is

@@ -59,7 +59,9 @@ extension Ledger {
             projectionFailure = LedgerError(error.code, "the projection could not apply committed seqs (\(error.message)); reopen the ledger to catch up",
                                             details: error.details)
             warn(projectionFailure?.message ?? error.message)
+            return outcomes
         }
+        if !group.sealed.isEmpty { snapshotIfDue(commits: group.sealed.count) }
         return outcomes
     }
 

@@ -331,3 +331,58 @@ extension Syscalls {
         return bytes
     }
 }
+
+extension Syscalls {
+    /// Copies `count` bytes from `offset` of an open file into a new file,
+    /// durably: temp file, fsync, rename, fsync of the directory.
+    static func copy(_ source: Int32, path sourcePath: String, from offset: Int64, count: Int64,
+                     toNewFile path: String, directory: String) throws(LedgerError) {
+        let temporary = path + ".tmp"
+        try unlink(temporary)
+        let out = try open(temporary, .createNew)
+        defer { close(out) }
+        let chunk: Int64 = 1 << 20
+        var done: Int64 = 0
+        while done < count {
+            var bytes: [UInt8] = []
+            try pread(source, appendingTo: &bytes, count: Int(min(chunk, count - done)), at: offset + done, path: sourcePath)
+            if bytes.isEmpty { break }
+            try pwriteAll(out, bytes, at: done, path: temporary)
+            done += Int64(bytes.count)
+        }
+        try fsync(out, path: temporary)
+        try rename(temporary, path)
+        try fsyncDirectory(directory)
+    }
+
+    /// Copies a whole file durably.
+    static func copyFile(_ source: String, toNewFile path: String, directory: String) throws(LedgerError) {
+        let fd = try open(source, .readOnly)
+        defer { close(fd) }
+        try copy(fd, path: source, from: 0, count: try fileSize(fd, path: source), toNewFile: path, directory: directory)
+    }
+
+    /// Syncs a file's data and metadata by path.
+    static func fsync(path: String) throws(LedgerError) {
+        let fd = try open(path, .readOnly)
+        defer { close(fd) }
+        try fsync(fd, path: path)
+    }
+
+    /// The names in a directory (without `.` and `..`); empty if it does not exist.
+    static func listDirectory(_ path: String) throws(LedgerError) -> [String] {
+        guard let directory = opendir(path) else {
+            if errno == ENOENT { return [] }
+            throw failure("opendir", path)
+        }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+}

@@ -90,23 +90,20 @@ final class LogFile {
 }
 
 extension LogFile {
-    /// Copies a byte range into a new file, durably: temp file, fsync,
-    /// rename, fsync of the directory.
+    /// Copies a byte range into a new file, durably (see `Syscalls.copy`).
     func copy(from offset: Int64, count: Int64, toNewFile path: String, directory: String) throws(LedgerError) {
-        let temporary = path + ".tmp"
-        try Syscalls.unlink(temporary)
-        let out = try Syscalls.open(temporary, .createNew)
-        defer { Syscalls.close(out) }
-        let chunk = 1 << 20
-        var done: Int64 = 0
-        while done < count {
-            let bytes = try read(at: offset + done, count: Int(min(Int64(chunk), count - done)))
-            if bytes.isEmpty { break }
-            try Syscalls.pwriteAll(out, bytes, at: done, path: temporary)
-            done += Int64(bytes.count)
-        }
-        try Syscalls.fsync(out, path: temporary)
-        try Syscalls.rename(temporary, path)
-        try Syscalls.fsyncDirectory(directory)
+        try Syscalls.copy(fd, path: self.path, from: offset, count: count, toNewFile: path, directory: directory)
+    }
+
+    /// True when the commit a projection (or snapshot) says it applied last
+    /// is in this log byte for byte: same place, same hash, same last seq.
+    func holds(_ head: ProjectionHead) throws(LedgerError) -> Bool {
+        guard head.seq > 0 else { return head.hash == CommitCodec.genesisHash }
+        guard head.logEndOffset <= size, head.lastCommitOffset < head.logEndOffset else { return false }
+        var line = try read(at: head.lastCommitOffset, count: Int(head.logEndOffset - head.lastCommitOffset))
+        guard line.last == UInt8(ascii: "\n") else { return false }
+        line.removeLast()
+        guard let sealed = try? CommitCodec.open(line) else { return false }
+        return sealed.hash == head.hash && sealed.commit.lastSeq == head.seq
     }
 }

@@ -32,11 +32,12 @@ final class Projection {
     }
 
     /// Opens (creating if new) a projection of the current schema version.
-    static func open(path: String, readOnly: Bool) throws(OpenProblem) -> Projection {
+    /// `walMode: false` leaves the journal mode alone (snapshot files).
+    static func open(path: String, readOnly: Bool, walMode: Bool = true) throws(OpenProblem) -> Projection {
         do {
             let db = try SQLiteConnection(path: path, readOnly: readOnly)
             let projection = Projection(db: db)
-            if !readOnly {
+            if !readOnly && walMode {
                 try db.execute("PRAGMA journal_mode=WAL")
                 // The log is durable; the projection can always catch up from it.
                 try db.execute("PRAGMA synchronous=NORMAL")
@@ -85,6 +86,19 @@ final class Projection {
     }
 
     /// Re-reads what another process may have appended (readers).
+    /// A `meta` value as text, nil when absent.
+    func meta(_ key: String) throws(LedgerError) -> String? {
+        let statement = try db.statement("SELECT value FROM meta WHERE key = ?1")
+        defer { statement.reset() }
+        statement.bind(1, key)
+        guard try statement.step(), !statement.isNull(0) else { return nil }
+        return statement.string(0)
+    }
+
+    func setMeta(_ key: String, _ value: String) throws(LedgerError) {
+        try db.statement("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)").bind(1, key).bind(2, value).run()
+    }
+
     /// Types change only with commits, so they are reloaded only when the head moved.
     func refresh() throws(LedgerError) {
         let before = head.seq

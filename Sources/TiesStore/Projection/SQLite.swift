@@ -162,6 +162,12 @@ final class SQLiteStatement {
 
     func int(_ column: Int32) -> Int64 { sqlite3_column_int64(raw, column) }
 
+    var columnCount: Int32 { sqlite3_column_count(raw) }
+
+    func isInteger(_ column: Int32) -> Bool { sqlite3_column_type(raw, column) == SQLITE_INTEGER }
+
+    func columnName(_ column: Int32) -> String { sqlite3_column_name(raw, column).map { String(cString: $0) } ?? "" }
+
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(raw, column) == SQLITE_NULL }
 
     func string(_ column: Int32) -> String {

@@ -59,4 +59,7 @@ enum MetaKey {
     static let logEndOffset = "log_end_offset"
     static let lastCommitOffset = "last_commit_offset"
     static let lastAt = "last_at"
+    /// Snapshot stamps (absent in a live projection).
+    static let stateDigest = "state_digest"
+    static let takenAt = "taken_at"
 }

@@ -129,6 +129,13 @@ extension Projection {
         return (offset, firstSeq, previousHash)
     }
 
+    func commitCount(after seq: Int64) throws(LedgerError) -> Int64 {
+        let statement = try db.statement("SELECT COUNT(*) FROM commits WHERE first_seq > ?1")
+        defer { statement.reset() }
+        statement.bind(1, seq)
+        return try statement.step() ? statement.int(0) : 0
+    }
+
     func count(_ table: String) throws(LedgerError) -> Int64 {
         let statement = try db.statement("SELECT COUNT(*) FROM \(table)")
         defer { statement.reset() }

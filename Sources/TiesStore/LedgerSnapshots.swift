@@ -1,0 +1,68 @@
+import TiesCore
+
+/// Snapshots, automatic and on demand, and rebuilding the projection.
+extension Ledger {
+    /// Takes a snapshot of the projection now (writer only), then prunes.
+    @discardableResult
+    public func takeSnapshot(now: Timestamp = Ledger.clock()) throws(LedgerError) -> SnapshotInfo {
+        guard isWriter else {
+            throw LedgerError(.ledgerReadOnly, "snapshots are taken by the writer; open the ledger for writing")
+        }
+        let store = SnapshotStore(layout: layout)
+        let info = try store.take(from: projection, now: now)
+        let policy = try schedule().policy
+        try store.prune(keeping: policy.kept)
+        snapshotSchedule = SnapshotSchedule(policy: policy, commitsSince: 0, logOffsetAtLast: projection.head.logEndOffset)
+        return info
+    }
+
+    /// Every snapshot, newest first, each checked (stamp, log hash, digest).
+    public func snapshots() throws(LedgerError) -> [SnapshotInfo] {
+        let store = SnapshotStore(layout: layout)
+        return try store.files().map { store.check($0.path, seq: $0.seq, log: log) }
+    }
+
+    /// Called after each group: takes a snapshot when the policy says so.
+    /// A failed automatic snapshot is a warning, never a failed commit.
+    func snapshotIfDue(commits: Int) {
+        do throws(LedgerError) {
+            var current = try schedule()
+            current.commitsSince += Int64(commits)
+            snapshotSchedule = current
+            guard current.isDue(logSize: log.size) else { return }
+            try takeSnapshot()
+        } catch {
+            warn("an automatic snapshot failed (\(error.message)); commits are unaffected")
+        }
+    }
+
+    private func schedule() throws(LedgerError) -> SnapshotSchedule {
+        if let snapshotSchedule { return snapshotSchedule }
+        let policy = try SnapshotPolicy.load(layout)
+        var logOffset: Int64 = 0
+        var seq: Int64 = 0
+        if let newest = try SnapshotStore(layout: layout).files().first {
+            seq = newest.seq
+            logOffset = (try? SnapshotStore.open(newest.path, readOnly: true))?.head.logEndOffset ?? 0
+        }
+        let schedule = SnapshotSchedule(policy: policy, commitsSince: try projection.commitCount(after: seq), logOffsetAtLast: logOffset)
+        snapshotSchedule = schedule
+        return schedule
+    }
+
+    /// Rebuilds the projection: from the newest valid snapshot plus the log
+    /// tail, or (`full`) from the whole log. Returns how many seqs were replayed.
+    @discardableResult
+    public func rebuild(full: Bool, progress: ((ReplayProgress) -> Void)? = nil) throws(LedgerError) -> (fromSeq: Int64, toSeq: Int64) {
+        guard isWriter else {
+            throw LedgerError(.ledgerReadOnly, "rebuilding needs the writer lock; open the ledger for writing")
+        }
+        projection.db.close()
+        for file in layout.projectionFiles { try Syscalls.unlink(file) }
+        projection = try Ledger.restoreProjection(layout, log: log, fromSnapshots: !full, warn: warn)
+        let start = projection.head.seq
+        try catchUp(progress: progress)
+        projectionFailure = nil
+        return (start, projection.head.seq)
+    }
+}

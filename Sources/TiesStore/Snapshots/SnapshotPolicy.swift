@@ -1,0 +1,53 @@
+import TiesCore
+
+/// When automatic snapshots are taken and how many are kept, from the
+/// ledger's optional `config.json`:
+/// `{"snapshotEveryCommits": 10000, "snapshotEveryLogBytes": 67108864, "snapshotsKept": 3}`.
+public struct SnapshotPolicy: Sendable, Equatable {
+    /// A snapshot after this many commits since the last one (0: never by count).
+    public var everyCommits: Int64 = 10_000
+    /// …or after this many bytes of log since the last one (0: never by size).
+    public var everyLogBytes: Int64 = 64 * 1024 * 1024
+    /// Older snapshots beyond this many are deleted.
+    public var kept: Int = 3
+
+    static let configBytesMax = 64 * 1024
+
+    public init() {}
+
+    static func load(_ layout: LedgerLayout) throws(LedgerError) -> SnapshotPolicy {
+        var policy = SnapshotPolicy()
+        guard let bytes = try Syscalls.readSmallFile(layout.config, limit: configBytesMax) else { return policy }
+        let bad = { (problem: String) in
+            LedgerError(.ledgerDamaged, "\(layout.config): \(problem)", details: ["path": .string(layout.config)])
+        }
+        guard case .object(let fields)? = try? JSONParser.parse(bytes) else { throw bad("not a JSON object") }
+        let reader = try FieldReader(.object(fields), context: "config", failure: .ledgerDamaged)
+        try reader.rejectUnknown(allowed: ["snapshotEveryCommits", "snapshotEveryLogBytes", "snapshotsKept"])
+        if let value = try reader.optionalInt("snapshotEveryCommits") {
+            guard value >= 0 else { throw bad("snapshotEveryCommits must be 0 or more") }
+            policy.everyCommits = value
+        }
+        if let value = try reader.optionalInt("snapshotEveryLogBytes") {
+            guard value >= 0 else { throw bad("snapshotEveryLogBytes must be 0 or more") }
+            policy.everyLogBytes = value
+        }
+        if let value = try reader.optionalInt("snapshotsKept") {
+            guard (1...1000).contains(value) else { throw bad("snapshotsKept must be between 1 and 1000") }
+            policy.kept = Int(value)
+        }
+        return policy
+    }
+}
+
+/// How far the ledger is from its next automatic snapshot.
+struct SnapshotSchedule {
+    let policy: SnapshotPolicy
+    var commitsSince: Int64
+    var logOffsetAtLast: Int64
+
+    func isDue(logSize: Int64) -> Bool {
+        (policy.everyCommits > 0 && commitsSince >= policy.everyCommits)
+            || (policy.everyLogBytes > 0 && logSize - logOffsetAtLast >= policy.everyLogBytes)
+    }
+}

@@ -1,0 +1,133 @@
+import TiesCore
+
+/// A snapshot file and what checking it found.
+public struct SnapshotInfo: Sendable, Equatable {
+    public var path: String
+    public var seq: Int64
+    public var bytes: Int64
+    public var takenAt: Timestamp?
+    public var headHash: String?
+    public var stateDigest: String?
+    /// Why the snapshot cannot be trusted; nil when every check passed.
+    public var problem: String?
+
+    public var isValid: Bool { problem == nil }
+
+    public var jsonValue: JSONValue {
+        .object([
+            "path": .string(path), "seq": .int(seq), "bytes": .int(bytes),
+            "takenAt": takenAt.map { .string($0.description) } ?? .null, "headHash": headHash.map(JSONValue.string) ?? .null,
+            "stateDigest": stateDigest.map(JSONValue.string) ?? .null, "valid": .bool(isValid),
+            "problem": problem.map(JSONValue.string) ?? .null,
+        ])
+    }
+}
+
+/// Snapshots of the projection in `snapshots/`: consistent copies at a seq
+/// (`VACUUM INTO`), stamped with the schema version (`user_version`), the
+/// seq, the log hash and offsets at that seq (the `meta` rows), and a digest
+/// of the state they hold; written temp → fsync → rename → fsync(dir).
+/// A snapshot is trusted only after all of that is checked again.
+struct SnapshotStore {
+    let layout: LedgerLayout
+
+    static let prefix = "snapshot-"
+    static let suffix = ".sqlite"
+
+    func path(forSeq seq: Int64) -> String {
+        let digits = String(seq)
+        return layout.snapshots + "/" + Self.prefix + String(repeating: "0", count: max(0, 12 - digits.count)) + digits + Self.suffix
+    }
+
+    /// Snapshot files, newest (highest seq) first.
+    func files() throws(LedgerError) -> [(seq: Int64, path: String)] {
+        try Syscalls.listDirectory(layout.snapshots).compactMap { name -> (Int64, String)? in
+            guard name.hasPrefix(Self.prefix), name.hasSuffix(Self.suffix),
+                  let seq = Int64(name.dropFirst(Self.prefix.count).dropLast(Self.suffix.count)) else { return nil }
+            return (seq, layout.snapshots + "/" + name)
+        }.sorted { $0.0 > $1.0 }
+    }
+
+    /// Copies the projection as it is now into a new snapshot.
+    func take(from projection: Projection, now: Timestamp) throws(LedgerError) -> SnapshotInfo {
+        try Syscalls.makeDirectory(layout.snapshots)
+        let final = path(forSeq: projection.head.seq)
+        let temporary = final + ".tmp"
+        try Syscalls.unlink(temporary)
+        try projection.db.execute("VACUUM INTO '\(temporary.replacingQuotes)'")
+        do throws(LedgerError) {
+            try stamp(temporary, now: now)
+            try Syscalls.fsync(path: temporary)
+            try Syscalls.rename(temporary, final)
+            try Syscalls.fsyncDirectory(layout.snapshots)
+        } catch {
+            try? Syscalls.unlink(temporary)  // Best effort; the failure that matters is reported.
+            throw error
+        }
+        return SnapshotInfo(path: final, seq: projection.head.seq, bytes: Syscalls.fileSize(atPath: final), takenAt: now,
+                            headHash: projection.head.hash, stateDigest: nil, problem: nil)
+    }
+
+    /// Adds the digest and time to the copy, in rollback-journal mode so it
+    /// is one self-contained file that can be opened read-only.
+    private func stamp(_ path: String, now: Timestamp) throws(LedgerError) {
+        let snapshot = try Self.open(path, readOnly: false)
+        try snapshot.db.execute("PRAGMA journal_mode=DELETE")
+        let digest = try snapshot.stateDigest()
+        try snapshot.setMeta(MetaKey.stateDigest, digest)
+        try snapshot.setMeta(MetaKey.takenAt, String(now.millisecondsSinceEpoch))
+        snapshot.db.close()
+    }
+
+    /// Every check a snapshot must pass before it is trusted.
+    func check(_ path: String, seq: Int64, log: LogFile) -> SnapshotInfo {
+        var info = SnapshotInfo(path: path, seq: seq, bytes: Syscalls.fileSize(atPath: path))
+        do throws(LedgerError) {
+            let snapshot = try Self.open(path, readOnly: true)
+            defer { snapshot.db.close() }
+            let head = snapshot.head
+            info.headHash = head.hash
+            info.takenAt = try snapshot.meta(MetaKey.takenAt).flatMap(Int64.init).map(Timestamp.init(millisecondsSinceEpoch:))
+            info.stateDigest = try snapshot.meta(MetaKey.stateDigest)
+            guard head.seq == seq else { info.problem = "its file name says seq \(seq) but it holds seq \(head.seq)"; return info }
+            guard let stamped = info.stateDigest else { info.problem = "it has no state digest"; return info }
+            guard try log.holds(head) else {
+                info.problem = "the log does not hold its commit at seq \(seq) (hash \(head.hash.prefix(12))…): another or a rewritten log"
+                return info
+            }
+            let actual = try snapshot.stateDigest()
+            if actual != stamped { info.problem = "its state digest is \(actual.prefix(12))…, the stamp says \(stamped.prefix(12))…" }
+        } catch {
+            info.problem = error.message
+        }
+        return info
+    }
+
+    /// Keeps the newest `count` snapshots, deleting the rest.
+    func prune(keeping count: Int) throws(LedgerError) {
+        let doomed = try files().dropFirst(max(1, count))
+        guard !doomed.isEmpty else { return }
+        for file in doomed { try Syscalls.unlink(file.path) }
+        try Syscalls.fsyncDirectory(layout.snapshots)
+    }
+
+    static func open(_ path: String, readOnly: Bool) throws(LedgerError) -> Projection {
+        do {
+            return try Projection.open(path: path, readOnly: readOnly, walMode: false)
+        } catch {
+            switch error {
+            case .schemaVersion(let found):
+                throw LedgerError(.ledgerDamaged, "it has projection schema version \(found), this version of Ties reads \(ProjectionSchema.version)")
+            case .storage(let storageError):
+                throw storageError
+            }
+        }
+    }
+}
+
+extension String {
+    /// For a SQL string literal: `'` doubled.
+    var replacingQuotes: String {
+        split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''")
+    }
+}
