@@ -27,7 +27,8 @@ public enum CLI {
         CommandEntry(TypesCommand.self), CommandEntry(LinkCommand.self), CommandEntry(UnlinkCommand.self),
         CommandEntry(SetAttrCommand.self), CommandEntry(ImportCommand.self), CommandEntry(ShowCommand.self),
         CommandEntry(HistoryCommand.self), CommandEntry(LogCommand.self), CommandEntry(StatsCommand.self),
-        CommandEntry(SnapshotCommand.self), CommandEntry(SnapshotsCommand.self), CommandEntry(RebuildCommand.self),
+        CommandEntry(SnapshotCommand.self), CommandEntry(SnapshotsCommand.self), CommandEntry(VerifyCommand.self),
+        CommandEntry(RebuildCommand.self),
         CommandEntry(ServeCommand.self), CommandEntry(KeysCommand.self), CommandEntry(DemoCommand.self),
     ]
 

@@ -96,7 +96,7 @@ struct LogScanner {
 
     /// The next line without its `\n`, its offset, and whether it ended in
     /// `\n`. Lines longer than any commit are returned cut, and fail to open.
-    private mutating func nextLine() throws(LedgerError) -> ([UInt8], Int64, Bool)? {
+    mutating func nextLine() throws(LedgerError) -> ([UInt8], Int64, Bool)? {
         // Bytes after `bufferStart` already searched; relative, because filling compacts the buffer.
         var searched = 0
         while true {

@@ -1,0 +1,188 @@
+import TiesCore
+
+/// One thing `ties verify` found wrong, with where.
+public struct VerifyProblem: Sendable, Equatable {
+    public var seq: Int64?
+    public var offset: Int64?
+    public var message: String
+
+    public var jsonValue: JSONValue {
+        .object(["seq": seq.map(JSONValue.int) ?? .null, "offset": offset.map(JSONValue.int) ?? .null, "message": .string(message)])
+    }
+}
+
+/// What `ties verify` checked and found.
+public struct VerifyReport: Sendable {
+    public var logBytes: Int64 = 0
+    public var commits = 0
+    public var events: Int64 = 0
+    public var headSeq: Int64 = 0
+    public var headHash = CommitCodec.genesisHash
+    public var snapshots: [SnapshotInfo] = []
+    /// The projection's seq and digest, and the digest of a fresh replay of
+    /// the log to that seq (nil when there is no projection to compare).
+    public var projectionSeq: Int64?
+    public var projectionDigest: String?
+    public var replayDigest: String?
+    public var problems: [VerifyProblem] = []
+
+    public var isIntact: Bool { problems.isEmpty }
+
+    public var jsonValue: JSONValue {
+        .object([
+            "ok": .bool(isIntact), "logBytes": .int(logBytes), "commits": .int(Int64(commits)), "events": .int(events),
+            "headSeq": .int(headSeq), "headHash": .string(headHash),
+            "snapshots": .array(snapshots.map(\.jsonValue)),
+            "projectionSeq": projectionSeq.map(JSONValue.int) ?? .null,
+            "projectionDigest": projectionDigest.map(JSONValue.string) ?? .null,
+            "replayDigest": replayDigest.map(JSONValue.string) ?? .null,
+            "problems": .array(problems.map(\.jsonValue)),
+        ])
+    }
+}
+
+/// `ties verify`: reads everything, changes nothing. Checks every commit's
+/// checksum, the whole hash chain, seq continuity and non-decreasing time;
+/// every snapshot; and that the projection's state digest equals that of a
+/// fresh replay of the log to the same seq. Damage does not stop it: each
+/// problem is recorded with its seq and byte offset and the scan goes on.
+public enum Verifier {
+    public static func verify(directory: String, progress: ((ReplayProgress) -> Void)? = nil) throws(LedgerError) -> VerifyReport {
+        let layout = LedgerLayout(directory: directory)
+        guard Ledger.exists(at: directory) else {
+            throw LedgerError(.ledgerNotFound, "no ledger at \(layout.directory)", details: ["path": .string(layout.directory)])
+        }
+        let log = try LogFile(path: layout.log, writable: false)
+        var report = VerifyReport()
+        report.logBytes = log.size
+        let live = try liveProjection(layout, &report)
+        let replay = try ReplayTarget(layout: layout, upTo: report.projectionSeq)
+        defer { replay.discard() }
+        try scan(log, into: &report, replay: replay, progress: progress)
+        if let projectionSeq = report.projectionSeq, let projectionDigest = report.projectionDigest {
+            if replay.appliedSeq == projectionSeq {
+                report.replayDigest = try replay.digest()
+                if report.replayDigest != projectionDigest {
+                    report.problems.append(VerifyProblem(seq: projectionSeq, message: "the projection's state digest \(projectionDigest.prefix(12))… differs from a fresh replay's \(report.replayDigest?.prefix(12) ?? "")… at seq \(projectionSeq)"))
+                }
+            } else {
+                report.problems.append(VerifyProblem(seq: projectionSeq, message: "the projection is at seq \(projectionSeq), which the intact log does not reach"))
+            }
+        }
+        withExtendedLifetime(live) {}
+        let store = SnapshotStore(layout: layout)
+        report.snapshots = try store.files().map { store.check($0.path, seq: $0.seq, log: log) }
+        for snapshot in report.snapshots where !snapshot.isValid {
+            report.problems.append(VerifyProblem(seq: snapshot.seq, message: "snapshot \(snapshot.path): \(snapshot.problem ?? "")"))
+        }
+        return report
+    }
+
+    /// The live projection's seq and digest, read in one transaction.
+    private static func liveProjection(_ layout: LedgerLayout, _ report: inout VerifyReport) throws(LedgerError) -> Projection? {
+        guard Syscalls.exists(layout.projection) else { return nil }
+        let projection: Projection
+        do {
+            projection = try Projection.open(path: layout.projection, readOnly: true)
+        } catch {
+            report.problems.append(VerifyProblem(message: "the projection cannot be opened; it is rebuilt on the next open"))
+            return nil
+        }
+        try projection.db.execute("BEGIN")
+        defer { try? projection.db.execute("COMMIT") }  // A read transaction; nothing to lose.
+        try projection.refresh()
+        report.projectionSeq = projection.head.seq
+        report.projectionDigest = try projection.stateDigest()
+        return projection
+    }
+
+    /// Every line of the log, checked on its own, so one bad commit does
+    /// not hide the next problem.
+    private static func scan(_ log: LogFile, into report: inout VerifyReport, replay: ReplayTarget,
+                             progress: ((ReplayProgress) -> Void)?) throws(LedgerError) {
+        var scanner = log.scanner(from: 0, expectedSeq: 1, expectedPrevious: CommitCodec.genesisHash)
+        var expectedSeq: Int64 = 1
+        var previous = CommitCodec.genesisHash
+        var lastAt: Timestamp?
+        while let (line, offset, terminated) = try scanner.nextLine() {
+            guard offset < report.logBytes else { break }  // Appended after we started.
+            let sealed: SealedCommit
+            do throws(LedgerError) {
+                guard terminated else { throw LedgerError(.ledgerDamaged, "the last line is incomplete (a torn write; it is cut off on the next open)") }
+                sealed = try CommitCodec.open(line)
+            } catch {
+                report.problems.append(VerifyProblem(seq: expectedSeq, offset: offset, message: error.message))
+                continue
+            }
+            let commit = sealed.commit
+            if commit.firstSeq != expectedSeq {
+                report.problems.append(VerifyProblem(seq: commit.firstSeq, offset: offset, message: "the commit starts at seq \(commit.firstSeq), expected \(expectedSeq)"))
+            }
+            if commit.previousHash != previous {
+                report.problems.append(VerifyProblem(seq: commit.firstSeq, offset: offset, message: "the hash chain is broken: prev does not match the commit before"))
+            }
+            if let lastAt, commit.at < lastAt {
+                report.problems.append(VerifyProblem(seq: commit.firstSeq, offset: offset, message: "the commit time \(commit.at) is earlier than the one before (\(lastAt))"))
+            }
+            if report.problems.isEmpty { try replay.apply(ScannedCommit(sealed: sealed, offset: offset), progress: progress, logBytes: report.logBytes) }
+            expectedSeq = commit.lastSeq + 1
+            previous = sealed.hash
+            lastAt = commit.at
+            report.commits += 1
+            report.events += Int64(commit.events.count)
+            report.headSeq = commit.lastSeq
+            report.headHash = sealed.hash
+        }
+        try replay.finish()
+    }
+}
+
+/// A scratch projection in the ledger directory that the log is replayed
+/// into (up to the live projection's seq), then deleted.
+private final class ReplayTarget {
+    private let projection: Projection?
+    private let path: String
+    private let limit: Int64
+    private var pending: [ScannedCommit] = []
+    private var pendingEvents = 0
+
+    init(layout: LedgerLayout, upTo seq: Int64?) throws(LedgerError) {
+        path = layout.directory + "/verify-replay-\(ProcessInfoLite.processID).sqlite"
+        limit = seq ?? -1
+        for file in [path, path + "-wal", path + "-shm"] { try Syscalls.unlink(file) }
+        guard seq != nil else {
+            projection = nil
+            return
+        }
+        do {
+            projection = try Projection.open(path: path, readOnly: false)
+        } catch {
+            throw LedgerError(.ioError, "cannot create a scratch projection at \(path) to replay into")
+        }
+    }
+
+    var appliedSeq: Int64 { projection?.head.seq ?? -1 }
+
+    func apply(_ commit: ScannedCommit, progress: ((ReplayProgress) -> Void)?, logBytes: Int64) throws(LedgerError) {
+        guard projection != nil, commit.commit.lastSeq <= limit else { return }
+        pending.append(commit)
+        pendingEvents += commit.commit.events.count
+        if pendingEvents >= Ledger.replayEventsPerTransaction {
+            try finish()
+            progress?(ReplayProgress(seq: commit.commit.lastSeq, bytesDone: commit.endOffset, bytesTotal: logBytes))
+        }
+    }
+
+    func finish() throws(LedgerError) {
+        try projection?.apply(pending)
+        pending.removeAll(keepingCapacity: true)
+        pendingEvents = 0
+    }
+
+    func digest() throws(LedgerError) -> String? { try projection?.stateDigest() }
+
+    func discard() {
+        projection?.db.close()
+        for file in [path, path + "-wal", path + "-shm"] { try? Syscalls.unlink(file) }  // Scratch files; best effort.
+    }
+}
