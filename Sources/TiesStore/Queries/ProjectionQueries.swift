@@ -129,6 +129,29 @@ extension Projection {
         return (offset, firstSeq, previousHash)
     }
 
+    /// The hash of the commit whose last seq is `seq` (the genesis hash for 0).
+    func commitHash(endingAt seq: Int64) throws(LedgerError) -> String {
+        guard seq > 0 else { return CommitCodec.genesisHash }
+        let statement = try db.statement("SELECT hash FROM commits WHERE last_seq = ?1")
+        defer { statement.reset() }
+        statement.bind(1, seq)
+        guard try statement.step() else { throw LedgerError(.ledgerDamaged, "the projection has no commit ending at seq \(seq)") }
+        return statement.string(0)
+    }
+
+    /// Every current link with its attributes, in key order; `body` returns
+    /// false to stop.
+    func forEachLink(_ body: (LinkKey, Attributes) throws(LedgerError) -> Bool) throws(LedgerError) {
+        let statement = try db.statement("SELECT type_id, from_record, to_record, attributes FROM links ORDER BY type_id, from_record, to_record")
+        defer { statement.reset() }
+        while try statement.step() {
+            guard let from = RecordRef(parsing: statement.string(1)), let to = RecordRef(parsing: statement.string(2)) else {
+                throw LedgerError(.ledgerDamaged, "the projection holds a malformed record")
+            }
+            guard try body(LinkKey(typeId: statement.string(0), from: from, to: to), try Self.attributes(statement.bytes(3))) else { return }
+        }
+    }
+
     func commitCount(after seq: Int64) throws(LedgerError) -> Int64 {
         let statement = try db.statement("SELECT COUNT(*) FROM commits WHERE first_seq > ?1")
         defer { statement.reset() }

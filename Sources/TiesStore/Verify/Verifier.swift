@@ -56,7 +56,7 @@ public enum Verifier {
         var report = VerifyReport()
         report.logBytes = log.size
         let live = try liveProjection(layout, &report)
-        let replay = try ReplayTarget(layout: layout, upTo: report.projectionSeq)
+        let replay = try ScratchProjection(layout: layout, purpose: "verify", upTo: report.projectionSeq)
         defer { replay.discard() }
         try scan(log, into: &report, replay: replay, progress: progress)
         if let projectionSeq = report.projectionSeq, let projectionDigest = report.projectionDigest {
@@ -98,7 +98,7 @@ public enum Verifier {
 
     /// Every line of the log, checked on its own, so one bad commit does
     /// not hide the next problem.
-    private static func scan(_ log: LogFile, into report: inout VerifyReport, replay: ReplayTarget,
+    private static func scan(_ log: LogFile, into report: inout VerifyReport, replay: ScratchProjection,
                              progress: ((ReplayProgress) -> Void)?) throws(LedgerError) {
         var scanner = log.scanner(from: 0, expectedSeq: 1, expectedPrevious: CommitCodec.genesisHash)
         var expectedSeq: Int64 = 1
@@ -134,55 +134,5 @@ public enum Verifier {
             report.headHash = sealed.hash
         }
         try replay.finish()
-    }
-}
-
-/// A scratch projection in the ledger directory that the log is replayed
-/// into (up to the live projection's seq), then deleted.
-private final class ReplayTarget {
-    private let projection: Projection?
-    private let path: String
-    private let limit: Int64
-    private var pending: [ScannedCommit] = []
-    private var pendingEvents = 0
-
-    init(layout: LedgerLayout, upTo seq: Int64?) throws(LedgerError) {
-        path = layout.directory + "/verify-replay-\(ProcessInfoLite.processID).sqlite"
-        limit = seq ?? -1
-        for file in [path, path + "-wal", path + "-shm"] { try Syscalls.unlink(file) }
-        guard seq != nil else {
-            projection = nil
-            return
-        }
-        do {
-            projection = try Projection.open(path: path, readOnly: false)
-        } catch {
-            throw LedgerError(.ioError, "cannot create a scratch projection at \(path) to replay into")
-        }
-    }
-
-    var appliedSeq: Int64 { projection?.head.seq ?? -1 }
-
-    func apply(_ commit: ScannedCommit, progress: ((ReplayProgress) -> Void)?, logBytes: Int64) throws(LedgerError) {
-        guard projection != nil, commit.commit.lastSeq <= limit else { return }
-        pending.append(commit)
-        pendingEvents += commit.commit.events.count
-        if pendingEvents >= Ledger.replayEventsPerTransaction {
-            try finish()
-            progress?(ReplayProgress(seq: commit.commit.lastSeq, bytesDone: commit.endOffset, bytesTotal: logBytes))
-        }
-    }
-
-    func finish() throws(LedgerError) {
-        try projection?.apply(pending)
-        pending.removeAll(keepingCapacity: true)
-        pendingEvents = 0
-    }
-
-    func digest() throws(LedgerError) -> String? { try projection?.stateDigest() }
-
-    func discard() {
-        projection?.db.close()
-        for file in [path, path + "-wal", path + "-shm"] { try? Syscalls.unlink(file) }  // Scratch files; best effort.
     }
 }

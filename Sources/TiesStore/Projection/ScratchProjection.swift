@@ -1,0 +1,63 @@
+import TiesCore
+
+/// A scratch projection in the ledger directory that the log is replayed
+/// into, up to a seq, and deleted after use (verify, as-of export).
+final class ScratchProjection {
+    let projection: Projection?
+    let limit: Int64
+    private var pending: [ScannedCommit] = []
+    private var pendingEvents = 0
+
+    let path: String
+
+    init(layout: LedgerLayout, purpose: String, upTo seq: Int64?) throws(LedgerError) {
+        path = layout.directory + "/\(purpose)-replay-\(ProcessInfoLite.processID).sqlite"
+        limit = seq ?? -1
+        for file in [path, path + "-wal", path + "-shm"] { try Syscalls.unlink(file) }
+        guard seq != nil else {
+            projection = nil
+            return
+        }
+        do {
+            projection = try Projection.open(path: path, readOnly: false)
+        } catch {
+            throw LedgerError(.ioError, "cannot create a scratch projection at \(path) to replay into")
+        }
+    }
+
+    var appliedSeq: Int64 { projection?.head.seq ?? -1 }
+
+    func apply(_ commit: ScannedCommit, progress: ((ReplayProgress) -> Void)?, logBytes: Int64) throws(LedgerError) {
+        guard projection != nil, commit.commit.lastSeq <= limit else { return }
+        pending.append(commit)
+        pendingEvents += commit.commit.events.count
+        if pendingEvents >= Ledger.replayEventsPerTransaction {
+            try finish()
+            progress?(ReplayProgress(seq: commit.commit.lastSeq, bytesDone: commit.endOffset, bytesTotal: logBytes))
+        }
+    }
+
+    func finish() throws(LedgerError) {
+        try projection?.apply(pending)
+        pending.removeAll(keepingCapacity: true)
+        pendingEvents = 0
+    }
+
+    func digest() throws(LedgerError) -> String? { try projection?.stateDigest() }
+
+    func discard() {
+        projection?.db.close()
+        for file in [path, path + "-wal", path + "-shm"] { try? Syscalls.unlink(file) }  // Scratch files; best effort.
+    }
+}
+
+extension ScratchProjection {
+    /// Replays the log from its start up to the limit seq.
+    func replay(_ log: LogFile, progress: ((ReplayProgress) -> Void)?) throws(LedgerError) {
+        var scanner = log.scanner(from: 0, expectedSeq: 1, expectedPrevious: CommitCodec.genesisHash)
+        while let commit = try scanner.next(), commit.commit.lastSeq <= limit {
+            try apply(commit, progress: progress, logBytes: log.size)
+        }
+        try finish()
+    }
+}
