@@ -28,7 +28,7 @@ public enum CLI {
         CommandEntry(SetAttrCommand.self), CommandEntry(ImportCommand.self), CommandEntry(ShowCommand.self),
         CommandEntry(HistoryCommand.self), CommandEntry(LogCommand.self), CommandEntry(StatsCommand.self),
         CommandEntry(SnapshotCommand.self), CommandEntry(SnapshotsCommand.self), CommandEntry(VerifyCommand.self),
-        CommandEntry(RebuildCommand.self), CommandEntry(ExportCommand.self),
+        CommandEntry(RebuildCommand.self), CommandEntry(RepairCommand.self), CommandEntry(ExportCommand.self),
         CommandEntry(ServeCommand.self), CommandEntry(KeysCommand.self), CommandEntry(DemoCommand.self),
     ]
 

@@ -7,18 +7,23 @@ public final class Console: @unchecked Sendable {
     private let writeError: (String) -> Bool
     public let outputIsTerminal: Bool
     public let errorIsTerminal: Bool
+    /// Standard input is a terminal: a person could be asked to confirm.
+    public let inputIsTerminal: Bool
 
-    public init(output: @escaping (String) -> Bool, error: @escaping (String) -> Bool, outputIsTerminal: Bool = false, errorIsTerminal: Bool = false) {
+    public init(output: @escaping (String) -> Bool, error: @escaping (String) -> Bool, outputIsTerminal: Bool = false,
+                errorIsTerminal: Bool = false, inputIsTerminal: Bool = false) {
         writeOutput = output
         writeError = error
         self.outputIsTerminal = outputIsTerminal
         self.errorIsTerminal = errorIsTerminal
+        self.inputIsTerminal = inputIsTerminal
     }
 
     /// The process's standard output and error.
     public static func standard() -> Console {
         Console(output: { StandardStream.output.write($0) }, error: { StandardStream.error.write($0) },
-                outputIsTerminal: StandardStream.output.isTerminal, errorIsTerminal: StandardStream.error.isTerminal)
+                outputIsTerminal: StandardStream.output.isTerminal, errorIsTerminal: StandardStream.error.isTerminal,
+                inputIsTerminal: StandardStream.input.isTerminal)
     }
 
     /// Prints a line to standard output; false once the reader has gone away.

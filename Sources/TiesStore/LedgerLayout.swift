@@ -20,9 +20,12 @@ public struct LedgerLayout: Sendable {
     var projectionFiles: [String] { [projection, projection + "-wal", projection + "-shm"] }
 
     /// Where bytes cut off a torn log tail are kept (nothing is deleted).
-    /// A second tear at the same offset gets `-2`, `-3`, … so earlier kept bytes stay.
-    func tornTail(at offset: Int64) -> String {
-        let base = directory + "/log.jsonl.torn-at-\(offset)"
+    func tornTail(at offset: Int64) -> String { aside(kind: "torn", at: offset) }
+
+    /// `log.jsonl.KIND-at-OFFSET`; a second one at the same offset gets
+    /// `-2`, `-3`, … so earlier kept bytes stay.
+    func aside(kind: String, at offset: Int64) -> String {
+        let base = directory + "/log.jsonl.\(kind)-at-\(offset)"
         var candidate = base
         var suffix = 1
         while Syscalls.exists(candidate) {

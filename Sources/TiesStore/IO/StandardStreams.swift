@@ -3,10 +3,17 @@ import TiesCore
 /// The process's standard output and error, for the CLI (which keeps no C
 /// imports of its own).
 public enum StandardStream: Sendable {
+    case input
     case output
     case error
 
-    var descriptor: Int32 { self == .output ? 1 : 2 }
+    var descriptor: Int32 {
+        switch self {
+        case .input: return 0
+        case .output: return 1
+        case .error: return 2
+        }
+    }
 
     /// Writes all of `text`; a closed pipe (EPIPE) or other failure is
     /// returned so the caller can stop producing output.

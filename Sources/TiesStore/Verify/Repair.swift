@@ -1,0 +1,87 @@
+import TiesCore
+
+/// What `ties repair` did.
+public struct RepairReport: Sendable {
+    /// The seq the log now ends at.
+    public var keptThroughSeq: Int64
+    /// Where the log now ends.
+    public var keptBytes: Int64
+    /// How many bytes were moved aside, and where (nil when none).
+    public var movedBytes: Int64
+    public var movedTo: String?
+
+    public var jsonValue: JSONValue {
+        .object([
+            "keptThroughSeq": .int(keptThroughSeq), "keptBytes": .int(keptBytes), "movedBytes": .int(movedBytes),
+            "movedTo": movedTo.map(JSONValue.string) ?? .null,
+        ])
+    }
+}
+
+/// `ties repair --truncate-at SEQ`: explicit, never automatic. Keeps the log
+/// up to the commit ending at SEQ, moves every following byte into a
+/// `.damaged` file beside it (nothing is deleted), renames snapshots past
+/// SEQ to `.after-repair`, syncs, and rebuilds the projection from the
+/// newest snapshot the shortened log still holds.
+public enum Repair {
+    /// Where the log would be cut for `seq`, and how much would move.
+    public static func plan(directory: String, truncateAt seq: Int64) throws(LedgerError) -> RepairReport {
+        let layout = LedgerLayout(directory: directory)
+        guard Ledger.exists(at: directory) else {
+            throw LedgerError(.ledgerNotFound, "no ledger at \(layout.directory)", details: ["path": .string(layout.directory)])
+        }
+        let log = try LogFile(path: layout.log, writable: false)
+        let cut = try cutOffset(log, seq: seq)
+        return RepairReport(keptThroughSeq: seq, keptBytes: cut, movedBytes: log.size - cut, movedTo: nil)
+    }
+
+    public static func run(directory: String, truncateAt seq: Int64, warn: @escaping @Sendable (String) -> Void) throws(LedgerError) -> RepairReport {
+        let layout = LedgerLayout(directory: directory)
+        var report = try plan(directory: directory, truncateAt: seq)
+        do {
+            guard let lock = try WriterLock.acquire(path: layout.lock, timeoutMs: 2_000) else { return report }
+            let log = try LogFile(path: layout.log, writable: true)
+            let cut = try cutOffset(log, seq: seq)
+            report = RepairReport(keptThroughSeq: seq, keptBytes: cut, movedBytes: log.size - cut, movedTo: nil)
+            if report.movedBytes > 0 {
+                let aside = layout.aside(kind: "damaged", at: cut)
+                try log.copy(from: cut, count: report.movedBytes, toNewFile: aside, directory: layout.directory)
+                try log.truncate(to: cut)
+                report.movedTo = aside
+            }
+            // Snapshots past the cut describe commits the log no longer
+            // holds: set aside (renamed, not deleted). The projection may
+            // hold them too: it is rebuilt.
+            let store = SnapshotStore(layout: layout)
+            let stale = try store.files().filter { $0.seq > seq }
+            for snapshot in stale { try Syscalls.rename(snapshot.path, snapshot.path + ".after-repair") }
+            if !stale.isEmpty { try Syscalls.fsyncDirectory(layout.snapshots) }
+            for file in layout.projectionFiles { try Syscalls.unlink(file) }
+            withExtendedLifetime(lock) {}
+        }
+        _ = try Ledger.open(at: directory, access: .write, warn: warn)
+        return report
+    }
+
+    /// The byte offset just after the commit ending at `seq`; every commit
+    /// up to there must be intact.
+    static func cutOffset(_ log: LogFile, seq: Int64) throws(LedgerError) -> Int64 {
+        guard seq >= 0 else { throw LedgerError(.invalidField, "SEQ must be 0 or more", details: ["field": .string("truncate-at")]) }
+        guard seq > 0 else { return 0 }
+        var scanner = log.scanner(from: 0, expectedSeq: 1, expectedPrevious: CommitCodec.genesisHash)
+        do throws(LedgerError) {
+            while let scanned = try scanner.next() {
+                let commit = scanned.commit
+                if commit.lastSeq == seq { return scanned.endOffset }
+                if commit.lastSeq > seq {
+                    throw LedgerError(.invalidField, "seq \(seq) is inside the commit of seqs \(commit.firstSeq)–\(commit.lastSeq); keep \(commit.firstSeq - 1) or \(commit.lastSeq)",
+                                      details: ["field": .string("truncate-at")])
+                }
+            }
+        } catch where error.code == .ledgerDamaged {
+            throw LedgerError(.ledgerDamaged, "the log is damaged before seq \(seq) can be reached (\(error.message)); choose a SEQ before the damage",
+                              details: error.details)
+        }
+        throw LedgerError(.invalidField, "the intact log ends at seq \(scanner.expectedSeq - 1); SEQ must be at most that", details: ["field": .string("truncate-at")])
+    }
+}
