@@ -563,7 +563,7 @@ enum OpenAPIDocument {
             "operationId": "getLinkVersions",
             "tags": ["log"],
             "summary": "Every version of one link",
-            "description": "The versions of the link (`relationshipTypeId`, `from`, `to`), oldest first: each holds the attributes over `[fromSeq, toSeq)`; the current version has `toSeq: null`. An unlink ends a version; a relink starts a new life (`linkedSeq`). A link that never existed has no versions (200, empty list). Needs role `read`.",
+            "description": "The versions of the link (`relationshipTypeId`, `from`, `to`), oldest first: each holds the attributes over `[fromSeq, toSeq)`; the current version has `toSeq: null`. An unlink ends a version; a relink starts a new life (`linkedSeq`). A link that never existed is 404 `relationship_not_found`. Needs role `read`.",
             "x-ties-role": "read",
             "parameters": [
               {
@@ -600,7 +600,7 @@ enum OpenAPIDocument {
               "400": { "$ref": "#/components/responses/BadQuery" },
               "401": { "$ref": "#/components/responses/Unauthorized" },
               "404": {
-                "description": "`unknown_relationship_type`: no relationship type with that ID.",
+                "description": "`unknown_relationship_type`: no relationship type with that ID; `relationship_not_found`: the link never existed.",
                 "content": {
                   "application/problem+json": {
                     "schema": { "$ref": "#/components/schemas/Problem" }

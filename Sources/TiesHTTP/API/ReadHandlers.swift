@@ -70,7 +70,12 @@ extension API {
             }
             let link = LinkKey(typeId: typeId, from: Self.record(fromText, ofType: type.key.fromType),
                                to: Self.record(toText, ofType: type.key.toType))
+            try Validation.recordID(link.from.id, field: "from")
+            try Validation.recordID(link.to.id, field: "to")
             return (link, try ledger.versions(of: link))
+        }
+        guard !versions.isEmpty else {
+            throw LedgerError(.relationshipNotFound, "\(link.from) → \(link.to) was never linked in \(typeId)", details: ["relationship": linkJSON(link)])
         }
         var body = linkJSON(link).objectValue ?? [:]
         body["versions"] = .array(versions.map(\.jsonValue))
