@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+import TiesCore
+@testable import TiesStore
+
+/// The golden ledger in `Snapshots/ledger-format-1/` pins the on-disk formats:
+/// its log, one snapshot, and the answers this version gave. Every future
+/// version must open it and give the same answers. Never edit it: a new
+/// format gets a new golden ledger beside it. Re-record only on purpose, with
+/// `TIES_RECORD_GOLDEN=1 swift test --filter GoldenLedger` (it refuses to
+/// overwrite an existing one).
+@Suite("golden ledger")
+struct GoldenLedgerTests {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../Snapshots/ledger-format-1").standardized.path
+
+    /// Questions asked of the golden ledger, each named for its answer file.
+    static func questions(_ ledger: Ledger) throws -> [(String, JSONValue)] {
+        var answers: [(String, JSONValue)] = []
+        let records = [person("ada"), person("grace"), person("eu:17/ü"), record("order", "o-1"), record("order", "o-2"),
+                       record("line_item", "li 1"), record("household", "h-1")]
+        for seq: Int64 in [0, 5, 9, 12, 16, 100] {
+            for record in records {
+                answers.append(("show-\(seq)-\(record)", try ledger.relationships(of: record, asOf: .seq(seq)).jsonValue))
+            }
+        }
+        answers.append(("show-at-12:00:08.999-person:ada", try ledger.relationships(of: person("ada"), asOf: .time(time("2026-03-03T12:00:08.999Z"))).jsonValue))
+        for record in records {
+            answers.append(("history-\(record)", try ledger.history(of: record, limit: 100).jsonValue))
+        }
+        let firstPage = try ledger.history(of: person("ada"), limit: 2)
+        answers.append(("history-page-2-person:ada", try ledger.history(of: person("ada"), limit: 2, after: firstPage.next).jsonValue))
+        answers.append(("types", ledger.catalog.jsonValue))
+        answers.append(("events", .array(try ledger.events(after: 0, limit: 1000).map(\.jsonValue))))
+        for seq: Int64 in [9, 100] {
+            var rows: [JSONValue] = []
+            _ = try Exporter.exportJSONLines(ledger, asOf: .seq(seq)) { rows.append($0); return true }
+            answers.append(("export-\(seq)", .array(rows)))
+        }
+        answers.append(("head", .object(["seq": .int(ledger.headSeq), "hash": .string(ledger.headHash)])))
+        return answers
+    }
+
+    static func fileName(_ question: String) -> String {
+        question.map { $0.isLetter || $0.isNumber || $0 == "-" ? String($0) : "_" }.joined() + ".json"
+    }
+
+    /// Opens a copy of the golden ledger (its log and snapshot only), with or
+    /// without the snapshot, and compares every answer.
+    @Test("today's code answers every golden question as the version that wrote it did", arguments: [true, false])
+    func answersMatch(withSnapshot: Bool) throws {
+        try #require(FileManager.default.fileExists(atPath: Self.directory + "/log.jsonl"), "no golden ledger at \(Self.directory)")
+        let copy = try TemporaryDirectory("golden")
+        try FileManager.default.copyItem(atPath: Self.directory + "/log.jsonl", toPath: copy.file("log.jsonl"))
+        if withSnapshot {
+            try FileManager.default.copyItem(atPath: Self.directory + "/snapshots", toPath: copy.file("snapshots"))
+        }
+        let warnings = WarningLog()
+        let ledger = try Ledger.open(at: copy.path, access: .write, warn: warnings.sink)
+        #expect(warnings.messages.isEmpty, "\(warnings.messages)")
+        for (question, answer) in try Self.questions(ledger) {
+            let expected = try JSONParser.parse(Files.read(Self.directory + "/expected/" + Self.fileName(question)))
+            #expect(answer == expected, "golden answer '\(question)' changed")
+        }
+        if withSnapshot {
+            let snapshots = try ledger.snapshots()
+            #expect(snapshots.count == 1 && snapshots.allSatisfy(\.isValid), "\(snapshots)")
+        }
+        let report = try Verifier.verify(directory: copy.path)
+        #expect(report.isIntact, "\(report.problems)")
+    }
+
+    @Test("the golden ledger can be re-recorded only on purpose")
+    func recordGoldenLedger() throws {
+        guard ProcessInfo.processInfo.environment["TIES_RECORD_GOLDEN"] == "1" else { return }
+        #expect(!FileManager.default.fileExists(atPath: Self.directory), "\(Self.directory) exists: golden ledgers are never rewritten")
+        guard !FileManager.default.fileExists(atPath: Self.directory) else { return }
+        try Ledger.create(at: Self.directory)
+        let ledger = try Ledger.open(at: Self.directory, access: .write)
+        try GoldenStory.write(into: ledger)
+        try FileManager.default.createDirectory(atPath: Self.directory + "/expected", withIntermediateDirectories: true)
+        for (question, answer) in try Self.questions(ledger) {
+            try Files.write(Self.directory + "/expected/" + Self.fileName(question), answer.encodedBytes + [10])
+        }
+        for file in ["projection.sqlite", "projection.sqlite-wal", "projection.sqlite-shm", "lock"] {
+            try? FileManager.default.removeItem(atPath: Self.directory + "/" + file)
+        }
+    }
+}
+
+/// What the golden ledger holds: every event kind, both link kinds, every
+/// cardinality, a bidirectional type changed later, a multi-event commit,
+/// unusual IDs and attribute values, a reason, and a snapshot in the middle.
+enum GoldenStory {
+    static func write(into ledger: Ledger) throws {
+        var second = 0
+        func at() -> Timestamp {
+            second += 1
+            return time(String(format: "2026-03-03T12:00:%02d.000Z", second))
+        }
+        func commit(_ operations: [Operation], _ actor: String = "importer", reason: String? = nil) throws {
+            _ = try ledger.commit(operations, metadata: metadata(actor, reason: reason), now: at())
+        }
+        let placed = RelationshipTypeKey.personToCo(role: "placed", objectType: "order")
+        let member = RelationshipTypeKey.personToCo(role: "member", objectType: "household")
+        let contains = RelationshipTypeKey.coToCo(role: "contains", parent: "order", child: "line_item")
+        try commit([Op.define("order", description: "A purchase"), Op.define("line_item"), Op.define("household")])
+        try commit([Op.register(placed, cardinality: .oneToMany, description: "who placed the order")])
+        try commit([Op.register(member, cardinality: .manyToMany, bidirectional: true)])
+        try commit([Op.register(contains, cardinality: .oneToMany)])
+        try commit([Op.link(placed, "ada", "o-1", ["channel": .string("web"), "total": .double(12.5), "gift": .bool(false)])], "shop")
+        try commit([Op.link(contains, "o-1", "li 1", ["qty": .int(2), "note": .null])], "shop")
+        try commit([Op.setAttributes(placed, "ada", "o-1", set: ["status": .string("shipped ✓")], unset: ["gift"])], "warehouse")
+        try commit([Op.link(member, "ada", "h-1"), Op.link(member, "eu:17/ü", "h-1", ["role": .string("child")])], "crm")
+        try ledger.takeSnapshot(now: time("2026-03-03T12:00:09.500Z"))
+        try commit([Op.unlink(placed, "ada", "o-1")], "support", reason: "ticket 4711: placed for Grace")
+        try commit([Op.link(placed, "grace", "o-1", ["channel": .string("phone")])], "support", reason: "ticket 4711")
+        try commit([Op.register(member, bidirectional: false)], "admin")
+        try commit([Op.link(placed, "ada", "o-2")], "shop")
+        try commit([Op.define("order", description: "A purchase, paid or not")], "admin")
+        try commit([Op.unlink(member, "ada", "h-1"), Op.link(member, "ada", "h-1", ["since": .int(2026)])], "crm", reason: "moved in again")
+    }
+}
