@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "TiesHTTP", dependencies: ["TiesCore", "TiesStore"]),
         .target(name: "TiesCLI", dependencies: ["TiesCore", "TiesStore", "TiesHTTP"]),
         .executableTarget(name: "ties", dependencies: ["TiesCLI"]),
-        .executableTarget(name: "ties-bench", dependencies: ["TiesCore", "TiesStore", "CSQLite"]),
+        .executableTarget(name: "ties-bench", dependencies: ["TiesCore", "TiesStore", "TiesHTTP", "CSQLite"]),
         .testTarget(name: "TiesCoreTests", dependencies: ["TiesCore"], exclude: ["Fixtures"]),
         .testTarget(name: "TiesStoreTests", dependencies: ["TiesStore", "TiesCore"]),
         .testTarget(name: "TiesHTTPTests", dependencies: ["TiesHTTP", "TiesStore", "TiesCore"]),
