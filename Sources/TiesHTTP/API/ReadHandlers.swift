@@ -7,6 +7,12 @@ extension API {
     static let feedWaitSecondsMax: Int64 = 60
     static let feedPageDefault: Int64 = 100
 
+    /// A change-feed request that may wait for commits (`wait` > 0).
+    static func waitsForCommits(_ request: HTTPRequest) -> Bool {
+        guard request.path == "/v1/events", let query = try? Router.query(request.query) else { return false }
+        return (query["wait"].flatMap(Int64.init) ?? 0) > 0
+    }
+
     func health(_ request: APIRequest) throws(LedgerError) -> HTTPResponse {
         .json(.object(["status": .string("ok"), "headSeq": .int(service.head.seq)]))
     }

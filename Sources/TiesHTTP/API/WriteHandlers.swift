@@ -133,12 +133,13 @@ extension API {
         return seq
     }
 
-    /// What makes two requests "the same" for an idempotency key: method,
+    /// What makes two requests "the same" for an idempotency key: the API
+    /// key that sent it (one client's key never answers another's), method,
     /// path, `If-Match`, and the body as canonical JSON (so key order and
     /// whitespace do not matter).
     static func digest(_ request: APIRequest) -> String {
         var hasher = SHA256()
-        hasher.update("\(request.http.method) \(request.http.path)\n\(request.http.headers["if-match"] ?? "")\n")
+        hasher.update("\(request.actor)\n\(request.http.method) \(request.http.path)\n\(request.http.headers["if-match"] ?? "")\n")
         if let body = try? JSONParser.parse(request.http.body, maxDepth: Limits.jsonDepthMax) {
             hasher.update(body.encodedBytes)
         } else {

@@ -40,6 +40,10 @@ public final class HTTPServer: Sendable {
     private let listener: Int32
     private let configuration: HTTPServerConfiguration
     private let handler: @Sendable (HTTPRequest) -> HandledResponse
+    /// Requests that wait on purpose (long polls): they hold no in-flight
+    /// slot, so followers waiting for commits never lock out the writes they
+    /// wait for. The connection cap still bounds them.
+    private let waitsOnPurpose: @Sendable (HTTPRequest) -> Bool
     private let log: @Sendable (String) -> Void
     private let inFlight: DispatchSemaphore
     private let state = Mutex(State())
@@ -52,11 +56,13 @@ public final class HTTPServer: Sendable {
     }
 
     public init(configuration: HTTPServerConfiguration, log: @escaping @Sendable (String) -> Void,
+                waitsOnPurpose: @escaping @Sendable (HTTPRequest) -> Bool = { _ in false },
                 handler: @escaping @Sendable (HTTPRequest) -> HandledResponse) throws(LedgerError) {
         listener = try Socket.listen(host: configuration.host, port: configuration.port)
         port = Socket.boundPort(listener)
         self.configuration = configuration
         self.handler = handler
+        self.waitsOnPurpose = waitsOnPurpose
         self.log = log
         inFlight = DispatchSemaphore(value: configuration.requestsInFlightMax)
     }
@@ -189,7 +195,9 @@ public final class HTTPServer: Sendable {
     private func answer(_ request: HTTPRequest, on fd: Int32) -> Bool {
         let started = Socket.monotonicMilliseconds()
         let handled: HandledResponse
-        if inFlight.wait(timeout: .now() + .milliseconds(configuration.inFlightWaitMs)) == .timedOut {
+        if waitsOnPurpose(request) {
+            handled = handler(request)
+        } else if inFlight.wait(timeout: .now() + .milliseconds(configuration.inFlightWaitMs)) == .timedOut {
             handled = HandledResponse(Problem.response(status: 503, code: "service_unavailable", detail: "too many requests in flight; retry shortly"))
         } else {
             handled = handler(request)

@@ -15,7 +15,7 @@ public final class TiesServer: Sendable {
         keys = KeyStore(ledgerDirectory: ledgerDirectory)
         let api = API(service: service, keys: keys)
         do {
-            server = try HTTPServer(configuration: configuration, log: log) { api.handle($0) }
+            server = try HTTPServer(configuration: configuration, log: log, waitsOnPurpose: API.waitsForCommits) { api.handle($0) }
         } catch {
             service.shutdown(timeoutMs: 1_000)
             throw error
@@ -28,6 +28,8 @@ public final class TiesServer: Sendable {
     /// `graceMs`), the writer drains its queue. Acknowledged commits were
     /// durable before they were acknowledged.
     public func stop(graceMs: Int) {
+        // Long polls answer now rather than hold the stop up for their whole wait.
+        service.releaseWaiters()
         server.stop(graceMs: graceMs)
         service.shutdown(timeoutMs: graceMs)
     }

@@ -13,6 +13,8 @@ public final class LedgerService: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [PendingWrite] = []
     private var stopping = false
+    /// Set when the server stops: long polls return at once.
+    private var waitersReleased = false
     private var writerFinished = false
     private var readers: [Ledger]
     private var published: (seq: Int64, hash: String)
@@ -85,10 +87,18 @@ public final class LedgerService: @unchecked Sendable {
         let deadline = Date(timeIntervalSinceNow: Double(timeoutMs) / 1000)
         condition.lock()
         defer { condition.unlock() }
-        while published.seq <= seq && !stopping {
+        while published.seq <= seq && !stopping && !waitersReleased {
             if !condition.wait(until: deadline) { break }
         }
         return published.seq
+    }
+
+    /// Wakes every `awaitHead` and makes later ones return at once.
+    public func releaseWaiters() {
+        condition.lock()
+        waitersReleased = true
+        condition.broadcast()
+        condition.unlock()
     }
 
     /// Stops taking writes, finishes the queued ones, waits for the writer
