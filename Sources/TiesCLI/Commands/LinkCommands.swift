@@ -63,12 +63,6 @@ enum LinkArguments {
         }
         return attributes
     }
-
-    static func linkJSON(_ key: LinkKey, seq: Int64?, extra: [String: JSONValue]) -> JSONValue {
-        var fields = TiesCore.linkJSON(key).objectValue ?? [:]
-        fields["seq"] = seq.map(JSONValue.int) ?? .null
-        return .object(fields.merging(extra) { _, new in new })
-    }
 }
 
 struct LinkCommand: Command {
@@ -83,11 +77,11 @@ struct LinkCommand: Command {
         let ledger = try context.openLedger(.write)
         let request = try LinkArguments.request(context, ledger: ledger)
         let receipt = try ledger.commit([.link(request, attributes: try LinkArguments.attributes(context))], metadata: context.metadata)
-        guard case .link(let key, let created, let changed)? = receipt.results.first else { return CLI.ExitCode.ok }
+        guard let result = receipt.results.first, case .link(let key, let created, let changed) = result else { return CLI.ExitCode.ok }
         let text = created ? "linked \(key.from) → \(key.to) in \(key.typeId) (seq \(receipt.lastSeq ?? 0))"
             : changed ? "already linked; attributes updated (seq \(receipt.lastSeq ?? 0))"
             : "already linked with these attributes; nothing appended"
-        context.emit(LinkArguments.linkJSON(key, seq: receipt.lastSeq, extra: ["created": .bool(created)]), text: text)
+        context.emit(result.jsonValue(seq: receipt.lastSeq), text: text)
         return CLI.ExitCode.ok
     }
 }
@@ -103,8 +97,8 @@ struct UnlinkCommand: Command {
         let ledger = try context.openLedger(.write)
         let request = try LinkArguments.request(context, ledger: ledger)
         let receipt = try ledger.commit([.unlink(request)], metadata: context.metadata)
-        guard case .unlink(let key)? = receipt.results.first else { return CLI.ExitCode.ok }
-        context.emit(LinkArguments.linkJSON(key, seq: receipt.lastSeq, extra: [:]),
+        guard let result = receipt.results.first, case .unlink(let key) = result else { return CLI.ExitCode.ok }
+        context.emit(result.jsonValue(seq: receipt.lastSeq),
                      text: "unlinked \(key.from) → \(key.to) in \(key.typeId) (seq \(receipt.lastSeq ?? 0))")
         return CLI.ExitCode.ok
     }
@@ -128,8 +122,8 @@ struct SetAttrCommand: Command {
         let unset = context.arguments.all("unset")
         guard !set.isEmpty || !unset.isEmpty else { throw context.usage("give at least one --attr K=V or --unset K") }
         let receipt = try ledger.commit([.setAttributes(request, set: set, unset: unset)], metadata: context.metadata)
-        guard case .attributes(let key, let changed)? = receipt.results.first else { return CLI.ExitCode.ok }
-        context.emit(LinkArguments.linkJSON(key, seq: receipt.lastSeq, extra: ["changed": .bool(changed)]),
+        guard let result = receipt.results.first, case .attributes(let key, let changed) = result else { return CLI.ExitCode.ok }
+        context.emit(result.jsonValue(seq: receipt.lastSeq),
                      text: changed ? "attributes of \(key.from) → \(key.to) changed (seq \(receipt.lastSeq ?? 0))" : "attributes already so; nothing appended")
         return CLI.ExitCode.ok
     }

@@ -28,14 +28,11 @@ struct DefineTypeCommand: Command {
         let name = context.arguments.positionals[0]
         let operation = Operation.defineObjectType(ObjectType(name: name, description: context.arguments.value("description")))
         let receipt = try commit([operation], context)
-        guard case .objectType(let type, let created, let changed)? = receipt.results.first else { return CLI.ExitCode.ok }
-        var json = type.jsonValue.objectValue ?? [:]
-        json["created"] = .bool(created)
-        json["seq"] = receipt.lastSeq.map(JSONValue.int) ?? .null
+        guard let result = receipt.results.first, case .objectType(_, let created, let changed) = result else { return CLI.ExitCode.ok }
         let text = created ? "defined object type '\(name)' (seq \(receipt.lastSeq ?? 0))"
             : changed ? "updated the description of '\(name)' (seq \(receipt.lastSeq ?? 0))"
             : "object type '\(name)' is already defined; nothing appended"
-        context.emit(.object(json), text: text)
+        context.emit(result.jsonValue(seq: receipt.lastSeq), text: text)
         return CLI.ExitCode.ok
     }
 }
@@ -97,12 +94,9 @@ struct RegisterTypeCommand: Command {
         let bidirectional: Bool? = arguments.flag("bidirectional") ? true : arguments.flag("no-bidirectional") ? false : nil
         let registration = Registration(key: key, cardinality: cardinality, description: arguments.value("description"), bidirectional: bidirectional)
         let receipt = try commit([.registerRelationshipType(registration)], context)
-        guard case .relationshipType(let type, let created, let changed)? = receipt.results.first else { return CLI.ExitCode.ok }
-        var json = type.jsonValue.objectValue ?? [:]
-        json["created"] = .bool(created)
-        json["seq"] = receipt.lastSeq.map(JSONValue.int) ?? .null
+        guard let result = receipt.results.first, case .relationshipType(let type, let created, let changed) = result else { return CLI.ExitCode.ok }
         let status = created ? "created, seq \(receipt.lastSeq ?? 0)" : changed ? "updated, seq \(receipt.lastSeq ?? 0)" : "unchanged; nothing appended"
-        context.emit(.object(json), text: "\(type.id)  \(TypesCommand.describe(type))  (\(status))")
+        context.emit(result.jsonValue(seq: receipt.lastSeq), text: "\(type.id)  \(TypesCommand.describe(type))  (\(status))")
         return CLI.ExitCode.ok
     }
 }
