@@ -99,8 +99,13 @@ public final class API: Sendable {
 }
 
 extension String {
+    /// Without leading and trailing spaces and tabs (on UTF-8 bytes: this
+    /// runs on every request's bearer token).
     var trimmingSpaces: String {
-        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+        let bytes = utf8
+        guard let first = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }),
+              let last = bytes.lastIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return "" }
+        return String(self[first...last])
     }
 }
 

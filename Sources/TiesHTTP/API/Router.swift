@@ -8,8 +8,16 @@ struct Route: Sendable {
     let template: String
     let role: KeyRole?
     let handle: @Sendable (API, APIRequest) throws(LedgerError) -> HTTPResponse
+    /// The template split once, not on every request.
+    let segments: [Substring]
 
-    var segments: [Substring] { template.split(separator: "/", omittingEmptySubsequences: false) }
+    init(method: String, template: String, role: KeyRole?, handle: @escaping @Sendable (API, APIRequest) throws(LedgerError) -> HTTPResponse) {
+        self.method = method
+        self.template = template
+        self.role = role
+        self.handle = handle
+        segments = template.split(separator: "/", omittingEmptySubsequences: false)
+    }
 }
 
 /// A request matched to a route: decoded path parameters and query, and

@@ -6,13 +6,16 @@ import TiesCore
 /// (group commit: one append, one `fdatasync`, then every caller is
 /// answered), and a small pool of reader connections.
 ///
-/// `@unchecked Sendable`: every mutable field is guarded by `condition`; the
+/// `@unchecked Sendable`: every mutable field is guarded by `queueLock` or `stateLock`; the
 /// writer `Ledger` is touched only by the writer thread, and each reader
 /// `Ledger` only by the thread that has borrowed it from the pool.
 public final class LedgerService: @unchecked Sendable {
-    private let condition = NSCondition()
+    /// Guards `queue` and `stopping`; the writer thread waits on it.
+    private let queueLock = NSCondition()
     private var queue: [PendingWrite] = []
     private var stopping = false
+    /// Guards the rest; readers of the head and long polls wait on it.
+    private let stateLock = NSCondition()
     /// Set when the server stops: long polls return at once.
     private var waitersReleased = false
     private var writerFinished = false
@@ -39,45 +42,47 @@ public final class LedgerService: @unchecked Sendable {
 
     /// The last durable seq and its hash.
     public var head: (seq: Int64, hash: String) {
-        condition.lock()
-        defer { condition.unlock() }
+        stateLock.lock()
+        defer { stateLock.unlock() }
         return published
     }
 
     /// How many `fdatasync`s the writer has made (group commit shows as
     /// fewer syncs than commits).
     public var syncCount: Int {
-        condition.lock()
-        defer { condition.unlock() }
+        stateLock.lock()
+        defer { stateLock.unlock() }
         return syncs
     }
 
-    /// Queues a commit and waits until it is durable (or rejected).
+    /// Queues a commit and waits until it is durable (or rejected). Only
+    /// the writer is woken by the queue; each caller waits on its own
+    /// semaphore, so a commit costs a few context switches, not one per waiter.
     public func write(_ request: CommitRequest) -> Result<CommitReceipt, LedgerError> {
         let pending = PendingWrite(request)
-        condition.lock()
+        queueLock.lock()
         guard !stopping else {
-            condition.unlock()
+            queueLock.unlock()
             return .failure(LedgerError(.ledgerBusy, "the server is shutting down; the request was not committed"))
         }
         queue.append(pending)
-        condition.broadcast()
-        while pending.result == nil { condition.wait() }
-        condition.unlock()
-        return pending.result!
+        queueLock.signal()
+        queueLock.unlock()
+        pending.done.wait()
+        return pending.result ?? .failure(LedgerError(.ioError, "the writer ended without answering"))
     }
 
     /// Runs `body` with a reader connection brought up to the newest commit.
     public func read<T>(_ body: (Ledger) throws(LedgerError) -> T) throws(LedgerError) -> T {
-        condition.lock()
-        while readers.isEmpty { condition.wait() }
+        stateLock.lock()
+        while readers.isEmpty { stateLock.wait() }
         let reader = readers.removeLast()
-        condition.unlock()
+        stateLock.unlock()
         defer {
-            condition.lock()
+            stateLock.lock()
             readers.append(reader)
-            condition.signal()
-            condition.unlock()
+            stateLock.broadcast()
+            stateLock.unlock()
         }
         return try reader.readingConsistently(body)
     }
@@ -85,33 +90,36 @@ public final class LedgerService: @unchecked Sendable {
     /// Waits until the head passes `seq` or `timeoutMs` runs out; returns the head.
     public func awaitHead(after seq: Int64, timeoutMs: Int) -> Int64 {
         let deadline = Date(timeIntervalSinceNow: Double(timeoutMs) / 1000)
-        condition.lock()
-        defer { condition.unlock() }
-        while published.seq <= seq && !stopping && !waitersReleased {
-            if !condition.wait(until: deadline) { break }
+        stateLock.lock()
+        defer { stateLock.unlock() }
+        while published.seq <= seq && !waitersReleased {
+            if !stateLock.wait(until: deadline) { break }
         }
         return published.seq
     }
 
     /// Wakes every `awaitHead` and makes later ones return at once.
     public func releaseWaiters() {
-        condition.lock()
+        stateLock.lock()
         waitersReleased = true
-        condition.broadcast()
-        condition.unlock()
+        stateLock.broadcast()
+        stateLock.unlock()
     }
 
     /// Stops taking writes, finishes the queued ones, waits for the writer
     /// thread (at most `timeoutMs`). Every acknowledged commit is already durable.
     public func shutdown(timeoutMs: Int) {
         let deadline = Date(timeIntervalSinceNow: Double(timeoutMs) / 1000)
-        condition.lock()
+        queueLock.lock()
         stopping = true
-        condition.broadcast()
+        queueLock.signal()
+        queueLock.unlock()
+        releaseWaiters()
+        stateLock.lock()
         while !writerFinished {
-            if !condition.wait(until: deadline) { break }
+            if !stateLock.wait(until: deadline) { break }
         }
-        condition.unlock()
+        stateLock.unlock()
     }
 
     private func writerLoop() {
@@ -122,26 +130,30 @@ public final class LedgerService: @unchecked Sendable {
             } catch {
                 outcomes = Array(repeating: .failure(error), count: group.count)
             }
-            condition.lock()
-            for (pending, outcome) in zip(group, outcomes) { pending.result = outcome }
+            stateLock.lock()
             if outcomes.contains(where: { (try? $0.get())?.lastSeq != nil }) { syncs += 1 }
             published = (writer.headSeq, writer.headHash)
-            condition.broadcast()
-            condition.unlock()
+            stateLock.broadcast()
+            stateLock.unlock()
+            for (pending, outcome) in zip(group, outcomes) {
+                pending.result = outcome
+                pending.done.signal()
+            }
         }
+        stateLock.lock()
+        writerFinished = true
+        stateLock.broadcast()
+        stateLock.unlock()
     }
 
-    /// The queued requests, or nil once stopping with nothing left.
+    /// The queued requests, or nil once stopping with nothing left. Waits in
+    /// bounded slices so a missed signal costs at most a second.
     private func nextGroup() -> [PendingWrite]? {
-        condition.lock()
-        defer { condition.unlock() }
+        queueLock.lock()
+        defer { queueLock.unlock() }
         while queue.isEmpty {
-            if stopping {
-                writerFinished = true
-                condition.broadcast()
-                return nil
-            }
-            condition.wait()
+            if stopping { return nil }
+            _ = queueLock.wait(until: Date(timeIntervalSinceNow: 1))
         }
         let group = Array(queue.prefix(Self.groupSizeMax))
         queue.removeFirst(group.count)
@@ -149,10 +161,12 @@ public final class LedgerService: @unchecked Sendable {
     }
 }
 
-/// A write waiting for the writer thread; `result` is set under the service's lock.
-private final class PendingWrite {
+/// A write waiting for the writer thread: the writer sets `result`, then
+/// signals `done` (the semaphore orders the two for the waiting caller).
+private final class PendingWrite: @unchecked Sendable {
     let request: CommitRequest
     var result: Result<CommitReceipt, LedgerError>?
+    let done = DispatchSemaphore(value: 0)
 
     init(_ request: CommitRequest) {
         self.request = request
