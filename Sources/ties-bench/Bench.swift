@@ -35,12 +35,20 @@ enum Bench {
         }
         BenchSystem.progress("working directory \(work)")
         var report = BenchReport(machine: machine, options: options)
-        try importAndQuery(options, work: work, into: &report)
-        // The ledger is closed (deinit) here: its WAL checkpointed, its lock released.
-        BenchSystem.progress("timing \(BenchLimits.reopenRuns) reopens")
-        report.reopen = try LedgerPhases.reopen(work + "/ledger", runs: BenchLimits.reopenRuns)
-        BenchSystem.progress("inserting the same rows into a bare SQLite database (the floor)")
-        report.floor = try Floor.run(projectionPath: LedgerLayout(directory: work + "/ledger").projection, floorPath: work + "/floor.sqlite")
+        if options.phases.contains(.import) {
+            try importAndQuery(options, work: work, into: &report)
+            // The ledger is closed (deinit) here: its WAL checkpointed, its lock released.
+            if options.phases.contains(.reopen) {
+                BenchSystem.progress("timing \(BenchLimits.reopenRuns) reopens")
+                report.reopen = try LedgerPhases.reopen(work + "/ledger", runs: BenchLimits.reopenRuns)
+            }
+            BenchSystem.progress("inserting the same rows into a bare SQLite database (the floor)")
+            report.floor = try Floor.run(projectionPath: LedgerLayout(directory: work + "/ledger").projection, floorPath: work + "/floor.sqlite")
+        }
+        if options.phases.contains(.http) {
+            BenchSystem.progress("HTTP load: \(options.httpClients) keep-alive clients, \(Format.grouped(options.httpRequests)) single-link commits")
+            report.http = try HTTPLoad.run(requests: options.httpRequests, clients: options.httpClients, directory: work + "/http-ledger")
+        }
         report.peakResidentKiB = BenchSystem.peakResidentKiB()
         report.machine.loadAtEnd = BenchSystem.loadAverage()
         return report
@@ -74,6 +82,7 @@ enum Bench {
         for ((path, count), universe) in zip(parts, universes) {
             BenchSystem.progress("importing \(count) operations from \(path)")
             imported = imported + (try LedgerPhases.importFile(path, into: ledger, expectedEvents: count))
+            guard options.phases.contains(.queries) else { continue }
             BenchSystem.progress("timing \(options.queries) queries of each kind at seq \(ledger.headSeq)")
             report.queryPoints.append(try QueryBench.measure(ledger, universe: universe, queries: options.queries, random: &random))
         }

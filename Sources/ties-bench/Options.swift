@@ -21,6 +21,53 @@ enum BenchLimits {
     static let directoryBytesMax = 3_800
     /// Operations per import commit: the CLI's default batch.
     static let importBatchSize = 1_000
+    /// HTTP load: 100k links is ~10 s at the target rate, enough for the
+    /// group commit to settle and the p99 to mean something; 10M is hours
+    /// at a bad rate and ~160 MB of latency samples.
+    static let httpRequestsMin = 100
+    static let httpRequestsMax = 10_000_000
+    static let httpRequestsDefault = 100_000
+    /// One thread and one connection each; the server admits 256 connections.
+    static let httpClientsMin = 1
+    static let httpClientsMax = 256
+    static let httpClientsDefault = 32
+    /// The load stops starting requests after 60 s plus one second per
+    /// 1,000 requests: a run at a tenth of the target rate has said enough.
+    static func httpRunSecondsMax(requests: Int) -> UInt64 { 60 + UInt64(requests / 1_000) }
+    /// Stopping the server: the writer drains its queue within this.
+    static let httpStopGraceMs = 5_000
+    /// Server log lines (warnings, refused requests) passed to stderr; the rest are counted in the report's errors.
+    static let httpServerLogLinesMax = 20
+}
+
+/// Bounds of the load phase's client: what it accepts from the server and
+/// how long it waits. The server is ours, so anything past these is a bug
+/// to report, not a response to read.
+enum HTTPClientLimits {
+    /// The server's own header section limit (`HTTPLimits.headerSectionBytesMax`).
+    static let headerBytesMax = 16 * 1024
+    /// A link's answer is ~100 bytes; a problem+json a few hundred.
+    static let bodyBytesMax = 1 << 20
+    /// Every connect, send and receive gives up after this: a stalled
+    /// server ends the run instead of hanging it.
+    static let socketTimeoutMs = 10_000
+    static let receiveChunkBytes = 64 * 1024
+}
+
+/// The parts of a run, for `--phases`.
+enum BenchPhase: String, CaseIterable, Comparable {
+    /// Generation, the durable import, and the SQLite floor it is compared with.
+    case `import`
+    /// Query latency at 100k events and at N (needs the import).
+    case queries
+    /// Reopening the imported ledger (needs the import).
+    case reopen
+    /// The HTTP server under keep-alive clients, on a ledger of its own.
+    case http
+
+    static func < (a: BenchPhase, b: BenchPhase) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
 }
 
 /// What one run does, parsed from the command line.
@@ -28,6 +75,9 @@ struct BenchOptions: Equatable {
     var events = BenchLimits.eventsDefault
     var seed: UInt64 = 42
     var queries = BenchLimits.queriesDefault
+    var httpRequests = BenchLimits.httpRequestsDefault
+    var httpClients = BenchLimits.httpClientsDefault
+    var phases = Set(BenchPhase.allCases)
     /// nil: a new directory under `$TMPDIR`.
     var directory: String?
     var keep = false
@@ -35,7 +85,8 @@ struct BenchOptions: Equatable {
     var help = false
 
     static let usage = """
-        usage: ties-bench [--events N] [--seed S] [--queries Q] [--dir DIR] [--keep] [--json]
+        usage: ties-bench [--phases LIST] [--events N] [--seed S] [--queries Q]
+                          [--http-requests N] [--http-clients C] [--dir DIR] [--keep] [--json]
 
         Measures Ties on a deterministic synthetic workload, in one run:
           1. generates N events of SPEC §3 operations (seeded SplitMix64, Zipf-skewed people),
@@ -43,17 +94,24 @@ struct BenchOptions: Equatable {
           3. inserts the same projection rows straight into SQLite (the "floor": no log, no checks),
           4. times relationships(as-of) and history queries at \(BenchLimits.earlyPointEvents) events and at N,
           5. times reopening the ledger after a clean close,
-          6. reads the peak RSS.
+          6. starts the HTTP server in-process on 127.0.0.1 over a new ledger; --http-clients keep-alive
+             clients send --http-requests single-link commits (POST /v1/relationships), each client
+             waiting for one answer before its next request,
+          7. reads the peak RSS.
         Each measurement is printed next to its target with PASS or MISS.
 
         options:
-          --events N    events to generate and import, \(BenchLimits.eventsMin)...\(BenchLimits.eventsMax) (default \(BenchLimits.eventsDefault))
-          --seed S      workload seed, 0...\(UInt64.max) (default 42)
-          --queries Q   queries of each kind per measurement point, \(BenchLimits.queriesMin)...\(BenchLimits.queriesMax) (default \(BenchLimits.queriesDefault))
-          --dir DIR     working directory; must be absent or empty (default: a new one under $TMPDIR)
-          --keep        keep the working directory (ledger, workload files, floor database)
-          --json        print the report as one JSON object instead of text
-          --help        show this help
+          --phases LIST       comma-separated, of \(BenchPhase.allCases.map(\.rawValue).joined(separator: ", ")) or all (default all);
+                              queries and reopen measure the imported ledger, so they bring import in
+          --events N          events to generate and import, \(BenchLimits.eventsMin)...\(BenchLimits.eventsMax) (default \(BenchLimits.eventsDefault))
+          --seed S            workload seed, 0...\(UInt64.max) (default 42)
+          --queries Q         queries of each kind per measurement point, \(BenchLimits.queriesMin)...\(BenchLimits.queriesMax) (default \(BenchLimits.queriesDefault))
+          --http-requests N   links the HTTP load sends, \(BenchLimits.httpRequestsMin)...\(BenchLimits.httpRequestsMax) (default \(BenchLimits.httpRequestsDefault))
+          --http-clients C    HTTP client threads, one keep-alive connection each, \(BenchLimits.httpClientsMin)...\(BenchLimits.httpClientsMax) (default \(BenchLimits.httpClientsDefault))
+          --dir DIR           working directory; must be absent or empty (default: a new one under $TMPDIR)
+          --keep              keep the working directory (ledgers, workload files, floor database)
+          --json              print the report as one JSON object instead of text
+          --help              show this help
 
         Progress goes to stderr. Exit status: 0 the run completed (whatever PASS/MISS says),
         1 the run failed, 2 bad arguments.
@@ -74,6 +132,11 @@ struct BenchOptions: Equatable {
             case "--events": options.events = try integer(try value(), option: name, in: BenchLimits.eventsMin...BenchLimits.eventsMax)
             case "--seed": options.seed = try unsigned(try value(), option: name)
             case "--queries": options.queries = try integer(try value(), option: name, in: BenchLimits.queriesMin...BenchLimits.queriesMax)
+            case "--http-requests":
+                options.httpRequests = try integer(try value(), option: name, in: BenchLimits.httpRequestsMin...BenchLimits.httpRequestsMax)
+            case "--http-clients":
+                options.httpClients = try integer(try value(), option: name, in: BenchLimits.httpClientsMin...BenchLimits.httpClientsMax)
+            case "--phases": options.phases = try phases(try value())
             case "--dir": options.directory = try directory(try value())
             case "--keep", "--json", "--help", "-h":
                 if inlineValue != nil { throw .usage("\(name) takes no value") }
@@ -109,6 +172,24 @@ struct BenchOptions: Equatable {
             throw .usage("\(option) must be between \(range.lowerBound) and \(range.upperBound), got \(text)")
         }
         return Int(number)
+    }
+
+    /// `import,http`; queries and reopen measure the imported ledger, so they imply import.
+    private static func phases(_ text: String) throws(BenchError) -> Set<BenchPhase> {
+        var phases = Set<BenchPhase>()
+        for name in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let trimmed = String(name.filter { $0 != " " })
+            if trimmed == "all" {
+                phases.formUnion(BenchPhase.allCases)
+                continue
+            }
+            guard let phase = BenchPhase(rawValue: trimmed) else {
+                throw .usage("--phases takes a comma-separated list of \(BenchPhase.allCases.map(\.rawValue).joined(separator: ", ")) or all, got '\(text)'")
+            }
+            phases.insert(phase)
+        }
+        if !phases.isDisjoint(with: [.queries, .reopen]) { phases.insert(.import) }
+        return phases
     }
 
     private static func directory(_ text: String) throws(BenchError) -> String {

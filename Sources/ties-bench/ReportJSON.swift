@@ -12,8 +12,12 @@ extension BenchReport {
                 "loadAverageAtStart": .string(machine.loadAtStart), "loadAverageAtEnd": .string(machine.loadAtEnd),
                 "sqliteVersion": .string(machine.sqliteVersion), "build": .string(machine.build),
             ]),
-            "options": .object(["events": .int(Int64(options.events)), "seed": .string(String(options.seed)), "queries": .int(Int64(options.queries))]),
-            "import": .object([
+            "options": .object([
+                "events": .int(Int64(options.events)), "seed": .string(String(options.seed)), "queries": .int(Int64(options.queries)),
+                "httpRequests": .int(Int64(options.httpRequests)), "httpClients": .int(Int64(options.httpClients)),
+                "phases": .array(options.phases.sorted().map { .string($0.rawValue) }),
+            ]),
+            "import": !options.phases.contains(.import) ? .null : .object([
                 "events": .int(importResult.events), "commits": .int(Int64(importResult.commits)),
                 "seconds": .double(importResult.seconds), "eventsPerSecond": .double(importResult.eventsPerSecond),
                 "bytesWritten": .int(importResult.bytesWritten),
@@ -30,6 +34,7 @@ extension BenchReport {
         ]
         fields["workload"] = workload.map { workloadJSON($0) } ?? .null
         fields["floor"] = floor.map(Self.json) ?? .null
+        fields["http"] = http.map(Self.json) ?? .null
         var ledger = stats?.jsonValue.objectValue ?? [:]
         if let files = projectionFileBytes {
             ledger["projectionDatabaseBytes"] = .int(files.database)
@@ -58,6 +63,25 @@ extension BenchReport {
             "bytesWritten": .int(floor.bytesWritten),
             "rowsByTable": .object(floor.rowsByTable.mapValues { .int(Int64($0)) }),
             "unbatchedTables": .array(floor.unbatchedTables.map(JSONValue.string)),
+        ])
+    }
+
+    private static func json(_ http: HTTPLoadResult) -> JSONValue {
+        .object([
+            "clients": .int(Int64(http.clients)), "requests": .int(Int64(http.requests)), "attempted": .int(Int64(http.attempted)),
+            "succeeded": .int(Int64(http.succeeded)), "seconds": .double(http.seconds), "commitsPerSecond": .double(http.commitsPerSecond),
+            "latency": .object(["count": .int(Int64(http.latency.count)), "p50Ms": .double(http.latencyP50Ms),
+                                "p99Ms": .double(http.latencyP99Ms), "maxMs": .double(http.latencyMaxMs)]),
+            "fdatasyncs": .int(Int64(http.fdatasyncs)), "commitsPerFdatasync": http.commitsPerFdatasync.map(JSONValue.double) ?? .null,
+            "headSeqAdvance": .int(http.headSeqAdvance),
+            "cpu": .object(["userSeconds": .double(http.cpu.userSeconds), "systemSeconds": .double(http.cpu.systemSeconds),
+                            "voluntaryContextSwitches": .int(http.cpu.voluntarySwitches),
+                            "involuntaryContextSwitches": .int(http.cpu.involuntarySwitches),
+                            "usPerCommit": http.cpuUsPerCommit.map(JSONValue.double) ?? .null]),
+            "errorCount": .int(Int64(http.errorCount)),
+            "errors": .array(http.errors.map { error in
+                .object(["kind": .string(error.kind), "count": .int(Int64(error.count)), "example": error.example.map(JSONValue.string) ?? .null])
+            }),
         ])
     }
 

@@ -10,7 +10,14 @@ extension BenchReport {
         out += "\nmeasurements\n"
         out += Format.table(throughputRows)
         for point in queryPoints { out += Format.table(queryRows(point)) }
-        out += Format.table(otherRows)
+        out += Format.table(reopenRows)
+        if let http {
+            out += "  HTTP load: POST /v1/relationships, 1 link per commit, \(http.clients) clients × 1 keep-alive connection, no pipelining\n"
+            out += Format.table(httpRows(http))
+        }
+        if let peakResidentMB {
+            out += Format.table([["  peak RSS (VmHWM at the end)", "\(Format.fixed(peakResidentMB, 1)) MB"]])
+        }
         out += "\ntargets\n"
         out += Format.table([["  check", "measured", "target", "verdict"]] + checks.map { check in
             ["  " + check.name, check.measured.map { measuredText($0, unit: check.unit) } ?? "-", check.target, check.verdict]
@@ -49,6 +56,7 @@ extension BenchReport {
     }
 
     private var throughputRows: [[String]] {
+        guard options.phases.contains(.import) else { return [] }
         var rows = [[
             "  import, durable (Importer.run, \(BenchLimits.importBatchSize) ops/commit, fdatasync each)",
             "\(Format.grouped(importResult.events)) events in \(Format.fixed(importResult.seconds, 2)) s",
@@ -84,14 +92,31 @@ extension BenchReport {
         return rows
     }
 
-    private var otherRows: [[String]] {
-        var rows: [[String]] = []
-        if let reopen {
-            rows.append(["  reopen for writing after a clean close", "median \(Format.fixed(reopen.medianMs, 1)) ms",
-                         "runs: " + reopen.runsMs.map { Format.fixed($0, 1) }.joined(separator: ", ") + " ms"])
+    private var reopenRows: [[String]] {
+        guard let reopen else { return [] }
+        return [["  reopen for writing after a clean close", "median \(Format.fixed(reopen.medianMs, 1)) ms",
+                 "runs: " + reopen.runsMs.map { Format.fixed($0, 1) }.joined(separator: ", ") + " ms"]]
+    }
+
+    private func httpRows(_ http: HTTPLoadResult) -> [[String]] {
+        let cpu = http.cpu
+        var rows = [
+            ["    durable commits (2xx)", "\(Format.grouped(http.succeeded)) in \(Format.fixed(http.seconds, 2)) s",
+             "\(Format.rate(http.commitsPerSecond)) commits/s; \(Format.grouped(http.attempted)) of \(Format.grouped(http.requests)) requests sent"],
+            ["    latency per answered request (ms)", "p50 \(Format.fixed(http.latencyP50Ms, 2))",
+             "p99 \(Format.fixed(http.latencyP99Ms, 2)), max \(Format.fixed(http.latencyMaxMs, 2)) (n = \(Format.grouped(http.latency.count)))"],
+            ["    fdatasyncs by the writer", Format.grouped(http.fdatasyncs),
+             http.commitsPerFdatasync.map { "\(Format.fixed($0, 1)) commits per fdatasync (group commit)" } ?? "-"],
+            ["    CPU, whole process (server + clients)", "\(Format.fixed(cpu.userSeconds, 2)) s user + \(Format.fixed(cpu.systemSeconds, 2)) s sys",
+             (http.cpuUsPerCommit.map { "\(Format.microseconds($0)) µs per commit; " } ?? "")
+                + "\(Format.grouped(cpu.voluntarySwitches)) voluntary + \(Format.grouped(cpu.involuntarySwitches)) involuntary context switches"],
+            ["    ledger head moved by", "\(Format.grouped(http.headSeqAdvance)) events", "(one per 2xx link)"],
+        ]
+        if http.errors.isEmpty {
+            rows.append(["    errors", "none"])
         }
-        if let peakResidentMB {
-            rows.append(["  peak RSS (VmHWM at the end)", "\(Format.fixed(peakResidentMB, 1)) MB"])
+        for error in http.errors {
+            rows.append(["    error: \(error.kind)", "\(Format.grouped(error.count))×", error.example.map { "first: \($0)" } ?? ""])
         }
         return rows
     }
@@ -105,6 +130,9 @@ extension BenchReport {
         case "": return Format.fixed(value, 2)
         case "×": return Format.fixed(value, 2) + "×"
         case "µs": return Format.microseconds(value) + " µs"
+        case "ms": return Format.fixed(value, value < 10 ? 2 : 1) + " ms"
+        case "commits/s": return Format.rate(value) + " commits/s"
+        case "errors": return Format.grouped(Int64(value)) + " errors"
         default: return Format.fixed(value, 1) + " " + unit
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import TiesStore
 
 /// The benchmark's few direct uses of the OS, kept in one file: writing the
@@ -54,6 +55,15 @@ enum BenchSystem {
         return text.split(separator: " ").prefix(3).joined(separator: " ")
     }
 
+    /// CPU time and context switches of the whole process so far.
+    static func cpuUsage() -> CPUUsage {
+        var usage = rusage()
+        guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { return CPUUsage() }
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return CPUUsage(userSeconds: seconds(usage.ru_utime), systemSeconds: seconds(usage.ru_stime),
+                        voluntarySwitches: Int64(usage.ru_nvcsw), involuntarySwitches: Int64(usage.ru_nivcsw))
+    }
+
     static func fileSize(_ path: String) -> Int64 {
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         return (attributes?[.size] as? NSNumber)?.int64Value ?? 0
@@ -91,6 +101,23 @@ enum BenchSystem {
         } catch {
             progress("could not remove \(directory): \(error.localizedDescription)")
         }
+    }
+}
+
+/// `getrusage` of the process; differences of two readings time a phase.
+struct CPUUsage: Equatable {
+    var userSeconds = 0.0
+    var systemSeconds = 0.0
+    /// Waits (a lock, a condition, a socket, fdatasync) and preemptions.
+    var voluntarySwitches: Int64 = 0
+    var involuntarySwitches: Int64 = 0
+
+    var totalSeconds: Double { userSeconds + systemSeconds }
+
+    static func - (a: CPUUsage, b: CPUUsage) -> CPUUsage {
+        CPUUsage(userSeconds: a.userSeconds - b.userSeconds, systemSeconds: a.systemSeconds - b.systemSeconds,
+                 voluntarySwitches: a.voluntarySwitches - b.voluntarySwitches,
+                 involuntarySwitches: a.involuntarySwitches - b.involuntarySwitches)
     }
 }
 

@@ -1,0 +1,166 @@
+import Dispatch
+import Foundation
+import Synchronization
+import TiesCore
+import TiesHTTP
+import TiesStore
+
+/// One kind of failure seen during the load, reported once with its count.
+struct HTTPLoadError: Equatable {
+    /// `HTTP 409 sequence_conflict`, or the client's I/O failure.
+    var kind: String
+    var count: Int
+    /// The first problem `detail` for HTTP errors (the workload is synthetic, no personal data).
+    var example: String?
+}
+
+/// What the load phase measured: many keep-alive clients, each sending one
+/// single-link commit at a time through the real server.
+struct HTTPLoadResult: Equatable {
+    var clients: Int
+    var requests: Int
+    /// Requests sent (a deadline or dead connections leave the rest unsent).
+    var attempted = 0
+    /// 2xx answers: commits the server called durable.
+    var succeeded = 0
+    /// From the start signal to the last client's last answer.
+    var seconds = 0.0
+    /// Every request that got an answer, send to last byte, in µs.
+    var latency = LatencySummary(nanoseconds: [])
+    var fdatasyncs = 0
+    /// Events the ledger's head moved by; must equal `succeeded` (one event per link).
+    var headSeqAdvance: Int64 = 0
+    var errors: [HTTPLoadError] = []
+    /// The whole process (server and clients share it) during the load.
+    var cpu = CPUUsage()
+
+    var commitsPerSecond: Double { seconds > 0 ? Double(succeeded) / seconds : 0 }
+    var commitsPerFdatasync: Double? { fdatasyncs > 0 ? Double(succeeded) / Double(fdatasyncs) : nil }
+    var errorCount: Int { errors.reduce(0) { $0 + $1.count } }
+    var latencyP50Ms: Double { latency.p50Us / 1_000 }
+    var latencyP99Ms: Double { latency.p99Us / 1_000 }
+    var latencyMaxMs: Double { latency.maxUs / 1_000 }
+    /// Process CPU per successful commit, server and clients together.
+    var cpuUsPerCommit: Double? { succeeded > 0 ? cpu.totalSeconds * 1e6 / Double(succeeded) : nil }
+}
+
+/// `ties serve` under load, in-process: a `TiesServer` on 127.0.0.1 over a
+/// new ledger, an append key, one MANY_TO_MANY person_to_co type, then
+/// `clients` threads that each keep one connection and send
+/// `POST /v1/relationships` for distinct (person, object) pairs, waiting
+/// for each answer before the next request.
+enum HTTPLoad {
+    static let objectType = "bench_object"
+    static let role = "bench_link"
+
+    static func run(requests: Int, clients: Int, directory: String) throws(BenchError) -> HTTPLoadResult {
+        let server = try startServer(directory, clients: clients)
+        defer { server.stop(graceMs: BenchLimits.httpStopGraceMs) }
+        let key: String
+        do {
+            key = try server.keys.create(name: "ties-bench", role: .append, now: Ledger.clock())
+        } catch {
+            throw .failed("cannot create an API key: \(error)")
+        }
+        let typeID = try registerType(port: server.port, key: key)
+        let syncsBefore = server.service.syncCount
+        let headBefore = server.service.head.seq
+        let cpuBefore = BenchSystem.cpuUsage()
+        let load = LoadState(port: server.port, key: key, typeID: typeID, requests: requests, clients: clients,
+                             deadlineNs: BenchSystem.nowNs() + BenchLimits.httpRunSecondsMax(requests: requests) * 1_000_000_000)
+        var result = try drive(load)
+        result.cpu = BenchSystem.cpuUsage() - cpuBefore
+        // Every answer has arrived, so every sync behind a 2xx is counted.
+        result.fdatasyncs = server.service.syncCount - syncsBefore
+        result.headSeqAdvance = server.service.head.seq - headBefore
+        if result.headSeqAdvance != Int64(result.succeeded) {
+            result.errors.append(HTTPLoadError(kind: "the ledger head moved by \(result.headSeqAdvance) events for \(result.succeeded) 2xx links",
+                                               count: 1, example: nil))
+        }
+        return result
+    }
+
+    private static func startServer(_ directory: String, clients: Int) throws(BenchError) -> TiesServer {
+        do {
+            try Ledger.create(at: directory)
+        } catch {
+            throw .failed("cannot create a ledger at \(directory): \(error)")
+        }
+        var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
+        // The set-up connection may not be reaped yet when the clients connect.
+        configuration.connectionsMax = max(configuration.connectionsMax, clients + 1)
+        let forwarded = Atomic<Int>(0)
+        let server: TiesServer
+        do {
+            server = try TiesServer(ledgerDirectory: directory, configuration: configuration) { line in
+                // The access log is one line per request: drop it, keep warnings and refusals (a few).
+                guard !line.hasPrefix("POST ") && !line.hasPrefix("GET "),
+                      forwarded.wrappingAdd(1, ordering: .relaxed).oldValue < BenchLimits.httpServerLogLinesMax else { return }
+                BenchSystem.progress("server: \(line)")
+            }
+        } catch {
+            throw .failed("cannot start the HTTP server: \(error)")
+        }
+        server.start()
+        return server
+    }
+
+    /// Defines the object type and registers the link type through the API; returns its `rt_` ID.
+    private static func registerType(port: UInt16, key: String) throws(BenchError) -> String {
+        let connection: HTTPClientConnection
+        do {
+            connection = try HTTPClientConnection(port: port)
+        } catch {
+            throw .failed("cannot connect to the server on 127.0.0.1:\(port): \(error)")
+        }
+        defer { connection.close() }
+        _ = try setupCall(connection, "/v1/object-types", key: key,
+                          body: #"{"name":"\#(objectType)","description":"ties-bench HTTP load"}"#)
+        let registered = try setupCall(connection, "/v1/relationship-types", key: key, body: """
+            {"kind":"person_to_co","role":"\(role)","customObjectType":"\(objectType)","cardinality":"MANY_TO_MANY"}
+            """)
+        guard let typeID = registered.objectValue?["relationshipTypeId"]?.stringValue,
+              !typeID.isEmpty, typeID.utf8.allSatisfy(isPlainIDByte) else {
+            throw .failed("POST /v1/relationship-types answered without a usable relationshipTypeId")
+        }
+        return typeID
+    }
+
+    /// The link type's ID goes into request bodies unescaped, so it must need no escaping.
+    private static func isPlainIDByte(_ byte: UInt8) -> Bool {
+        (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+    }
+
+    private static func setupCall(_ connection: HTTPClientConnection, _ path: String, key: String, body: String) throws(BenchError) -> JSONValue {
+        let response: HTTPClientResponse
+        switch connection.exchange(request(path: path, key: key, body: Array(body.utf8))) {
+        case .success(let answer): response = answer
+        case .failure(let failure): throw .failed("POST \(path) failed: \(failure)")
+        }
+        guard response.status == 201 else {
+            throw .failed("POST \(path) answered \(describe(response)); expected 201 on a new ledger")
+        }
+        do {
+            return try JSONParser.parse(response.body)
+        } catch {
+            throw .failed("POST \(path) answered 201 with a body that is not JSON: \(error)")
+        }
+    }
+
+    static func request(path: String, key: String, body: [UInt8]) -> [UInt8] {
+        let head = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(key)\r\n"
+            + "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
+        return Array(head.utf8) + body
+    }
+
+    /// `HTTP 409 sequence_conflict`: status and problem code, the part that
+    /// makes two failures "the same".
+    static func describe(_ response: HTTPClientResponse) -> String {
+        let code = (try? JSONParser.parse(response.body))?.objectValue?["code"]?.stringValue
+        return "HTTP \(response.status)" + (code.map { " " + $0 } ?? "")
+    }
+
+    static func problemDetail(_ response: HTTPClientResponse) -> String? {
+        (try? JSONParser.parse(response.body))?.objectValue?["detail"]?.stringValue
+    }
+}

@@ -1,0 +1,162 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// What the client threads share. `Sendable` without a lock of its own:
+/// every field is a constant, an `Atomic` or a `Mutex`.
+final class LoadState: Sendable {
+    let port: UInt16
+    let key: String
+    let typeID: String
+    let requests: Int
+    let clients: Int
+    /// No request is started after this; a run that slow has said enough.
+    let deadlineNs: UInt64
+    /// The next link index to send: clients that get answers sooner send more.
+    let next = Atomic<Int>(0)
+    let ready = DispatchSemaphore(value: 0)
+    let go = DispatchSemaphore(value: 0)
+    let done = DispatchSemaphore(value: 0)
+    let outcomes = Mutex<[ClientOutcome]>([])
+
+    init(port: UInt16, key: String, typeID: String, requests: Int, clients: Int, deadlineNs: UInt64) {
+        self.port = port
+        self.key = key
+        self.typeID = typeID
+        self.requests = requests
+        self.clients = clients
+        self.deadlineNs = deadlineNs
+    }
+
+    /// Link `index`: a person and an object no other request names, so
+    /// every request appends exactly one event.
+    func linkRequest(_ index: Int) -> [UInt8] {
+        let body = #"{"relationshipTypeId":"\#(typeID)","personExternalId":"hp\#(index)","customObjectExternalId":"ho\#(index)","attributes":{"n":\#(index)}}"#
+        return HTTPLoad.request(path: "/v1/relationships", key: key, body: Array(body.utf8))
+    }
+}
+
+/// One client thread's tally.
+struct ClientOutcome {
+    var latenciesNs: [UInt64] = []
+    var attempted = 0
+    var succeeded = 0
+    var finishedNs: UInt64 = 0
+    var errors: [String: (count: Int, example: String?)] = [:]
+
+    mutating func record(_ kind: String, example: String? = nil) {
+        errors[kind, default: (0, example)].count += 1
+    }
+}
+
+extension HTTPLoad {
+    /// Starts the clients, lets them connect, releases them together and
+    /// waits for all (each wait bounded), then merges their tallies.
+    static func drive(_ load: LoadState) throws(BenchError) -> HTTPLoadResult {
+        for number in 0..<load.clients {
+            let thread = Thread { client(load) }
+            thread.name = "ties-bench-client-\(number)"
+            thread.start()
+        }
+        for _ in 0..<load.clients {
+            guard load.ready.wait(timeout: .now() + .milliseconds(2 * HTTPClientLimits.socketTimeoutMs)) == .success else {
+                throw .failed("the HTTP clients did not connect within \(2 * HTTPClientLimits.socketTimeoutMs / 1000) s")
+            }
+        }
+        BenchSystem.progress("\(load.clients) clients connected; sending \(Format.grouped(load.requests)) links")
+        let start = BenchSystem.nowNs()
+        for _ in 0..<load.clients { load.go.signal() }
+        // A client checks the deadline before each request, and each request waits at most the socket timeout twice.
+        let lastWaitNs = load.deadlineNs + UInt64(2 * HTTPClientLimits.socketTimeoutMs + 1_000) * 1_000_000
+        for finished in 0..<load.clients {
+            let remainingNs = lastWaitNs > BenchSystem.nowNs() ? lastWaitNs - BenchSystem.nowNs() : 0
+            guard load.done.wait(timeout: .now() + .nanoseconds(Int(min(remainingNs, UInt64(Int.max))))) == .success else {
+                throw .failed("\(load.clients - finished) HTTP clients were still running past the run deadline")
+            }
+        }
+        return merge(load.outcomes.withLock { outcomes in
+            defer { outcomes.removeAll() }
+            return outcomes
+        }, load: load, startNs: start)
+    }
+
+    private static func merge(_ outcomes: [ClientOutcome], load: LoadState, startNs: UInt64) -> HTTPLoadResult {
+        var result = HTTPLoadResult(clients: load.clients, requests: load.requests)
+        var latencies: [UInt64] = []
+        latencies.reserveCapacity(outcomes.reduce(0) { $0 + $1.latenciesNs.count })
+        var errors: [String: (count: Int, example: String?)] = [:]
+        var finishedNs = startNs
+        for outcome in outcomes {
+            latencies.append(contentsOf: outcome.latenciesNs)
+            result.attempted += outcome.attempted
+            result.succeeded += outcome.succeeded
+            finishedNs = max(finishedNs, outcome.finishedNs)
+            for (kind, seen) in outcome.errors {
+                errors[kind, default: (0, seen.example)].count += seen.count
+            }
+        }
+        if result.attempted < load.requests {
+            let reason = BenchSystem.nowNs() >= load.deadlineNs ? "the run deadline passed" : "every client lost its connection"
+            errors["not sent: \(reason)", default: (0, nil)].count += load.requests - result.attempted
+        }
+        result.seconds = Double(finishedNs - startNs) / 1e9
+        result.latency = LatencySummary(nanoseconds: latencies)
+        result.errors = errors.map { HTTPLoadError(kind: $0.key, count: $0.value.count, example: $0.value.example) }
+            .sorted { ($0.count, $1.kind) > ($1.count, $0.kind) }
+        return result
+    }
+
+    /// One client: connect, wait for the start, then request after request
+    /// on the same connection until the counter or the deadline runs out.
+    private static func client(_ load: LoadState) {
+        var outcome = ClientOutcome()
+        defer {
+            outcome.finishedNs = BenchSystem.nowNs()
+            load.outcomes.withLock { $0.append(outcome) }
+            load.done.signal()
+        }
+        var connection = connect(load, &outcome)
+        load.ready.signal()
+        guard load.go.wait(timeout: .now() + .milliseconds(4 * HTTPClientLimits.socketTimeoutMs)) == .success else {
+            outcome.record("the start signal never came")
+            return
+        }
+        outcome.latenciesNs.reserveCapacity(min(load.requests / load.clients * 2 + 64, load.requests))
+        while let open = connection, BenchSystem.nowNs() < load.deadlineNs {
+            let index = load.next.wrappingAdd(1, ordering: .relaxed).oldValue
+            guard index < load.requests else { break }
+            outcome.attempted += 1
+            let request = load.linkRequest(index)
+            let start = BenchSystem.nowNs()
+            switch open.exchange(request) {
+            case .success(let response):
+                outcome.latenciesNs.append(BenchSystem.nowNs() - start)
+                if (200..<300).contains(response.status) {
+                    outcome.succeeded += 1
+                } else {
+                    outcome.record(describe(response), example: problemDetail(response))
+                }
+                if response.closes { connection = reconnect(open, load, &outcome) }
+            case .failure(let failure):
+                outcome.record(failure.description)
+                connection = reconnect(open, load, &outcome)
+            }
+        }
+    }
+
+    private static func connect(_ load: LoadState, _ outcome: inout ClientOutcome) -> HTTPClientConnection? {
+        do {
+            return try HTTPClientConnection(port: load.port)
+        } catch {
+            outcome.record(error.description)
+            return nil
+        }
+    }
+
+    /// A closed or broken connection is replaced once; a client that cannot
+    /// reconnect stops and leaves its share to the others.
+    private static func reconnect(_ old: HTTPClientConnection, _ load: LoadState, _ outcome: inout ClientOutcome) -> HTTPClientConnection? {
+        old.close()
+        return connect(load, &outcome)
+    }
+}
