@@ -79,44 +79,58 @@ public final class Ledger {
     /// projection. Fails with `ledger_exists` if a log is already there.
     @discardableResult
     public static func create(at directory: String) throws(LedgerError) -> LedgerLayout {
-        let layout = LedgerLayout(directory: directory)
-        if Syscalls.exists(layout.log) {
+        try create(LedgerLayout(directory: directory))
+    }
+
+    /// `create(at:)` on the file system of `layout` (a simulated one in tests).
+    @discardableResult
+    static func create(_ layout: LedgerLayout) throws(LedgerError) -> LedgerLayout {
+        let fileSystem = layout.fileSystem
+        if fileSystem.exists(layout.log) {
             throw LedgerError(.ledgerExists, "a ledger already exists at \(layout.directory)", details: ["path": .string(layout.directory)])
         }
-        try Syscalls.makeDirectories(layout.directory)
-        guard let lock = try WriterLock.acquire(path: layout.lock, timeoutMs: 0) else {
+        try fileSystem.makeDirectories(layout.directory)
+        guard let lock = try WriterLock.acquire(path: layout.lock, timeoutMs: 0, fileSystem: fileSystem) else {
             throw LedgerError(.ledgerBusy, "another process is creating a ledger at \(layout.directory)")
         }
-        try LogFile.create(path: layout.log, directory: layout.directory)
-        _ = try restoreProjection(layout, log: try LogFile(path: layout.log, writable: false), fromSnapshots: false, warn: { _ in })
+        try LogFile.create(layout)
+        _ = try restoreProjection(layout, log: try LogFile(layout, writable: false), fromSnapshots: false, warn: { _ in })
         withExtendedLifetime(lock) {}
         return layout
     }
 
     /// True when `directory` holds a ledger (a log).
     public static func exists(at directory: String) -> Bool {
-        Syscalls.exists(LedgerLayout(directory: directory).log)
+        let layout = LedgerLayout(directory: directory)
+        return layout.fileSystem.exists(layout.log)
     }
 
     /// Opens an existing ledger. `lockTimeoutMs` bounds the wait for another writer.
     public static func open(at directory: String, access: Access, lockTimeoutMs: Int = 2_000,
                             warn: @escaping @Sendable (String) -> Void = { _ in },
                             progress: ((ReplayProgress) -> Void)? = nil) throws(LedgerError) -> Ledger {
-        let layout = LedgerLayout(directory: directory)
-        guard Syscalls.isDirectory(layout.directory), Syscalls.exists(layout.log) else {
+        try open(LedgerLayout(directory: directory), access: access, lockTimeoutMs: lockTimeoutMs, warn: warn, progress: progress)
+    }
+
+    /// `open(at:…)` on the file system of `layout` (a simulated one in tests).
+    static func open(_ layout: LedgerLayout, access: Access, lockTimeoutMs: Int = 2_000,
+                     warn: @escaping @Sendable (String) -> Void = { _ in },
+                     progress: ((ReplayProgress) -> Void)? = nil) throws(LedgerError) -> Ledger {
+        let fileSystem = layout.fileSystem
+        guard fileSystem.isDirectory(layout.directory), fileSystem.exists(layout.log) else {
             throw LedgerError(.ledgerNotFound, "no ledger at \(layout.directory) (create one with `ties init`, or pass --ledger DIR / set TIES_LEDGER)",
                               details: ["path": .string(layout.directory)])
         }
-        let lock = try WriterLock.acquire(path: layout.lock, timeoutMs: access == .write ? lockTimeoutMs : 0)
+        let lock = try WriterLock.acquire(path: layout.lock, timeoutMs: access == .write ? lockTimeoutMs : 0, fileSystem: fileSystem)
         guard let lock else {
             if access == .write {
                 throw LedgerError(.ledgerBusy, "the ledger is being written by another process", details: ["lock": .string(layout.lock)])
             }
             // A writer is active and keeps the projection current: read it as it is.
             let projection = try openProjectionReadOnly(layout)
-            return Ledger(layout: layout, lock: nil, log: try LogFile(path: layout.log, writable: false), projection: projection, warn: warn)
+            return Ledger(layout: layout, lock: nil, log: try LogFile(layout, writable: false), projection: projection, warn: warn)
         }
-        let log = try LogFile(path: layout.log, writable: true)
+        let log = try LogFile(layout, writable: true)
         let ledger = Ledger(layout: layout, lock: lock, log: log, projection: try openProjection(layout, log: log, warn: warn), warn: warn)
         try ledger.catchUp(progress: progress)
         if access == .read { ledger.lock = nil }
@@ -127,7 +141,7 @@ public final class Ledger {
     /// version, or unreadable by SQLite is derived data: it is restored from
     /// the newest valid snapshot (or rebuilt from the log) and caught up.
     private static func openProjection(_ layout: LedgerLayout, log: LogFile, warn: @Sendable (String) -> Void) throws(LedgerError) -> Projection {
-        if Syscalls.exists(layout.projection) {
+        if layout.fileSystem.exists(layout.projection) {
             do {
                 return try Projection.open(path: layout.projection, readOnly: false)
             } catch {
@@ -140,7 +154,7 @@ public final class Ledger {
                     throw storageError
                 }
             }
-            for file in layout.projectionFiles { try Syscalls.unlink(file) }
+            for file in layout.projectionFiles { try layout.fileSystem.unlink(file) }
         }
         return try restoreProjection(layout, log: log, fromSnapshots: true, warn: warn)
     }
@@ -156,7 +170,7 @@ public final class Ledger {
                 warn("snapshot \(file.path) skipped: \(info.problem ?? "it failed its checks")")
                 continue
             }
-            try Syscalls.copyFile(file.path, toNewFile: layout.projection, directory: layout.directory)
+            try layout.fileSystem.copyFile(file.path, toNewFile: layout.projection, directory: layout.directory)
             break
         }
         do {

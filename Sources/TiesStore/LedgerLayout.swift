@@ -1,9 +1,16 @@
-/// The files of one ledger directory.
+/// The files of one ledger directory, and the file system they are reached
+/// through (the real one, unless a test simulates a disk).
 public struct LedgerLayout: Sendable {
     public let directory: String
+    let fileSystem: any FileSystem
 
     public init(directory: String) {
+        self.init(directory: directory, fileSystem: PosixFileSystem())
+    }
+
+    init(directory: String, fileSystem: any FileSystem) {
         self.directory = directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
+        self.fileSystem = fileSystem
     }
 
     /// The commit log, JSON Lines: the source of truth.
@@ -28,7 +35,7 @@ public struct LedgerLayout: Sendable {
         let base = directory + "/log.jsonl.\(kind)-at-\(offset)"
         var candidate = base
         var suffix = 1
-        while Syscalls.exists(candidate) {
+        while fileSystem.exists(candidate) {
             suffix += 1
             candidate = "\(base)-\(suffix)"
         }

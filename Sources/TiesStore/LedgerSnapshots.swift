@@ -58,7 +58,7 @@ extension Ledger {
             throw LedgerError(.ledgerReadOnly, "rebuilding needs the writer lock; open the ledger for writing")
         }
         projection.db.close()
-        for file in layout.projectionFiles { try Syscalls.unlink(file) }
+        for file in layout.projectionFiles { try layout.fileSystem.unlink(file) }
         projection = try Ledger.restoreProjection(layout, log: log, fromSnapshots: !full, warn: warn)
         let start = projection.head.seq
         try catchUp(progress: progress)

@@ -45,19 +45,20 @@ public enum Exporter {
 
     /// Writes the state as of `point` (now when nil) to a new SQLite file at `path`.
     public static func exportSQLite(_ ledger: Ledger, asOf point: AsOf?, to path: String) throws(LedgerError) -> Stamp {
-        guard !Syscalls.exists(path) else {
+        let fileSystem = ledger.layout.fileSystem
+        guard !fileSystem.exists(path) else {
             throw LedgerError(.invalidField, "\(path) already exists; remove it or choose another file", details: ["field": .string("out")])
         }
         return try ledger.withState(asOf: point) { source, stamp throws(LedgerError) in
             let temporary = path + ".tmp"
-            try Syscalls.unlink(temporary)
+            try fileSystem.unlink(temporary)
             do throws(LedgerError) {
                 try write(from: source, stamp: stamp, to: temporary)
-                try Syscalls.fsync(path: temporary)
-                try Syscalls.rename(temporary, path)
-                try Syscalls.fsyncDirectory(directoryOf(path))
+                try fileSystem.fsync(path: temporary)
+                try fileSystem.rename(temporary, path)
+                try fileSystem.fsyncDirectory(directoryOf(path))
             } catch {
-                try? Syscalls.unlink(temporary)  // Best effort; the failure that matters is reported.
+                try? fileSystem.unlink(temporary)  // Best effort; the failure that matters is reported.
                 throw error
             }
             return stamp

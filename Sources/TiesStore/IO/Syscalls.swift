@@ -7,7 +7,9 @@ import TiesCore
 
 /// Every syscall Ties makes, in one file (the swift-system habit): retried
 /// on `EINTR`, short writes looped until whole, failures turned into
-/// `io_error` values naming the syscall, the path and errno.
+/// `io_error` values naming the syscall, the path and errno. The store
+/// reaches ledger files through `FileSystem`, whose real implementation
+/// (`PosixFileSystem`) forwards here.
 enum Syscalls {
     static func failure(_ call: String, _ path: String, _ code: Int32 = errno) -> LedgerError {
         let reason = String(cString: strerror(code))
@@ -105,13 +107,6 @@ enum Syscalls {
         guard retrying({ Glibc.fsync(fd) }) == 0 else { throw failure("fsync", path) }
     }
 
-    /// Makes a directory entry (a created or renamed file) durable.
-    static func fsyncDirectory(_ path: String) throws(LedgerError) {
-        let fd = try open(path, .directory)
-        defer { close(fd) }
-        try fsync(fd, path: path)
-    }
-
     static func ftruncate(_ fd: Int32, to size: Int64, path: String) throws(LedgerError) {
         guard retrying({ Glibc.ftruncate(fd, off_t(size)) }) == 0 else { throw failure("ftruncate", path) }
     }
@@ -122,28 +117,16 @@ enum Syscalls {
         return Int64(info.st_size)
     }
 
-    static func exists(_ path: String) -> Bool {
+    /// What `stat` says about `path`; nil when nothing is there.
+    static func status(_ path: String) -> FileStatus? {
         var info = stat()
-        return stat(path, &info) == 0
-    }
-
-    static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+        guard stat(path, &info) == 0 else { return nil }
+        return FileStatus(isDirectory: (info.st_mode & S_IFMT) == S_IFDIR, size: Int64(info.st_size),
+                          signature: [Int64(info.st_ino), Int64(info.st_size), Int64(info.st_mtim.tv_sec), Int64(info.st_mtim.tv_nsec)])
     }
 
     static func makeDirectory(_ path: String) throws(LedgerError) {
         guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw failure("mkdir", path) }
-    }
-
-    /// `mkdir -p`: creates missing parents too.
-    static func makeDirectories(_ path: String) throws(LedgerError) {
-        var prefix = path.hasPrefix("/") ? "/" : ""
-        for component in path.split(separator: "/") {
-            prefix += component
-            if !isDirectory(prefix) { try makeDirectory(prefix) }
-            prefix += "/"
-        }
     }
 
     static func rename(_ from: String, _ to: String) throws(LedgerError) {
@@ -200,14 +183,6 @@ enum Syscalls {
     }
 }
 
-
-extension Syscalls {
-    /// The size of a file by path, 0 when it does not exist (sizes for stats).
-    static func fileSize(atPath path: String) -> Int64 {
-        var info = stat()
-        return stat(path, &info) == 0 ? Int64(info.st_size) : 0
-    }
-}
 
 extension Syscalls {
     /// Appends what is available, up to `count` bytes (pipes and terminals
@@ -278,45 +253,6 @@ extension Syscalls {
 }
 
 extension Syscalls {
-    /// Replaces `path` with `bytes` durably: temp file, fsync, rename, fsync
-    /// of the directory. A crash leaves the old file or the new one, never a mix.
-    static func replaceFile(_ path: String, with bytes: [UInt8], directory: String) throws(LedgerError) {
-        let temporary = "\(path).tmp-\(getpid())"
-        try unlink(temporary)
-        let fd = try open(temporary, .createNew)
-        do throws(LedgerError) {
-            try pwriteAll(fd, bytes, at: 0, path: temporary)
-            try fsync(fd, path: temporary)
-        } catch {
-            close(fd)
-            try? unlink(temporary)  // Best effort; the error that matters is the write's.
-            throw error
-        }
-        close(fd)
-        try rename(temporary, path)
-        try fsyncDirectory(directory)
-    }
-
-    /// Reads a whole small file, at most `limit` bytes; nil if it does not exist.
-    static func readSmallFile(_ path: String, limit: Int) throws(LedgerError) -> [UInt8]? {
-        guard exists(path) else { return nil }
-        let fd = try open(path, .readOnly)
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        try pread(fd, appendingTo: &bytes, count: limit + 1, at: 0, path: path)
-        guard bytes.count <= limit else {
-            throw LedgerError(.ledgerDamaged, "\(path) is larger than \(limit) bytes")
-        }
-        return bytes
-    }
-
-    /// What identifies a file's current contents cheaply: inode, size, mtime.
-    static func fileSignature(_ path: String) -> [Int64]? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return [Int64(info.st_ino), Int64(info.st_size), Int64(info.st_mtim.tv_sec), Int64(info.st_mtim.tv_nsec)]
-    }
-
     /// Cryptographically secure random bytes from the kernel (/dev/urandom).
     static func randomBytes(_ count: Int) throws(LedgerError) -> [UInt8] {
         let path = "/dev/urandom"
@@ -333,42 +269,6 @@ extension Syscalls {
 }
 
 extension Syscalls {
-    /// Copies `count` bytes from `offset` of an open file into a new file,
-    /// durably: temp file, fsync, rename, fsync of the directory.
-    static func copy(_ source: Int32, path sourcePath: String, from offset: Int64, count: Int64,
-                     toNewFile path: String, directory: String) throws(LedgerError) {
-        let temporary = path + ".tmp"
-        try unlink(temporary)
-        let out = try open(temporary, .createNew)
-        defer { close(out) }
-        let chunk: Int64 = 1 << 20
-        var done: Int64 = 0
-        while done < count {
-            var bytes: [UInt8] = []
-            try pread(source, appendingTo: &bytes, count: Int(min(chunk, count - done)), at: offset + done, path: sourcePath)
-            if bytes.isEmpty { break }
-            try pwriteAll(out, bytes, at: done, path: temporary)
-            done += Int64(bytes.count)
-        }
-        try fsync(out, path: temporary)
-        try rename(temporary, path)
-        try fsyncDirectory(directory)
-    }
-
-    /// Copies a whole file durably.
-    static func copyFile(_ source: String, toNewFile path: String, directory: String) throws(LedgerError) {
-        let fd = try open(source, .readOnly)
-        defer { close(fd) }
-        try copy(fd, path: source, from: 0, count: try fileSize(fd, path: source), toNewFile: path, directory: directory)
-    }
-
-    /// Syncs a file's data and metadata by path.
-    static func fsync(path: String) throws(LedgerError) {
-        let fd = try open(path, .readOnly)
-        defer { close(fd) }
-        try fsync(fd, path: path)
-    }
-
     /// The names in a directory (without `.` and `..`); empty if it does not exist.
     static func listDirectory(_ path: String) throws(LedgerError) -> [String] {
         guard let directory = opendir(path) else {

@@ -35,6 +35,7 @@ public final class KeyStore: Sendable {
     private let path: String
     private let directory: String
     private let lockPath: String
+    private let fileSystem: any FileSystem
     private let cache = Mutex<(signature: [Int64]?, keys: [APIKey])>((nil, []))
     /// A keys file is a list of names and hashes; this is thousands of keys.
     static let fileBytesMax = 4 * 1024 * 1024
@@ -45,11 +46,12 @@ public final class KeyStore: Sendable {
         directory = layout.directory
         path = layout.directory + "/keys.json"
         lockPath = layout.directory + "/keys.lock"
+        fileSystem = layout.fileSystem
     }
 
     /// Every key, revoked ones included, as the file holds them now.
     public func keys() throws(LedgerError) -> [APIKey] {
-        let signature = Syscalls.fileSignature(path)
+        let signature = fileSystem.status(path)?.signature
         if let cached = cache.withLock({ $0.signature != nil && $0.signature == signature ? $0.keys : nil }) { return cached }
         let keys = try load()
         cache.withLock { $0 = (signature, keys) }
@@ -93,19 +95,19 @@ public final class KeyStore: Sendable {
     }
 
     private func modify(_ change: (inout [APIKey]) throws(LedgerError) -> Void) throws(LedgerError) {
-        guard Syscalls.isDirectory(directory) else {
+        guard fileSystem.isDirectory(directory) else {
             throw LedgerError(.ledgerNotFound, "no ledger at \(directory)", details: ["path": .string(directory)])
         }
-        guard let fileLock = try WriterLock.acquire(path: lockPath, timeoutMs: 2_000) else { return }
+        guard let fileLock = try WriterLock.acquire(path: lockPath, timeoutMs: 2_000, fileSystem: fileSystem) else { return }
         var keys = try load()
         try change(&keys)
         let document = JSONValue.object(["version": .int(1), "keys": .array(keys.map(\.jsonValue))])
-        try Syscalls.replaceFile(path, with: document.encodedBytes + [UInt8(ascii: "\n")], directory: directory)
+        try fileSystem.replaceFile(path, with: document.encodedBytes + [UInt8(ascii: "\n")], directory: directory)
         withExtendedLifetime(fileLock) {}
     }
 
     private func load() throws(LedgerError) -> [APIKey] {
-        guard let bytes = try Syscalls.readSmallFile(path, limit: Self.fileBytesMax) else { return [] }
+        guard let bytes = try fileSystem.readSmallFile(path, limit: Self.fileBytesMax) else { return [] }
         let damaged = LedgerError(.ledgerDamaged, "\(path) is not a keys file this version understands")
         guard case .object(let document)? = try? JSONParser.parse(bytes), case .array(let items)? = document["keys"] else { throw damaged }
         var keys: [APIKey] = []

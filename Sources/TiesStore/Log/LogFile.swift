@@ -7,29 +7,33 @@ import TiesCore
 /// append until it is reopened (never retry fsync and then acknowledge).
 final class LogFile {
     let path: String
+    private let fileSystem: any FileSystem
     private let fd: Int32
     private(set) var size: Int64
     private var poisoned: LedgerError?
 
-    init(path: String, writable: Bool) throws(LedgerError) {
-        self.path = path
-        fd = try Syscalls.open(path, writable ? .readWrite : .readOnly)
+    /// Opens the log of `layout`, through its file system.
+    init(_ layout: LedgerLayout, writable: Bool) throws(LedgerError) {
+        path = layout.log
+        fileSystem = layout.fileSystem
+        fd = try fileSystem.open(path, writable ? .readWrite : .readOnly)
         do throws(LedgerError) {
-            size = try Syscalls.fileSize(fd, path: path)
+            size = try fileSystem.fileSize(fd, path: path)
         } catch {
-            Syscalls.close(fd)
+            fileSystem.close(fd)
             throw error
         }
     }
 
-    deinit { Syscalls.close(fd) }
+    deinit { fileSystem.close(fd) }
 
     /// Creates an empty log durably (file and directory entry).
-    static func create(path: String, directory: String) throws(LedgerError) {
-        let fd = try Syscalls.open(path, .createNew)
-        defer { Syscalls.close(fd) }
-        try Syscalls.fsync(fd, path: path)
-        try Syscalls.fsyncDirectory(directory)
+    static func create(_ layout: LedgerLayout) throws(LedgerError) {
+        let fileSystem = layout.fileSystem
+        let fd = try fileSystem.open(layout.log, .createNew)
+        defer { fileSystem.close(fd) }
+        try fileSystem.fsync(fd, path: layout.log)
+        try fileSystem.fsyncDirectory(layout.directory)
     }
 
     /// Appends lines and makes them durable. Returns the offset of each.
@@ -44,19 +48,19 @@ final class LogFile {
             joined.append(contentsOf: line)
         }
         do throws(LedgerError) {
-            try Syscalls.pwriteAll(fd, joined, at: start, path: path)
+            try fileSystem.pwriteAll(fd, joined, at: start, path: path)
         } catch {
             // Disk full or a short write: cut the partial bytes off so the
             // log ends on a whole commit, and report the original error.
             do throws(LedgerError) {
-                try Syscalls.ftruncate(fd, to: start, path: path)
+                try fileSystem.ftruncate(fd, to: start, path: path)
             } catch {
                 poisoned = error
             }
             throw error
         }
         do throws(LedgerError) {
-            try Syscalls.fdatasync(fd, path: path)
+            try fileSystem.fdatasync(fd, path: path)
         } catch {
             poisoned = LedgerError(.ioError, "an earlier fsync of \(path) failed; reopen the ledger before writing again (\(error.message))",
                                    details: error.details)
@@ -68,31 +72,31 @@ final class LogFile {
 
     /// Cuts a torn tail off (never acknowledged data) and syncs.
     func truncate(to offset: Int64) throws(LedgerError) {
-        try Syscalls.ftruncate(fd, to: offset, path: path)
-        try Syscalls.fsync(fd, path: path)
+        try fileSystem.ftruncate(fd, to: offset, path: path)
+        try fileSystem.fsync(fd, path: path)
         size = offset
     }
 
     func refreshSize() throws(LedgerError) {
-        size = try Syscalls.fileSize(fd, path: path)
+        size = try fileSystem.fileSize(fd, path: path)
     }
 
     func scanner(from offset: Int64, expectedSeq: Int64, expectedPrevious: String) -> LogScanner {
-        LogScanner(fd: fd, path: path, offset: offset, expectedSeq: expectedSeq, expectedPrevious: expectedPrevious)
+        LogScanner(fileSystem: fileSystem, fd: fd, path: path, offset: offset, expectedSeq: expectedSeq, expectedPrevious: expectedPrevious)
     }
 
     /// Reads `count` bytes at `offset` (for checking one known commit).
     func read(at offset: Int64, count: Int) throws(LedgerError) -> [UInt8] {
         var bytes: [UInt8] = []
-        try Syscalls.pread(fd, appendingTo: &bytes, count: count, at: offset, path: path)
+        try fileSystem.pread(fd, appendingTo: &bytes, count: count, at: offset, path: path)
         return bytes
     }
 }
 
 extension LogFile {
-    /// Copies a byte range into a new file, durably (see `Syscalls.copy`).
+    /// Copies a byte range into a new file, durably (see `FileSystem.copy`).
     func copy(from offset: Int64, count: Int64, toNewFile path: String, directory: String) throws(LedgerError) {
-        try Syscalls.copy(fd, path: self.path, from: offset, count: count, toNewFile: path, directory: directory)
+        try fileSystem.copy(fd, path: self.path, from: offset, count: count, toNewFile: path, directory: directory)
     }
 
     /// True when the commit a projection (or snapshot) says it applied last

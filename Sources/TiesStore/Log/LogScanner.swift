@@ -20,8 +20,11 @@ public struct TornTail: Sendable, Equatable {
 ///
 /// A bad line followed by no good commit is a torn tail (`tornTail` is set,
 /// scanning ends). A bad line with a good commit after it is damage in the
-/// middle of the log: `ledger_damaged` naming the seq and byte offset.
+/// middle of the log: `ledger_damaged` naming the seq and byte offset; so is
+/// a last line that is two whole commits joined by one bad byte (a flipped
+/// newline, which no torn write leaves).
 struct LogScanner {
+    private let fileSystem: any FileSystem
     private let fd: Int32
     private let path: String
     private var buffer: [UInt8] = []
@@ -35,7 +38,8 @@ struct LogScanner {
     /// The longest line that can be a commit: the commit limit plus slack.
     static let lineBytesMax = Limits.commitBytesMax + 1024
 
-    init(fd: Int32, path: String, offset: Int64, expectedSeq: Int64, expectedPrevious: String) {
+    init(fileSystem: any FileSystem, fd: Int32, path: String, offset: Int64, expectedSeq: Int64, expectedPrevious: String) {
+        self.fileSystem = fileSystem
         self.fd = fd
         self.path = path
         self.fileOffsetOfBuffer = offset
@@ -56,7 +60,10 @@ struct LogScanner {
             if try goodCommitFollows() {
                 throw damage(error, at: lineOffset)
             }
-            tornTail = TornTail(offset: lineOffset, byteCount: try Syscalls.fileSize(fd, path: path) - lineOffset)
+            if joinsTwoCommits(line) {
+                throw damage(LedgerError(.ledgerDamaged, "the byte after this commit should be a newline; it runs into the next commit"), at: lineOffset)
+            }
+            tornTail = TornTail(offset: lineOffset, byteCount: try fileSystem.fileSize(fd, path: path) - lineOffset)
             return nil
         }
         // A whole line with a valid checksum was written on purpose: if it
@@ -94,6 +101,26 @@ struct LogScanner {
         return false
     }
 
+    /// True when `line` is a commit that fits the chain, one byte where its
+    /// newline belongs, and a commit that fits after it: a flipped newline
+    /// before the last commit. A torn write never leaves that (its lost
+    /// sectors would take more than one byte), so it is damage, not a tail
+    /// to cut off with two acknowledged commits in it.
+    private func joinsTwoCommits(_ line: [UInt8]) -> Bool {
+        let suffixCount = Self.hashMember.count + 64 + 2  // `,"hash":"` + 64 hex + `"}`
+        guard line.count > suffixCount + 2 else { return false }
+        for end in (suffixCount - 1)..<(line.count - 2)
+        where line[end] == UInt8(ascii: "}") && line[(end - suffixCount + 1)...].starts(with: Self.hashMember) {
+            guard let first = try? CommitCodec.open(Array(line[...end])), first.commit.firstSeq == expectedSeq,
+                  first.commit.previousHash == expectedPrevious else { continue }
+            guard let second = try? CommitCodec.open(Array(line[(end + 2)...])) else { return false }
+            return second.commit.firstSeq == first.commit.lastSeq + 1 && second.commit.previousHash == first.hash
+        }
+        return false
+    }
+
+    private static let hashMember = Array(",\"hash\":\"".utf8)
+
     /// The next line without its `\n`, its offset, and whether it ended in
     /// `\n`. Lines longer than any commit are returned cut, and fail to open.
     mutating func nextLine() throws(LedgerError) -> ([UInt8], Int64, Bool)? {
@@ -124,7 +151,7 @@ struct LogScanner {
             buffer.removeFirst(bufferStart)
             bufferStart = 0
         }
-        let read = try Syscalls.pread(fd, appendingTo: &buffer, count: Self.chunkBytes, at: fileOffsetOfBuffer + Int64(buffer.count), path: path)
+        let read = try fileSystem.pread(fd, appendingTo: &buffer, count: Self.chunkBytes, at: fileOffsetOfBuffer + Int64(buffer.count), path: path)
         if read < Self.chunkBytes { endOfFile = true }
     }
 }

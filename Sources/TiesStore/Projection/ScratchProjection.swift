@@ -9,11 +9,13 @@ final class ScratchProjection {
     private var pendingEvents = 0
 
     let path: String
+    private let fileSystem: any FileSystem
 
     init(layout: LedgerLayout, purpose: String, upTo seq: Int64?) throws(LedgerError) {
         path = layout.directory + "/\(purpose)-replay-\(ProcessInfoLite.processID).sqlite"
+        fileSystem = layout.fileSystem
         limit = seq ?? -1
-        for file in [path, path + "-wal", path + "-shm"] { try Syscalls.unlink(file) }
+        for file in [path, path + "-wal", path + "-shm"] { try fileSystem.unlink(file) }
         guard seq != nil else {
             projection = nil
             return
@@ -47,7 +49,7 @@ final class ScratchProjection {
 
     func discard() {
         projection?.db.close()
-        for file in [path, path + "-wal", path + "-shm"] { try? Syscalls.unlink(file) }  // Scratch files; best effort.
+        for file in [path, path + "-wal", path + "-shm"] { try? fileSystem.unlink(file) }  // Scratch files; best effort.
     }
 }
 

@@ -17,7 +17,7 @@ public struct SnapshotPolicy: Sendable, Equatable {
 
     static func load(_ layout: LedgerLayout) throws(LedgerError) -> SnapshotPolicy {
         var policy = SnapshotPolicy()
-        guard let bytes = try Syscalls.readSmallFile(layout.config, limit: configBytesMax) else { return policy }
+        guard let bytes = try layout.fileSystem.readSmallFile(layout.config, limit: configBytesMax) else { return policy }
         let bad = { (problem: String) in
             LedgerError(.ledgerDamaged, "\(layout.config): \(problem)", details: ["path": .string(layout.config)])
         }

@@ -30,6 +30,7 @@ public struct SnapshotInfo: Sendable, Equatable {
 /// A snapshot is trusted only after all of that is checked again.
 struct SnapshotStore {
     let layout: LedgerLayout
+    private var fileSystem: any FileSystem { layout.fileSystem }
 
     static let prefix = "snapshot-"
     static let suffix = ".sqlite"
@@ -41,7 +42,7 @@ struct SnapshotStore {
 
     /// Snapshot files, newest (highest seq) first.
     func files() throws(LedgerError) -> [(seq: Int64, path: String)] {
-        try Syscalls.listDirectory(layout.snapshots).compactMap { name -> (Int64, String)? in
+        try fileSystem.listDirectory(layout.snapshots).compactMap { name -> (Int64, String)? in
             guard name.hasPrefix(Self.prefix), name.hasSuffix(Self.suffix),
                   let seq = Int64(name.dropFirst(Self.prefix.count).dropLast(Self.suffix.count)) else { return nil }
             return (seq, layout.snapshots + "/" + name)
@@ -50,21 +51,21 @@ struct SnapshotStore {
 
     /// Copies the projection as it is now into a new snapshot.
     func take(from projection: Projection, now: Timestamp) throws(LedgerError) -> SnapshotInfo {
-        try Syscalls.makeDirectory(layout.snapshots)
+        try fileSystem.makeDirectories(layout.snapshots)
         let final = path(forSeq: projection.head.seq)
         let temporary = final + ".tmp"
-        try Syscalls.unlink(temporary)
+        try fileSystem.unlink(temporary)
         try projection.db.execute("VACUUM INTO '\(temporary.replacingQuotes)'")
         do throws(LedgerError) {
             try stamp(temporary, now: now)
-            try Syscalls.fsync(path: temporary)
-            try Syscalls.rename(temporary, final)
-            try Syscalls.fsyncDirectory(layout.snapshots)
+            try fileSystem.fsync(path: temporary)
+            try fileSystem.rename(temporary, final)
+            try fileSystem.fsyncDirectory(layout.snapshots)
         } catch {
-            try? Syscalls.unlink(temporary)  // Best effort; the failure that matters is reported.
+            try? fileSystem.unlink(temporary)  // Best effort; the failure that matters is reported.
             throw error
         }
-        return SnapshotInfo(path: final, seq: projection.head.seq, bytes: Syscalls.fileSize(atPath: final), takenAt: now,
+        return SnapshotInfo(path: final, seq: projection.head.seq, bytes: fileSystem.fileSize(atPath: final), takenAt: now,
                             headHash: projection.head.hash, stateDigest: nil, problem: nil)
     }
 
@@ -81,7 +82,7 @@ struct SnapshotStore {
 
     /// Every check a snapshot must pass before it is trusted.
     func check(_ path: String, seq: Int64, log: LogFile) -> SnapshotInfo {
-        var info = SnapshotInfo(path: path, seq: seq, bytes: Syscalls.fileSize(atPath: path))
+        var info = SnapshotInfo(path: path, seq: seq, bytes: fileSystem.fileSize(atPath: path))
         do throws(LedgerError) {
             let snapshot = try Self.open(path, readOnly: true)
             defer { snapshot.db.close() }
@@ -107,8 +108,8 @@ struct SnapshotStore {
     func prune(keeping count: Int) throws(LedgerError) {
         let doomed = try files().dropFirst(max(1, count))
         guard !doomed.isEmpty else { return }
-        for file in doomed { try Syscalls.unlink(file.path) }
-        try Syscalls.fsyncDirectory(layout.snapshots)
+        for file in doomed { try fileSystem.unlink(file.path) }
+        try fileSystem.fsyncDirectory(layout.snapshots)
     }
 
     static func open(_ path: String, readOnly: Bool) throws(LedgerError) -> Projection {

@@ -30,7 +30,7 @@ public enum Repair {
         guard Ledger.exists(at: directory) else {
             throw LedgerError(.ledgerNotFound, "no ledger at \(layout.directory)", details: ["path": .string(layout.directory)])
         }
-        let log = try LogFile(path: layout.log, writable: false)
+        let log = try LogFile(layout, writable: false)
         let cut = try cutOffset(log, seq: seq)
         return RepairReport(keptThroughSeq: seq, keptBytes: cut, movedBytes: log.size - cut, movedTo: nil)
     }
@@ -39,8 +39,8 @@ public enum Repair {
         let layout = LedgerLayout(directory: directory)
         var report = try plan(directory: directory, truncateAt: seq)
         do {
-            guard let lock = try WriterLock.acquire(path: layout.lock, timeoutMs: 2_000) else { return report }
-            let log = try LogFile(path: layout.log, writable: true)
+            guard let lock = try WriterLock.acquire(path: layout.lock, timeoutMs: 2_000, fileSystem: layout.fileSystem) else { return report }
+            let log = try LogFile(layout, writable: true)
             let cut = try cutOffset(log, seq: seq)
             report = RepairReport(keptThroughSeq: seq, keptBytes: cut, movedBytes: log.size - cut, movedTo: nil)
             if report.movedBytes > 0 {
@@ -54,9 +54,9 @@ public enum Repair {
             // hold them too: it is rebuilt.
             let store = SnapshotStore(layout: layout)
             let stale = try store.files().filter { $0.seq > seq }
-            for snapshot in stale { try Syscalls.rename(snapshot.path, snapshot.path + ".after-repair") }
-            if !stale.isEmpty { try Syscalls.fsyncDirectory(layout.snapshots) }
-            for file in layout.projectionFiles { try Syscalls.unlink(file) }
+            for snapshot in stale { try layout.fileSystem.rename(snapshot.path, snapshot.path + ".after-repair") }
+            if !stale.isEmpty { try layout.fileSystem.fsyncDirectory(layout.snapshots) }
+            for file in layout.projectionFiles { try layout.fileSystem.unlink(file) }
             withExtendedLifetime(lock) {}
         }
         _ = try Ledger.open(at: directory, access: .write, warn: warn)

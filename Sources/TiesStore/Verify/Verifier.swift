@@ -52,7 +52,7 @@ public enum Verifier {
         guard Ledger.exists(at: directory) else {
             throw LedgerError(.ledgerNotFound, "no ledger at \(layout.directory)", details: ["path": .string(layout.directory)])
         }
-        let log = try LogFile(path: layout.log, writable: false)
+        let log = try LogFile(layout, writable: false)
         var report = VerifyReport()
         report.logBytes = log.size
         let live = try liveProjection(layout, &report)
@@ -80,7 +80,7 @@ public enum Verifier {
 
     /// The live projection's seq and digest, read in one transaction.
     private static func liveProjection(_ layout: LedgerLayout, _ report: inout VerifyReport) throws(LedgerError) -> Projection? {
-        guard Syscalls.exists(layout.projection) else { return nil }
+        guard layout.fileSystem.exists(layout.projection) else { return nil }
         let projection: Projection
         do {
             projection = try Projection.open(path: layout.projection, readOnly: true)
