@@ -313,8 +313,6 @@ struct ServerSocketTests {
         #expect(try client.readResponse().status == 201)
         try client.send(HTTPWire.request("GET", "/v1/health"))
         #expect(try client.readResponse().json["headSeq"].int == 1)
-        // Only ::1: the IPv4 loopback on that port is not this server.
-        #expect(throws: (any Error).self) { _ = try SocketClient(host: "127.0.0.1", port: server.port) }
     }
 
     @Test("Stopping the server lets a request in flight finish and closes idle connections")
@@ -325,8 +323,9 @@ struct ServerSocketTests {
         #expect(try idle.readResponse().status == 200)
         let poller = try server.connect()
         // A long poll is in flight when the server stops.
-        try poller.send(HTTPWire.request("GET", "/v1/events?after=0&wait=2", token: server.readKey))
-        Thread.sleep(forTimeInterval: 0.1)
+        try poller.send(HTTPWire.request("GET", "/v1/events?after=0&wait=3", token: server.readKey))
+        // Give the long poll time to reach its handler even on a loaded machine.
+        Thread.sleep(forTimeInterval: 0.5)
         let started = Date()
         server.stop(removeDirectory: false)
         defer { removeTestDirectory(server.directory) }
