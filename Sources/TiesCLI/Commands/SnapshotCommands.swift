@@ -10,7 +10,7 @@ struct SnapshotCommand: Command {
             schema version, the seq, the log hash at that seq and a digest of the state. When the
             projection is lost or damaged, opening the ledger restores the newest valid snapshot and
             replays only the log after it. Snapshots are also taken automatically (config.json:
-            snapshotEveryCommits, default 10000; snapshotEveryLogBytes, default 64 MiB) and the
+            snapshotEveryCommits, default 100000; snapshotEveryLogBytes, default 64 MiB) and the
             newest snapshotsKept (default 3) are kept.
             """,
         examples: ["ties snapshot", "ties snapshots"])
