@@ -41,6 +41,8 @@ enum Bench {
             if options.phases.contains(.reopen) {
                 BenchSystem.progress("timing \(BenchLimits.reopenRuns) reopens")
                 report.reopen = try LedgerPhases.reopen(work + "/ledger", runs: BenchLimits.reopenRuns)
+                BenchSystem.progress("timing a restart after projection loss: from the snapshot, then a full replay")
+                report.restart = try LedgerPhases.restart(work + "/ledger")
             }
             BenchSystem.progress("inserting the same rows into a bare SQLite database (the floor)")
             report.floor = try Floor.run(projectionPath: LedgerLayout(directory: work + "/ledger").projection, floorPath: work + "/floor.sqlite")
@@ -65,9 +67,12 @@ enum Bench {
 
         var generator = WorkloadGenerator(shape: WorkloadShape(events: options.events), seed: options.seed,
                                           typeIDs: try LedgerPhases.typeIDs(ledger))
-        let earlyCount = min(BenchLimits.earlyPointEvents, options.events) - setup.count
-        let lateCount = options.events - setup.count - earlyCount
-        let parts = [(work + "/workload-1.jsonl", earlyCount), (work + "/workload-2.jsonl", lateCount)].filter { $0.1 > 0 }
+        // The last 1% comes after a snapshot, so a restart replays a 1% tail.
+        let operations = options.events - setup.count
+        let tailCount = max(1, operations / 100)
+        let earlyCount = min(BenchLimits.earlyPointEvents - setup.count, operations - tailCount)
+        let parts = [(work + "/workload-1.jsonl", earlyCount), (work + "/workload-2.jsonl", operations - earlyCount - tailCount),
+                     (work + "/workload-3.jsonl", tailCount)].filter { $0.1 > 0 }
         var universes: [RecordUniverse] = []
         let generationStart = BenchSystem.nowNs()
         for (path, count) in parts {
@@ -79,10 +84,12 @@ enum Bench {
         report.workload = WorkloadSummary(generator, setupEvents: setup.count)
 
         var random = SplitMix64(seed: options.seed).derived(0x5175_6572_6965_7321)
-        for ((path, count), universe) in zip(parts, universes) {
+        for (index, ((path, count), universe)) in zip(parts, universes).enumerated() {
+            if index == parts.count - 1 && index > 0 { try LedgerPhases.snapshot(ledger) }
             BenchSystem.progress("importing \(count) operations from \(path)")
             imported = imported + (try LedgerPhases.importFile(path, into: ledger, expectedEvents: count))
-            guard options.phases.contains(.queries) else { continue }
+            // Query points: after the first part and after the last.
+            guard options.phases.contains(.queries), index == 0 || index == parts.count - 1 else { continue }
             BenchSystem.progress("timing \(options.queries) queries of each kind at seq \(ledger.headSeq)")
             report.queryPoints.append(try QueryBench.measure(ledger, universe: universe, queries: options.queries, random: &random))
         }

@@ -24,6 +24,17 @@ struct ReopenResult: Equatable {
     var medianMs: Double { runsMs.sorted()[runsMs.count / 2] }
 }
 
+/// Restarting after the projection is lost: from the newest snapshot plus
+/// the log after it, against a full replay of the log.
+struct RestartResult: Equatable {
+    var snapshotSeq: Int64
+    var headSeq: Int64
+    var fromSnapshotMs: Double
+    var fullReplayMs: Double
+
+    var ratio: Double { fullReplayMs > 0 ? fromSnapshotMs / fullReplayMs : 0 }
+}
+
 /// The phases that go through the ledger's public API.
 enum LedgerPhases {
     static let metadata = CommitMetadata(actor: "ties-bench", reason: "benchmark import")
@@ -101,5 +112,45 @@ enum LedgerPhases {
             }
         }
         return ReopenResult(runsMs: times)
+    }
+
+    static func snapshot(_ ledger: Ledger) throws(BenchError) {
+        do {
+            let info = try ledger.takeSnapshot()
+            BenchSystem.progress("took a snapshot at seq \(info.seq) (\(info.bytes) bytes)")
+        } catch {
+            throw .failed("cannot take a snapshot: \(error)")
+        }
+    }
+
+    /// Deletes the projection and times the open that restores it from the
+    /// snapshot and replays the tail; then sets the snapshots aside and times
+    /// a full replay. The projection is whole again afterwards.
+    static func restart(_ directory: String) throws(BenchError) -> RestartResult {
+        let layout = LedgerLayout(directory: directory)
+        let projectionFiles = [layout.projection, layout.projection + "-wal", layout.projection + "-shm"]
+        func timedOpen() throws(BenchError) -> (Double, Int64) {
+            projectionFiles.forEach(BenchSystem.removeIfPresent)
+            let start = BenchSystem.nowNs()
+            do {
+                let ledger = try Ledger.open(at: directory, access: .write, warn: { BenchSystem.progress("ledger warning: \($0)") })
+                return (Double(BenchSystem.nowNs() - start) / 1e6, ledger.headSeq)
+            } catch {
+                throw .failed("cannot reopen the ledger: \(error)")
+            }
+        }
+        let snapshots: [SnapshotInfo]
+        do {
+            snapshots = try Ledger.open(at: directory, access: .read).snapshots()
+        } catch {
+            throw .failed("cannot list snapshots: \(error)")
+        }
+        guard let newest = snapshots.first, newest.isValid else { throw .failed("no valid snapshot to restart from") }
+        let (fromSnapshot, head) = try timedOpen()
+        let aside = layout.snapshots + "-aside"
+        try BenchSystem.rename(layout.snapshots, aside)
+        defer { try? BenchSystem.rename(aside, layout.snapshots) }
+        let (fullReplay, _) = try timedOpen()
+        return RestartResult(snapshotSeq: newest.seq, headSeq: head, fromSnapshotMs: fromSnapshot, fullReplayMs: fullReplay)
     }
 }

@@ -14,6 +14,8 @@ enum Targets {
     static let queryP99GrowthMax = 2.0
     /// A CLI command opens the ledger every time; 50 ms stays unnoticed.
     static let reopenMsMax = 50.0
+    /// Restart after projection loss from a snapshot ≤ 1% behind: ≤ 10% of a full rebuild.
+    static let restartRatioMax = 0.10
     /// Peak resident set of this whole process, in MB (10^6 bytes).
     static let peakResidentMBMax = 300.0
     /// Durable single-link commits per second through `ties serve`, from
@@ -58,6 +60,7 @@ struct BenchReport {
     /// The projection's database file and its WAL, right after the import.
     var projectionFileBytes: (database: Int64, wal: Int64)?
     var reopen: ReopenResult?
+    var restart: RestartResult?
     var floor: FloorResult?
     var peakResidentKiB: Int?
     var http: HTTPLoadResult?
@@ -93,6 +96,10 @@ struct BenchReport {
         if options.phases.contains(.reopen) {
             checks.append(Check(name: "reopen after clean close (median of \(reopen?.runsMs.count ?? 0))", measured: reopen?.medianMs,
                                 unit: "ms", limit: Targets.reopenMsMax, atLeast: false))
+        }
+        if options.phases.contains(.reopen) {
+            checks.append(Check(name: "restart from a snapshot ≤ 1% behind / full rebuild", measured: restart?.ratio, unit: "",
+                                limit: Targets.restartRatioMax, atLeast: false))
         }
         if let http { checks += Self.httpChecks(http) }
         checks.append(Check(name: "peak RSS (VmHWM, whole run)", measured: peakResidentMB, unit: "MB",

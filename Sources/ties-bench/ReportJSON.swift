@@ -24,6 +24,9 @@ extension BenchReport {
             ]),
             "queries": .array(queryPoints.map(Self.json)),
             "importFloorRatio": importFloorRatio.map(JSONValue.double) ?? .null,
+            "restart": restart.map { .object(["snapshotSeq": .int($0.snapshotSeq), "headSeq": .int($0.headSeq),
+                                              "fromSnapshotMs": .double($0.fromSnapshotMs), "fullReplayMs": .double($0.fullReplayMs),
+                                              "ratio": .double($0.ratio)]) } ?? .null,
             "reopenMs": reopen.map { .object(["median": .double($0.medianMs), "runs": .array($0.runsMs.map(JSONValue.double))]) } ?? .null,
             "peakRssKiB": peakResidentKiB.map { .int(Int64($0)) } ?? .null,
             "checks": .array(checks.map { check in

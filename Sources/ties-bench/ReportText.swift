@@ -94,8 +94,13 @@ extension BenchReport {
 
     private var reopenRows: [[String]] {
         guard let reopen else { return [] }
-        return [["  reopen for writing after a clean close", "median \(Format.fixed(reopen.medianMs, 1)) ms",
-                 "runs: " + reopen.runsMs.map { Format.fixed($0, 1) }.joined(separator: ", ") + " ms"]]
+        var rows = [["  reopen for writing after a clean close", "median \(Format.fixed(reopen.medianMs, 1)) ms",
+                     "runs: " + reopen.runsMs.map { Format.fixed($0, 1) }.joined(separator: ", ") + " ms"]]
+        if let restart {
+            rows.append(["  restart after projection loss", "\(Format.fixed(restart.fromSnapshotMs, 1)) ms from the snapshot at seq \(Format.grouped(restart.snapshotSeq))",
+                         "full replay to seq \(Format.grouped(restart.headSeq)): \(Format.fixed(restart.fullReplayMs, 1)) ms (ratio \(Format.fixed(restart.ratio, 3)))"])
+        }
+        return rows
     }
 
     private func httpRows(_ http: HTTPLoadResult) -> [[String]] {

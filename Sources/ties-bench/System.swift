@@ -95,6 +95,19 @@ enum BenchSystem {
         return requested
     }
 
+    /// Removes a file that may not exist (a projection's -wal and -shm).
+    static func removeIfPresent(_ path: String) {
+        if FileManager.default.fileExists(atPath: path) { remove(path) }
+    }
+
+    static func rename(_ from: String, _ to: String) throws(BenchError) {
+        do {
+            try FileManager.default.moveItem(atPath: from, toPath: to)
+        } catch {
+            throw .failed("cannot rename \(from) to \(to): \(error.localizedDescription)")
+        }
+    }
+
     static func remove(_ directory: String) {
         do {
             try FileManager.default.removeItem(atPath: directory)
