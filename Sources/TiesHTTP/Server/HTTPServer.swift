@@ -77,11 +77,14 @@ public final class HTTPServer: Sendable {
 
     /// Stops accepting, closes idle connections, lets busy ones finish their
     /// request, and returns once all are closed or `graceMs` has passed.
-    public func stop(graceMs: Int) {
+    /// `wake` runs once no answer can keep its connection open any more:
+    /// the place to end requests that wait on purpose (long polls).
+    public func stop(graceMs: Int, wake: () -> Void = {}) {
         let idle = state.withLock { state -> [Int32] in
             state.stopping = true
             return state.connections.filter(\.value).map(\.key)
         }
+        wake()
         Socket.shutdown(listener)
         idle.forEach(Socket.shutdown)
         let deadline = Socket.monotonicMilliseconds() + Int64(graceMs)
@@ -107,7 +110,7 @@ public final class HTTPServer: Sendable {
             }
             guard admitted else {
                 let problem = Problem.response(status: 503, code: "service_unavailable", detail: "too many open connections; retry shortly")
-                Socket.send(fd, problem.serialized(keepAlive: false), timeoutMs: 1_000)
+                Socket.sendOnce(fd, problem.serialized(keepAlive: false), timeoutMs: 1_000)
                 Socket.close(fd)
                 if isStopping { return }
                 continue
@@ -130,24 +133,26 @@ public final class HTTPServer: Sendable {
         }
         var parser = HTTPRequestParser()
         var requestStartedMs: Int64?
+        var timeouts = Socket.Timeouts()
         while true {
             do throws(HTTPParseError) {
                 while let event = try parser.next() {
                     switch event {
                     case .expectContinue:
-                        guard Socket.send(fd, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), timeoutMs: configuration.bodyReadTimeoutMs) else { return }
+                        guard Socket.send(fd, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), timeoutMs: configuration.bodyReadTimeoutMs,
+                                          timeouts: &timeouts) else { return }
                     case .request(let request):
                         requestStartedMs = nil
-                        guard answer(request, on: fd) else { return }
+                        guard answer(request, on: fd, timeouts: &timeouts) else { return }
                     }
                 }
             } catch {
                 let response = Problem.response(error)
-                Socket.send(fd, response.serialized(keepAlive: false), timeoutMs: 1_000)
+                Socket.send(fd, response.serialized(keepAlive: false), timeoutMs: 1_000, timeouts: &timeouts)
                 log("- - \(error.status) refused: \(error.reason)")
                 return
             }
-            guard case .received(let started) = waitForBytes(fd, &parser, requestStartedMs) else { return }
+            guard case .received(let started) = waitForBytes(fd, &parser, requestStartedMs, &timeouts) else { return }
             requestStartedMs = started
         }
     }
@@ -160,7 +165,8 @@ public final class HTTPServer: Sendable {
 
     /// Reads more bytes into the parser, or says to close the connection
     /// (peer gone, idle timeout, stopping, or a request too slow: 408).
-    private func waitForBytes(_ fd: Int32, _ parser: inout HTTPRequestParser, _ startedMs: Int64?) -> Wait {
+    private func waitForBytes(_ fd: Int32, _ parser: inout HTTPRequestParser, _ startedMs: Int64?,
+                              _ timeouts: inout Socket.Timeouts) -> Wait {
         let now = Socket.monotonicMilliseconds()
         let timeoutMs: Int
         if let startedMs {
@@ -172,7 +178,7 @@ public final class HTTPServer: Sendable {
             timeoutMs = configuration.keepAliveIdleTimeoutMs
         }
         guard timeoutMs > 0 else { return timedOut(fd) }
-        switch Socket.receive(fd, maxBytes: 64 * 1024, timeoutMs: timeoutMs) {
+        switch Socket.receive(fd, maxBytes: 64 * 1024, timeoutMs: timeoutMs, timeouts: &timeouts) {
         case .bytes(let bytes):
             setIdle(fd, false)
             parser.append(bytes)
@@ -186,13 +192,13 @@ public final class HTTPServer: Sendable {
 
     private func timedOut(_ fd: Int32) -> Wait {
         let problem = Problem.response(status: 408, code: "request_timeout", detail: "the request did not arrive in time")
-        Socket.send(fd, problem.serialized(keepAlive: false), timeoutMs: 1_000)
+        Socket.sendOnce(fd, problem.serialized(keepAlive: false), timeoutMs: 1_000)
         log("- - 408 request timed out")
         return .close
     }
 
     /// Handles one request within the in-flight cap; false to close.
-    private func answer(_ request: HTTPRequest, on fd: Int32) -> Bool {
+    private func answer(_ request: HTTPRequest, on fd: Int32, timeouts: inout Socket.Timeouts) -> Bool {
         let started = Socket.monotonicMilliseconds()
         let handled: HandledResponse
         if waitsOnPurpose(request) {
@@ -205,7 +211,7 @@ public final class HTTPServer: Sendable {
         }
         let keepAlive = request.keepAlive && !isStopping
         let sent = Socket.send(fd, handled.response.serialized(keepAlive: keepAlive, headOnly: request.method == "HEAD"),
-                               timeoutMs: configuration.bodyReadTimeoutMs)
+                               timeoutMs: configuration.bodyReadTimeoutMs, timeouts: &timeouts)
         let path = request.path
         log("\(request.method) \(path) \(handled.response.status) \(Socket.monotonicMilliseconds() - started)ms \(handled.principal ?? "-")")
         return sent && keepAlive

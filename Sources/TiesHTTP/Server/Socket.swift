@@ -88,11 +88,26 @@ enum Socket {
         case failed
     }
 
+    /// The timeouts last set on one connection: each is set only when it
+    /// changes, which saves a syscall per read and per write on keep-alive
+    /// connections.
+    struct Timeouts {
+        var receiveMs = -1
+        var sendMs = -1
+    }
+
+    private static func setTimeout(_ fd: Int32, _ option: Int32, _ milliseconds: Int) {
+        let clamped = max(1, milliseconds)
+        var timeout = timeval(tv_sec: clamped / 1000, tv_usec: (clamped % 1000) * 1000)
+        setsockopt(fd, SOL_SOCKET, option, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
     /// Receives what is available, waiting at most `timeoutMs`.
-    static func receive(_ fd: Int32, maxBytes: Int, timeoutMs: Int) -> Received {
-        var timeout = timeval(tv_sec: max(0, timeoutMs) / 1000, tv_usec: Int(max(0, timeoutMs) % 1000) * 1000)
-        if timeoutMs <= 0 { timeout.tv_usec = 1000 }
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    static func receive(_ fd: Int32, maxBytes: Int, timeoutMs: Int, timeouts: inout Timeouts) -> Received {
+        if timeouts.receiveMs != timeoutMs {
+            setTimeout(fd, SO_RCVTIMEO, timeoutMs)
+            timeouts.receiveMs = timeoutMs
+        }
         var failure: Int32 = 0
         let bytes = [UInt8](unsafeUninitializedCapacity: maxBytes) { raw, initialized in
             initialized = 0
@@ -114,9 +129,11 @@ enum Socket {
 
     /// Sends all of `bytes` (MSG_NOSIGNAL: a closed peer is an error, not SIGPIPE).
     @discardableResult
-    static func send(_ fd: Int32, _ bytes: [UInt8], timeoutMs: Int) -> Bool {
-        var timeout = timeval(tv_sec: timeoutMs / 1000, tv_usec: (timeoutMs % 1000) * 1000)
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    static func send(_ fd: Int32, _ bytes: [UInt8], timeoutMs: Int, timeouts: inout Timeouts) -> Bool {
+        if timeouts.sendMs != timeoutMs {
+            setTimeout(fd, SO_SNDTIMEO, timeoutMs)
+            timeouts.sendMs = timeoutMs
+        }
         return bytes.withUnsafeBytes { raw in
             var sent = 0
             while sent < raw.count {
@@ -129,6 +146,13 @@ enum Socket {
             }
             return true
         }
+    }
+
+    /// Sends on a connection about to be closed (refusals, errors).
+    @discardableResult
+    static func sendOnce(_ fd: Int32, _ bytes: [UInt8], timeoutMs: Int) -> Bool {
+        var timeouts = Timeouts()
+        return send(fd, bytes, timeoutMs: timeoutMs, timeouts: &timeouts)
     }
 
     /// Wakes a thread blocked in `accept` or `recv` on `fd`.

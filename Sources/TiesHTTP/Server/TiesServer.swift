@@ -28,9 +28,9 @@ public final class TiesServer: Sendable {
     /// `graceMs`), the writer drains its queue. Acknowledged commits were
     /// durable before they were acknowledged.
     public func stop(graceMs: Int) {
-        // Long polls answer now rather than hold the stop up for their whole wait.
-        service.releaseWaiters()
-        server.stop(graceMs: graceMs)
+        // Long polls answer now (with Connection: close) rather than hold
+        // the stop up for their whole wait.
+        server.stop(graceMs: graceMs, wake: service.releaseWaiters)
         service.shutdown(timeoutMs: graceMs)
     }
 
