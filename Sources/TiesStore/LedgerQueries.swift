@@ -58,7 +58,8 @@ extension Ledger {
             commits: try projection.count("commits"), objectTypes: Int64(projection.objectTypes.count),
             relationshipTypes: Int64(projection.typesByID.count), currentLinks: try projection.count("links"),
             linkVersions: try projection.count("link_versions"), logBytes: log.size,
-            projectionBytes: layout.projectionFiles.reduce(0) { $0 + layout.fileSystem.fileSize(atPath: $1) })
+            projectionBytes: layout.projectionFiles.reduce(0) { $0 + layout.fileSystem.fileSize(atPath: $1) },
+            lastSnapshotSeq: try SnapshotStore(layout: layout).files().first?.seq)
     }
 
     /// Reads the log from the commit holding `seq` on, checking the chain.

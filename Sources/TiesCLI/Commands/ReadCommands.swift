@@ -145,7 +145,7 @@ struct StatsCommand: Command {
             link versions      \(stats.linkVersions)
             log bytes          \(stats.logBytes)
             projection bytes   \(stats.projectionBytes)
-            last snapshot      none
+            last snapshot      \(stats.lastSnapshotSeq.map { "seq \($0)" } ?? "none")
             """
         context.emit(stats.jsonValue, text: text)
         return CLI.ExitCode.ok
