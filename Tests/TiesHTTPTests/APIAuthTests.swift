@@ -33,7 +33,7 @@ struct APIAuthTests {
     /// The ID of `placed/order` is fixed per ledger, so bodies take it as `RT`.
     static let endpoints: [Endpoint] = [
         Endpoint("GET", "/v1/health", needs: nil),
-        Endpoint("GET", "/v1/openapi.json", needs: nil),
+        Endpoint("GET", "/v1/openapi.json", needs: .read),
         Endpoint("POST", "/v1/object-types", #"{"name":"household"}"#, needs: .append),
         Endpoint("GET", "/v1/object-types", needs: .read),
         Endpoint("POST", "/v1/relationship-types", #"{"kind":"person_to_co","role":"owns","customObjectType":"order"}"#, needs: .append),

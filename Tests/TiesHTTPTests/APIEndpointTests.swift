@@ -21,11 +21,12 @@ struct APIEndpointTests {
         #expect(harness.call("GET", "/v1/health", as: nil).json["headSeq"].int == 1)
     }
 
-    @Test("The OpenAPI document is served without a key as JSON")
+    @Test("The OpenAPI document is served as JSON to any key, and only with a key")
     func openAPIIsServed() throws {
         let harness = try APIHarness()
         defer { harness.close() }
-        let reply = harness.call("GET", "/v1/openapi.json", as: nil)
+        #expect(harness.call("GET", "/v1/openapi.json", as: nil).status == 401)
+        let reply = harness.call("GET", "/v1/openapi.json", as: .read)
         #expect(reply.status == 200)
         #expect(reply.contentType == "application/json")
         #expect(reply.json["openapi"].string?.hasPrefix("3.1") == true, "\(reply)")

@@ -151,16 +151,19 @@ struct OpenAPIDocumentTests {
         }
     }
 
-    @Test("GET /v1/openapi.json serves the committed document byte for byte, without a key")
+    @Test("GET /v1/openapi.json serves the committed document byte for byte")
     func servedDocumentIsTheCommittedOne() throws {
         let directory = FileManager.default.temporaryDirectory.path + "/ties-openapi-tests-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Ledger.create(at: directory)
         let service = try LedgerService(directory: directory, warn: { _ in })
         defer { service.shutdown(timeoutMs: 5_000) }
-        let api = API(service: service, keys: KeyStore(ledgerDirectory: directory))
+        let keys = KeyStore(ledgerDirectory: directory)
+        let token = try keys.create(name: "reader", role: .read, now: Ledger.clock())
+        let api = API(service: service, keys: keys)
 
-        let response = api.handle(HTTPRequest(method: "GET", target: "/v1/openapi.json")).response
+        let response = api.handle(HTTPRequest(method: "GET", target: "/v1/openapi.json",
+                                              headers: HTTPHeaders([("Authorization", "Bearer \(token)")]))).response
         #expect(response.status == 200)
         #expect(response.headers["content-type"] == "application/json")
         #expect(response.body == Array(OpenAPIDocument.json.utf8))

@@ -16,7 +16,7 @@ public final class API: Sendable {
     /// Every endpoint. The OpenAPI document must list exactly these (a test checks).
     static let routes: [Route] = [
         Route(method: "GET", template: "/v1/health", role: nil, handle: { api, request throws(LedgerError) in try api.health(request) }),
-        Route(method: "GET", template: "/v1/openapi.json", role: nil, handle: { api, request throws(LedgerError) in api.openAPI(request) }),
+        Route(method: "GET", template: "/v1/openapi.json", role: .read, handle: { api, request throws(LedgerError) in api.openAPI(request) }),
         Route(method: "POST", template: "/v1/object-types", role: .append, handle: { api, request throws(LedgerError) in try api.defineObjectType(request) }),
         Route(method: "GET", template: "/v1/object-types", role: .read, handle: { api, request throws(LedgerError) in try api.objectTypes(request) }),
         Route(method: "POST", template: "/v1/relationship-types", role: .append, handle: { api, request throws(LedgerError) in try api.registerRelationshipType(request) }),

@@ -74,9 +74,8 @@ enum OpenAPIDocument {
             "operationId": "getOpenAPIDocument",
             "tags": ["server"],
             "summary": "This OpenAPI document",
-            "description": "The OpenAPI 3.1 document of this API, the same one that is committed in the repository (`Sources/TiesHTTP/API/OpenAPIDocument.swift`). Needs no key.",
-            "x-ties-role": "none",
-            "security": [],
+            "description": "The OpenAPI 3.1 document of this API, the same one that is committed in the repository (`Sources/TiesHTTP/API/OpenAPIDocument.swift`). Needs role `read` (SPEC: every request but the health check needs a key).",
+            "x-ties-role": "read",
             "responses": {
               "200": {
                 "description": "The OpenAPI document.",
@@ -86,6 +85,7 @@ enum OpenAPIDocument {
                   }
                 }
               },
+              "401": { "$ref": "#/components/responses/Unauthorized" },
               "503": { "$ref": "#/components/responses/ServiceUnavailable" }
             }
           }
