@@ -37,15 +37,9 @@ extension Ledger {
     /// commit another connection (the writer) has applied: one read
     /// transaction, so every query in `body` sees the same seq.
     public func readingConsistently<T>(_ body: (Ledger) throws(LedgerError) -> T) throws(LedgerError) -> T {
-        try projection.db.execute("BEGIN")
-        do throws(LedgerError) {
+        try projection.db.reading { () throws(LedgerError) in
             try projection.refresh()
-            let result = try body(self)
-            try projection.db.execute("COMMIT")
-            return result
-        } catch {
-            try? projection.db.execute("ROLLBACK")  // The original error is the one worth reporting.
-            throw error
+            return try body(self)
         }
     }
 

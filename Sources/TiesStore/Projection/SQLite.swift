@@ -63,7 +63,17 @@ final class SQLiteConnection {
 
     /// Runs `body` in one transaction; rolls back if it throws.
     func transaction<T>(_ body: () throws(LedgerError) -> T) throws(LedgerError) -> T {
-        try execute("BEGIN IMMEDIATE")
+        try inTransaction("BEGIN IMMEDIATE", body)
+    }
+
+    /// Runs `body` in one read transaction: a consistent snapshot, and one
+    /// WAL read lock for all its statements instead of one per statement.
+    func reading<T>(_ body: () throws(LedgerError) -> T) throws(LedgerError) -> T {
+        try inTransaction("BEGIN", body)
+    }
+
+    private func inTransaction<T>(_ begin: String, _ body: () throws(LedgerError) -> T) throws(LedgerError) -> T {
+        try execute(begin)
         do {
             let result = try body()
             try execute("COMMIT")

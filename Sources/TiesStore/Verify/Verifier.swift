@@ -88,11 +88,12 @@ public enum Verifier {
             report.problems.append(VerifyProblem(message: "the projection cannot be opened; it is rebuilt on the next open"))
             return nil
         }
-        try projection.db.execute("BEGIN")
-        defer { try? projection.db.execute("COMMIT") }  // A read transaction; nothing to lose.
-        try projection.refresh()
-        report.projectionSeq = projection.head.seq
-        report.projectionDigest = try projection.stateDigest()
+        let (seq, digest) = try projection.db.reading { () throws(LedgerError) in
+            try projection.refresh()
+            return (projection.head.seq, try projection.stateDigest())
+        }
+        report.projectionSeq = seq
+        report.projectionDigest = digest
         return projection
     }
 
