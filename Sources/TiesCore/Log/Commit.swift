@@ -39,6 +39,16 @@ public struct SealedCommit: Sendable {
     public let line: [UInt8]
     /// Lowercase hex SHA-256 of the line up to the `,"hash":` member.
     public let hash: String
+    /// Where each event's JSON object lies in `line`, when it was just
+    /// sealed: the projection stores those bytes instead of encoding again.
+    public let eventRanges: [Range<Int>]?
+
+    init(commit: Commit, line: [UInt8], hash: String, eventRanges: [Range<Int>]? = nil) {
+        self.commit = commit
+        self.line = line
+        self.hash = hash
+        self.eventRanges = eventRanges
+    }
 }
 
 /// The log line format (see the LogFormat article): one JSON object per
@@ -81,9 +91,13 @@ public enum CommitCodec {
             writer.writeString(digest)
         }
         writer.writeRaw(",\"events\":[")
+        var eventRanges: [Range<Int>] = []
+        eventRanges.reserveCapacity(commit.events.count)
         for (index, event) in commit.events.enumerated() {
             if index > 0 { writer.writeRaw(",") }
+            let start = writer.bytes.count
             EventCoding.write(event, seq: commit.firstSeq + Int64(index), to: &writer)
+            eventRanges.append(start..<writer.bytes.count)
         }
         writer.writeRaw("]")
         if let response = commit.response {
@@ -99,7 +113,7 @@ public enum CommitCodec {
         guard writer.bytes.count <= Limits.commitBytesMax else {
             throw LedgerError(.invalidField, "the commit would be \(writer.bytes.count) bytes; at most \(Limits.commitBytesMax) (16 MiB)")
         }
-        return SealedCommit(commit: commit, line: writer.bytes, hash: hash)
+        return SealedCommit(commit: commit, line: writer.bytes, hash: hash, eventRanges: eventRanges)
     }
 
     /// Checks and decodes one line (without its `\n`). Any mismatch is

@@ -178,12 +178,19 @@ final class Projection {
         }
         let insertEvent = try db.statement("INSERT INTO events (seq, commit_seq, body) VALUES (?1, ?2, ?3)")
         defer { insertEvent.reset() }
+        let ranges = scanned.sealed.eventRanges
         for (index, event) in commit.events.enumerated() {
             let seq = commit.firstSeq + Int64(index)
-            var writer = JSONWriter()
-            EventCoding.write(event, seq: seq, to: &writer)
             insertEvent.reset()
-            try insertEvent.bind(1, seq).bind(2, commit.firstSeq).bind(3, bytes: writer.bytes).run()
+            insertEvent.bind(1, seq).bind(2, commit.firstSeq)
+            if let ranges {
+                insertEvent.bind(3, bytes: scanned.sealed.line[ranges[index]])
+            } else {
+                var writer = JSONWriter()
+                EventCoding.write(event, seq: seq, to: &writer)
+                insertEvent.bind(3, bytes: writer.bytes[...])
+            }
+            try insertEvent.run()
             try apply(event, seq: seq, at: commit.at.millisecondsSinceEpoch)
         }
     }

@@ -147,7 +147,7 @@ final class SQLiteStatement {
     }
 
     @discardableResult
-    func bind(_ index: Int32, bytes: [UInt8]) -> SQLiteStatement {
+    func bind(_ index: Int32, bytes: ArraySlice<UInt8>) -> SQLiteStatement {
         bytes.withUnsafeBytes { buffer in
             let pointer = buffer.baseAddress ?? UnsafeRawPointer(("" as StaticString).utf8Start)
             sqlite3_bind_text(raw, index, pointer.assumingMemoryBound(to: CChar.self), Int32(buffer.count), Self.transient)
