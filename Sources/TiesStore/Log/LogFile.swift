@@ -77,10 +77,6 @@ final class LogFile {
         size = offset
     }
 
-    func refreshSize() throws(LedgerError) {
-        size = try fileSystem.fileSize(fd, path: path)
-    }
-
     func scanner(from offset: Int64, expectedSeq: Int64, expectedPrevious: String) -> LogScanner {
         LogScanner(fileSystem: fileSystem, fd: fd, path: path, offset: offset, expectedSeq: expectedSeq, expectedPrevious: expectedPrevious)
     }
