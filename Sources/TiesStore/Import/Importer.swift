@@ -126,15 +126,3 @@ public enum Importer {
         return try OperationDecoding.decode(value)
     }
 }
-
-extension OperationResult {
-    /// False for operations that found things already as asked.
-    public var appendedEvents: Bool {
-        switch self {
-        case .objectType(_, _, let changed), .relationshipType(_, _, let changed), .link(_, _, let changed), .attributes(_, let changed):
-            return changed
-        case .unlink:
-            return true
-        }
-    }
-}

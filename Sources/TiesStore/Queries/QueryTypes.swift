@@ -192,6 +192,16 @@ extension OperationResult {
         }
     }
 
+    /// False for operations that found things already as asked.
+    public var appendedEvents: Bool {
+        switch self {
+        case .objectType(_, _, let changed), .relationshipType(_, _, let changed), .link(_, _, let changed), .attributes(_, let changed):
+            return changed
+        case .unlink:
+            return true
+        }
+    }
+
     /// The answer to one operation (CLI `--json`, HTTP bodies, batch
     /// results). `seq` is the event it appended, nil when it appended none.
     public func jsonValue(seq: Int64?) -> JSONValue {
