@@ -17,16 +17,19 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // The pure domain: no I/O, no clock, no randomness.
         .target(name: "TiesCore"),
-        .target(name: "TiesStore", dependencies: ["TiesCore", "CSQLite"]),
-        .target(name: "TiesHTTP", dependencies: ["TiesCore", "TiesStore"]),
-        .target(name: "TiesCLI", dependencies: ["TiesCore", "TiesStore", "TiesHTTP"]),
-        .executableTarget(name: "ties", dependencies: ["TiesCLI"]),
-        .executableTarget(name: "ties-bench", dependencies: ["TiesCore", "TiesStore", "TiesHTTP", "CSQLite"]),
+        // The only module that calls the operating system.
+        .target(name: "TiesSystem"),
+        .target(name: "TiesStore", dependencies: ["TiesCore", "TiesSystem", "CSQLite"]),
+        .target(name: "TiesHTTP", dependencies: ["TiesCore", "TiesSystem", "TiesStore"]),
+        .target(name: "TiesCLI", dependencies: ["TiesCore", "TiesSystem", "TiesStore", "TiesHTTP"]),
+        .executableTarget(name: "ties", dependencies: ["TiesCLI", "TiesSystem"]),
+        .executableTarget(name: "ties-bench", dependencies: ["TiesCore", "TiesSystem", "TiesStore", "TiesHTTP", "CSQLite"]),
         .testTarget(name: "TiesCoreTests", dependencies: ["TiesCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "TiesStoreTests", dependencies: ["TiesStore", "TiesCore"]),
-        .testTarget(name: "TiesHTTPTests", dependencies: ["TiesHTTP", "TiesStore", "TiesCore"]),
-        .testTarget(name: "TiesCLITests", dependencies: ["TiesCLI", "TiesStore", "TiesCore", "ties"]),
+        .testTarget(name: "TiesStoreTests", dependencies: ["TiesStore", "TiesCore", "TiesSystem"]),
+        .testTarget(name: "TiesHTTPTests", dependencies: ["TiesHTTP", "TiesStore", "TiesCore", "TiesSystem"]),
+        .testTarget(name: "TiesCLITests", dependencies: ["TiesCLI", "TiesStore", "TiesCore", "TiesSystem", "ties"]),
     ],
     swiftLanguageModes: [.v6]
 )

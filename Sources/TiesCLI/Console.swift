@@ -1,4 +1,5 @@
 import TiesStore
+import TiesSystem
 
 /// Where the CLI writes. The real one goes to stdout/stderr; tests capture.
 public final class Console: @unchecked Sendable {

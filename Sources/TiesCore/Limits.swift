@@ -1,25 +1,44 @@
-/// Every limit Ties enforces, in one place, each with its bound and its reason
-/// (the SQLite `sqliteLimit.h` habit). Inputs past a limit are rejected with
-/// `invalid_field` (or `payload_too_large` at the HTTP edge), never truncated.
+/// Every limit Ties enforces outside the HTTP protocol layer, in one place,
+/// each with its bound and its reason (the SQLite `sqliteLimit.h` habit).
+/// The HTTP layer's own limits are in `HTTPLimits` (TiesHTTP). Inputs past
+/// a limit are rejected with `invalid_field` (or `payload_too_large` at the
+/// HTTP edge), never truncated. The user-facing ones are tabled in the
+/// TiesCore catalog's Limits article (`TiesCore.docc/Limits.md`).
+///
+/// Units come last in names: `…BytesMax` counts UTF-8 bytes, `…ScalarsMax`
+/// Unicode scalars (what a user calls characters), `…Ms` milliseconds.
 public enum Limits {
-    /// Record IDs are opaque UTF-8 strings of 1–255 *bytes* (SPEC §1).
+    // MARK: Records, types and links
+
+    /// Record IDs are opaque UTF-8 strings of 1–255 *bytes*: they are keys
+    /// in every index, so they are bounded in storage units, not characters.
     public static let recordIDBytesMax = 255
-    /// Object type names and roles: 1–255 Unicode scalars (SPEC §1).
+    /// Object type names and roles: 1–255 characters, like a column name.
     public static let nameScalarsMax = 255
-    /// Descriptions: 1–1000 Unicode scalars (SPEC §1).
+    /// Descriptions: 1–1000 characters, a paragraph for people to read.
     public static let descriptionScalarsMax = 1000
-    /// Attribute keys: 1–255 Unicode scalars (SPEC §1).
+    /// Attribute keys: 1–255 characters, like a column name.
     public static let attributeKeyScalarsMax = 255
-    /// String attribute values: at most 4096 UTF-8 bytes (SPEC §1).
+    /// String attribute values: at most 4096 UTF-8 bytes. Links carry
+    /// statuses and references, not documents.
     public static let attributeStringBytesMax = 4096
-    /// Attributes on one link, after any merge (SPEC §1).
+    /// Attributes on one link, after any merge: bounds every link version
+    /// stored and every row an as-of query returns.
     public static let attributesPerLinkMax = 100
-    /// Events in one commit (SPEC §1).
+
+    // MARK: Commits
+
+    /// Events in one commit: bounds the work of validating one commit and
+    /// the time the writer holds the log for it.
     public static let eventsPerCommitMax = 10_000
     /// Operations in one commit: a commit of no-ops still costs validation work.
     public static let operationsPerCommitMax = 10_000
-    /// Encoded size of one commit in the log (SPEC §1): 16 MiB.
+    /// Encoded size of one commit in the log: 16 MiB, so a reader of the
+    /// log never needs more than one bounded buffer per line.
     public static let commitBytesMax = 16 * 1024 * 1024
+    /// One log line: a commit plus its envelope and hash. A longer line is
+    /// damage, found without reading it whole.
+    public static let logLineBytesMax = commitBytesMax + 1024
     /// One operation line (import) or one batch item; a line longer than a
     /// whole commit can never be committed, so it is refused while reading.
     public static let operationLineBytesMax = 16 * 1024 * 1024
@@ -29,10 +48,51 @@ public enum Limits {
     public static let reasonScalarsMax = 1000
     /// Idempotency keys: clients use UUIDs or similar; 255 leaves room.
     public static let idempotencyKeyScalarsMax = 255
-    /// JSON nesting in operations: attribute values are scalars, so real
-    /// input never needs more than a handful of levels.
+    /// JSON nesting, in operations and in everything Ties reads back:
+    /// attribute values are scalars and what Ties writes nests a handful of
+    /// levels, so deeper input is hostile or damaged (and recursion stays bounded).
     public static let jsonDepthMax = 16
-    /// Page size for history and listings.
+
+    // MARK: Reads
+
+    /// Page size for history and listings: a page is built in memory.
     public static let pageSizeMax = 1000
     public static let pageSizeDefault = 50
+    /// `ties log --follow` polls the log this often by default…
+    public static let followPollMsDefault = 200
+    /// …and never more often (10 ms keeps a follower off the CPU)…
+    public static let followPollMsMin = 10
+    /// …nor less often than once a minute.
+    public static let followPollMsMax = 60_000
+
+    // MARK: Storage
+
+    /// How long opening a ledger for writing (or changing its keys) waits
+    /// for another writer before `ledger_busy`: long enough to ride out a
+    /// short CLI command, short enough that a blocked user hears why.
+    public static let writerLockWaitMs = 2_000
+    /// How long a SQLite call waits on another connection's lock before
+    /// failing: readers of a WAL database only wait for a checkpoint.
+    public static let sqliteBusyTimeoutMs = 5_000
+    /// Write requests one group commit takes from the queue: one fsync
+    /// covers them all, and the bound keeps one group's latency in check.
+    public static let groupCommitRequestsMax = 512
+    /// Events applied per projection transaction while replaying the log:
+    /// bounds the memory of one transaction and the work lost to a crash.
+    public static let replayEventsPerTransaction = 20_000
+    /// Operations per commit that `ties import` makes unless told otherwise.
+    public static let importBatchDefault = 1000
+    /// `config.json`: a few settings; anything larger is not ours.
+    public static let configFileBytesMax = 64 * 1024
+    /// Snapshots kept by the automatic policy: 1–1000 (each is a copy of
+    /// the projection, so more is only disk).
+    public static let snapshotsKeptMax = 1000
+
+    // MARK: API keys
+
+    /// `keys.json`: room for tens of thousands of keys; read whole on
+    /// every change, so it is bounded.
+    public static let keyFileBytesMax = 4 * 1024 * 1024
+    /// Key names: they appear as the actor of every commit made with the key.
+    public static let keyNameScalarsMax = 64
 }

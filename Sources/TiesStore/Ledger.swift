@@ -1,4 +1,5 @@
 import TiesCore
+import TiesSystem
 
 /// Who is writing and why: stored in every commit.
 public struct CommitMetadata: Sendable, Equatable {
@@ -13,7 +14,7 @@ public struct CommitMetadata: Sendable, Equatable {
     }
 
     /// The OS user, the CLI's default actor.
-    public static var osUser: String { Syscalls.userName() }
+    public static var osUser: String { CurrentProcess.userName() }
 }
 
 /// What a commit did: one result per operation, and the seqs it appended
@@ -106,14 +107,14 @@ public final class Ledger {
     }
 
     /// Opens an existing ledger. `lockTimeoutMs` bounds the wait for another writer.
-    public static func open(at directory: String, access: Access, lockTimeoutMs: Int = 2_000,
+    public static func open(at directory: String, access: Access, lockTimeoutMs: Int = Limits.writerLockWaitMs,
                             warn: @escaping @Sendable (String) -> Void = { _ in },
                             progress: ((ReplayProgress) -> Void)? = nil) throws(LedgerError) -> Ledger {
         try open(LedgerLayout(directory: directory), access: access, lockTimeoutMs: lockTimeoutMs, warn: warn, progress: progress)
     }
 
     /// `open(at:…)` on the file system of `layout` (a simulated one in tests).
-    static func open(_ layout: LedgerLayout, access: Access, lockTimeoutMs: Int = 2_000,
+    static func open(_ layout: LedgerLayout, access: Access, lockTimeoutMs: Int = Limits.writerLockWaitMs,
                      warn: @escaping @Sendable (String) -> Void = { _ in },
                      progress: ((ReplayProgress) -> Void)? = nil) throws(LedgerError) -> Ledger {
         let fileSystem = layout.fileSystem

@@ -2,9 +2,6 @@ import TiesCore
 
 /// Bringing the projection up to the log on open.
 extension Ledger {
-    /// Commits applied per projection transaction during catch-up.
-    static let replayEventsPerTransaction = 20_000
-
     /// Checks that the projection belongs to this log, applies every commit
     /// after its head, and cuts off a torn tail (keeping its bytes aside).
     func catchUp(progress: ((ReplayProgress) -> Void)?) throws(LedgerError) {
@@ -22,7 +19,7 @@ extension Ledger {
         while let scanned = try scanner.next() {
             batch.append(scanned)
             batchEvents += scanned.commit.events.count
-            if batchEvents >= Self.replayEventsPerTransaction {
+            if batchEvents >= Limits.replayEventsPerTransaction {
                 try projection.apply(batch)
                 progress?(ReplayProgress(seq: scanned.commit.lastSeq, bytesDone: scanned.endOffset, bytesTotal: log.size))
                 batch.removeAll(keepingCapacity: true)

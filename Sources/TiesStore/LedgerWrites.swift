@@ -1,4 +1,5 @@
 import TiesCore
+import TiesSystem
 
 /// One commit to make: its operations, who asks, and the conditions a
 /// client attached (HTTP `If-Match`, `Idempotency-Key`).
@@ -31,7 +32,7 @@ extension Ledger {
     }
 
     /// The wall clock; commit times are kept non-decreasing on top of it.
-    public static func clock() -> Timestamp { Syscalls.now() }
+    public static func clock() -> Timestamp { Timestamp(millisecondsSinceEpoch: SystemClock.wallMilliseconds()) }
 
     /// Group commit: decides each request against the state the ones before
     /// it leave (each stays its own atomic commit), appends them all, syncs

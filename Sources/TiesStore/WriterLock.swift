@@ -1,4 +1,5 @@
 import TiesCore
+import TiesSystem
 
 /// One writer per ledger across processes: an exclusive `flock` on the lock
 /// file, held for the life of the writer. A second writer polls for a short,
@@ -23,7 +24,7 @@ final class WriterLock {
     /// and `timeoutMs` is 0, otherwise `ledger_busy`.
     static func acquire(path: String, timeoutMs: Int, fileSystem: any FileSystem) throws(LedgerError) -> WriterLock? {
         let fd = try fileSystem.open(path, .createOrOpen)
-        let deadline = Syscalls.monotonicNanoseconds() + UInt64(timeoutMs) * 1_000_000
+        let deadline = SystemClock.monotonicNanoseconds() + UInt64(timeoutMs) * 1_000_000
         do throws(LedgerError) {
             while true {
                 if try fileSystem.tryLockExclusive(fd, path: path) {
@@ -31,8 +32,8 @@ final class WriterLock {
                     try lock.recordHolder()
                     return lock
                 }
-                if Syscalls.monotonicNanoseconds() >= deadline { break }
-                Syscalls.sleep(milliseconds: 10)
+                if SystemClock.monotonicNanoseconds() >= deadline { break }
+                SystemClock.sleep(milliseconds: 10)
             }
         } catch {
             fileSystem.close(fd)
@@ -47,7 +48,7 @@ final class WriterLock {
 
     /// Writes our pid into the lock file, for the next writer's message.
     private func recordHolder() throws(LedgerError) {
-        let text = Array("pid \(Syscalls.processID())\n".utf8)
+        let text = Array("pid \(CurrentProcess.id)\n".utf8)
         try fileSystem.ftruncate(fd, to: 0, path: path)
         try fileSystem.pwriteAll(fd, text, at: 0, path: path)
     }

@@ -1,5 +1,7 @@
+import Foundation
 import TiesCore
 import TiesStore
+import TiesSystem
 
 /// The whole run: the CLI logic as a function of its arguments, so that
 /// `main.swift` stays a line long.
@@ -29,7 +31,7 @@ enum Bench {
 
     static func run(_ options: BenchOptions, machine: MachineInfo) throws(BenchError) -> BenchReport {
         if MachineInfo.isDebugBuild { BenchSystem.progress("this is a debug build: numbers are not representative (build with -c release)") }
-        let work = try BenchSystem.workingDirectory(options.directory)
+        let work = try BenchSystem.workingDirectory(options.directory, environment: ProcessInfo.processInfo.environment)
         defer {
             if options.keep { BenchSystem.progress("kept \(work)") } else { BenchSystem.remove(work) }
         }

@@ -1,4 +1,4 @@
-import Glibc
+import TiesSystem
 
 /// One HTTP/1.1 response as the load client reads it.
 struct HTTPClientResponse {
@@ -12,18 +12,16 @@ struct HTTPClientResponse {
 struct HTTPClientFailure: Error, CustomStringConvertible {
     var description: String
 
-    static func syscall(_ name: String, _ number: Int32) -> HTTPClientFailure {
-        let reason = number == EAGAIN || number == EWOULDBLOCK
-            ? "timed out after \(HTTPClientLimits.socketTimeoutMs / 1000) s"
-            : "\(String(cString: strerror(number))) (errno \(number))"
-        return HTTPClientFailure(description: "\(name): \(reason)")
+    /// A failed socket call; a receive timeout says so rather than "EAGAIN".
+    static func system(_ failure: SystemError) -> HTTPClientFailure {
+        let reason = failure.isTimeout ? "timed out after \(HTTPClientLimits.socketTimeoutMs / 1000) s" : "\(failure.reason) (errno \(failure.errno))"
+        return HTTPClientFailure(description: "\(failure.call): \(reason)")
     }
 }
 
 /// A blocking keep-alive connection to 127.0.0.1: one request, then its
-/// whole response, then the next (no pipelining). Every socket syscall of
-/// the benchmark is in this file, retried on `EINTR`, sends looped until
-/// whole. Not thread-safe: one thread owns a connection.
+/// whole response, then the next (no pipelining), over TiesSystem's
+/// sockets. Not thread-safe: one thread owns a connection.
 final class HTTPClientConnection {
     private var fd: Int32
     /// Received and not yet consumed.
@@ -42,7 +40,7 @@ final class HTTPClientConnection {
     }
 
     func close() {
-        if fd >= 0 { _ = Glibc.close(fd) }
+        if fd >= 0 { Socket.close(fd) }
         fd = -1
         buffer.removeAll(keepingCapacity: true)
     }
@@ -55,61 +53,33 @@ final class HTTPClientConnection {
     }
 
     private static func connectLoopback(port: UInt16) throws(HTTPClientFailure) -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw .syscall("socket", errno) }
-        var one: Int32 = 1
-        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        // On Linux SO_SNDTIMEO also bounds connect(2).
-        let ms = HTTPClientLimits.socketTimeoutMs
-        var timeout = timeval(tv_sec: ms / 1000, tv_usec: (ms % 1000) * 1000)
-        for option in [SO_RCVTIMEO, SO_SNDTIMEO] {
-            setsockopt(fd, SOL_SOCKET, option, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        do {
+            return try Socket.connect(host: "127.0.0.1", port: port, timeoutMs: HTTPClientLimits.socketTimeoutMs)
+        } catch {
+            throw .system(error)
         }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
-        var result: Int32 = -1
-        repeat {
-            result = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-        } while result < 0 && errno == EINTR
-        guard result == 0 else {
-            let failure = HTTPClientFailure.syscall("connect", errno)
-            _ = Glibc.close(fd)
-            throw failure
-        }
-        return fd
     }
 
     private func sendAll(_ bytes: [UInt8]) -> HTTPClientFailure? {
-        bytes.withUnsafeBytes { raw -> HTTPClientFailure? in
-            var sent = 0
-            while sent < raw.count {
-                let result = send(fd, raw.baseAddress! + sent, raw.count - sent, Int32(MSG_NOSIGNAL))
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    return .syscall("send", errno)
-                }
-                sent += result
-            }
+        do {
+            try Socket.sendAll(fd, bytes)
             return nil
+        } catch {
+            return .system(error)
         }
     }
 
     /// Appends what the socket has (waiting at most the receive timeout).
     private func receiveMore() -> HTTPClientFailure? {
-        while true {
-            let result = recv(fd, chunk.baseAddress!, chunk.count, 0)
-            if result > 0 {
-                buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[..<result]))
-                return nil
-            }
-            if result == 0 { return HTTPClientFailure(description: "recv: the server closed the connection mid-response") }
-            if errno == EINTR { continue }
-            return .syscall("recv", errno)
+        let received: Int
+        do {
+            received = try Socket.receive(fd, into: chunk)
+        } catch {
+            return .system(error)
         }
+        guard received > 0 else { return HTTPClientFailure(description: "recv: the server closed the connection mid-response") }
+        buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[..<received]))
+        return nil
     }
 
     private func readResponse() -> Result<HTTPClientResponse, HTTPClientFailure> {

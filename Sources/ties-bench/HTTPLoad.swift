@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
+import TiesSystem
 import TiesCore
 import TiesHTTP
 import TiesStore
@@ -32,7 +33,7 @@ struct HTTPLoadResult: Equatable {
     var headSeqAdvance: Int64 = 0
     var errors: [HTTPLoadError] = []
     /// The whole process (server and clients share it) during the load.
-    var cpu = CPUUsage()
+    var cpu = ResourceUsage()
 
     var commitsPerSecond: Double { seconds > 0 ? Double(succeeded) / seconds : 0 }
     var commitsPerFdatasync: Double? { fdatasyncs > 0 ? Double(succeeded) / Double(fdatasyncs) : nil }
@@ -65,11 +66,11 @@ enum HTTPLoad {
         let typeID = try registerType(port: server.port, key: key)
         let syncsBefore = server.service.syncCount
         let headBefore = server.service.head.seq
-        let cpuBefore = BenchSystem.cpuUsage()
+        let cpuBefore = ResourceUsage.current()
         let load = LoadState(port: server.port, key: key, typeID: typeID, requests: requests, clients: clients,
                              deadlineNs: BenchSystem.nowNs() + BenchLimits.httpRunSecondsMax(requests: requests) * 1_000_000_000)
         var result = try drive(load)
-        result.cpu = BenchSystem.cpuUsage() - cpuBefore
+        result.cpu = ResourceUsage.current() - cpuBefore
         // Every answer has arrived, so every sync behind a 2xx is counted.
         result.fdatasyncs = server.service.syncCount - syncsBefore
         result.headSeqAdvance = server.service.head.seq - headBefore

@@ -1,6 +1,6 @@
 import CSQLite
 import Foundation
-import Glibc
+import TiesSystem
 
 /// Where a run happened: numbers mean little without the machine, the
 /// build and the exact command next to them.
@@ -21,7 +21,7 @@ struct MachineInfo {
         return MachineInfo(
             cpuModel: BenchSystem.procField("model name", in: cpuinfo) ?? "unknown CPU",
             processors: affinityProcessorCount() ?? ProcessInfo.processInfo.activeProcessorCount,
-            kernel: kernelRelease(),
+            kernel: Kernel.release(),
             sqliteVersion: String(cString: sqlite3_libversion()),
             build: isDebugBuild ? "debug" : "release",
             commandLine: arguments.map(shellQuoted).joined(separator: " "),
@@ -48,14 +48,6 @@ struct MachineInfo {
             count += high - low + 1
         }
         return count > 0 ? count : nil
-    }
-
-    private static func kernelRelease() -> String {
-        var names = utsname()
-        guard uname(&names) == 0 else { return "unknown kernel" }
-        let release = withUnsafeBytes(of: &names.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        let system = withUnsafeBytes(of: &names.sysname) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        return "\(system) \(release)"
     }
 
     /// Quotes an argument only when a shell would split or expand it, so

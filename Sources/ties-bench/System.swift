@@ -1,12 +1,11 @@
-import Foundation
-import Glibc
 import TiesStore
+import TiesSystem
 
-/// The benchmark's few direct uses of the OS, kept in one file: writing the
-/// workload, reading /proc, the working directory. (The ledger's own
-/// syscalls are TiesStore's; the clock and stdout/stderr come from there.)
+/// What the benchmark asks of the machine beyond the ledger: progress on
+/// stderr, /proc readings, its working directory. Every call goes through
+/// TiesSystem.
 enum BenchSystem {
-    static func nowNs() -> UInt64 { ProcessInfoLite.monotonicNanoseconds() }
+    static func nowNs() -> UInt64 { SystemClock.monotonicNanoseconds() }
 
     static func progress(_ message: String) {
         StandardStream.error.write("ties-bench: \(message)\n")
@@ -17,21 +16,23 @@ enum BenchSystem {
 
     /// Reads a small file whole, or nil if it cannot be read.
     static func readSmallFile(_ path: String) -> String? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        guard let data = try? handle.read(upToCount: procFileBytesMax) else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        guard let bytes = try? Files.readWhole(path, bytesMax: procFileBytesMax) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The value of a `Name: value` line of a /proc file.
     static func procField(_ name: String, in text: String) -> String? {
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: ":", maxSplits: 1)
-            if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name {
-                return parts[1].trimmingCharacters(in: .whitespaces)
+            if parts.count == 2, trimmed(parts[0]) == name {
+                return trimmed(parts[1])
             }
         }
         return nil
+    }
+
+    private static func trimmed(_ text: Substring) -> String {
+        String(text.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
     }
 
     /// VmHWM: the process's peak resident set, in KiB.
@@ -55,82 +56,64 @@ enum BenchSystem {
         return text.split(separator: " ").prefix(3).joined(separator: " ")
     }
 
-    /// CPU time and context switches of the whole process so far.
-    static func cpuUsage() -> CPUUsage {
-        var usage = rusage()
-        guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { return CPUUsage() }
-        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
-        return CPUUsage(userSeconds: seconds(usage.ru_utime), systemSeconds: seconds(usage.ru_stime),
-                        voluntarySwitches: Int64(usage.ru_nvcsw), involuntarySwitches: Int64(usage.ru_nivcsw))
-    }
-
     static func fileSize(_ path: String) -> Int64 {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        return (attributes?[.size] as? NSNumber)?.int64Value ?? 0
+        Files.status(path)?.size ?? 0
     }
 
     /// The working directory: `requested` if it is absent or empty (so that
     /// removing it at the end can only remove what this run made), else a
     /// new one under `$TMPDIR`.
-    static func workingDirectory(_ requested: String?) throws(BenchError) -> String {
+    static func workingDirectory(_ requested: String?, environment: [String: String]) throws(BenchError) -> String {
         guard let requested else {
+            let parent = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
             do {
-                return try ProcessInfoLite.makeTemporaryDirectory(prefix: "ties-bench", environment: ProcessInfo.processInfo.environment)
+                return try Files.makeTemporaryDirectory(under: parent, prefix: "ties-bench")
             } catch {
-                throw .failed("cannot create a temporary directory: \(error.message)")
+                throw .failed("cannot create a temporary directory: \(error)")
             }
         }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: requested, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw .usage("--dir \(requested) exists and is not a directory") }
-            let entries = (try? FileManager.default.contentsOfDirectory(atPath: requested)) ?? ["?"]
+        if let status = Files.status(requested) {
+            guard status.isDirectory else { throw .usage("--dir \(requested) exists and is not a directory") }
+            let entries = (try? Files.listDirectory(requested)) ?? ["?"]
             guard entries.isEmpty else { throw .usage("--dir \(requested) is not empty; give an absent or empty directory") }
             return requested
         }
         do {
-            try FileManager.default.createDirectory(atPath: requested, withIntermediateDirectories: true)
+            var prefix = requested.hasPrefix("/") ? "/" : ""
+            for component in requested.split(separator: "/") {
+                prefix += component
+                try Files.makeDirectory(prefix)
+                prefix += "/"
+            }
         } catch {
-            throw .failed("cannot create \(requested): \(error.localizedDescription)")
+            throw .failed("cannot create \(requested): \(error)")
         }
         return requested
     }
 
     /// Removes a file that may not exist (a projection's -wal and -shm).
     static func removeIfPresent(_ path: String) {
-        if FileManager.default.fileExists(atPath: path) { remove(path) }
+        do {
+            try Files.unlink(path)
+        } catch {
+            progress("could not remove \(path): \(error)")
+        }
     }
 
     static func rename(_ from: String, _ to: String) throws(BenchError) {
         do {
-            try FileManager.default.moveItem(atPath: from, toPath: to)
+            try Files.rename(from, to)
         } catch {
-            throw .failed("cannot rename \(from) to \(to): \(error.localizedDescription)")
+            throw .failed("cannot rename \(from) to \(to): \(error)")
         }
     }
 
     static func remove(_ directory: String) {
         do {
-            try FileManager.default.removeItem(atPath: directory)
+            try Files.removeTree(directory)
         } catch {
-            progress("could not remove \(directory): \(error.localizedDescription)")
+            progress("could not remove \(directory): \(error)")
         }
-    }
-}
-
-/// `getrusage` of the process; differences of two readings time a phase.
-struct CPUUsage: Equatable {
-    var userSeconds = 0.0
-    var systemSeconds = 0.0
-    /// Waits (a lock, a condition, a socket, fdatasync) and preemptions.
-    var voluntarySwitches: Int64 = 0
-    var involuntarySwitches: Int64 = 0
-
-    var totalSeconds: Double { userSeconds + systemSeconds }
-
-    static func - (a: CPUUsage, b: CPUUsage) -> CPUUsage {
-        CPUUsage(userSeconds: a.userSeconds - b.userSeconds, systemSeconds: a.systemSeconds - b.systemSeconds,
-                 voluntarySwitches: a.voluntarySwitches - b.voluntarySwitches,
-                 involuntarySwitches: a.involuntarySwitches - b.involuntarySwitches)
     }
 }
 
@@ -138,18 +121,22 @@ struct CPUUsage: Equatable {
 /// few hundred writes.
 final class BufferedFile {
     let path: String
-    private let handle: FileHandle
+    private let fd: Int32
+    private var offset: Int64 = 0
     private var buffer: [UInt8] = []
     static let flushBytes = 1 << 20
 
     init(creating path: String) throws(BenchError) {
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw .failed("cannot create \(path)")
+        do {
+            fd = try Files.open(path, .createNew)
+        } catch {
+            throw .failed("cannot create \(path): \(error)")
         }
         self.path = path
-        self.handle = handle
         buffer.reserveCapacity(Self.flushBytes + 4096)
     }
+
+    deinit { Files.close(fd) }
 
     func appendLine(_ bytes: [UInt8]) throws(BenchError) {
         buffer.append(contentsOf: bytes)
@@ -160,20 +147,17 @@ final class BufferedFile {
     func flush() throws(BenchError) {
         guard !buffer.isEmpty else { return }
         do {
-            try handle.write(contentsOf: buffer)
+            try Files.pwriteAll(fd, buffer, at: offset, path: path)
         } catch {
-            throw .failed("cannot write \(path): \(error.localizedDescription)")
+            throw .failed("cannot write \(path): \(error)")
         }
+        offset += Int64(buffer.count)
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Flushes and closes; the workload need not be durable, only complete.
+    /// Flushes; the workload need not be durable, only complete. The
+    /// descriptor closes with the object.
     func close() throws(BenchError) {
         try flush()
-        do {
-            try handle.close()
-        } catch {
-            throw .failed("cannot close \(path): \(error.localizedDescription)")
-        }
     }
 }

@@ -1,8 +1,8 @@
 import TiesCLI
-import TiesStore
+import TiesSystem
 import Foundation
 
-ProcessInfoLite.ignoreBrokenPipes()
+CurrentProcess.ignoreBrokenPipes()
 let status = CLI.run(arguments: Array(CommandLine.arguments.dropFirst()),
                      environment: ProcessInfo.processInfo.environment, console: .standard())
 exit(status)

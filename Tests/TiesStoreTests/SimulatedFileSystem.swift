@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import TiesCore
 @testable import TiesStore
+import TiesSystem
 
 /// What a power loss leaves of the writes and directory changes that were
 /// not yet synced.
@@ -149,7 +150,7 @@ final class SimulatedFileSystem: FileSystem {
 // MARK: FileSystem
 
 extension SimulatedFileSystem {
-    func open(_ path: String, _ mode: Syscalls.OpenMode) throws(LedgerError) -> Int32 {
+    func open(_ path: String, _ mode: TiesSystem.Files.OpenMode) throws(LedgerError) -> Int32 {
         try count("open", path)
         let existed = real.exists(path)
         let fd = try real.open(path, mode)
@@ -186,7 +187,7 @@ extension SimulatedFileSystem {
             try real.pwriteAll(fd, written, at: offset, path: path)
             record(.write(offset: offset, bytes: written), fd)
         }
-        if allowed < bytes.count { throw Syscalls.failure("pwrite", path, code) }
+        if allowed < bytes.count { throw LedgerError(SystemError("pwrite", path, errno: code)) }
     }
 
     @discardableResult
@@ -212,7 +213,7 @@ extension SimulatedFileSystem {
             state.fault = .none
             return code
         }
-        if let failure { throw Syscalls.failure(call, path, failure) }
+        if let failure { throw LedgerError(SystemError(call, path, errno: failure)) }
         state.withLock { state in
             guard let descriptor = state.descriptors[fd] else { return }
             guard let id = descriptor.node else {

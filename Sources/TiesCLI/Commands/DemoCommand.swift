@@ -1,5 +1,6 @@
 import TiesCore
 import TiesStore
+import TiesSystem
 
 /// `ties demo`: builds a small example ledger with real commands and walks
 /// through the questions Ties exists to answer.
@@ -11,11 +12,20 @@ struct DemoCommand: Command {
         examples: ["ties demo", "ties demo --ledger ./demo-ledger"])
 
     static func run(_ context: Context) throws -> Int32 {
-        let directory = try context.arguments.value("ledger")
-            ?? ProcessInfoLite.makeTemporaryDirectory(prefix: "ties-demo-", environment: context.environment) + "/ledger"
+        let directory = try context.arguments.value("ledger") ?? temporaryLedger(context.environment)
         let tour = Tour(directory: directory, context: context)
         try tour.run()
         return CLI.ExitCode.ok
+    }
+
+    /// A new private directory under `$TMPDIR` (or /tmp) to build the demo in.
+    private static func temporaryLedger(_ environment: [String: String]) throws(LedgerError) -> String {
+        let parent = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        do {
+            return try Files.makeTemporaryDirectory(under: parent, prefix: "ties-demo-") + "/ledger"
+        } catch {
+            throw LedgerError(error)
+        }
     }
 }
 

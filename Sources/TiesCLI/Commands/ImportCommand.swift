@@ -1,12 +1,13 @@
 import TiesCore
 import TiesStore
+import TiesSystem
 
 struct ImportCommand: Command {
     static let spec = CommandSpec(
         name: "import", summary: "append operation lines (JSON Lines) from a file or stdin",
         arguments: [ArgumentSpec(name: "FILE", help: "a file of SPEC §3 operations, one JSON object per line; - or nothing for stdin", optional: true)],
         options: [
-            .value("batch", "N", "operations per commit (default \(ImportOptions.batchSizeDefault), at most \(Limits.operationsPerCommitMax))"),
+            .value("batch", "N", "operations per commit (default \(Limits.importBatchDefault), at most \(Limits.operationsPerCommitMax))"),
             .flag("atomic", "make the whole input one commit: all or nothing (at most \(Limits.operationsPerCommitMax) operations)"),
         ] + CommonOptions.writing,
         discussion: """
@@ -24,7 +25,7 @@ struct ImportCommand: Command {
         ])
 
     static func run(_ context: Context) throws -> Int32 {
-        let batch = try context.arguments.integer("batch", in: 1...Int64(Limits.operationsPerCommitMax), command: spec.name) ?? Int64(ImportOptions.batchSizeDefault)
+        let batch = try context.arguments.integer("batch", in: 1...Int64(Limits.operationsPerCommitMax), command: spec.name) ?? Int64(Limits.importBatchDefault)
         let options = ImportOptions(batchSize: Int(batch), atomic: context.arguments.flag("atomic"), metadata: context.metadata)
         let path = context.arguments.positionals.first ?? "-"
         let reader: LineReader
@@ -83,7 +84,7 @@ struct ImportCommand: Command {
 final class ProgressLine {
     private let context: Context
     private let enabled: Bool
-    private let started = ProcessInfoLite.monotonicNanoseconds()
+    private let started = SystemClock.monotonicNanoseconds()
     private var lastShown: UInt64 = 0
     private var shown = false
 
@@ -92,10 +93,10 @@ final class ProgressLine {
         enabled = context.console.errorIsTerminal && !context.json
     }
 
-    var elapsedSeconds: Double { Double(ProcessInfoLite.monotonicNanoseconds() - started) / 1e9 }
+    var elapsedSeconds: Double { Double(SystemClock.monotonicNanoseconds() - started) / 1e9 }
 
     func update(_ totals: ImportTotals) {
-        let now = ProcessInfoLite.monotonicNanoseconds()
+        let now = SystemClock.monotonicNanoseconds()
         guard enabled, now - lastShown > 100_000_000 else { return }
         lastShown = now
         shown = true

@@ -35,7 +35,7 @@ struct ServeCommand: Command {
         }
         TiesServer.waitForTerminationSignal()
         console.printError("ties: stopping: finishing in-flight requests")
-        server.stop(graceMs: 10_000)
+        server.stop(graceMs: HTTPLimits.stopGrace.wholeMilliseconds)
         console.printError("ties: stopped at head seq \(server.service.head.seq)")
         return CLI.ExitCode.ok
     }

@@ -1,5 +1,6 @@
 import TiesCore
 import TiesStore
+import TiesSystem
 
 struct SnapshotCommand: Command {
     static let spec = CommandSpec(
@@ -48,12 +49,12 @@ struct RebuildCommand: Command {
 
     static func run(_ context: Context) throws -> Int32 {
         let ledger = try context.openLedger(.write)
-        let started = ProcessInfoLite.monotonicNanoseconds()
+        let started = SystemClock.monotonicNanoseconds()
         let progress = context.console.errorIsTerminal && !context.json
         let range = try ledger.rebuild(full: context.arguments.flag("full"),
                                        progress: progress ? { context.console.progress("replaying: seq \($0.seq), \(percent($0.bytesDone, of: $0.bytesTotal))") } : nil)
         if progress { context.console.progress("") }
-        let seconds = Double(ProcessInfoLite.monotonicNanoseconds() - started) / 1e9
+        let seconds = Double(SystemClock.monotonicNanoseconds() - started) / 1e9
         context.emit(.object(["fromSeq": .int(range.fromSeq), "headSeq": .int(range.toSeq), "seconds": .double(seconds)]),
                      text: "rebuilt the projection: \(range.fromSeq == 0 ? "from the start of the log" : "from the snapshot at seq \(range.fromSeq)") to seq \(range.toSeq) in \(format2(seconds)) s")
         return CLI.ExitCode.ok

@@ -3,13 +3,12 @@
 /// unchanged, so every leniency (comments, trailing commas, lone surrogates,
 /// invalid UTF-8, duplicate keys) is an error with a byte offset.
 public enum JSONParser {
-    public static let defaultMaxDepth = 64
 
     /// Parses exactly one JSON value (RFC 8259) surrounded by optional whitespace.
     /// `maxDepth` bounds the nesting of arrays and objects, and with it the
     /// parser's recursion, so keep it modest.
     public static func parse(
-        _ bytes: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth
+        _ bytes: UnsafeRawBufferPointer, maxDepth: Int = Limits.jsonDepthMax
     ) throws(JSONError) -> JSONValue {
         // Rebinding is the sanctioned way to view raw memory as bytes; the
         // closure API cannot carry a typed error, so it travels in a Result.
@@ -26,7 +25,7 @@ public enum JSONParser {
     }
 
     public static func parse(
-        _ bytes: [UInt8], maxDepth: Int = defaultMaxDepth
+        _ bytes: [UInt8], maxDepth: Int = Limits.jsonDepthMax
     ) throws(JSONError) -> JSONValue {
         try bytes.withUnsafeBytes { raw in
             Result { () throws(JSONError) -> JSONValue in try parse(raw, maxDepth: maxDepth) }
@@ -34,7 +33,7 @@ public enum JSONParser {
     }
 
     public static func parse(
-        _ text: String, maxDepth: Int = defaultMaxDepth
+        _ text: String, maxDepth: Int = Limits.jsonDepthMax
     ) throws(JSONError) -> JSONValue {
         var text = text
         return try text.withUTF8 { utf8 in

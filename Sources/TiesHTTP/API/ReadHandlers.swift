@@ -4,8 +4,6 @@ import TiesStore
 /// The GET endpoints: each one read on a consistent snapshot of the projection.
 extension API {
     /// The longest a change-feed request may wait for new commits.
-    static let feedWaitSecondsMax: Int64 = 60
-    static let feedPageDefault: Int64 = 100
 
     /// A change-feed request that may wait for commits (`wait` > 0).
     static func waitsForCommits(_ request: HTTPRequest) -> Bool {
@@ -92,8 +90,8 @@ extension API {
     /// long poll that answers as soon as a commit lands.
     func events(_ request: APIRequest) throws(LedgerError) -> HTTPResponse {
         let after = try request.queryInt("after", in: 0...Int64.max, default: 0)
-        let limit = try request.queryInt("limit", in: 1...Int64(Limits.pageSizeMax), default: Self.feedPageDefault)
-        let wait = try request.queryInt("wait", in: 0...Self.feedWaitSecondsMax, default: 0)
+        let limit = try request.queryInt("limit", in: 1...Int64(Limits.pageSizeMax), default: HTTPLimits.feedPageDefault)
+        let wait = try request.queryInt("wait", in: 0...HTTPLimits.feedWaitSecondsMax, default: 0)
         if wait > 0 && service.head.seq <= after {
             _ = service.awaitHead(after: after, timeoutMs: Int(wait) * 1000)
         }

@@ -85,4 +85,38 @@ public enum HTTPLimits {
     /// Requests being handled at once, across all connections: 64 (→ 503).
     /// There is one writer, so more concurrency only lengthens queues.
     public static let requestsInFlightMax = 64
+
+    /// How long a request waits for an in-flight slot before its 503: a
+    /// burst is absorbed, an overload is told so while the client can
+    /// still retry elsewhere.
+    public static let inFlightWait: Duration = .seconds(5)
+
+    /// Bytes taken from a socket per receive: one chunk of a large body,
+    /// and the most a slow client makes the server hold per read.
+    public static let receiveChunkBytes = 64 * 1024
+
+    /// Sending a refusal or a last response on a connection about to be
+    /// closed: a client that will not read it does not hold a thread.
+    public static let closingSendTimeout: Duration = .seconds(1)
+
+    /// How long `ties serve` lets in-flight requests finish after SIGTERM
+    /// or Ctrl-C before it closes their connections.
+    public static let stopGrace: Duration = .seconds(10)
+
+    // MARK: The API
+
+    /// `wait` of the change feed (`GET /v1/events`): 0–60 s. A long poll
+    /// holds a connection; a minute is the usual proxy idle timeout.
+    public static let feedWaitSecondsMax: Int64 = 60
+
+    /// Events per page of the change feed unless `limit` says otherwise.
+    public static let feedPageDefault: Int64 = 100
+}
+
+extension Duration {
+    /// Whole milliseconds, for socket and semaphore timeouts.
+    public var wholeMilliseconds: Int {
+        let (seconds, attoseconds) = components
+        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+    }
 }

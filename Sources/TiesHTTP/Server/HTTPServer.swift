@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import TiesCore
+import TiesSystem
 
 /// What the server needs from the application: an answer for each request,
 /// and who made it (a key name, for the access log).
@@ -20,11 +21,11 @@ public struct HTTPServerConfiguration: Sendable {
     public var port: UInt16 = 8080
     public var connectionsMax = HTTPLimits.connectionsMax
     public var requestsInFlightMax = HTTPLimits.requestsInFlightMax
-    public var headerReadTimeoutMs = Int(HTTPLimits.headerReadTimeout.components.seconds * 1000)
-    public var bodyReadTimeoutMs = Int(HTTPLimits.bodyReadTimeout.components.seconds * 1000)
-    public var keepAliveIdleTimeoutMs = Int(HTTPLimits.keepAliveIdleTimeout.components.seconds * 1000)
+    public var headerReadTimeoutMs = HTTPLimits.headerReadTimeout.wholeMilliseconds
+    public var bodyReadTimeoutMs = HTTPLimits.bodyReadTimeout.wholeMilliseconds
+    public var keepAliveIdleTimeoutMs = HTTPLimits.keepAliveIdleTimeout.wholeMilliseconds
     /// How long a request waits for an in-flight slot before a 503.
-    public var inFlightWaitMs = 5_000
+    public var inFlightWaitMs = HTTPLimits.inFlightWait.wholeMilliseconds
 
     public init(host: String = "127.0.0.1", port: UInt16 = 8080) {
         self.host = host
@@ -58,13 +59,27 @@ public final class HTTPServer: Sendable {
     public init(configuration: HTTPServerConfiguration, log: @escaping @Sendable (String) -> Void,
                 waitsOnPurpose: @escaping @Sendable (HTTPRequest) -> Bool = { _ in false },
                 handler: @escaping @Sendable (HTTPRequest) -> HandledResponse) throws(LedgerError) {
-        listener = try Socket.listen(host: configuration.host, port: configuration.port)
+        do {
+            listener = try Socket.listen(host: configuration.host, port: configuration.port)
+        } catch {
+            throw Self.listenFailure(error, configuration)
+        }
         port = Socket.boundPort(listener)
         self.configuration = configuration
         self.handler = handler
         self.waitsOnPurpose = waitsOnPurpose
         self.log = log
         inFlight = DispatchSemaphore(value: configuration.requestsInFlightMax)
+    }
+
+    /// A host that does not resolve is the user's mistake (`invalid_field`);
+    /// a port that cannot be bound is the machine's (`io_error`).
+    private static func listenFailure(_ failure: SystemError, _ configuration: HTTPServerConfiguration) -> LedgerError {
+        if failure.isUnresolvedHost {
+            return LedgerError(.invalidField, "cannot resolve host '\(configuration.host)': \(failure.reason)", details: ["field": .string("host")])
+        }
+        return LedgerError(.ioError, "cannot listen on \(configuration.host):\(configuration.port): \(failure.reason) (errno \(failure.errno))",
+                           details: ["syscall": .string(failure.call), "errno": .int(Int64(failure.errno))])
     }
 
     /// Starts accepting on a thread of its own.
@@ -87,10 +102,10 @@ public final class HTTPServer: Sendable {
         wake()
         Socket.shutdown(listener)
         idle.forEach(Socket.shutdown)
-        let deadline = Socket.monotonicMilliseconds() + Int64(graceMs)
-        while Socket.monotonicMilliseconds() < deadline {
+        let deadline = SystemClock.monotonicMilliseconds() + Int64(graceMs)
+        while SystemClock.monotonicMilliseconds() < deadline {
             if state.withLock({ $0.connections.isEmpty && !$0.acceptorRunning }) { return }
-            Socket.sleepMilliseconds(10)
+            SystemClock.sleep(milliseconds: 10)
         }
         state.withLock { $0.connections.keys.forEach(Socket.shutdown) }
     }
@@ -110,7 +125,7 @@ public final class HTTPServer: Sendable {
             }
             guard admitted else {
                 let problem = Problem.response(status: 503, code: "service_unavailable", detail: "too many open connections; retry shortly")
-                Socket.sendOnce(fd, problem.serialized(keepAlive: false), timeoutMs: 1_000)
+                Socket.sendOnce(fd, problem.serialized(keepAlive: false), timeoutMs: HTTPLimits.closingSendTimeout.wholeMilliseconds)
                 Socket.close(fd)
                 if isStopping { return }
                 continue
@@ -148,7 +163,7 @@ public final class HTTPServer: Sendable {
                 }
             } catch {
                 let response = Problem.response(error)
-                Socket.send(fd, response.serialized(keepAlive: false), timeoutMs: 1_000, timeouts: &timeouts)
+                Socket.send(fd, response.serialized(keepAlive: false), timeoutMs: HTTPLimits.closingSendTimeout.wholeMilliseconds, timeouts: &timeouts)
                 log("- - \(error.status) refused: \(error.reason)")
                 return
             }
@@ -167,7 +182,7 @@ public final class HTTPServer: Sendable {
     /// (peer gone, idle timeout, stopping, or a request too slow: 408).
     private func waitForBytes(_ fd: Int32, _ parser: inout HTTPRequestParser, _ startedMs: Int64?,
                               _ timeouts: inout Socket.Timeouts) -> Wait {
-        let now = Socket.monotonicMilliseconds()
+        let now = SystemClock.monotonicMilliseconds()
         let timeoutMs: Int
         if let startedMs {
             let allowed = configuration.headerReadTimeoutMs + (parser.isReadingBody ? configuration.bodyReadTimeoutMs : 0)
@@ -178,7 +193,7 @@ public final class HTTPServer: Sendable {
             timeoutMs = configuration.keepAliveIdleTimeoutMs
         }
         guard timeoutMs > 0 else { return timedOut(fd) }
-        switch Socket.receive(fd, maxBytes: 64 * 1024, timeoutMs: timeoutMs, timeouts: &timeouts) {
+        switch Socket.receive(fd, maxBytes: HTTPLimits.receiveChunkBytes, timeoutMs: timeoutMs, timeouts: &timeouts) {
         case .bytes(let bytes):
             setIdle(fd, false)
             parser.append(bytes)
@@ -192,14 +207,14 @@ public final class HTTPServer: Sendable {
 
     private func timedOut(_ fd: Int32) -> Wait {
         let problem = Problem.response(status: 408, code: "request_timeout", detail: "the request did not arrive in time")
-        Socket.sendOnce(fd, problem.serialized(keepAlive: false), timeoutMs: 1_000)
+        Socket.sendOnce(fd, problem.serialized(keepAlive: false), timeoutMs: HTTPLimits.closingSendTimeout.wholeMilliseconds)
         log("- - 408 request timed out")
         return .close
     }
 
     /// Handles one request within the in-flight cap; false to close.
     private func answer(_ request: HTTPRequest, on fd: Int32, timeouts: inout Socket.Timeouts) -> Bool {
-        let started = Socket.monotonicMilliseconds()
+        let started = SystemClock.monotonicMilliseconds()
         let handled: HandledResponse
         if waitsOnPurpose(request) {
             handled = handler(request)
@@ -213,7 +228,7 @@ public final class HTTPServer: Sendable {
         let sent = Socket.send(fd, handled.response.serialized(keepAlive: keepAlive, headOnly: request.method == "HEAD"),
                                timeoutMs: configuration.bodyReadTimeoutMs, timeouts: &timeouts)
         let path = request.path
-        log("\(request.method) \(path) \(handled.response.status) \(Socket.monotonicMilliseconds() - started)ms \(handled.principal ?? "-")")
+        log("\(request.method) \(path) \(handled.response.status) \(SystemClock.monotonicMilliseconds() - started)ms \(handled.principal ?? "-")")
         return sent && keepAlive
     }
 }

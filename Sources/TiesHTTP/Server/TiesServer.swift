@@ -1,6 +1,7 @@
 import Dispatch
 import TiesCore
 import TiesStore
+import TiesSystem
 
 /// `ties serve` as an object: the ledger service, the keys, the API and the
 /// listener, started and stopped together.
@@ -17,7 +18,7 @@ public final class TiesServer: Sendable {
         do {
             server = try HTTPServer(configuration: configuration, log: log, waitsOnPurpose: API.waitsForCommits) { api.handle($0) }
         } catch {
-            service.shutdown(timeoutMs: 1_000)
+            service.shutdown(timeoutMs: HTTPLimits.closingSendTimeout.wholeMilliseconds)
             throw error
         }
     }
@@ -36,9 +37,10 @@ public final class TiesServer: Sendable {
 
     /// Blocks until SIGTERM or SIGINT arrives.
     public static func waitForTerminationSignal() {
-        Socket.ignoreSignals(Socket.terminationSignals + [Socket.brokenPipe])
+        CurrentProcess.ignoreBrokenPipes()
+        CurrentProcess.ignore(CurrentProcess.terminationSignals)
         let received = DispatchSemaphore(value: 0)
-        let sources = Socket.terminationSignals.map { number in
+        let sources = CurrentProcess.terminationSignals.map { number in
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { received.signal() }
             source.resume()

@@ -1,20 +1,12 @@
 import TiesCore
-
-/// What `stat` says about a path.
-struct FileStatus: Sendable, Equatable {
-    var isDirectory: Bool
-    var size: Int64
-    /// Inode, size and modification time: what changes when a file is
-    /// written or replaced, for caches that must notice.
-    var signature: [Int64]
-}
+import TiesSystem
 
 /// Every file operation the store makes on a ledger's files, as one narrow
 /// interface, so the store can run on a simulated disk that loses unsynced
 /// writes at a crash, fails a sync or runs out of space (the SQLite habit of
 /// testing durability on a VFS that simulates power loss).
 ///
-/// `PosixFileSystem` is the real one and only forwards to `Syscalls`, which
+/// `PosixFileSystem` is the real one and only forwards to TiesSystem, which
 /// keeps the C calls. Operations that are built from others (replace a
 /// file, copy, `mkdir -p`, sync a directory) live in the extension below, so
 /// a simulation sees each step that could be interrupted.
@@ -27,7 +19,7 @@ struct FileStatus: Sendable, Equatable {
 /// Every throwing operation fails with an `io_error` naming the call, the
 /// path and errno. Descriptors are those of the process.
 protocol FileSystem: Sendable {
-    func open(_ path: String, _ mode: Syscalls.OpenMode) throws(LedgerError) -> Int32
+    func open(_ path: String, _ mode: Files.OpenMode) throws(LedgerError) -> Int32
     func close(_ fd: Int32)
     /// Writes all of `bytes` at `offset` or fails; on failure some prefix may have been written.
     func pwriteAll(_ fd: Int32, _ bytes: [UInt8], at offset: Int64, path: String) throws(LedgerError)
@@ -56,28 +48,48 @@ protocol FileSystem: Sendable {
     func listDirectory(_ path: String) throws(LedgerError) -> [String]
 }
 
-/// The real file system.
+/// The real file system: TiesSystem's calls, with their failures as `io_error`.
 struct PosixFileSystem: FileSystem {
-    func open(_ path: String, _ mode: Syscalls.OpenMode) throws(LedgerError) -> Int32 { try Syscalls.open(path, mode) }
-    func close(_ fd: Int32) { Syscalls.close(fd) }
+    func open(_ path: String, _ mode: Files.OpenMode) throws(LedgerError) -> Int32 {
+        try withSystemCall { () throws(SystemError) in try Files.open(path, mode) }
+    }
+    func close(_ fd: Int32) { Files.close(fd) }
     func pwriteAll(_ fd: Int32, _ bytes: [UInt8], at offset: Int64, path: String) throws(LedgerError) {
-        try Syscalls.pwriteAll(fd, bytes, at: offset, path: path)
+        try withSystemCall { () throws(SystemError) in try Files.pwriteAll(fd, bytes, at: offset, path: path) }
     }
     @discardableResult
     func pread(_ fd: Int32, appendingTo buffer: inout [UInt8], count: Int, at offset: Int64, path: String) throws(LedgerError) -> Int {
-        try Syscalls.pread(fd, appendingTo: &buffer, count: count, at: offset, path: path)
+        try withSystemCall { () throws(SystemError) in try Files.pread(fd, appendingTo: &buffer, count: count, at: offset, path: path) }
     }
-    func fdatasync(_ fd: Int32, path: String) throws(LedgerError) { try Syscalls.fdatasync(fd, path: path) }
-    func fsync(_ fd: Int32, path: String) throws(LedgerError) { try Syscalls.fsync(fd, path: path) }
-    func ftruncate(_ fd: Int32, to size: Int64, path: String) throws(LedgerError) { try Syscalls.ftruncate(fd, to: size, path: path) }
-    func fileSize(_ fd: Int32, path: String) throws(LedgerError) -> Int64 { try Syscalls.fileSize(fd, path: path) }
-    func tryLockExclusive(_ fd: Int32, path: String) throws(LedgerError) -> Bool { try Syscalls.tryLockExclusive(fd, path: path) }
-    func unlock(_ fd: Int32) { Syscalls.unlock(fd) }
-    func status(_ path: String) -> FileStatus? { Syscalls.status(path) }
-    func makeDirectory(_ path: String) throws(LedgerError) { try Syscalls.makeDirectory(path) }
-    func rename(_ from: String, _ to: String) throws(LedgerError) { try Syscalls.rename(from, to) }
-    func unlink(_ path: String) throws(LedgerError) { try Syscalls.unlink(path) }
-    func listDirectory(_ path: String) throws(LedgerError) -> [String] { try Syscalls.listDirectory(path) }
+    func fdatasync(_ fd: Int32, path: String) throws(LedgerError) {
+        try withSystemCall { () throws(SystemError) in try Files.fdatasync(fd, path: path) }
+    }
+    func fsync(_ fd: Int32, path: String) throws(LedgerError) {
+        try withSystemCall { () throws(SystemError) in try Files.fsync(fd, path: path) }
+    }
+    func ftruncate(_ fd: Int32, to size: Int64, path: String) throws(LedgerError) {
+        try withSystemCall { () throws(SystemError) in try Files.ftruncate(fd, to: size, path: path) }
+    }
+    func fileSize(_ fd: Int32, path: String) throws(LedgerError) -> Int64 {
+        try withSystemCall { () throws(SystemError) in try Files.size(fd, path: path) }
+    }
+    func tryLockExclusive(_ fd: Int32, path: String) throws(LedgerError) -> Bool {
+        try withSystemCall { () throws(SystemError) in try FileLock.tryLockExclusive(fd, path: path) }
+    }
+    func unlock(_ fd: Int32) { FileLock.unlock(fd) }
+    func status(_ path: String) -> FileStatus? { Files.status(path) }
+    func makeDirectory(_ path: String) throws(LedgerError) {
+        try withSystemCall { () throws(SystemError) in try Files.makeDirectory(path) }
+    }
+    func rename(_ from: String, _ to: String) throws(LedgerError) {
+        try withSystemCall { () throws(SystemError) in try Files.rename(from, to) }
+    }
+    func unlink(_ path: String) throws(LedgerError) {
+        try withSystemCall { () throws(SystemError) in try Files.unlink(path) }
+    }
+    func listDirectory(_ path: String) throws(LedgerError) -> [String] {
+        try withSystemCall { () throws(SystemError) in try Files.listDirectory(path) }
+    }
 }
 
 extension FileSystem {
@@ -121,7 +133,7 @@ extension FileSystem {
     /// Replaces `path` with `bytes` durably: temp file, fsync, rename, fsync
     /// of the directory. A crash leaves the old file or the new one, never a mix.
     func replaceFile(_ path: String, with bytes: [UInt8], directory: String) throws(LedgerError) {
-        let temporary = "\(path).tmp-\(Syscalls.processID())"
+        let temporary = "\(path).tmp-\(CurrentProcess.id)"
         try unlink(temporary)
         let fd = try open(temporary, .createNew)
         do throws(LedgerError) {

@@ -8,9 +8,7 @@ public struct ImportOptions: Sendable {
     public var atomic: Bool
     public var metadata: CommitMetadata
 
-    public static let batchSizeDefault = 1000
-
-    public init(batchSize: Int = ImportOptions.batchSizeDefault, atomic: Bool = false, metadata: CommitMetadata) {
+    public init(batchSize: Int = Limits.importBatchDefault, atomic: Bool = false, metadata: CommitMetadata) {
         self.batchSize = batchSize
         self.atomic = atomic
         self.metadata = metadata

@@ -1,4 +1,5 @@
 import TiesCore
+import TiesSystem
 
 /// Reads newline-separated lines from a file or standard input, each at
 /// most `lineBytesMax` long, in bounded memory.
@@ -18,20 +19,20 @@ public final class LineReader {
     /// Opens `path`, or standard input for `-`.
     public init(path: String, lineBytesMax: Int = Limits.operationLineBytesMax) throws(LedgerError) {
         if path == "-" {
-            fd = Syscalls.standardInput
+            fd = StandardStream.input.descriptor
             ownsDescriptor = false
             name = "standard input"
         } else {
-            fd = try Syscalls.open(path, .readOnly)
+            fd = try withSystemCall { () throws(SystemError) in try Files.open(path, .readOnly) }
             ownsDescriptor = true
             name = path
         }
-        totalBytes = Syscalls.regularFileSize(fd)
+        totalBytes = Files.regularFileSize(fd)
         self.lineBytesMax = lineBytesMax
     }
 
     deinit {
-        if ownsDescriptor { Syscalls.close(fd) }
+        if ownsDescriptor { Files.close(fd) }
     }
 
     /// The next line without `\n` (or `\r\n`); nil at the end. A line longer
@@ -69,7 +70,7 @@ public final class LineReader {
             buffer.removeFirst(start)
             start = 0
         }
-        let read = try Syscalls.read(fd, appendingTo: &buffer, count: Self.chunkBytes, path: name)
+        let read = try withSystemCall { () throws(SystemError) in try Files.read(fd, appendingTo: &buffer, count: Self.chunkBytes, path: name) }
         bytesRead += Int64(read)
         if read == 0 { endOfInput = true }
     }

@@ -1,5 +1,6 @@
 import Synchronization
 import TiesCore
+import TiesSystem
 
 /// What an API key may do (SPEC §5): `read` (GET), `append` (read + writes),
 /// `admin` (append + keys and snapshots).
@@ -38,8 +39,6 @@ public final class KeyStore: Sendable {
     private let fileSystem: any FileSystem
     private let cache = Mutex<(signature: [Int64]?, keys: [APIKey])>((nil, []))
     /// A keys file is a list of names and hashes; this is thousands of keys.
-    static let fileBytesMax = 4 * 1024 * 1024
-    public static let nameScalarsMax = 64
 
     public init(ledgerDirectory: String) {
         let layout = LedgerLayout(directory: ledgerDirectory)
@@ -72,9 +71,9 @@ public final class KeyStore: Sendable {
     /// Creates a key and returns it; only its hash is stored, so this is the
     /// one time it can be shown.
     public func create(name: String, role: KeyRole, now: Timestamp) throws(LedgerError) -> String {
-        try Validation.scalars(name, field: "name", max: Self.nameScalarsMax)
+        try Validation.scalars(name, field: "name", max: Limits.keyNameScalarsMax)
         try Validation.noControlCharacters(name, field: "name")
-        let token = "tk_" + Hex.encode(try Syscalls.randomBytes(24))
+        let token = "tk_" + Hex.encode(try withSystemCall { () throws(SystemError) in try Entropy.bytes(24) })
         try modify { keys throws(LedgerError) in
             if keys.contains(where: { $0.name == name && $0.revokedAt == nil }) {
                 throw LedgerError(.invalidField, "an active key named '\(name)' already exists; revoke it first", details: ["field": .string("name")])
@@ -98,7 +97,7 @@ public final class KeyStore: Sendable {
         guard fileSystem.isDirectory(directory) else {
             throw LedgerError(.ledgerNotFound, "no ledger at \(directory)", details: ["path": .string(directory)])
         }
-        guard let fileLock = try WriterLock.acquire(path: lockPath, timeoutMs: 2_000, fileSystem: fileSystem) else { return }
+        guard let fileLock = try WriterLock.acquire(path: lockPath, timeoutMs: Limits.writerLockWaitMs, fileSystem: fileSystem) else { return }
         var keys = try load()
         try change(&keys)
         let document = JSONValue.object(["version": .int(1), "keys": .array(keys.map(\.jsonValue))])
@@ -107,7 +106,7 @@ public final class KeyStore: Sendable {
     }
 
     private func load() throws(LedgerError) -> [APIKey] {
-        guard let bytes = try fileSystem.readSmallFile(path, limit: Self.fileBytesMax) else { return [] }
+        guard let bytes = try fileSystem.readSmallFile(path, limit: Limits.keyFileBytesMax) else { return [] }
         let damaged = LedgerError(.ledgerDamaged, "\(path) is not a keys file this version understands")
         guard case .object(let document)? = try? JSONParser.parse(bytes), case .array(let items)? = document["keys"] else { throw damaged }
         var keys: [APIKey] = []

@@ -36,7 +36,6 @@ struct LogScanner {
     private(set) var tornTail: TornTail?
     static let chunkBytes = 1 << 20
     /// The longest line that can be a commit: the commit limit plus slack.
-    static let lineBytesMax = Limits.commitBytesMax + 1024
 
     init(fileSystem: any FileSystem, fd: Int32, path: String, offset: Int64, expectedSeq: Int64, expectedPrevious: String) {
         self.fileSystem = fileSystem
@@ -134,7 +133,7 @@ struct LogScanner {
                 return (line, lineOffset, true)
             }
             searched = buffer.count - bufferStart
-            if buffer.count - bufferStart > Self.lineBytesMax || endOfFile {
+            if buffer.count - bufferStart > Limits.logLineBytesMax || endOfFile {
                 guard bufferStart < buffer.count else { return nil }
                 let line = Array(buffer[bufferStart...])
                 let lineOffset = offset

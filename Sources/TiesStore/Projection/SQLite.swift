@@ -21,7 +21,7 @@ final class SQLiteConnection {
         }
         sqlite3_extended_result_codes(handle, 1)
         // Readers and the writer in other processes wait for each other briefly, never forever.
-        sqlite3_busy_timeout(handle, 5_000)
+        sqlite3_busy_timeout(handle, Int32(Limits.sqliteBusyTimeoutMs))
     }
 
     deinit { close() }

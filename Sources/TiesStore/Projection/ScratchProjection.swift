@@ -1,4 +1,5 @@
 import TiesCore
+import TiesSystem
 
 /// A scratch projection in the ledger directory that the log is replayed
 /// into, up to a seq, and deleted after use (verify, as-of export).
@@ -12,7 +13,7 @@ final class ScratchProjection {
     private let fileSystem: any FileSystem
 
     init(layout: LedgerLayout, purpose: String, upTo seq: Int64?) throws(LedgerError) {
-        path = layout.directory + "/\(purpose)-replay-\(ProcessInfoLite.processID).sqlite"
+        path = layout.directory + "/\(purpose)-replay-\(CurrentProcess.id).sqlite"
         fileSystem = layout.fileSystem
         limit = seq ?? -1
         for file in [path, path + "-wal", path + "-shm"] { try fileSystem.unlink(file) }
@@ -33,7 +34,7 @@ final class ScratchProjection {
         guard projection != nil, commit.commit.lastSeq <= limit else { return }
         pending.append(commit)
         pendingEvents += commit.commit.events.count
-        if pendingEvents >= Ledger.replayEventsPerTransaction {
+        if pendingEvents >= Limits.replayEventsPerTransaction {
             try finish()
             progress?(ReplayProgress(seq: commit.commit.lastSeq, bytesDone: commit.endOffset, bytesTotal: logBytes))
         }

@@ -23,8 +23,6 @@ public final class LedgerService: @unchecked Sendable {
     private var published: (seq: Int64, hash: String)
     private var syncs = 0
     private let writer: Ledger
-    /// Most requests one group takes from the queue.
-    public static let groupSizeMax = 512
 
     /// Opens the ledger for writing (taking the writer lock) and `readerCount` readers.
     public init(directory: String, readerCount: Int = 4, warn: @escaping @Sendable (String) -> Void) throws(LedgerError) {
@@ -155,7 +153,7 @@ public final class LedgerService: @unchecked Sendable {
             if stopping { return nil }
             _ = queueLock.wait(until: Date(timeIntervalSinceNow: 1))
         }
-        let group = Array(queue.prefix(Self.groupSizeMax))
+        let group = Array(queue.prefix(Limits.groupCommitRequestsMax))
         queue.removeFirst(group.count)
         return group
     }

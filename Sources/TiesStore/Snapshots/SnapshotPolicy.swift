@@ -11,13 +11,11 @@ public struct SnapshotPolicy: Sendable, Equatable {
     /// Older snapshots beyond this many are deleted.
     public var kept: Int = 3
 
-    static let configBytesMax = 64 * 1024
-
     public init() {}
 
     static func load(_ layout: LedgerLayout) throws(LedgerError) -> SnapshotPolicy {
         var policy = SnapshotPolicy()
-        guard let bytes = try layout.fileSystem.readSmallFile(layout.config, limit: configBytesMax) else { return policy }
+        guard let bytes = try layout.fileSystem.readSmallFile(layout.config, limit: Limits.configFileBytesMax) else { return policy }
         let bad = { (problem: String) in
             LedgerError(.ledgerDamaged, "\(layout.config): \(problem)", details: ["path": .string(layout.config)])
         }
@@ -33,7 +31,7 @@ public struct SnapshotPolicy: Sendable, Equatable {
             policy.everyLogBytes = value
         }
         if let value = try reader.optionalInt("snapshotsKept") {
-            guard (1...1000).contains(value) else { throw bad("snapshotsKept must be between 1 and 1000") }
+            guard (1...Int64(Limits.snapshotsKeptMax)).contains(value) else { throw bad("snapshotsKept must be between 1 and \(Limits.snapshotsKeptMax)") }
             policy.kept = Int(value)
         }
         return policy

@@ -39,7 +39,7 @@ public enum Repair {
         let layout = LedgerLayout(directory: directory)
         var report = try plan(directory: directory, truncateAt: seq)
         do {
-            guard let lock = try WriterLock.acquire(path: layout.lock, timeoutMs: 2_000, fileSystem: layout.fileSystem) else { return report }
+            guard let lock = try WriterLock.acquire(path: layout.lock, timeoutMs: Limits.writerLockWaitMs, fileSystem: layout.fileSystem) else { return report }
             let log = try LogFile(layout, writable: true)
             let cut = try cutOffset(log, seq: seq)
             report = RepairReport(keptThroughSeq: seq, keptBytes: cut, movedBytes: log.size - cut, movedTo: nil)

@@ -3,6 +3,7 @@ import Testing
 @testable import TiesCLI
 import TiesCore
 import TiesStore
+import TiesSystem
 
 /// What one in-process `ties` run printed and returned.
 struct CLIRun: CustomStringConvertible {
@@ -53,7 +54,7 @@ struct TemporaryDirectory {
     let path: String
 
     init(_ prefix: String = "ties-cli-tests-") throws {
-        path = try ProcessInfoLite.makeTemporaryDirectory(prefix: prefix, environment: ProcessInfo.processInfo.environment)
+        path = try Files.makeTemporaryDirectory(under: ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp", prefix: prefix)
     }
 
     func file(_ name: String) -> String { path + "/" + name }

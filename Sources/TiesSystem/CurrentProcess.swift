@@ -1,0 +1,50 @@
+import Glibc
+
+/// Facts about this process and the signals it takes.
+public enum CurrentProcess {
+    public static var id: Int32 { getpid() }
+
+    /// The name of the OS user, the default actor of a CLI commit.
+    public static func userName() -> String {
+        if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name {
+            return String(cString: name)
+        }
+        return "uid-\(geteuid())"
+    }
+
+    /// SIGPIPE would kill the process when its output pipe closes
+    /// (`ties log | head`); ignored, a closed pipe becomes an EPIPE error
+    /// the writer handles.
+    public static func ignoreBrokenPipes() {
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    /// Signals that ask a server to stop.
+    public static let terminationSignals: [Int32] = [SIGTERM, SIGINT]
+
+    /// Stops the default action of `signals`, so that a dispatch signal
+    /// source can handle them instead.
+    public static func ignore(_ signals: [Int32]) {
+        for number in signals { signal(number, SIG_IGN) }
+    }
+}
+
+/// Signals Ties sends to other processes (tests and the benchmark stop the
+/// servers they start).
+public enum ProcessSignal: Sendable {
+    case kill, terminate, interrupt
+
+    var number: Int32 {
+        switch self {
+        case .kill: return SIGKILL
+        case .terminate: return SIGTERM
+        case .interrupt: return SIGINT
+        }
+    }
+
+    /// Sends this signal to `pid`; false if there is no such process.
+    @discardableResult
+    public func send(to pid: Int32) -> Bool {
+        Glibc.kill(pid, number) == 0
+    }
+}
