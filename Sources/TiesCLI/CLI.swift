@@ -1,25 +1,6 @@
 import TiesCore
 import TiesStore
 
-/// A `ties` command: its declared spec and what it does.
-protocol Command: SendableMetatype {
-    static var spec: CommandSpec { get }
-    /// Returns the exit code; throws `UsageError` (exit 2) or `LedgerError`
-    /// (exit 1 for rejections, 3 for storage failures).
-    static func run(_ context: Context) throws -> Int32
-}
-
-/// A command's spec and entry point, as a value (the command table).
-struct CommandEntry: Sendable {
-    let spec: CommandSpec
-    let run: @Sendable (Context) throws -> Int32
-
-    init<C: Command>(_ command: C.Type) {
-        spec = C.spec
-        run = { try C.run($0) }
-    }
-}
-
 /// The `ties` command line as a library function, so tests drive it in-process.
 public enum CLI {
     static let commands: [CommandEntry] = [
@@ -90,6 +71,15 @@ public enum CLI {
             console.printError(errorJSON(error).encodedString)
         } else {
             console.printError("ties: error: \(error.code.rawValue): \(error.message)")
+            if let hint = hint(for: error) { console.printError("ties: \(hint)") }
+        }
+    }
+
+    /// What to do next, in the CLI's own terms (the store does not know them).
+    static func hint(for error: LedgerError) -> String? {
+        switch error.code {
+        case .ledgerNotFound: return "create one with `ties init`, or pass --ledger DIR / set TIES_LEDGER"
+        default: return nil
         }
     }
 

@@ -59,3 +59,9 @@ func percent(_ done: Int64, of total: Int64) -> String {
     guard total > 0 else { return "" }
     return "\(min(100, done * 100 / total))%"
 }
+
+/// Commits operations with the command's `--actor`/`--reason`.
+func commit(_ operations: [Operation], _ context: Context) throws -> CommitReceipt {
+    let ledger = try context.openLedger(.write)
+    return try ledger.commit(operations, metadata: context.metadata)
+}

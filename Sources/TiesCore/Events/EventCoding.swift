@@ -161,9 +161,3 @@ public enum EventCoding {
         return LinkKey(typeId: typeId, from: from, to: to)
     }
 }
-
-/// Byte-wise string order: the same on every platform and Unicode version.
-@inline(__always)
-public func utf8Less(_ lhs: String, _ rhs: String) -> Bool {
-    lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
-}

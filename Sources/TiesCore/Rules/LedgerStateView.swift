@@ -1,9 +1,3 @@
-/// Which end of a link a record is on.
-public enum LinkSide: Sendable, Hashable {
-    case from
-    case to
-}
-
 /// What the decider needs to know about the current state. The SQLite
 /// projection answers with indexed lookups; `CommitOverlay` layers the
 /// events of the commit being decided on top, so later operations in a
@@ -23,16 +17,4 @@ public protocol LedgerStateView {
     /// Up to `limit` records on `side` that have more than one partner in
     /// type `typeId`: the evidence that a cardinality cannot be tightened.
     func crowdedRecords(typeId: String, on side: LinkSide, limit: Int) throws(LedgerError) -> [RecordRef]
-}
-
-/// A state with nothing in it: the base of a fresh in-memory ledger.
-public struct EmptyLedgerState: LedgerStateView {
-    public init() {}
-    public func objectType(named name: String) throws(LedgerError) -> ObjectType? { nil }
-    public func objectTypeNames() throws(LedgerError) -> [String] { [] }
-    public func relationshipType(id: String) throws(LedgerError) -> RelationshipType? { nil }
-    public func relationshipType(key: RelationshipTypeKey) throws(LedgerError) -> RelationshipType? { nil }
-    public func attributes(of link: LinkKey) throws(LedgerError) -> Attributes? { nil }
-    public func partners(typeId: String, of record: RecordRef, on side: LinkSide, limit: Int) throws(LedgerError) -> [RecordRef] { [] }
-    public func crowdedRecords(typeId: String, on side: LinkSide, limit: Int) throws(LedgerError) -> [RecordRef] { [] }
 }

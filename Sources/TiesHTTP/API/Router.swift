@@ -1,45 +1,6 @@
 import TiesCore
 import TiesStore
 
-/// One endpoint: method, path template (`{name}` captures a segment), the
-/// role it needs (nil: no key needed), and its handler.
-struct Route: Sendable {
-    let method: String
-    let template: String
-    let role: KeyRole?
-    let handle: @Sendable (API, APIRequest) throws(LedgerError) -> HTTPResponse
-    /// The template split once, not on every request.
-    let segments: [Substring]
-
-    init(method: String, template: String, role: KeyRole?, handle: @escaping @Sendable (API, APIRequest) throws(LedgerError) -> HTTPResponse) {
-        self.method = method
-        self.template = template
-        self.role = role
-        self.handle = handle
-        segments = template.split(separator: "/", omittingEmptySubsequences: false)
-    }
-}
-
-/// A request matched to a route: decoded path parameters and query, and
-/// the key that made it.
-struct APIRequest {
-    let http: HTTPRequest
-    let parameters: [String: String]
-    let query: [String: String]
-    let key: APIKey?
-
-    var actor: String { key?.name ?? "anonymous" }
-
-    func queryInt(_ name: String, in range: ClosedRange<Int64>, default value: Int64) throws(LedgerError) -> Int64 {
-        guard let text = query[name] else { return value }
-        guard let number = Int64(text), range.contains(number) else {
-            throw LedgerError(.invalidField, "'\(name)' must be a whole number from \(range.lowerBound) to \(range.upperBound)",
-                              details: ["field": .string(name)])
-        }
-        return number
-    }
-}
-
 /// Matching paths to routes, and percent-decoding.
 enum Router {
     enum Match {

@@ -3,36 +3,6 @@ import Synchronization
 import TiesCore
 import TiesSystem
 
-/// What the server needs from the application: an answer for each request,
-/// and who made it (a key name, for the access log).
-public struct HandledResponse: Sendable {
-    public var response: HTTPResponse
-    public var principal: String?
-
-    public init(_ response: HTTPResponse, principal: String? = nil) {
-        self.response = response
-        self.principal = principal
-    }
-}
-
-/// Where and how to listen. Defaults come from `HTTPLimits`.
-public struct HTTPServerConfiguration: Sendable {
-    public var host = "127.0.0.1"
-    public var port: UInt16 = 8080
-    public var connectionsMax = HTTPLimits.connectionsMax
-    public var requestsInFlightMax = HTTPLimits.requestsInFlightMax
-    public var headerReadTimeoutMs = HTTPLimits.headerReadTimeout.wholeMilliseconds
-    public var bodyReadTimeoutMs = HTTPLimits.bodyReadTimeout.wholeMilliseconds
-    public var keepAliveIdleTimeoutMs = HTTPLimits.keepAliveIdleTimeout.wholeMilliseconds
-    /// How long a request waits for an in-flight slot before a 503.
-    public var inFlightWaitMs = HTTPLimits.inFlightWait.wholeMilliseconds
-
-    public init(host: String = "127.0.0.1", port: UInt16 = 8080) {
-        self.host = host
-        self.port = port
-    }
-}
-
 /// A small blocking HTTP/1.1 server: one thread accepts, one thread per
 /// connection (at most `connectionsMax`) parses with `HTTPRequestParser`
 /// and answers in order, pipelined or not. Every wait has a timeout.

@@ -1,55 +1,5 @@
 import TiesCore
 
-/// How an import commits.
-public struct ImportOptions: Sendable {
-    /// Operations per commit (ignored with `atomic`).
-    public var batchSize: Int
-    /// The whole input as one commit: all or nothing.
-    public var atomic: Bool
-    public var metadata: CommitMetadata
-
-    public init(batchSize: Int = Limits.importBatchDefault, atomic: Bool = false, metadata: CommitMetadata) {
-        self.batchSize = batchSize
-        self.atomic = atomic
-        self.metadata = metadata
-    }
-}
-
-/// Running totals of an import; also its final summary.
-public struct ImportTotals: Sendable, Equatable {
-    /// Lines read, blank ones included (so line numbers match an editor's).
-    public var lines = 0
-    /// Operations committed (no-ops included).
-    public var operations = 0
-    /// Operations that appended nothing (already so).
-    public var unchanged = 0
-    public var commits = 0
-    public var events: Int64 = 0
-    public var firstSeq: Int64?
-    public var lastSeq: Int64?
-    /// The last line whose operation is committed.
-    public var committedThroughLine = 0
-    public var bytesRead: Int64 = 0
-    public var bytesTotal: Int64?
-
-    public var jsonValue: JSONValue {
-        .object([
-            "lines": .int(Int64(lines)), "operations": .int(Int64(operations)), "unchanged": .int(Int64(unchanged)),
-            "commits": .int(Int64(commits)), "events": .int(events),
-            "firstSeq": firstSeq.map(JSONValue.int) ?? .null, "lastSeq": lastSeq.map(JSONValue.int) ?? .null,
-            "committedThroughLine": .int(Int64(committedThroughLine)),
-        ])
-    }
-}
-
-/// An import stopped at a bad line. Everything before `totals.committedThroughLine` is committed.
-public struct ImportFailure: Error, Sendable {
-    public var error: LedgerError
-    /// The line that was rejected (0 when the input itself could not be read).
-    public var line: Int
-    public var totals: ImportTotals
-}
-
 /// Streams SPEC §3 operation lines into commits through the ordinary write
 /// path. A bad line stops the import: its batch is not committed, the
 /// batches before it stay committed, and the failure says which is which.
@@ -102,7 +52,7 @@ public enum Importer {
             batchLines.append(totals.lines)
             if options.atomic {
                 if batch.count > Limits.operationsPerCommitMax {
-                    throw fail(LedgerError(.invalidField, "--atomic makes the whole input one commit, and a commit holds at most \(Limits.operationsPerCommitMax) operations"), line: totals.lines)
+                    throw fail(LedgerError(.invalidField, "an atomic import makes the whole input one commit, and a commit holds at most \(Limits.operationsPerCommitMax) operations"), line: totals.lines)
                 }
             } else if batch.count >= options.batchSize {
                 try commitBatch()

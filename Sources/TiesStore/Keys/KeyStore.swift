@@ -2,31 +2,6 @@ import Synchronization
 import TiesCore
 import TiesSystem
 
-/// What an API key may do (SPEC §5): `read` (GET), `append` (read + writes),
-/// `admin` (append + keys and snapshots).
-public enum KeyRole: String, Sendable, CaseIterable, Comparable {
-    case read, append, admin
-
-    private var rank: Int { KeyRole.allCases.firstIndex(of: self) ?? 0 }
-    public static func < (lhs: KeyRole, rhs: KeyRole) -> Bool { lhs.rank < rhs.rank }
-}
-
-/// An API key as stored: never the key itself, only its SHA-256.
-public struct APIKey: Sendable, Equatable {
-    public var name: String
-    public var role: KeyRole
-    public var sha256: String
-    public var createdAt: Timestamp
-    public var revokedAt: Timestamp?
-
-    public var jsonValue: JSONValue {
-        .object([
-            "name": .string(name), "role": .string(role.rawValue), "sha256": .string(sha256),
-            "createdAt": .string(createdAt.description), "revokedAt": revokedAt.map { .string($0.description) } ?? .null,
-        ])
-    }
-}
-
 /// The API keys of one ledger, in `keys.json` beside the log. Changes take
 /// their own lock (`keys.lock`, not the writer lock, so keys can be managed
 /// while the server runs) and replace the file atomically. Readers notice a

@@ -1,20 +1,5 @@
 import TiesCore
 
-/// A commit read back from the log, with where it starts.
-public struct ScannedCommit: Sendable {
-    public let sealed: SealedCommit
-    public let offset: Int64
-    public var commit: Commit { sealed.commit }
-    public var endOffset: Int64 { offset + Int64(sealed.line.count) }
-}
-
-/// Bytes after the last good commit that are not a commit: a write that a
-/// crash cut short. Never acknowledged, so safe to cut off.
-public struct TornTail: Sendable, Equatable {
-    public let offset: Int64
-    public let byteCount: Int64
-}
-
 /// Reads commits forward from a byte offset, checking each one's checksum,
 /// its `prev` against the hash before it, and seq continuity.
 ///

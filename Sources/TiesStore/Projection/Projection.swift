@@ -1,15 +1,5 @@
 import TiesCore
 
-/// Where the projection stands relative to the log.
-struct ProjectionHead: Equatable {
-    var seq: Int64 = 0
-    var hash: String = CommitCodec.genesisHash
-    var logEndOffset: Int64 = 0
-    /// Offset of the last applied commit's line, to re-check it on open.
-    var lastCommitOffset: Int64 = 0
-    var lastAt: Timestamp?
-}
-
 /// The SQLite projection: current state, every link version with its
 /// validity interval, and the per-record event index, all derived from the
 /// log. Relationship and object types are few, so they are also cached in
@@ -319,12 +309,4 @@ final class Projection {
         return IdempotencyRecord(key: key, digest: statement.optionalString(0), response: response,
                                  firstSeq: statement.isNull(2) ? nil : statement.int(2))
     }
-}
-
-/// What an idempotency key remembers.
-struct IdempotencyRecord {
-    var key: String
-    var digest: String?
-    var response: JSONValue?
-    var firstSeq: Int64?
 }

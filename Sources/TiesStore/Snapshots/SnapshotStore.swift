@@ -1,28 +1,5 @@
 import TiesCore
 
-/// A snapshot file and what checking it found.
-public struct SnapshotInfo: Sendable, Equatable {
-    public var path: String
-    public var seq: Int64
-    public var bytes: Int64
-    public var takenAt: Timestamp?
-    public var headHash: String?
-    public var stateDigest: String?
-    /// Why the snapshot cannot be trusted; nil when every check passed.
-    public var problem: String?
-
-    public var isValid: Bool { problem == nil }
-
-    public var jsonValue: JSONValue {
-        .object([
-            "path": .string(path), "seq": .int(seq), "bytes": .int(bytes),
-            "takenAt": takenAt.map { .string($0.description) } ?? .null, "headHash": headHash.map(JSONValue.string) ?? .null,
-            "stateDigest": stateDigest.map(JSONValue.string) ?? .null, "valid": .bool(isValid),
-            "problem": problem.map(JSONValue.string) ?? .null,
-        ])
-    }
-}
-
 /// Snapshots of the projection in `snapshots/`: consistent copies at a seq
 /// (`VACUUM INTO`), stamped with the schema version (`user_version`), the
 /// seq, the log hash and offsets at that seq (the `meta` rows), and a digest

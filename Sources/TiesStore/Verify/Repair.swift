@@ -1,23 +1,5 @@
 import TiesCore
 
-/// What `ties repair` did.
-public struct RepairReport: Sendable {
-    /// The seq the log now ends at.
-    public var keptThroughSeq: Int64
-    /// Where the log now ends.
-    public var keptBytes: Int64
-    /// How many bytes were moved aside, and where (nil when none).
-    public var movedBytes: Int64
-    public var movedTo: String?
-
-    public var jsonValue: JSONValue {
-        .object([
-            "keptThroughSeq": .int(keptThroughSeq), "keptBytes": .int(keptBytes), "movedBytes": .int(movedBytes),
-            "movedTo": movedTo.map(JSONValue.string) ?? .null,
-        ])
-    }
-}
-
 /// `ties repair --truncate-at SEQ`: explicit, never automatic. Keeps the log
 /// up to the commit ending at SEQ, moves every following byte into a
 /// `.damaged` file beside it (nothing is deleted), renames snapshots past

@@ -1,46 +1,5 @@
 import TiesCore
 
-/// One thing `ties verify` found wrong, with where.
-public struct VerifyProblem: Sendable, Equatable {
-    public var seq: Int64?
-    public var offset: Int64?
-    public var message: String
-
-    public var jsonValue: JSONValue {
-        .object(["seq": seq.map(JSONValue.int) ?? .null, "offset": offset.map(JSONValue.int) ?? .null, "message": .string(message)])
-    }
-}
-
-/// What `ties verify` checked and found.
-public struct VerifyReport: Sendable {
-    public var logBytes: Int64 = 0
-    public var commits = 0
-    public var events: Int64 = 0
-    public var headSeq: Int64 = 0
-    public var headHash = CommitCodec.genesisHash
-    public var snapshots: [SnapshotInfo] = []
-    /// The projection's seq and digest, and the digest of a fresh replay of
-    /// the log to that seq (nil when there is no projection to compare).
-    public var projectionSeq: Int64?
-    public var projectionDigest: String?
-    public var replayDigest: String?
-    public var problems: [VerifyProblem] = []
-
-    public var isIntact: Bool { problems.isEmpty }
-
-    public var jsonValue: JSONValue {
-        .object([
-            "ok": .bool(isIntact), "logBytes": .int(logBytes), "commits": .int(Int64(commits)), "events": .int(events),
-            "headSeq": .int(headSeq), "headHash": .string(headHash),
-            "snapshots": .array(snapshots.map(\.jsonValue)),
-            "projectionSeq": projectionSeq.map(JSONValue.int) ?? .null,
-            "projectionDigest": projectionDigest.map(JSONValue.string) ?? .null,
-            "replayDigest": replayDigest.map(JSONValue.string) ?? .null,
-            "problems": .array(problems.map(\.jsonValue)),
-        ])
-    }
-}
-
 /// `ties verify`: reads everything, changes nothing. Checks every commit's
 /// checksum, the whole hash chain, seq continuity and non-decreasing time;
 /// every snapshot; and that the projection's state digest equals that of a

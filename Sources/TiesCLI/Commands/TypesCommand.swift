@@ -1,0 +1,28 @@
+import TiesCore
+import TiesStore
+import TiesSystem
+
+struct TypesCommand: Command {
+    static let spec = CommandSpec(
+        name: "types", summary: "list object types and relationship types",
+        options: CommonOptions.reading, examples: ["ties types", "ties types --json | jq '.relationshipTypes[].relationshipTypeId'"])
+
+    static func run(_ context: Context) throws -> Int32 {
+        let catalog = try context.openLedger(.read).catalog
+        var lines = ["object types:"]
+        lines += catalog.objectTypes.isEmpty ? ["  (none)"] : catalog.objectTypes.map { "  \($0.name)\($0.description.map { "  — \($0)" } ?? "")" }
+        lines.append("relationship types:")
+        lines += catalog.relationshipTypes.isEmpty ? ["  (none)"] : catalog.relationshipTypes.map { "  \($0.id)  \(describe($0))" }
+        context.emit(catalog.jsonValue, text: lines.joined(separator: "\n"))
+        return CLI.ExitCode.ok
+    }
+
+    /// `person_to_co placed/order ONE_TO_MANY bidirectional — description`
+    static func describe(_ type: RelationshipType) -> String {
+        var text = "\(type.key.kind.rawValue) \(type.key)  \(type.key.fromType) → \(type.key.toType)"
+        if let cardinality = type.cardinality { text += "  \(cardinality.rawValue)" }
+        if type.bidirectional { text += "  bidirectional" }
+        if let description = type.description { text += "  — \(description)" }
+        return text
+    }
+}

@@ -1,0 +1,120 @@
+/// The log line format (see the LogFormat article): one JSON object per
+/// line, fields in a fixed order, ending in `,"hash":"<64 hex>"}` where the
+/// hash is SHA-256 of every byte before that member. The commit's hash is
+/// both its checksum and the next commit's `prev`, which makes a chain.
+public enum CommitCodec {
+    public static let formatVersion: Int64 = 1
+    /// The `prev` of the first commit.
+    public static let genesisHash = String(repeating: "0", count: 64)
+    static let hashMemberPrefix = Array(",\"hash\":\"".utf8)
+    /// `,"hash":"` + 64 hex + `"}`.
+    static let hashSuffixCount = hashMemberPrefix.count + 64 + 2
+
+    /// Encodes and hashes a commit. Fails with `invalid_field` past the
+    /// commit size limit (16 MiB).
+    public static func seal(_ commit: Commit) throws(LedgerError) -> SealedCommit {
+        precondition(!commit.events.isEmpty, "a commit holds at least one event")
+        var writer = JSONWriter(capacity: 256 + commit.events.count * 192)
+        writer.writeRaw("{\"v\":")
+        writer.writeInt(formatVersion)
+        writer.writeRaw(",\"firstSeq\":")
+        writer.writeInt(commit.firstSeq)
+        writer.writeRaw(",\"lastSeq\":")
+        writer.writeInt(commit.lastSeq)
+        writer.writeRaw(",\"at\":")
+        writer.writeString(commit.at.description)
+        writer.writeRaw(",\"actor\":")
+        writer.writeString(commit.actor)
+        if let reason = commit.reason {
+            writer.writeRaw(",\"reason\":")
+            writer.writeString(reason)
+        }
+        if let key = commit.idempotencyKey {
+            writer.writeRaw(",\"idempotencyKey\":")
+            writer.writeString(key)
+        }
+        if let digest = commit.requestDigest {
+            writer.writeRaw(",\"requestDigest\":")
+            writer.writeString(digest)
+        }
+        writer.writeRaw(",\"events\":[")
+        var eventRanges: [Range<Int>] = []
+        eventRanges.reserveCapacity(commit.events.count)
+        for (index, event) in commit.events.enumerated() {
+            if index > 0 { writer.writeRaw(",") }
+            let start = writer.bytes.count
+            EventCoding.write(event, seq: commit.firstSeq + Int64(index), to: &writer)
+            eventRanges.append(start..<writer.bytes.count)
+        }
+        writer.writeRaw("]")
+        if let response = commit.response {
+            writer.writeRaw(",\"response\":")
+            writer.writeValue(response)
+        }
+        writer.writeRaw(",\"prev\":")
+        writer.writeString(commit.previousHash)
+        let hash = SHA256.hexDigest(writer.bytes)
+        writer.writeRaw(",\"hash\":")
+        writer.writeString(hash)
+        writer.writeRaw("}\n")
+        guard writer.bytes.count <= Limits.commitBytesMax else {
+            throw LedgerError(.invalidField, "the commit would be \(writer.bytes.count) bytes; at most \(Limits.commitBytesMax) (16 MiB)")
+        }
+        return SealedCommit(commit: commit, line: writer.bytes, hash: hash, eventRanges: eventRanges)
+    }
+
+    /// Checks and decodes one line (without its `\n`). Any mismatch is
+    /// `ledger_damaged` with a message saying what did not hold.
+    public static func open(_ line: [UInt8]) throws(LedgerError) -> SealedCommit {
+        let bodyCount = line.count - hashSuffixCount
+        guard bodyCount > 0, line.last == UInt8(ascii: "}"), line[line.count - 2] == UInt8(ascii: "\""),
+              Array(line[bodyCount..<bodyCount + hashMemberPrefix.count]) == hashMemberPrefix else {
+            throw LedgerError(.ledgerDamaged, "the line does not end with a hash member")
+        }
+        let stored = String(decoding: line[(bodyCount + hashMemberPrefix.count)..<(line.count - 2)], as: UTF8.self)
+        let computed = line.withUnsafeBytes { Hex.encode(SHA256.digest(UnsafeRawBufferPointer(rebasing: $0[0..<bodyCount]))) }
+        guard stored == computed else {
+            throw LedgerError(.ledgerDamaged, "checksum mismatch: the line hashes to \(computed.prefix(12))…, it says \(stored.prefix(12))…")
+        }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(line, maxDepth: Limits.jsonDepthMax)
+        } catch {
+            throw LedgerError(.ledgerDamaged, "the line is not valid JSON: \(error)")
+        }
+        let commit = try decodeFields(value)
+        var withNewline = line
+        withNewline.append(UInt8(ascii: "\n"))
+        return SealedCommit(commit: commit, line: withNewline, hash: stored)
+    }
+
+    static func decodeFields(_ value: JSONValue) throws(LedgerError) -> Commit {
+        let fields = try FieldReader(value, context: "commit", failure: .ledgerDamaged)
+        guard try fields.requiredInt("v") == formatVersion else {
+            throw LedgerError(.ledgerDamaged, "unsupported log format version \(try fields.requiredInt("v"))")
+        }
+        let firstSeq = try fields.requiredInt("firstSeq")
+        let atText = try fields.requiredString("at")
+        guard let at = Timestamp(rfc3339: atText) else { throw LedgerError(.ledgerDamaged, "commit time '\(atText)' is not RFC 3339") }
+        guard case .array(let items)? = fields.fields["events"], !items.isEmpty else {
+            throw LedgerError(.ledgerDamaged, "commit without events")
+        }
+        var events: [Event] = []
+        events.reserveCapacity(items.count)
+        for (index, item) in items.enumerated() {
+            let (seq, event) = try EventCoding.decode(item)
+            guard seq == firstSeq + Int64(index) else {
+                throw LedgerError(.ledgerDamaged, "event seq \(seq) where \(firstSeq + Int64(index)) was expected")
+            }
+            events.append(event)
+        }
+        let commit = Commit(firstSeq: firstSeq, at: at, actor: try fields.requiredString("actor"),
+                            reason: try fields.optionalString("reason"), idempotencyKey: try fields.optionalString("idempotencyKey"),
+                            events: events, previousHash: try fields.requiredString("prev"),
+                            requestDigest: try fields.optionalString("requestDigest"), response: fields.fields["response"])
+        guard try fields.requiredInt("lastSeq") == commit.lastSeq else {
+            throw LedgerError(.ledgerDamaged, "lastSeq does not match the events")
+        }
+        return commit
+    }
+}

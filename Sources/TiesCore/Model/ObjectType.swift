@@ -1,0 +1,10 @@
+/// A defined custom object type.
+public struct ObjectType: Hashable, Sendable {
+    public var name: String
+    public var description: String?
+
+    public init(name: String, description: String?) {
+        self.name = name
+        self.description = description
+    }
+}

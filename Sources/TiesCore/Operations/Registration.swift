@@ -1,0 +1,15 @@
+/// `registerRelationshipType`: the key plus the optional fields; nil means
+/// "not given", so a re-registration preserves it.
+public struct Registration: Hashable, Sendable {
+    public var key: RelationshipTypeKey
+    public var cardinality: Cardinality?
+    public var description: String?
+    public var bidirectional: Bool?
+
+    public init(key: RelationshipTypeKey, cardinality: Cardinality? = nil, description: String? = nil, bidirectional: Bool? = nil) {
+        self.key = key
+        self.cardinality = cardinality
+        self.description = description
+        self.bidirectional = bidirectional
+    }
+}

@@ -1,0 +1,19 @@
+import Synchronization
+import TiesCore
+import TiesSystem
+
+/// An API key as stored: never the key itself, only its SHA-256.
+public struct APIKey: Sendable, Equatable {
+    public var name: String
+    public var role: KeyRole
+    public var sha256: String
+    public var createdAt: Timestamp
+    public var revokedAt: Timestamp?
+
+    public var jsonValue: JSONValue {
+        .object([
+            "name": .string(name), "role": .string(role.rawValue), "sha256": .string(sha256),
+            "createdAt": .string(createdAt.description), "revokedAt": revokedAt.map { .string($0.description) } ?? .null,
+        ])
+    }
+}

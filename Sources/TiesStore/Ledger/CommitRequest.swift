@@ -1,0 +1,26 @@
+import TiesCore
+import TiesSystem
+
+/// One commit to make: its operations, who asks, and the conditions a
+/// client attached (HTTP `If-Match`, `Idempotency-Key`).
+public struct CommitRequest: Sendable {
+    public var operations: [Operation]
+    public var metadata: CommitMetadata
+    /// Commit only if the head is still this seq (else `sequence_conflict`).
+    public var expectedHeadSeq: Int64?
+    /// With `metadata.idempotencyKey`: what identifies the request, so the
+    /// same key with another request is refused (`idempotency_key_reused`).
+    public var requestDigest: String?
+    /// With `metadata.idempotencyKey`: renders the answer to remember, so
+    /// every retry gets the first answer back.
+    public var respond: (@Sendable (CommitReceipt) -> JSONValue)?
+
+    public init(operations: [Operation], metadata: CommitMetadata, expectedHeadSeq: Int64? = nil,
+                requestDigest: String? = nil, respond: (@Sendable (CommitReceipt) -> JSONValue)? = nil) {
+        self.operations = operations
+        self.metadata = metadata
+        self.expectedHeadSeq = expectedHeadSeq
+        self.requestDigest = requestDigest
+        self.respond = respond
+    }
+}

@@ -1,0 +1,164 @@
+import TiesCore
+import TiesSystem
+
+/// A ledger directory opened for reading or writing.
+///
+/// Writes follow one path: decide against the projection (plus the events
+/// decided before in the same group), seal, append to the log, `fdatasync`,
+/// then apply to the projection — and only then answer. Not thread-safe: one
+/// owner at a time (the CLI's main thread, or the server's writer thread).
+public final class Ledger {
+    public enum Access: Sendable {
+        /// Holds the writer lock until closed.
+        case write
+        /// Catches the projection up if no writer is active, then reads.
+        case read
+    }
+
+    public let layout: LedgerLayout
+    private var lock: WriterLock?
+    let log: LogFile
+    var projection: Projection
+    /// Reports things a user should know but that do not stop the work.
+    let warn: @Sendable (String) -> Void
+    /// Set when committed seqs could not be applied to the projection: the
+    /// decider would see stale state, so writes stop until a reopen.
+    var projectionFailure: LedgerError?
+    /// Loaded on the first commit: when the next automatic snapshot is due.
+    var snapshotSchedule: SnapshotSchedule?
+
+    private init(layout: LedgerLayout, lock: WriterLock?, log: LogFile, projection: Projection, warn: @escaping @Sendable (String) -> Void) {
+        self.layout = layout
+        self.lock = lock
+        self.log = log
+        self.projection = projection
+        self.warn = warn
+    }
+
+    /// Creates an empty ledger: the directory, an empty log (durably), the
+    /// projection. Fails with `ledger_exists` if a log is already there.
+    @discardableResult
+    public static func create(at directory: String) throws(LedgerError) -> LedgerLayout {
+        try create(LedgerLayout(directory: directory))
+    }
+
+    /// `create(at:)` on the file system of `layout` (a simulated one in tests).
+    @discardableResult
+    static func create(_ layout: LedgerLayout) throws(LedgerError) -> LedgerLayout {
+        let fileSystem = layout.fileSystem
+        if fileSystem.exists(layout.log) {
+            throw LedgerError(.ledgerExists, "a ledger already exists at \(layout.directory)", details: ["path": .string(layout.directory)])
+        }
+        try fileSystem.makeDirectories(layout.directory)
+        guard let lock = try WriterLock.acquire(path: layout.lock, timeoutMs: 0, fileSystem: fileSystem) else {
+            throw LedgerError(.ledgerBusy, "another process is creating a ledger at \(layout.directory)")
+        }
+        try LogFile.create(layout)
+        _ = try restoreProjection(layout, log: try LogFile(layout, writable: false), fromSnapshots: false, warn: { _ in })
+        withExtendedLifetime(lock) {}
+        return layout
+    }
+
+    /// True when `directory` holds a ledger (a log).
+    public static func exists(at directory: String) -> Bool {
+        let layout = LedgerLayout(directory: directory)
+        return layout.fileSystem.exists(layout.log)
+    }
+
+    /// Opens an existing ledger. `lockTimeoutMs` bounds the wait for another writer.
+    public static func open(at directory: String, access: Access, lockTimeoutMs: Int = Limits.writerLockWaitMs,
+                            warn: @escaping @Sendable (String) -> Void = { _ in },
+                            progress: ((ReplayProgress) -> Void)? = nil) throws(LedgerError) -> Ledger {
+        try open(LedgerLayout(directory: directory), access: access, lockTimeoutMs: lockTimeoutMs, warn: warn, progress: progress)
+    }
+
+    /// `open(at:…)` on the file system of `layout` (a simulated one in tests).
+    static func open(_ layout: LedgerLayout, access: Access, lockTimeoutMs: Int = Limits.writerLockWaitMs,
+                     warn: @escaping @Sendable (String) -> Void = { _ in },
+                     progress: ((ReplayProgress) -> Void)? = nil) throws(LedgerError) -> Ledger {
+        let fileSystem = layout.fileSystem
+        guard fileSystem.isDirectory(layout.directory), fileSystem.exists(layout.log) else {
+            throw LedgerError(.ledgerNotFound, "no ledger at \(layout.directory)",
+                              details: ["path": .string(layout.directory)])
+        }
+        let lock = try WriterLock.acquire(path: layout.lock, timeoutMs: access == .write ? lockTimeoutMs : 0, fileSystem: fileSystem)
+        guard let lock else {
+            if access == .write {
+                throw LedgerError(.ledgerBusy, "the ledger is being written by another process", details: ["lock": .string(layout.lock)])
+            }
+            // A writer is active and keeps the projection current: read it as it is.
+            let projection = try openProjectionReadOnly(layout)
+            return Ledger(layout: layout, lock: nil, log: try LogFile(layout, writable: false), projection: projection, warn: warn)
+        }
+        let log = try LogFile(layout, writable: true)
+        let ledger = Ledger(layout: layout, lock: lock, log: log, projection: try openProjection(layout, log: log, warn: warn), warn: warn)
+        try ledger.catchUp(progress: progress)
+        if access == .read { ledger.lock = nil }
+        return ledger
+    }
+
+    /// Opens the projection. One that is missing, of another schema
+    /// version, or unreadable by SQLite is derived data: it is restored from
+    /// the newest valid snapshot (or rebuilt from the log) and caught up.
+    private static func openProjection(_ layout: LedgerLayout, log: LogFile, warn: @Sendable (String) -> Void) throws(LedgerError) -> Projection {
+        if layout.fileSystem.exists(layout.projection) {
+            do {
+                return try Projection.open(path: layout.projection, readOnly: false)
+            } catch {
+                switch error {
+                case .schemaVersion(let found):
+                    warn("the projection has schema version \(found), this version of Ties uses \(ProjectionSchema.version): rebuilding it")
+                case .storage(let storageError) where storageError.code == .ledgerDamaged:
+                    warn("the projection cannot be read (\(storageError.message)): rebuilding it")
+                case .storage(let storageError):
+                    throw storageError
+                }
+            }
+            for file in layout.projectionFiles { try layout.fileSystem.unlink(file) }
+        }
+        return try restoreProjection(layout, log: log, fromSnapshots: true, warn: warn)
+    }
+
+    /// A new projection: a copy of the newest snapshot that passes every
+    /// check (others are skipped with a warning), or an empty one.
+    static func restoreProjection(_ layout: LedgerLayout, log: LogFile, fromSnapshots: Bool,
+                                  warn: @Sendable (String) -> Void) throws(LedgerError) -> Projection {
+        let store = SnapshotStore(layout: layout)
+        for file in fromSnapshots ? try store.files() : [] {
+            let info = store.check(file.path, seq: file.seq, log: log)
+            guard info.isValid else {
+                warn("snapshot \(file.path) skipped: \(info.problem ?? "it failed its checks")")
+                continue
+            }
+            try layout.fileSystem.copyFile(file.path, toNewFile: layout.projection, directory: layout.directory)
+            break
+        }
+        do {
+            return try Projection.open(path: layout.projection, readOnly: false)
+        } catch {
+            switch error {
+            case .schemaVersion(let found): throw LedgerError(.ledgerDamaged, "a new projection reports schema version \(found)")
+            case .storage(let storageError): throw storageError
+            }
+        }
+    }
+
+    private static func openProjectionReadOnly(_ layout: LedgerLayout) throws(LedgerError) -> Projection {
+        do {
+            return try Projection.open(path: layout.projection, readOnly: true)
+        } catch {
+            switch error {
+            case .schemaVersion:
+                throw LedgerError(.ledgerBusy, "the projection is being rebuilt by the active writer; try again shortly")
+            case .storage(let storageError): throw storageError
+            }
+        }
+    }
+
+    // MARK: Head
+
+    /// The last applied seq (0 for an empty ledger) and its commit hash.
+    public var headSeq: Int64 { projection.head.seq }
+    public var headHash: String { projection.head.hash }
+    public var isWriter: Bool { lock != nil }
+}

@@ -1,0 +1,119 @@
+import TiesCore
+import TiesSystem
+
+extension Ledger {
+    /// Decides and appends one commit; answers only once it is durable.
+    public func commit(_ operations: [Operation], metadata: CommitMetadata, now: Timestamp = Ledger.clock()) throws(LedgerError) -> CommitReceipt {
+        try commitGroup([CommitRequest(operations: operations, metadata: metadata)], now: now)[0].get()
+    }
+
+    /// The wall clock; commit times are kept non-decreasing on top of it.
+    public static func clock() -> Timestamp { Timestamp(millisecondsSinceEpoch: SystemClock.wallMilliseconds()) }
+
+    /// Group commit: decides each request against the state the ones before
+    /// it leave (each stays its own atomic commit), appends them all, syncs
+    /// once, applies them to the projection, then answers every one.
+    /// A rejected request does not affect the others. A failed append or
+    /// sync throws for the whole group: none of it was acknowledged.
+    public func commitGroup(_ requests: [CommitRequest], now: Timestamp = Ledger.clock()) throws(LedgerError) -> [Result<CommitReceipt, LedgerError>] {
+        guard isWriter else {
+            throw LedgerError(.ledgerReadOnly, "this ledger was opened for reading; open it for writing to commit")
+        }
+        if let stale = projectionFailure { throw stale }
+        var group = GroupState(overlay: CommitOverlay(base: projection), head: projection.head,
+                               at: max(now, projection.head.lastAt ?? now))  // Never earlier than the last commit.
+        // One read transaction for all the decider's lookups: SQLite takes
+        // its WAL read lock once per group instead of once per statement.
+        let outcomes = try projection.db.reading { () throws(LedgerError) in
+            requests.enumerated().map { index, request in
+                Result { () throws(LedgerError) in try decide(request, in: &group, isLast: index == requests.count - 1) }
+            }
+        }
+        guard !group.sealed.isEmpty || !group.unappendedKeys.isEmpty else { return outcomes }
+        let offsets = try log.append(group.sealed.map(\.line))
+        // Durable from here on: the answers stand even if the projection
+        // cannot keep up; it is then refused until reopened and caught up.
+        do throws(LedgerError) {
+            try projection.apply(zip(group.sealed, offsets).map { ScannedCommit(sealed: $0, offset: $1) })
+            for record in group.unappendedKeys { try projection.recordIdempotency(record) }
+        } catch {
+            projectionFailure = LedgerError(error.code, "the projection could not apply committed seqs (\(error.message)); reopen the ledger to catch up",
+                                            details: error.details)
+            warn(projectionFailure?.message ?? error.message)
+            return outcomes
+        }
+        if !group.sealed.isEmpty { snapshotIfDue(commits: group.sealed.count) }
+        return outcomes
+    }
+
+    /// What the requests decided so far in one group leave behind.
+    struct GroupState {
+        let overlay: CommitOverlay
+        var head: ProjectionHead
+        let at: Timestamp
+        var sealed: [SealedCommit] = []
+        /// Keys used earlier in this group (not yet in the projection).
+        var keys: [String: IdempotencyRecord] = [:]
+        /// Keyed requests that appended nothing: remembered in the projection only.
+        var unappendedKeys: [IdempotencyRecord] = []
+
+        init(overlay: CommitOverlay, head: ProjectionHead, at: Timestamp) {
+            self.overlay = overlay
+            self.head = head
+            self.at = at
+        }
+    }
+
+    private func firstAttempt(_ key: String, _ group: GroupState) throws(LedgerError) -> IdempotencyRecord? {
+        if let record = group.keys[key] { return record }
+        return try projection.idempotencyRecord(key)
+    }
+
+    /// `isLast`: no later request of the group needs to see this one's events.
+    private func decide(_ request: CommitRequest, in group: inout GroupState, isLast: Bool) throws(LedgerError) -> CommitReceipt {
+        let metadata = request.metadata
+        try Validation.commitMetadata(actor: metadata.actor, reason: metadata.reason, idempotencyKey: metadata.idempotencyKey)
+        // A retry is answered before any condition: its first attempt may have moved the head.
+        if let key = metadata.idempotencyKey, let prior = try firstAttempt(key, group) {
+            guard prior.digest == request.requestDigest else {
+                throw LedgerError(.idempotencyKeyReused, "idempotency key '\(key)' was used for another request",
+                                  details: ["idempotencyKey": .string(key)])
+            }
+            return CommitReceipt(results: [], firstSeq: prior.firstSeq, response: prior.response, replayed: true)
+        }
+        if let expected = request.expectedHeadSeq, expected != group.head.seq {
+            throw LedgerError(.sequenceConflict, "the head is at seq \(group.head.seq), not \(expected)",
+                              details: ["headSeq": .int(group.head.seq), "expectedHeadSeq": .int(expected)])
+        }
+        let plan = try Decider.plan(request.operations, against: group.overlay)
+        var receipt = CommitReceipt(results: plan.results)
+        if !plan.events.isEmpty {
+            receipt.firstSeq = group.head.seq + 1
+            receipt.lastSeq = group.head.seq + Int64(plan.events.count)
+            receipt.at = group.at
+        }
+        let key = metadata.idempotencyKey
+        receipt.response = key == nil ? nil : request.respond?(receipt)
+        let record = key.map { IdempotencyRecord(key: $0, digest: request.requestDigest, response: receipt.response, firstSeq: receipt.firstSeq) }
+        guard !plan.events.isEmpty else {
+            if let record {
+                group.keys[record.key] = record
+                group.unappendedKeys.append(record)
+            }
+            return receipt
+        }
+        let sealed = try CommitCodec.seal(Commit(
+            firstSeq: group.head.seq + 1, at: group.at, actor: metadata.actor, reason: metadata.reason,
+            idempotencyKey: key, events: plan.events, previousHash: group.head.hash,
+            requestDigest: key == nil ? nil : request.requestDigest, response: receipt.response))
+        if !isLast {
+            for event in plan.events { try group.overlay.apply(event) }
+        }
+        group.sealed.append(sealed)
+        group.head.seq = sealed.commit.lastSeq
+        group.head.hash = sealed.hash
+        if let record { group.keys[record.key] = record }
+        receipt.hash = sealed.hash
+        return receipt
+    }
+}

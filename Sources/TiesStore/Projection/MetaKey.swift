@@ -1,0 +1,11 @@
+/// Keys of the `meta` table.
+enum MetaKey {
+    static let appliedSeq = "applied_seq"
+    static let headHash = "head_hash"
+    static let logEndOffset = "log_end_offset"
+    static let lastCommitOffset = "last_commit_offset"
+    static let lastAt = "last_at"
+    /// Snapshot stamps (absent in a live projection).
+    static let stateDigest = "state_digest"
+    static let takenAt = "taken_at"
+}

@@ -1,0 +1,97 @@
+import CSQLite
+import TiesCore
+
+/// One SQLite connection, owned by one object on one thread (never
+/// `Sendable`). Prepared statements are cached by SQL text and finalized
+/// with the connection. Errors carry SQLite's extended code and message.
+final class SQLiteConnection {
+    private var handle: OpaquePointer?
+    private var statements: [String: SQLiteStatement] = [:]
+    let path: String
+
+    init(path: String, readOnly: Bool = false) throws(LedgerError) {
+        self.path = path
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
+        let status = sqlite3_open_v2(path, &handle, flags, nil)
+        guard status == SQLITE_OK else {
+            let error = Self.error(handle, status, "open")
+            sqlite3_close_v2(handle)
+            handle = nil
+            throw error
+        }
+        sqlite3_extended_result_codes(handle, 1)
+        // Readers and the writer in other processes wait for each other briefly, never forever.
+        sqlite3_busy_timeout(handle, Int32(Limits.sqliteBusyTimeoutMs))
+    }
+
+    deinit { close() }
+
+    func close() {
+        statements.values.forEach { $0.finalize() }
+        statements.removeAll()
+        if handle != nil { sqlite3_close_v2(handle) }
+        handle = nil
+    }
+
+    static func error(_ handle: OpaquePointer?, _ status: Int32, _ sql: String) -> LedgerError {
+        let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(status))
+        let code: LedgerError.Code = (status & 0xFF) == SQLITE_CORRUPT || (status & 0xFF) == SQLITE_NOTADB ? .ledgerDamaged : .ioError
+        return LedgerError(code, "SQLite error \(status): \(message)", details: ["sqliteCode": .int(Int64(status)), "sql": .string(sql)])
+    }
+
+    func execute(_ sql: String) throws(LedgerError) {
+        let status = sqlite3_exec(handle, sql, nil, nil, nil)
+        guard status == SQLITE_OK else { throw Self.error(handle, status, sql) }
+    }
+
+    /// A cached prepared statement, reset and with bindings cleared. Callers
+    /// that read rows `defer { statement.reset() }`: a statement left on a
+    /// row keeps its read transaction open, which pins the connection to an
+    /// old snapshot (readers would miss new commits) and blocks checkpoints.
+    func statement(_ sql: String) throws(LedgerError) -> SQLiteStatement {
+        if let cached = statements[sql] {
+            cached.reset()
+            return cached
+        }
+        var raw: OpaquePointer?
+        let status = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, nil)
+        guard status == SQLITE_OK, let raw else { throw Self.error(handle, status, sql) }
+        let statement = SQLiteStatement(raw, connection: handle, sql: sql)
+        statements[sql] = statement
+        return statement
+    }
+
+    /// Runs `body` in one transaction; rolls back if it throws.
+    func transaction<T>(_ body: () throws(LedgerError) -> T) throws(LedgerError) -> T {
+        try inTransaction("BEGIN IMMEDIATE", body)
+    }
+
+    /// Runs `body` in one read transaction: a consistent snapshot, and one
+    /// WAL read lock for all its statements instead of one per statement.
+    func reading<T>(_ body: () throws(LedgerError) -> T) throws(LedgerError) -> T {
+        try inTransaction("BEGIN", body)
+    }
+
+    private func inTransaction<T>(_ begin: String, _ body: () throws(LedgerError) -> T) throws(LedgerError) -> T {
+        try execute(begin)
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")  // The original error is the one worth reporting.
+            throw error
+        }
+    }
+
+    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    var userVersion: Int64 {
+        get throws(LedgerError) {
+            let statement = try statement("PRAGMA user_version")
+            defer { statement.reset() }
+            guard try statement.step() else { return 0 }
+            return statement.int(0)
+        }
+    }
+}

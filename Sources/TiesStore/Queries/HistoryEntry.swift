@@ -1,0 +1,18 @@
+import TiesCore
+
+/// One line of a record's audit trail.
+public struct HistoryEntry: Sendable, Equatable {
+    public var seq: Int64
+    public var commitSeq: Int64
+    public var at: Timestamp
+    public var actor: String
+    public var reason: String?
+    public var event: Event
+
+    public var jsonValue: JSONValue {
+        .object([
+            "seq": .int(seq), "commitSeq": .int(commitSeq), "at": .string(at.description), "actor": .string(actor),
+            "reason": reason.map(JSONValue.string) ?? .null, "event": EventCoding.jsonValue(event, seq: seq),
+        ])
+    }
+}

@@ -1,0 +1,13 @@
+import TiesCore
+
+/// A page of history, newest first; `next` is the opaque cursor of the
+/// following (older) page, nil on the last page.
+public struct HistoryPage: Sendable, Equatable {
+    public var record: RecordRef
+    public var entries: [HistoryEntry]
+    public var next: String?
+
+    public var jsonValue: JSONValue {
+        .object(["record": .string(record.description), "entries": .array(entries.map(\.jsonValue)), "next": next.map(JSONValue.string) ?? .null])
+    }
+}
