@@ -23,6 +23,14 @@ let package = Package(
         .target(name: "TiesCLI", dependencies: ["TiesCore", "TiesStore", "TiesHTTP"]),
         .executableTarget(name: "ties", dependencies: ["TiesCLI"]),
         .executableTarget(name: "ties-bench", dependencies: ["TiesCore", "TiesStore", "TiesHTTP", "CSQLite"]),
+        // The build-time embedding of files into a target (see EmbedResourcesPlugin).
+        .executableTarget(name: "ties-embed"),
+        .plugin(
+            name: "EmbedResourcesPlugin",
+            capability: .buildTool(),
+            dependencies: ["ties-embed"],
+            path: "Sources/EmbedResourcesPlugin"
+        ),
         .testTarget(name: "TiesCoreTests", dependencies: ["TiesCore"], exclude: ["Fixtures"]),
         .testTarget(name: "TiesStoreTests", dependencies: ["TiesStore", "TiesCore"]),
         .testTarget(name: "TiesHTTPTests", dependencies: ["TiesHTTP", "TiesStore", "TiesCore"]),
