@@ -19,7 +19,14 @@ let package = Package(
         ),
         .target(name: "TiesCore"),
         .target(name: "TiesStore", dependencies: ["TiesCore", "CSQLite"]),
-        .target(name: "TiesHTTP", dependencies: ["TiesCore", "TiesStore"]),
+        // TiesHTTP/Embedded/ (openapi.json) is compiled in by EmbedResourcesPlugin,
+        // not shipped as a resource bundle: a copied `ties` binary keeps working.
+        .target(
+            name: "TiesHTTP",
+            dependencies: ["TiesCore", "TiesStore"],
+            exclude: ["Embedded"],
+            plugins: ["EmbedResourcesPlugin"]
+        ),
         .target(name: "TiesCLI", dependencies: ["TiesCore", "TiesStore", "TiesHTTP"]),
         .executableTarget(name: "ties", dependencies: ["TiesCLI"]),
         .executableTarget(name: "ties-bench", dependencies: ["TiesCore", "TiesStore", "TiesHTTP", "CSQLite"]),
