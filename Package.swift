@@ -22,10 +22,25 @@ let package = Package(
         // The only module that calls the operating system.
         .target(name: "TiesSystem"),
         .target(name: "TiesStore", dependencies: ["TiesCore", "TiesSystem", "CSQLite"]),
-        .target(name: "TiesHTTP", dependencies: ["TiesCore", "TiesSystem", "TiesStore"]),
+        // TiesHTTP/Embedded/ (openapi.json) is compiled in by EmbedResourcesPlugin,
+        // not shipped as a resource bundle: a copied `ties` binary keeps working.
+        .target(
+            name: "TiesHTTP",
+            dependencies: ["TiesCore", "TiesSystem", "TiesStore"],
+            exclude: ["Embedded"],
+            plugins: ["EmbedResourcesPlugin"]
+        ),
         .target(name: "TiesCLI", dependencies: ["TiesCore", "TiesSystem", "TiesStore", "TiesHTTP"]),
         .executableTarget(name: "ties", dependencies: ["TiesCLI", "TiesSystem"]),
         .executableTarget(name: "ties-bench", dependencies: ["TiesCore", "TiesSystem", "TiesStore", "TiesHTTP", "CSQLite"]),
+        // The build-time embedding of files into a target (see EmbedResourcesPlugin).
+        .executableTarget(name: "ties-embed"),
+        .plugin(
+            name: "EmbedResourcesPlugin",
+            capability: .buildTool(),
+            dependencies: ["ties-embed"],
+            path: "Sources/EmbedResourcesPlugin"
+        ),
         .testTarget(name: "TiesCoreTests", dependencies: ["TiesCore"], exclude: ["Fixtures"]),
         .testTarget(name: "TiesStoreTests", dependencies: ["TiesStore", "TiesCore", "TiesSystem"]),
         .testTarget(name: "TiesHTTPTests", dependencies: ["TiesHTTP", "TiesStore", "TiesCore", "TiesSystem"]),

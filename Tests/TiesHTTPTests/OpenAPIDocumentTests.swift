@@ -4,9 +4,10 @@ import TiesCore
 import TiesStore
 @testable import TiesHTTP
 
-/// The committed OpenAPI document (`OpenAPIDocument.json`) against the router
-/// it describes: it must parse, list exactly `API.routes`, resolve every
-/// `$ref`, and say which operations need no key exactly as the routes do.
+/// The committed OpenAPI document (`Sources/TiesHTTP/Embedded/openapi.json`)
+/// against the router it describes: it must parse, list exactly `API.routes`,
+/// resolve every `$ref`, and say which operations need no key exactly as the
+/// routes do; and the binary must embed exactly the file.
 struct OpenAPIDocumentTests {
     typealias Object = [String: JSONValue]
 
@@ -22,9 +23,14 @@ struct OpenAPIDocumentTests {
     static let httpMethods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
 
     static func document() throws -> Object {
-        let value = try JSONParser.parse(OpenAPIDocument.json)
+        let value = try JSONParser.parse(OpenAPIDocument.bytes)
         return try #require(value.objectValue, "the document is not a JSON object")
     }
+
+    /// The file in the repository, next to this test's sources.
+    static let fileURL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Sources/TiesHTTP/Embedded/openapi.json")
 
     static func operations(_ document: Object) throws -> [Operation] {
         let paths = try #require(document["paths"]?.objectValue, "the document has no 'paths' object")
@@ -166,6 +172,22 @@ struct OpenAPIDocumentTests {
                                               headers: HTTPHeaders([("Authorization", "Bearer \(token)")]))).response
         #expect(response.status == 200)
         #expect(response.headers["content-type"] == "application/json")
-        #expect(response.body == Array(OpenAPIDocument.json.utf8))
+        #expect(response.body == OpenAPIDocument.bytes)
+    }
+
+    @Test("The embedded document is byte for byte the file in the repository")
+    func embeddedDocumentIsTheFile() throws {
+        let file = try [UInt8](Data(contentsOf: Self.fileURL))
+        #expect(!file.isEmpty)
+        #expect(OpenAPIDocument.bytes == file, "the binary embeds a stale \(Self.fileURL.lastPathComponent); rebuild")
+        #expect(EmbeddedResources.names.contains("openapi.json"))
+        #expect(EmbeddedResources.bytes(named: "openapi.json") == file)
+        #expect(EmbeddedResources.bytes(named: "missing.json") == nil)
+    }
+
+    @Test("The document cites no section of an internal specification")
+    func documentIsSelfContained() throws {
+        let text = String(decoding: OpenAPIDocument.bytes, as: UTF8.self)
+        #expect(!text.contains("SPEC"), "the document cites SPEC, which its readers do not have")
     }
 }

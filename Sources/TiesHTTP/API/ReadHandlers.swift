@@ -17,7 +17,7 @@ extension API {
 
     func openAPI(_ request: APIRequest) -> HTTPResponse {
         var response = HTTPResponse.json(.null)
-        response.body = Array(OpenAPIDocument.json.utf8)
+        response.body = OpenAPIDocument.bytes
         return response
     }
 
