@@ -114,6 +114,9 @@ public enum CLI {
               2 usage error · 3 ledger damaged or unreadable
 
             Run `ties COMMAND --help` for a command's details, or `ties demo` for a tour.
+            The full reference is in the repository's DocC catalogs: Sources/TiesCLI/TiesCLI.docc
+            (commands, exit codes), Sources/TiesCore/TiesCore.docc (operations, events, rules,
+            limits, error codes), Sources/TiesHTTP/TiesHTTP.docc (the HTTP API).
             """
     }
 }

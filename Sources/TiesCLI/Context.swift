@@ -11,7 +11,7 @@ struct Context {
 
     var json: Bool { arguments.flag("json") }
 
-    /// `--ledger`, else `$TIES_LEDGER`, else `./ties-ledger` (SPEC §4).
+    /// `--ledger`, else `$TIES_LEDGER`, else `./ties-ledger` (TiesCLI.docc/Commands.md).
     var ledgerDirectory: String {
         arguments.value("ledger") ?? environment["TIES_LEDGER"].flatMap { $0.isEmpty ? nil : $0 } ?? "./ties-ledger"
     }

@@ -89,7 +89,7 @@ struct BenchOptions: Equatable {
                           [--http-requests N] [--http-clients C] [--dir DIR] [--keep] [--json]
 
         Measures Ties on a deterministic synthetic workload, in one run:
-          1. generates N events of SPEC §3 operations (seeded SplitMix64, Zipf-skewed people),
+          1. generates N events of import operations (seeded SplitMix64, Zipf-skewed people),
           2. imports them durably through the real write path (Importer, 1000 operations per commit),
           3. inserts the same projection rows straight into SQLite (the "floor": no log, no checks),
           4. times relationships(as-of) and history queries at \(BenchLimits.earlyPointEvents) events and at N,

@@ -170,7 +170,7 @@ struct WorkloadGenerator {
         choices[random.below(choices.count)]
     }
 
-    /// Encodes one SPEC §3 line, naming the type by ID (as a file written
+    /// Encodes one operation line, naming the type by ID (as a file written
     /// after setup would) and the endpoints by the fields of its kind.
     private mutating func emit(_ type: WorkloadType, _ from: String, _ to: String, _ action: Action, person: Int?) -> Line {
         let endpoints = type.key.kind == .personToCo

@@ -5,7 +5,7 @@ import TiesSystem
 struct ImportCommand: Command {
     static let spec = CommandSpec(
         name: "import", summary: "append operation lines (JSON Lines) from a file or stdin",
-        arguments: [ArgumentSpec(name: "FILE", help: "a file of SPEC §3 operations, one JSON object per line; - or nothing for stdin", optional: true)],
+        arguments: [ArgumentSpec(name: "FILE", help: "a file of operations, one JSON object per line (see OPERATIONS); - or nothing for stdin", optional: true)],
         options: [
             .value("batch", "N", "operations per commit (default \(Limits.importBatchDefault), at most \(Limits.operationsPerCommitMax))"),
             .flag("atomic", "make the whole input one commit: all or nothing (at most \(Limits.operationsPerCommitMax) operations)"),
@@ -16,6 +16,21 @@ struct ImportCommand: Command {
             stay committed, and the message says which lines are which. Blank lines are skipped.
             On a terminal, progress is shown on stderr. With --json, one JSON line per commit and a
             final summary line are printed as they happen.
+
+            OPERATIONS (one per line; the same objects are the items of POST /v1/batch)
+              {"op":"defineObjectType","name":"order","description":"A purchase"}
+              {"op":"registerRelationshipType","kind":"person_to_co","role":"placed",
+               "customObjectType":"order","cardinality":"ONE_TO_MANY","bidirectional":true}
+              {"op":"registerRelationshipType","kind":"co_to_co","role":"contains",
+               "parentCustomObjectType":"order","childCustomObjectType":"line_item"}
+              {"op":"link","relationshipTypeId":"rt_…","personExternalId":"user_123",
+               "customObjectExternalId":"ord_998","attributes":{"channel":"web"}}
+              {"op":"setAttributes",…same identifying fields…,"set":{"status":"returned"},"unset":["channel"]}
+              {"op":"unlink",…same identifying fields…}
+            A relationship type is named by "relationshipTypeId" or by its key, e.g.
+            "relationshipType":{"kind":"co_to_co","role":"contains","parentCustomObjectType":"order",
+            "childCustomObjectType":"line_item"} with "parentExternalId" and "childExternalId".
+            Every field, rule and limit: Sources/TiesCore/TiesCore.docc/Operations.md.
             """,
         examples: [
             "ties import ops.jsonl",

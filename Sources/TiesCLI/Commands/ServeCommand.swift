@@ -11,7 +11,7 @@ struct ServeCommand: Command {
             CommonOptions.ledger,
         ],
         discussion: """
-            Serves SPEC §5 over HTTP/1.1 with JSON in and out. Every endpoint but GET /v1/health
+            Serves the Ties HTTP API over HTTP/1.1 with JSON in and out. Every endpoint but GET /v1/health
             needs `Authorization: Bearer KEY` (create keys with `ties keys create`). Concurrent
             writes are group-committed: one fsync answers many. One access-log line per request
             goes to stderr (method, path, status, duration, key name; never bodies or keys).

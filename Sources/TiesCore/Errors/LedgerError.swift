@@ -1,5 +1,5 @@
 /// The one error type every layer carries upward unchanged: a stable `code`
-/// (the spec's codes), a human message, and structured details. The CLI maps
+/// (TiesCore.docc/ErrorCodes.md), a human message, and structured details. The CLI maps
 /// `code` to an exit code and the HTTP layer to a status, at the edges only.
 ///
 /// Messages never contain attribute values or other payload data: they can be
@@ -17,7 +17,7 @@ public struct LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(code.rawValue): \(message)" }
 
-    /// Stable error codes. The first group is the spec's (SPEC §2, §5); the
+    /// Stable error codes. The first group is the contract's (TiesCore.docc/ErrorCodes.md); the
     /// second is how storage and the CLI fail.
     public enum Code: String, Sendable, CaseIterable {
         // Rejections by the ledger's rules or by input validation.

@@ -1,4 +1,4 @@
-/// The log vocabulary (SPEC §2). Events are facts: they are validated once,
+/// The log vocabulary (TiesCore.docc/Events.md). Events are facts: they are validated once,
 /// when decided, and replayed as they are.
 public enum Event: Hashable, Sendable {
     case objectTypeDefined(ObjectType)

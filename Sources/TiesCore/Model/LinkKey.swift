@@ -1,4 +1,4 @@
-/// One link's identity: at most one current link per triple (SPEC §1).
+/// One link's identity: at most one current link per triple (TiesCore.docc/Vocabulary.md).
 public struct LinkKey: Hashable, Sendable {
     public var typeId: String
     public var from: RecordRef

@@ -1,7 +1,7 @@
 /// A person or custom object, written `TYPE:ID` (`person:user_123`).
 ///
 /// The type is everything before the *first* `:`; the ID is the rest and may
-/// itself contain `:` and `/` (SPEC §1), so `order:eu:17` is ID `eu:17`.
+/// itself contain `:` and `/` (TiesCore.docc/Vocabulary.md), so `order:eu:17` is ID `eu:17`.
 public struct RecordRef: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var type: String
     public var id: String

@@ -1,4 +1,4 @@
-/// One thing a user asks the ledger to do (SPEC §3): an import line, a CLI
+/// One thing a user asks the ledger to do (TiesCore.docc/Operations.md): an import line, a CLI
 /// write, an HTTP request or one item of a batch. The decider turns
 /// operations into events, or rejects them.
 public enum Operation: Hashable, Sendable {
@@ -8,6 +8,6 @@ public enum Operation: Hashable, Sendable {
     case setAttributes(LinkRequest, set: Attributes, unset: [String])
     case unlink(LinkRequest)
 
-    /// The `op` names of SPEC §3.
+    /// The `op` names.
     public static let names = ["defineObjectType", "registerRelationshipType", "link", "setAttributes", "unlink"]
 }

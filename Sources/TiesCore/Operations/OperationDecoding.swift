@@ -1,4 +1,4 @@
-/// Decodes SPEC §3 operation objects. Structural problems (wrong JSON types,
+/// Decodes operation objects (TiesCore.docc/Operations.md). Structural problems (wrong JSON types,
 /// unknown fields, bad enum values) are rejected here; rules that need state
 /// (does the type exist? cardinality?) are the decider's.
 public enum OperationDecoding {

@@ -1,4 +1,4 @@
-/// The rules of SPEC §2: `decide(state, operations) -> events | rejection`.
+/// The rules of the ledger (TiesCore.docc/Rules.md): `decide(state, operations) -> events | rejection`.
 /// Pure: the state is read through `LedgerStateView`, nothing is written.
 public enum Decider {
     /// Decides a whole commit. Each operation sees the events of those

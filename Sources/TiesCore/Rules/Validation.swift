@@ -1,4 +1,4 @@
-/// The field limits of SPEC §1, checked before any rule that needs state.
+/// The field limits (`Limits`, TiesCore.docc/Limits.md), checked before any rule that needs state.
 /// Every failure is `invalid_field` naming the field and the limit.
 public enum Validation {
     static func fail(_ field: String, _ problem: String) -> LedgerError {
@@ -28,7 +28,7 @@ public enum Validation {
         try scalars(text, field: "description", max: Limits.descriptionScalarsMax)
     }
 
-    /// Record IDs: 1–255 UTF-8 bytes, any characters (SPEC §1).
+    /// Record IDs: 1–255 UTF-8 bytes, any characters (TiesCore.docc/Vocabulary.md).
     public static func recordID(_ id: String, field: String) throws(LedgerError) {
         let count = id.utf8.count
         guard count >= 1 else { throw fail(field, "must not be empty") }

@@ -1,7 +1,7 @@
 import TiesCore
 import TiesStore
 
-/// The HTTP API of SPEC §5 over a `LedgerService`: routing, authentication,
+/// The HTTP API (TiesHTTP.docc/Endpoints.md) over a `LedgerService`: routing, authentication,
 /// handlers, problem+json errors. Pure request → response; the listener
 /// (`HTTPServer`) is elsewhere, so this is tested without sockets.
 public final class API: Sendable {

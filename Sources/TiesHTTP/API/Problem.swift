@@ -1,9 +1,9 @@
 import TiesCore
 
 /// RFC 9457 problem details: every error the API answers, as
-/// `application/problem+json` with the spec's `code`.
+/// `application/problem+json` with the error's `code` (TiesHTTP.docc/Errors.md).
 public enum Problem {
-    /// The HTTP status for each ledger error code (SPEC §5).
+    /// The HTTP status for each ledger error code (TiesHTTP.docc/Errors.md).
     static func status(for code: LedgerError.Code) -> Int {
         switch code {
         case .invalidField, .invalidJSON, .invalidCardinality: return 400

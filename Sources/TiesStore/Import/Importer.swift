@@ -1,6 +1,6 @@
 import TiesCore
 
-/// Streams SPEC §3 operation lines into commits through the ordinary write
+/// Streams operation lines (TiesCore.docc/Operations.md) into commits through the ordinary write
 /// path. A bad line stops the import: its batch is not committed, the
 /// batches before it stay committed, and the failure says which is which.
 public enum Importer {

@@ -2,7 +2,7 @@ import Synchronization
 import TiesCore
 import TiesSystem
 
-/// What an API key may do (SPEC §5): `read` (GET), `append` (read + writes),
+/// What an API key may do (TiesHTTP.docc/Headers.md): `read` (GET), `append` (read + writes),
 /// `admin` (append + keys and snapshots).
 public enum KeyRole: String, Sendable, CaseIterable, Comparable {
     case read, append, admin

@@ -1,6 +1,6 @@
 import TiesCore
 
-/// A point in the ledger's past: a seq, or a time (SPEC §4: the state after
+/// A point in the ledger's past: a seq, or a time (TiesCore.docc/Vocabulary.md: the state after
 /// the last commit at or before it).
 public enum AsOf: Sendable, Equatable, CustomStringConvertible {
     case seq(Int64)

@@ -10,7 +10,7 @@ extension ObjectType {
 }
 
 extension RelationshipType {
-    /// The SPEC §2 field names, as in the registration event.
+    /// The field names of the registration event (TiesCore.docc/Events.md).
     public var jsonValue: JSONValue {
         var fields: [String: JSONValue] = [
             "relationshipTypeId": .string(id), "kind": .string(key.kind.rawValue), "role": .string(key.role),
@@ -30,7 +30,7 @@ extension RelationshipType {
 }
 
 extension OperationResult {
-    /// The operation's SPEC §3 name.
+    /// The operation's `op` name (TiesCore.docc/Operations.md).
     public var op: String {
         switch self {
         case .objectType: return "defineObjectType"
