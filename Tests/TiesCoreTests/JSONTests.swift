@@ -127,7 +127,7 @@ struct JSONTests {
                   .object(["a": .array([.bool(true), .object(["b": .null])]), "c": .string("d")])),
         ValidCase(#"{"\u0061":1,"b\"":2}"#, .object(["a": .int(1), "b\"": .int(2)])),
         ValidCase("{\"a\":1,\"A\":2}", .object(["a": .int(1), "A": .int(2)])),
-        ValidCase(nested(64), nestedValue(64)),
+        ValidCase(nested(Limits.jsonDepthMax), nestedValue(Limits.jsonDepthMax)),
     ]
 
     static let invalidCases: [InvalidCase] = [
@@ -208,9 +208,9 @@ struct JSONTests {
         InvalidCase("\u{FEFF}1", at: 0, "unexpected character U+FEFF"),
         InvalidCase("1\u{0}", at: 1, "trailing characters after the value"),
         // Depth limit.
-        InvalidCase(nested(65), at: 64, "nesting deeper than 64"),
-        InvalidCase(nestedObjects(65), at: 320, "nesting deeper than 64"),
-        InvalidCase(String(repeating: "[", count: 100_000), at: 64, "nesting deeper than 64"),
+        InvalidCase(nested(Limits.jsonDepthMax + 1), at: Limits.jsonDepthMax, "nesting deeper than \(Limits.jsonDepthMax)"),
+        InvalidCase(nestedObjects(Limits.jsonDepthMax + 1), at: 5 * Limits.jsonDepthMax, "nesting deeper than \(Limits.jsonDepthMax)"),
+        InvalidCase(String(repeating: "[", count: 100_000), at: Limits.jsonDepthMax, "nesting deeper than \(Limits.jsonDepthMax)"),
         // Invalid UTF-8 inside strings.
         InvalidCase(bytes: [0x22, 0x80, 0x22], at: 1, "invalid UTF-8"),          // lone continuation byte
         InvalidCase(bytes: [0x22, 0xBF, 0x22], at: 1, "invalid UTF-8"),
@@ -340,7 +340,8 @@ struct JSONTests {
             try JSONParser.parse("[]", maxDepth: 0)
         }
         #expect(try JSONParser.parse("1", maxDepth: 0) == .int(1))
-        #expect(try JSONParser.parse(Self.nestedObjects(64)) != .null)
+        #expect(try JSONParser.parse(Self.nestedObjects(Limits.jsonDepthMax)) != .null)
+        #expect(try JSONParser.parse(Self.nestedObjects(64), maxDepth: 64) != .null)
     }
 
     @Test("Keys that are canonically equivalent are duplicates, because Swift Strings compare them equal")

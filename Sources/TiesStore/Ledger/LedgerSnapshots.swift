@@ -51,7 +51,7 @@ extension Ledger {
     }
 
     /// Rebuilds the projection: from the newest valid snapshot plus the log
-    /// tail, or (`full`) from the whole log. Returns how many seqs were replayed.
+    /// tail, or (`full`) from the whole log. Returns the range of seqs replayed.
     @discardableResult
     public func rebuild(full: Bool, progress: ((ReplayProgress) -> Void)? = nil) throws(LedgerError) -> (fromSeq: Int64, toSeq: Int64) {
         guard isWriter else {

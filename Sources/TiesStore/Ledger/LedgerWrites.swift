@@ -30,6 +30,7 @@ extension Ledger {
             }
         }
         guard !group.sealed.isEmpty || !group.unappendedKeys.isEmpty else { return outcomes }
+        ChainInvariant.check(group.sealed, continue: projection.head.seq, projection.head.hash)
         let offsets = try log.append(group.sealed.map(\.line))
         // Durable from here on: the answers stand even if the projection
         // cannot keep up; it is then refused until reopened and caught up.

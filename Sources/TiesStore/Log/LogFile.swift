@@ -47,6 +47,7 @@ final class LogFile {
             offsets.append(start + Int64(joined.count))
             joined.append(contentsOf: line)
         }
+        ChainInvariant.check(offsets: offsets, of: lines, from: start)
         do throws(LedgerError) {
             try fileSystem.pwriteAll(fd, joined, at: start, path: path)
         } catch {

@@ -75,7 +75,6 @@ final class Projection {
         self.head = head
     }
 
-    /// Re-reads what another process may have appended (readers).
     /// A `meta` value as text, nil when absent.
     func meta(_ key: String) throws(LedgerError) -> String? {
         let statement = try db.statement("SELECT value FROM meta WHERE key = ?1")
@@ -130,6 +129,8 @@ final class Projection {
     /// transaction that also records how far the projection has come.
     func apply(_ commits: [ScannedCommit]) throws(LedgerError) {
         guard let last = commits.last else { return }
+        ChainInvariant.check(commits.map(\.sealed), continue: head.seq, head.hash)
+        precondition(commits.first.map { $0.offset >= head.logEndOffset } ?? true, "a commit before the projection's end offset")
         do {
             try db.transaction { () throws(LedgerError) in
                 for scanned in commits { try apply(scanned) }
@@ -144,6 +145,7 @@ final class Projection {
         }
         head = ProjectionHead(seq: last.commit.lastSeq, hash: last.sealed.hash, logEndOffset: last.endOffset,
                               lastCommitOffset: last.offset, lastAt: last.commit.at)
+        assert(head.seq == (try? meta(MetaKey.appliedSeq)).flatMap { $0.flatMap { Int64($0) } }, "the stored applied seq is not the head")
     }
 
     private func writeHead(_ head: ProjectionHead) throws(LedgerError) {

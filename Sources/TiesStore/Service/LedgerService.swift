@@ -155,6 +155,7 @@ public final class LedgerService: @unchecked Sendable {
         }
         let group = Array(queue.prefix(Limits.groupCommitRequestsMax))
         queue.removeFirst(group.count)
+        precondition((1...Limits.groupCommitRequestsMax).contains(group.count), "a group of \(group.count) requests")
         return group
     }
 }
