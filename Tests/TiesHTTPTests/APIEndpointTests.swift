@@ -459,7 +459,10 @@ struct APIEndpointTests {
         #expect(all["events"][4]["event"]["type"].string == "relationship.linked")
         #expect(all["events"][4]["actor"].string == "writer")
 
-        for target in ["/v1/events?after=-1", "/v1/events?limit=0", "/v1/events?wait=61", "/v1/events?after=x"] {
+        // The bounds of `wait`: at the maximum a poll that has news answers at once.
+        #expect(try harness.expect(200, "GET", "/v1/events?after=0&wait=\(HTTPLimits.feedWaitSecondsMax)", as: .read)["events"].array.count == Int(head))
+        for target in ["/v1/events?after=-1", "/v1/events?limit=0", "/v1/events?wait=\(HTTPLimits.feedWaitSecondsMax + 1)", "/v1/events?after=x",
+                       "/v1/events?limit=\(Limits.pageSizeMax + 1)"] {
             let reply = harness.call("GET", target, as: .read)
             #expect(reply.status == 400, "\(target) → \(reply)")
             #expect(reply.code == "invalid_field")
