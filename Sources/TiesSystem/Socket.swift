@@ -7,33 +7,30 @@ public enum Socket {
     /// Opens a listening TCP socket on `host` (an IPv4 or IPv6 literal or a
     /// name such as `localhost`) and `port` (0 picks a free one).
     public static func listen(host: String, port: UInt16, backlog: Int32 = 128) throws(SystemError) -> Int32 {
-        var lastError = SystemError("bind", "\(host):\(port)", errno: EADDRNOTAVAIL)
-        let addresses = try resolve(host: host, port: port, passive: true)
-        defer { freeaddrinfo(addresses) }
-        var cursor: UnsafeMutablePointer<addrinfo>? = addresses
-        while let info = cursor {
-            cursor = info.pointee.ai_next
-            let fd = Glibc.socket(info.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-            guard fd >= 0 else {
-                lastError = SystemError("socket", host)
-                continue
-            }
+        try firstSocket(host: host, port: port, passive: true, call: "bind") { fd, info in
             setOption(fd, SOL_SOCKET, SO_REUSEADDR)
-            if info.pointee.ai_family == AF_INET6 { setOption(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY) }
-            if bind(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 && Glibc.listen(fd, backlog) == 0 {
-                return fd
-            }
-            lastError = SystemError("bind", "\(host):\(port)")
-            Glibc.close(fd)
+            if info.ai_family == AF_INET6 { setOption(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY) }
+            return bind(fd, info.ai_addr, info.ai_addrlen) == 0 && Glibc.listen(fd, backlog) == 0
         }
-        throw lastError
     }
 
     /// Connects to `host:port` with `timeoutMs` bounding the connect and
     /// every later send and receive (on Linux SO_SNDTIMEO bounds connect).
     public static func connect(host: String, port: UInt16, timeoutMs: Int) throws(SystemError) -> Int32 {
-        var lastError = SystemError("connect", "\(host):\(port)", errno: EADDRNOTAVAIL)
-        let addresses = try resolve(host: host, port: port, passive: false)
+        try firstSocket(host: host, port: port, passive: false, call: "connect") { fd, info in
+            setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY)
+            setTimeout(fd, SO_RCVTIMEO, timeoutMs)
+            setTimeout(fd, SO_SNDTIMEO, timeoutMs)
+            return retryingOnInterrupt({ Glibc.connect(fd, info.ai_addr, info.ai_addrlen) }) == 0
+        }
+    }
+
+    /// A TCP socket for the first address `host:port` resolves to on which
+    /// `use` succeeds; the error of the last failing `call` otherwise.
+    private static func firstSocket(host: String, port: UInt16, passive: Bool, call: String,
+                                    _ use: (Int32, addrinfo) -> Bool) throws(SystemError) -> Int32 {
+        var lastError = SystemError(call, "\(host):\(port)", errno: EADDRNOTAVAIL)
+        let addresses = try resolve(host: host, port: port, passive: passive)
         defer { freeaddrinfo(addresses) }
         var cursor: UnsafeMutablePointer<addrinfo>? = addresses
         while let info = cursor {
@@ -43,11 +40,8 @@ public enum Socket {
                 lastError = SystemError("socket", host)
                 continue
             }
-            setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY)
-            setTimeout(fd, SO_RCVTIMEO, timeoutMs)
-            setTimeout(fd, SO_SNDTIMEO, timeoutMs)
-            if retryingOnInterrupt({ Glibc.connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) }) == 0 { return fd }
-            lastError = SystemError("connect", "\(host):\(port)")
+            if use(fd, info.pointee) { return fd }
+            lastError = SystemError(call, "\(host):\(port)")
             Glibc.close(fd)
         }
         throw lastError
