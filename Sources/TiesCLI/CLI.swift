@@ -84,7 +84,9 @@ public enum CLI {
     }
 
     static func errorJSON(_ error: LedgerError) -> JSONValue {
-        .object(["error": .object(error.details.merging(["code": .string(error.code.rawValue), "message": .string(error.message)]) { _, new in new })])
+        var fields = error.details.merging(["code": .string(error.code.rawValue), "message": .string(error.message)]) { _, new in new }
+        if let hint = hint(for: error) { fields["hint"] = .string(hint) }
+        return .object(["error": .object(fields)])
     }
 
     static var overview: String {

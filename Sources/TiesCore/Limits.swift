@@ -74,6 +74,9 @@ public enum Limits {
     /// How long a SQLite call waits on another connection's lock before
     /// failing: readers of a WAL database only wait for a checkpoint.
     public static let sqliteBusyTimeoutMs = 5_000
+    /// How long stopping a ledger service waits for its writer thread when
+    /// the server around it could not start (nothing is queued yet).
+    public static let writerStopWaitMs = 1_000
     /// Write requests one group commit takes from the queue: one fsync
     /// covers them all, and the bound keeps one group's latency in check.
     public static let groupCommitRequestsMax = 512

@@ -19,6 +19,11 @@ public enum CurrentProcess {
         signal(SIGPIPE, SIG_IGN)
     }
 
+    /// Ends the process with `status` (the CLI's exit code).
+    public static func exit(_ status: Int32) -> Never {
+        Glibc.exit(status)
+    }
+
     /// Signals that ask a server to stop.
     public static let terminationSignals: [Int32] = [SIGTERM, SIGINT]
 

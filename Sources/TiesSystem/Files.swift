@@ -56,7 +56,8 @@ public enum Files {
     /// at end of file. Returns how many were read.
     @discardableResult
     public static func pread(_ fd: Int32, appendingTo buffer: inout [UInt8], count: Int, at offset: Int64, path: String) throws(SystemError) -> Int {
-        precondition(count >= 0 && offset >= 0, "a read needs a non-negative count and offset")
+        // A negative offset can come from a damaged projection's metadata: an error, as the OS reports it.
+        guard count >= 0, offset >= 0 else { throw SystemError("pread", path, errno: EINVAL) }
         var code: Int32 = 0
         let chunk = [UInt8](unsafeUninitializedCapacity: count) { raw, initialized in
             var total = 0
@@ -120,7 +121,7 @@ public enum Files {
     }
 
     public static func ftruncate(_ fd: Int32, to size: Int64, path: String) throws(SystemError) {
-        precondition(size >= 0, "a file cannot be truncated to a negative size")
+        guard size >= 0 else { throw SystemError("ftruncate", path, errno: EINVAL) }
         guard retryingOnInterrupt({ Glibc.ftruncate(fd, off_t(size)) }) == 0 else { throw SystemError("ftruncate", path) }
     }
 

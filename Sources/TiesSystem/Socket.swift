@@ -41,7 +41,8 @@ public enum Socket {
                 continue
             }
             if use(fd, info.pointee) { return fd }
-            lastError = SystemError(call, "\(host):\(port)")
+            let code = errno
+            lastError = SystemError(call, "\(host):\(port)", errno: code)
             Glibc.close(fd)
         }
         throw lastError

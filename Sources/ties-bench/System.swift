@@ -11,8 +11,9 @@ enum BenchSystem {
         StandardStream.error.write("ties-bench: \(message)\n")
     }
 
-    /// /proc files are small; anything past this is not the file we expect.
-    static let procFileBytesMax = 1 << 20
+    /// /proc files are small (cpuinfo of a 512-CPU machine is about 1 MiB);
+    /// anything past this is not the file we expect.
+    static let procFileBytesMax = 16 << 20
 
     /// Reads a small file whole, or nil if it cannot be read.
     static func readSmallFile(_ path: String) -> String? {

@@ -1,3 +1,4 @@
 import Foundation
+import TiesSystem
 
-exit(Bench.main(arguments: CommandLine.arguments))
+CurrentProcess.exit(Bench.main(arguments: CommandLine.arguments))

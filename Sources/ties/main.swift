@@ -5,4 +5,4 @@ import Foundation
 CurrentProcess.ignoreBrokenPipes()
 let status = CLI.run(arguments: Array(CommandLine.arguments.dropFirst()),
                      environment: ProcessInfo.processInfo.environment, console: .standard())
-exit(status)
+CurrentProcess.exit(status)

@@ -202,3 +202,20 @@ struct CommitCodecTests {
         }
     }
 }
+
+@Suite("regressions: commit limits on the read path")
+struct CommitReadLimitTests {
+    @Test("A well-sealed commit with more events than a commit may hold is damage when read")
+    func tooManyEventsIsDamage() throws {
+        func commit(events count: Int) -> Commit {
+            Commit(firstSeq: 1, at: Timestamp(millisecondsSinceEpoch: 0), actor: "tester", reason: nil, idempotencyKey: nil,
+                   events: (0..<count).map { .objectTypeDefined(ObjectType(name: "t\($0)", description: nil)) },
+                   previousHash: CommitCodec.genesisHash)
+        }
+        let atLimit = try CommitCodec.seal(commit(events: Limits.eventsPerCommitMax))
+        #expect(try CommitCodec.open(CommitCodecTests.withoutNewline(atLimit)).commit.events.count == Limits.eventsPerCommitMax)
+        let pastLimit = try CommitCodec.seal(commit(events: Limits.eventsPerCommitMax + 1))
+        let error = #expect(throws: LedgerError.self) { try CommitCodec.open(CommitCodecTests.withoutNewline(pastLimit)) }
+        #expect(error?.code == .ledgerDamaged && error?.message.contains("\(Limits.eventsPerCommitMax + 1) events") == true)
+    }
+}

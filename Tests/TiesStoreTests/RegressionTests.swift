@@ -85,3 +85,30 @@ struct StoreRegressionTests {
         #expect(Set(bytes) == [Array("first torn".utf8), Array("second".utf8)], "\(kept) at \(size)")
     }
 }
+
+/// Damage that reaches the write path's invariants must surface as an error,
+/// never as a trap (found in review of the TiesSystem refactor).
+@Suite("regressions: damaged metadata is an error, not a crash")
+struct DamagedMetadataRegressionTests {
+    @Test("A negative offset stored in the projection is refused with an error when the ledger opens")
+    func negativeProjectionOffsetIsAnError() throws {
+        let directory = try TemporaryDirectory()
+        do {
+            let ledger = try makeLedger(in: directory.path)
+            try ledger.commit([Op.define("order")], metadata: metadata())
+        }
+        let layout = LedgerLayout(directory: directory.path)
+        let db = try SQLiteConnection(path: layout.projection)
+        try db.execute("UPDATE meta SET value = -5 WHERE key = '\(MetaKey.lastCommitOffset)'")
+        db.close()
+        let warnings = WarningLog()
+        // Either the projection is set aside and rebuilt from the log, or the open fails; it never traps.
+        do {
+            let reopened = try Ledger.open(at: directory.path, access: .write, warn: warnings.sink)
+            #expect(reopened.headSeq == 1)
+            #expect(reopened.catalog.objectTypes.contains { $0.name == "order" })
+        } catch {
+            #expect(error.code == .ioError || error.code == .ledgerDamaged, "\(error)")
+        }
+    }
+}

@@ -99,6 +99,9 @@ public enum CommitCodec {
         guard case .array(let items)? = fields.fields["events"], !items.isEmpty else {
             throw LedgerError(.ledgerDamaged, "commit without events")
         }
+        guard items.count <= Limits.eventsPerCommitMax else {
+            throw LedgerError(.ledgerDamaged, "commit with \(items.count) events, more than \(Limits.eventsPerCommitMax)")
+        }
         var events: [Event] = []
         events.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {

@@ -3,8 +3,6 @@ import TiesStore
 
 /// The GET endpoints: each one read on a consistent snapshot of the projection.
 extension API {
-    /// The longest a change-feed request may wait for new commits.
-
     /// A change-feed request that may wait for commits (`wait` > 0).
     static func waitsForCommits(_ request: HTTPRequest) -> Bool {
         guard request.path == "/v1/events", let query = try? Router.query(request.query) else { return false }

@@ -18,7 +18,7 @@ public final class TiesServer: Sendable {
         do {
             server = try HTTPServer(configuration: configuration, log: log, waitsOnPurpose: API.waitsForCommits) { api.handle($0) }
         } catch {
-            service.shutdown(timeoutMs: HTTPLimits.closingSendTimeout.wholeMilliseconds)
+            service.shutdown(timeoutMs: Limits.writerStopWaitMs)
             throw error
         }
     }

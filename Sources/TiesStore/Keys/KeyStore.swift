@@ -13,7 +13,6 @@ public final class KeyStore: Sendable {
     private let lockPath: String
     private let fileSystem: any FileSystem
     private let cache = Mutex<(signature: [Int64]?, keys: [APIKey])>((nil, []))
-    /// A keys file is a list of names and hashes; this is thousands of keys.
 
     public init(ledgerDirectory: String) {
         let layout = LedgerLayout(directory: ledgerDirectory)

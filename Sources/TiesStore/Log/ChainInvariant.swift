@@ -3,7 +3,7 @@ import TiesCore
 /// The write path's invariants, checked where they could first break (the
 /// TigerBeetle habit: assert on write *and* on read). A violation is a bug
 /// in Ties, not something a user or the disk can cause — damage read from
-/// disk is reported as `ledger_damaged` by the scanner — so it stops the
+/// disk is reported as `ledger_damaged` by the codec and the scanner — so it stops the
 /// process before a wrong commit is acknowledged or applied.
 enum ChainInvariant {
     /// `commits` continue the chain whose head is (`seq`, `hash`): gapless

@@ -20,7 +20,6 @@ struct LogScanner {
     private(set) var expectedPrevious: String
     private(set) var tornTail: TornTail?
     static let chunkBytes = 1 << 20
-    /// The longest line that can be a commit: the commit limit plus slack.
 
     init(fileSystem: any FileSystem, fd: Int32, path: String, offset: Int64, expectedSeq: Int64, expectedPrevious: String) {
         self.fileSystem = fileSystem
