@@ -1,5 +1,6 @@
 import TiesCore
 import TiesStore
+import TiesTestSupport
 
 /// The whole run: the CLI logic as a function of its arguments, so that
 /// `main.swift` stays a line long.
