@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import TiesCore
 @testable import TiesStore
+import TiesTestSupport
 
 /// What a power loss leaves of the writes and directory changes that were
 /// not yet synced.
