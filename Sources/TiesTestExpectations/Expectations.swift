@@ -22,11 +22,9 @@ extension GoldenFiles {
     /// recording, one for each file written and one saying so, so that a
     /// recording run never passes.
     public func expectPassed(sourceLocation: SourceLocation = #_sourceLocation) {
-        for finding in findings where finding.isFailure || isRecording {
-            Issue.record(Comment(rawValue: finding.description), sourceLocation: sourceLocation)
-        }
-        if isRecording {
-            Issue.record(Comment(rawValue: GoldenFiles.recordingNotice), sourceLocation: sourceLocation)
+        guard !passed else { return }
+        for message in failureMessages {
+            Issue.record(Comment(rawValue: message), sourceLocation: sourceLocation)
         }
     }
 }

@@ -19,7 +19,7 @@ public struct GoldenFiles {
 
     /// One thing a check found.
     public enum Finding: CustomStringConvertible, Sendable {
-        case mismatch(file: String, diff: String)
+        case mismatch(file: String, diff: String, rewritable: Bool)
         case missing(file: String)
         case unreadable(file: String, reason: String)
         case recorded(file: String, changed: Bool)
@@ -27,9 +27,10 @@ public struct GoldenFiles {
 
         public var description: String {
             switch self {
-            case .mismatch(let file, let diff):
-                return "golden file \(file) differs from what the code produces now (- golden, + now):\n\(diff)"
-                    + "\nIf the change is intended, re-record with TIES_RECORD_GOLDEN=1 and review the diff."
+            case .mismatch(let file, let diff, let rewritable):
+                return "golden file \(file) differs from what the code produces now (- golden, + now):\n\(diff)\n"
+                    + (rewritable ? "If the change is intended, re-record with \(GoldenFiles.recordVariable)=1 and review the diff."
+                                  : "This golden file is never rewritten: a change of format gets new golden files beside it.")
             case .missing(let file):
                 return "golden file \(file) does not exist; record it with TIES_RECORD_GOLDEN=1"
             case .unreadable(let file, let reason):
@@ -50,21 +51,35 @@ public struct GoldenFiles {
 
     /// A failed golden check, as an error: every finding, one after the other.
     public struct Failure: Error, CustomStringConvertible {
-        public let findings: [Finding]
-        public let recording: Bool
+        public let messages: [String]
 
-        public var description: String {
-            var parts = findings.filter { recording || $0.isFailure }.map(\.description)
-            if recording { parts.append(GoldenFiles.recordingNotice) }
-            return parts.joined(separator: "\n\n")
-        }
+        public var description: String { messages.joined(separator: "\n\n") }
     }
 
     /// The environment variable that turns recording on.
     public static let recordVariable = "TIES_RECORD_GOLDEN"
 
-    public static let recordingNotice = "\(recordVariable)=1 is set: golden files were recorded, and a recording run always fails. "
-        + "Review the recorded files (git diff), then run the tests again without \(recordVariable)."
+    /// What a run with `passed` false reports: every failed check, and when
+    /// recording each file it changed and a last word on why the run fails.
+    public var failureMessages: [String] {
+        var messages: [String] = []
+        var written = 0
+        var changed = 0
+        for finding in findings {
+            if case .recorded(_, let change) = finding {
+                written += 1
+                if change { changed += 1 } else { continue }
+            }
+            messages.append(finding.description)
+        }
+        if isRecording {
+            messages.append("\(Self.recordVariable)=1 is set: \(written) golden files written in \(directory), \(changed) of them changed"
+                + (rewritesExisting ? "" : " (existing ones are never rewritten)")
+                + ". A recording run always fails, so that it is never taken for a pass: review what was written (git diff), "
+                + "then run the tests again without \(Self.recordVariable).")
+        }
+        return messages
+    }
 
     /// `.record` when `TIES_RECORD_GOLDEN=1`, otherwise `.compare`.
     public static var modeFromEnvironment: Mode {
@@ -89,7 +104,7 @@ public struct GoldenFiles {
 
     /// Throws a `Failure` naming every finding unless `passed`.
     public func verify() throws(Failure) {
-        guard passed else { throw Failure(findings: findings, recording: isRecording) }
+        guard passed else { throw Failure(messages: failureMessages) }
     }
 
     // MARK: Checks
@@ -117,7 +132,7 @@ public struct GoldenFiles {
         case (.compare, nil):
             findings.append(.missing(file: path))
         case (.compare, let golden?):
-            if !matches(golden) { findings.append(.mismatch(file: path, diff: diff(golden))) }
+            if !matches(golden) { findings.append(.mismatch(file: path, diff: diff(golden), rewritable: rewritesExisting)) }
         case (.record, let golden?) where !rewritesExisting:
             if !matches(golden) { findings.append(.rewriteRefused(file: path, diff: diff(golden))) }
         case (.record, let golden):
@@ -190,12 +205,12 @@ public enum GoldenDiff {
                 script.append(ScriptLine(mark: " ", text: old[i]))
                 i += 1
                 j += 1
-            } else if j < m && (i == n || common[i][j + 1] >= common[i + 1][j]) {
-                script.append(ScriptLine(mark: "+", text: new[j]))
-                j += 1
-            } else {
+            } else if i < n && (j == m || common[i + 1][j] >= common[i][j + 1]) {
                 script.append(ScriptLine(mark: "-", text: old[i]))
                 i += 1
+            } else {
+                script.append(ScriptLine(mark: "+", text: new[j]))
+                j += 1
             }
         }
         return script
