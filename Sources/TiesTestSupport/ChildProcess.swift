@@ -55,9 +55,7 @@ public final class PipeDrain: @unchecked Sendable {
 /// A started child process whose standard output and error are drained.
 /// Its exit is awaited on a semaphore the termination handler signals, never
 /// by polling, and every wait has a deadline.
-public final class ChildProcess: @unchecked Sendable {
-    // @unchecked: `process` is configured before `run()` and afterwards only
-    // read (its own lock guards its state); the rest are constants.
+public final class ChildProcess {
     public let process = Process()
     public let stdout: PipeDrain
     public let stderr: PipeDrain

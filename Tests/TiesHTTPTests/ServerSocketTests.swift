@@ -315,6 +315,21 @@ struct ServerSocketTests {
         #expect(try client.readResponse().json["headSeq"].int == 1)
     }
 
+    @Test("Once stop returns the ledger is closed: SQLite has removed its -wal and -shm, and the writer lock is free")
+    func stopClosesTheLedger() throws {
+        let server = try ServerHarness()
+        defer { server.scratch?.cleanUp() }
+        // The writer and a reader have both used SQLite.
+        #expect(try server.call("POST", "/v1/object-types", Bodies.defineOrder, token: server.appendKey).status == 201)
+        #expect(try server.call("GET", "/v1/object-types", token: server.readKey).status == 200)
+        server.stop()
+        // The harness still holds the server: nothing here waits for it to go away.
+        let files = try FileManager.default.contentsOfDirectory(atPath: server.directory)
+        #expect(!files.contains { $0.hasSuffix("-wal") || $0.hasSuffix("-shm") }, "\(files)")
+        let writer = try Ledger.open(at: server.directory, access: .write, lockTimeoutMs: 0)
+        #expect(writer.isWriter && writer.headSeq == 1)
+    }
+
     @Test("Stopping the server lets a request in flight finish and closes idle connections")
     func gracefulStop() throws {
         let server = try ServerHarness()
