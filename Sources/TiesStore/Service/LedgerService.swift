@@ -24,6 +24,7 @@ public final class LedgerService: @unchecked Sendable {
     private var readersLent = 0
     /// Set by `shutdown`: `read` refuses, and a reader given back is closed.
     private var closing = false
+    /// Calls waiting in `awaitHead` right now.
     private var waiting = 0
     private var published: (seq: Int64, hash: String)
     private var syncs = 0
