@@ -32,7 +32,7 @@ let package = Package(
         ),
         .target(name: "TiesCLI", dependencies: ["TiesCore", "TiesSystem", "TiesStore", "TiesHTTP"]),
         .executableTarget(name: "ties", dependencies: ["TiesCLI", "TiesSystem"]),
-        .executableTarget(name: "ties-bench", dependencies: ["TiesCore", "TiesSystem", "TiesStore", "TiesHTTP", "CSQLite"]),
+        .executableTarget(name: "ties-bench", dependencies: ["TiesCore", "TiesSystem", "TiesStore", "TiesHTTP", "CSQLite", "TiesTestSupport"]),
         // The build-time embedding of files into a target (see EmbedResourcesPlugin).
         .executableTarget(name: "ties-embed"),
         .plugin(
@@ -41,10 +41,18 @@ let package = Package(
             dependencies: ["ties-embed"],
             path: "Sources/EmbedResourcesPlugin"
         ),
-        .testTarget(name: "TiesCoreTests", dependencies: ["TiesCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "TiesStoreTests", dependencies: ["TiesStore", "TiesCore", "TiesSystem"]),
-        .testTarget(name: "TiesHTTPTests", dependencies: ["TiesHTTP", "TiesStore", "TiesCore", "TiesSystem"]),
-        .testTarget(name: "TiesCLITests", dependencies: ["TiesCLI", "TiesStore", "TiesCore", "TiesSystem", "ties"]),
+        // What the tests and the bench share: a seeded generator, temporary
+        // directories, a raw HTTP/1.1 client, operation builders, golden
+        // files, child processes, waiting with a deadline. No test framework,
+        // so the bench executable can link it.
+        .target(name: "TiesTestSupport", dependencies: ["TiesCore", "TiesSystem"]),
+        // The thin Swift Testing layer over it (issues for failed clean-ups
+        // and golden mismatches): test targets only.
+        .target(name: "TiesTestExpectations", dependencies: ["TiesTestSupport"]),
+        .testTarget(name: "TiesCoreTests", dependencies: ["TiesCore", "TiesTestSupport", "TiesTestExpectations"], exclude: ["Fixtures"]),
+        .testTarget(name: "TiesStoreTests", dependencies: ["TiesStore", "TiesCore", "TiesSystem", "TiesTestSupport", "TiesTestExpectations"]),
+        .testTarget(name: "TiesHTTPTests", dependencies: ["TiesHTTP", "TiesStore", "TiesCore", "TiesSystem", "TiesTestSupport", "TiesTestExpectations"]),
+        .testTarget(name: "TiesCLITests", dependencies: ["TiesCLI", "TiesStore", "TiesCore", "TiesSystem", "ties", "TiesTestSupport", "TiesTestExpectations"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,7 +5,7 @@ import Glibc
 public enum ProcessSignal: Sendable {
     case kill, terminate, interrupt
 
-    var number: Int32 {
+    public var number: Int32 {
         switch self {
         case .kill: return SIGKILL
         case .terminate: return SIGTERM

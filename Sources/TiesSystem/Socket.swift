@@ -154,6 +154,20 @@ public enum Socket {
         return result
     }
 
+    public enum Readiness: Sendable, Equatable {
+        case readable
+        case timedOut
+        case failed(SystemError)
+    }
+
+    /// Waits up to `timeoutMs` for `fd` to have bytes (or an end) to read.
+    public static func waitReadable(_ fd: Int32, timeoutMs: Int) -> Readiness {
+        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        let ready = retryingOnInterrupt { poll(&poller, 1, Int32(clamping: max(0, timeoutMs))) }
+        if ready < 0 { return .failed(SystemError("poll", "socket")) }
+        return ready == 0 ? .timedOut : .readable
+    }
+
     /// Sends all of `bytes` (MSG_NOSIGNAL: a closed peer is an error, not SIGPIPE).
     @discardableResult
     public static func send(_ fd: Int32, _ bytes: [UInt8], timeoutMs: Int, timeouts: inout Timeouts) -> Bool {

@@ -35,7 +35,7 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// A socket timeout (SO_RCVTIMEO / SO_SNDTIMEO) ran out.
-    public var isTimeout: Bool { errno == EAGAIN || errno == EWOULDBLOCK }
+    public var isTimeout: Bool { errno == EAGAIN || errno == EWOULDBLOCK || errno == EINPROGRESS }
 
     /// The host name could not be resolved (a usage problem, not an I/O one).
     public var isUnresolvedHost: Bool { call == "getaddrinfo" }

@@ -2,6 +2,7 @@ import Foundation
 import TiesCore
 import TiesStore
 import TiesSystem
+import TiesTestSupport
 
 /// The whole run: the CLI logic as a function of its arguments, so that
 /// `main.swift` stays a line long.

@@ -5,6 +5,7 @@ import TiesSystem
 import TiesCore
 import TiesHTTP
 import TiesStore
+import TiesTestSupport
 
 /// One kind of failure seen during the load, reported once with its count.
 struct HTTPLoadError: Equatable {
@@ -108,9 +109,9 @@ enum HTTPLoad {
 
     /// Defines the object type and registers the link type through the API; returns its `rt_` ID.
     private static func registerType(port: UInt16, key: String) throws(BenchError) -> String {
-        let connection: HTTPClientConnection
+        let connection: HTTPTestClient
         do {
-            connection = try HTTPClientConnection(port: port)
+            connection = try HTTPClientLimits.connect(port: port)
         } catch {
             throw .failed("cannot connect to the server on 127.0.0.1:\(port): \(error)")
         }
@@ -132,11 +133,12 @@ enum HTTPLoad {
         (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
     }
 
-    private static func setupCall(_ connection: HTTPClientConnection, _ path: String, key: String, body: String) throws(BenchError) -> JSONValue {
-        let response: HTTPClientResponse
-        switch connection.exchange(request(path: path, key: key, body: Array(body.utf8))) {
-        case .success(let answer): response = answer
-        case .failure(let failure): throw .failed("POST \(path) failed: \(failure)")
+    private static func setupCall(_ connection: HTTPTestClient, _ path: String, key: String, body: String) throws(BenchError) -> JSONValue {
+        let response: HTTPTestResponse
+        do {
+            response = try connection.exchange(HTTPWire.request("POST", path, body: Array(body.utf8), token: key))
+        } catch {
+            throw .failed("POST \(path) failed: \(error)")
         }
         guard response.status == 201 else {
             throw .failed("POST \(path) answered \(describe(response)); expected 201 on a new ledger")
@@ -148,20 +150,14 @@ enum HTTPLoad {
         }
     }
 
-    static func request(path: String, key: String, body: [UInt8]) -> [UInt8] {
-        let head = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(key)\r\n"
-            + "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
-        return Array(head.utf8) + body
-    }
-
     /// `HTTP 409 sequence_conflict`: status and problem code, the part that
     /// makes two failures "the same".
-    static func describe(_ response: HTTPClientResponse) -> String {
+    static func describe(_ response: HTTPTestResponse) -> String {
         let code = (try? JSONParser.parse(response.body))?.objectValue?["code"]?.stringValue
         return "HTTP \(response.status)" + (code.map { " " + $0 } ?? "")
     }
 
-    static func problemDetail(_ response: HTTPClientResponse) -> String? {
+    static func problemDetail(_ response: HTTPTestResponse) -> String? {
         (try? JSONParser.parse(response.body))?.objectValue?["detail"]?.stringValue
     }
 }

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
+import TiesTestSupport
 
 /// What the client threads share. `Sendable` without a lock of its own:
 /// every field is a constant, an `Atomic` or a `Mutex`.
@@ -32,7 +33,7 @@ final class LoadState: Sendable {
     /// every request appends exactly one event.
     func linkRequest(_ index: Int) -> [UInt8] {
         let body = #"{"relationshipTypeId":"\#(typeID)","personExternalId":"hp\#(index)","customObjectExternalId":"ho\#(index)","attributes":{"n":\#(index)}}"#
-        return HTTPLoad.request(path: "/v1/relationships", key: key, body: Array(body.utf8))
+        return HTTPWire.request("POST", "/v1/relationships", body: Array(body.utf8), token: key)
     }
 }
 
@@ -128,8 +129,8 @@ extension HTTPLoad {
             outcome.attempted += 1
             let request = load.linkRequest(index)
             let start = BenchSystem.nowNs()
-            switch open.exchange(request) {
-            case .success(let response):
+            do {
+                let response = try open.exchange(request)
                 outcome.latenciesNs.append(BenchSystem.nowNs() - start)
                 if (200..<300).contains(response.status) {
                     outcome.succeeded += 1
@@ -137,25 +138,26 @@ extension HTTPLoad {
                     outcome.record(describe(response), example: problemDetail(response))
                 }
                 if response.closes { connection = reconnect(open, load, &outcome) }
-            case .failure(let failure):
-                outcome.record(failure.description)
+            } catch {
+                // The reason, not the description: equal failures group.
+                outcome.record(error.reason)
                 connection = reconnect(open, load, &outcome)
             }
         }
     }
 
-    private static func connect(_ load: LoadState, _ outcome: inout ClientOutcome) -> HTTPClientConnection? {
+    private static func connect(_ load: LoadState, _ outcome: inout ClientOutcome) -> HTTPTestClient? {
         do {
-            return try HTTPClientConnection(port: load.port)
+            return try HTTPClientLimits.connect(port: load.port)
         } catch {
-            outcome.record(error.description)
+            outcome.record(error.reason)
             return nil
         }
     }
 
     /// A closed or broken connection is replaced once; a client that cannot
     /// reconnect stops and leaves its share to the others.
-    private static func reconnect(_ old: HTTPClientConnection, _ load: LoadState, _ outcome: inout ClientOutcome) -> HTTPClientConnection? {
+    private static func reconnect(_ old: HTTPTestClient, _ load: LoadState, _ outcome: inout ClientOutcome) -> HTTPTestClient? {
         old.close()
         return connect(load, &outcome)
     }

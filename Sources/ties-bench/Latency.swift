@@ -1,5 +1,6 @@
 import TiesCore
 import TiesStore
+import TiesTestSupport
 
 /// Percentiles of one set of timings, in microseconds (nearest rank).
 struct LatencySummary: Equatable {

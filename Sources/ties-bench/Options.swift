@@ -1,3 +1,5 @@
+import TiesTestSupport
+
 /// Every bound of the benchmark in one place, each with its reason.
 enum BenchLimits {
     /// Fewer events than this say nothing about throughput: the fixed costs
@@ -52,6 +54,12 @@ enum HTTPClientLimits {
     /// server ends the run instead of hanging it.
     static let socketTimeoutMs = 10_000
     static let receiveChunkBytes = 64 * 1024
+
+    /// A connection to the server on 127.0.0.1 with these bounds.
+    static func connect(port: UInt16) throws(HTTPTestClient.Failure) -> HTTPTestClient {
+        try HTTPTestClient(port: port, timeoutMs: socketTimeoutMs,
+                           limits: .init(headBytesMax: headerBytesMax, bodyBytesMax: bodyBytesMax, receiveChunkBytes: receiveChunkBytes))
+    }
 }
 
 /// The parts of a run, for `--phases`.

@@ -1,4 +1,5 @@
 import TiesCore
+import TiesTestSupport
 
 /// The relationship types of the workload: one of each cardinality that
 /// matters to the decider, and one bidirectional type so that queries on
@@ -33,25 +34,13 @@ enum WorkloadType: Int, CaseIterable {
     }
 
     var registration: JSONValue {
-        var fields: [String: JSONValue] = [
-            "op": .string("registerRelationshipType"), "kind": .string(key.kind.rawValue), "role": .string(key.role),
-            "cardinality": .string(cardinality.rawValue), "bidirectional": .bool(self == .member),
-        ]
-        switch key.kind {
-        case .personToCo:
-            fields["customObjectType"] = .string(key.toType)
-        case .coToCo:
-            fields["parentCustomObjectType"] = .string(key.fromType)
-            fields["childCustomObjectType"] = .string(key.toType)
-        }
-        return .object(fields)
+        Op.json(Op.register(key, cardinality: cardinality, bidirectional: self == .member))
     }
 
     /// The setup lines: object types, then relationship types. Each appends
     /// exactly one event to a fresh ledger.
     static var setupLines: [JSONValue] {
-        objectTypes.map { .object(["op": .string("defineObjectType"), "name": .string($0), "description": .string("bench \($0)")]) }
-            + allCases.map(\.registration)
+        objectTypes.map { Op.json(Op.define($0, description: "bench \($0)")) } + allCases.map(\.registration)
     }
 }
 

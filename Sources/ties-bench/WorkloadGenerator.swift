@@ -1,4 +1,5 @@
 import TiesCore
+import TiesTestSupport
 
 /// Produces operation lines that are always valid and always append exactly
 /// one event: it keeps its own model of the current links, so it never

@@ -3,6 +3,9 @@ import Testing
 @testable import TiesCLI
 import TiesCore
 import TiesStore
+import TiesSystem
+import TiesTestExpectations
+import TiesTestSupport
 
 extension ChildProcessTests {
     /// The real `ties` executable: `main.swift`, real stdout/stderr, real exit statuses.
@@ -15,7 +18,7 @@ extension ChildProcessTests {
 
         @Test func theBinaryExitsWithTheDocumentedCodes() throws {
             let scratch = try TemporaryDirectory()
-            defer { scratch.remove() }
+            defer { scratch.cleanUp() }
             let ledger = scratch.file("ledger")
 
             let overview = try runTiesBinary([])
@@ -43,7 +46,7 @@ extension ChildProcessTests {
 
         @Test func jsonOutputAndJSONErrorsHaveTheirDocumentedShapes() throws {
             let scratch = try TemporaryDirectory()
-            defer { scratch.remove() }
+            defer { scratch.cleanUp() }
             let ledger = scratch.file("ledger")
             try #require(try runTiesBinary(["init", "--ledger", ledger]).status == 0)
 
@@ -86,7 +89,7 @@ extension ChildProcessTests {
 
         @Test func theLedgerEnvironmentVariableReachesTheBinary() throws {
             let scratch = try TemporaryDirectory()
-            defer { scratch.remove() }
+            defer { scratch.cleanUp() }
             let environment = ["TIES_LEDGER": scratch.file("env-ledger")]
             let created = try runTiesBinary(["init"], environment: environment)
             #expect(created.status == 0, "\(created.summary)")
@@ -105,27 +108,27 @@ extension ChildProcessTests {
 
         @Test func importReadsStandardInputWithDashAndWithNoFile() throws {
             let scratch = try TemporaryDirectory()
-            defer { scratch.remove() }
+            defer { scratch.cleanUp() }
             let ledger = scratch.file("ledger")
             try #require(try runTiesBinary(["init", "--ledger", ledger]).status == 0)
 
-            let dash = try runTiesBinary(["import", "-", "--json", "--ledger", ledger], stdin: Data(defineOrderLine.utf8))
+            let dash = try runTiesBinary(["import", "-", "--json", "--ledger", ledger], stdin: Data(Op.line(Op.define("order")).utf8))
             #expect(dash.exitedNormally && dash.status == 0, "\(dash.summary)")
             let done = try JSONParser.parse(try #require(dash.stdout.completeLines.last))
             #expect(done["status"] == .string("done"))
             #expect(done["lastSeq"] == .int(1))
 
-            let implicit = try runTiesBinary(["import", "--ledger", ledger], stdin: Data(registerPlacedLine.utf8))
+            let implicit = try runTiesBinary(["import", "--ledger", ledger], stdin: Data(Op.line(Op.register(Keys.placed, cardinality: .oneToMany)).utf8))
             #expect(implicit.exitedNormally && implicit.status == 0, "\(implicit.summary)")
             #expect(implicit.stdout.text.hasPrefix("imported 1 lines: 1 operations → 1 events in 1 commits (seq 2–2)"))
         }
 
         @Test func aBadLineOnStandardInputStopsTheImportWithItsLineNumber() throws {
             let scratch = try TemporaryDirectory()
-            defer { scratch.remove() }
+            defer { scratch.cleanUp() }
             let ledger = scratch.file("ledger")
             try #require(try runTiesBinary(["init", "--ledger", ledger]).status == 0)
-            let input = [defineOrderLine, registerPlacedLine, placedLinkLine(person: "ada", order: "o-1"), "{oops", defineOrderLine]
+            let input = [Op.line(Op.define("order")), Op.line(Op.register(Keys.placed, cardinality: .oneToMany)), Op.line(Op.link(Keys.placed, "ada", "o-1")), "{oops", Op.line(Op.define("order"))]
                 .joined(separator: "\n") + "\n"
 
             let run = try runTiesBinary(["import", "-", "--batch", "2", "--ledger", ledger], stdin: Data(input.utf8))
@@ -139,36 +142,23 @@ extension ChildProcessTests {
 
         @Test func logPipedIntoHeadStopsCleanlyWhenTheReaderGoesAway() throws {
             let scratch = try TemporaryDirectory()
-            defer { scratch.remove() }
+            defer { scratch.cleanUp() }
             let ledger = TestLedger(scratch: scratch)
             try #require(ledger.ties("init").status == 0)
-            try ledger.commitDirectly([Ops.defineOrder(), Ops.registerPlaced()])
+            try ledger.commitDirectly([Op.define("order"), Op.register(Keys.placed, cardinality: .oneToMany)])
             // Forty commits of about 4 KiB: more than twice what a pipe buffer holds.
             for commit in 0..<40 {
-                try ledger.commitDirectly((0..<30).map { Ops.placed("p\(commit)", "o-\(commit)-\($0)", attributes: ["n": .int(Int64($0))]) })
+                try ledger.commitDirectly((0..<30).map { Op.link(Keys.placed, "p\(commit)", "o-\(commit)-\($0)", ["n": .int(Int64($0))]) })
             }
             let logBytes = try #require(try FileManager.default.attributesOfItem(atPath: ledger.logPath)[.size] as? Int)
             try #require(logBytes > 128 * 1024 && logBytes < 1 << 20, "log is \(logBytes) bytes")
 
             let statusFile = scratch.file("ties-status")
             let script = #"{ "$0" log --ledger "$1"; echo $? > "$2"; } | head -n 1"#
-            let shell = Process()
-            shell.executableURL = URL(fileURLWithPath: "/bin/sh")
-            shell.arguments = ["-c", script, try TiesExecutable.url().path, ledger.directory, statusFile]
-            let output = Pipe()
-            shell.standardOutput = output
-            shell.standardError = FileHandle.nullDevice
-            try shell.run()
-            let drain = PipeDrain(output.fileHandleForReading)
-            let deadline = Date().addingTimeInterval(30)
-            while shell.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
-            let finished = !shell.isRunning
-            if !finished { shell.terminate() }
-            shell.waitUntilExit()
-            #expect(finished, "`ties log | head -n 1` did not finish within 30 s")
-            #expect(drain.waitForEnd(seconds: 10))
+            let shell = try ChildProcess(URL(fileURLWithPath: "/bin/sh"), ["-c", script, try TiesExecutable.url().path, ledger.directory, statusFile])
+            #expect(shell.wait(seconds: 120), "`ties log | head -n 1` did not finish within 120 s: \(shell.summary)")
 
-            let lines = drain.completeLines
+            let lines = shell.stdout.completeLines
             #expect(lines.count == 1)
             let first = try JSONParser.parse(try #require(lines.first))
             #expect(first["firstSeq"] == .int(1))
@@ -179,21 +169,18 @@ extension ChildProcessTests {
 
         @Test func logFollowPrintsNewCommitsAsTheyArrive() throws {
             let scratch = try TemporaryDirectory()
-            defer { scratch.remove() }
+            defer { scratch.cleanUp() }
             let ledger = TestLedger(scratch: scratch)
             try #require(ledger.ties("init").status == 0)
             _ = try ledger.defineShop()
 
-            let follower = try TiesChild(["log", "--follow", "--poll-ms", "20", "--ledger", ledger.directory])
+            let follower = try ChildProcess(ties: ["log", "--follow", "--poll-ms", "20", "--ledger", ledger.directory])
             defer {
-                follower.kill(SIGKILL)
-                _ = follower.wait(seconds: 10)
+                follower.kill(.kill)
+                _ = follower.wait(seconds: 60)
             }
             func waitForLines(_ count: Int) -> [String] {
-                let deadline = Date().addingTimeInterval(20)
-                while follower.stdout.completeLines.count < count && Date() < deadline && follower.process.isRunning {
-                    Thread.sleep(forTimeInterval: 0.01)
-                }
+                _ = Wait.until(pollMs: 10) { follower.stdout.completeLines.count >= count || !follower.isRunning }
                 return follower.stdout.completeLines
             }
             #expect(waitForLines(4).count == 4, "\(follower.summary)")
@@ -205,17 +192,17 @@ extension ChildProcessTests {
             let last = try JSONParser.parse(lines[5])
             #expect(last["firstSeq"] == .int(6))
             #expect(last["prev"] == (try JSONParser.parse(lines[4])["hash"]))
-            #expect(follower.process.isRunning, "--follow should keep waiting")
+            #expect(follower.isRunning, "--follow should keep waiting")
         }
 
         @Test func aDamagedLogIsExitThreeFromTheBinaryToo() throws {
             let scratch = try TemporaryDirectory()
-            defer { scratch.remove() }
+            defer { scratch.cleanUp() }
             let ledger = TestLedger(scratch: scratch)
             try #require(ledger.ties("init").status == 0)
-            try ledger.commitDirectly([Ops.defineOrder()])
-            try ledger.commitDirectly([Ops.registerPlaced()])
-            try ledger.commitDirectly([Ops.placed("ada", "o-1")])
+            try ledger.commitDirectly([Op.define("order")])
+            try ledger.commitDirectly([Op.register(Keys.placed, cardinality: .oneToMany)])
+            try ledger.commitDirectly([Op.link(Keys.placed, "ada", "o-1")])
             var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: ledger.logPath)))
             let firstNewline = try #require(bytes.firstIndex(of: UInt8(ascii: "\n")))
             bytes[firstNewline + 40] ^= 0x02

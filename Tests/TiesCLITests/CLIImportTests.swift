@@ -3,6 +3,7 @@ import Testing
 @testable import TiesCLI
 import TiesCore
 import TiesStore
+import TiesTestSupport
 
 /// `ties import` from files, in-process. Each failing input here stops
 /// before the end of its file, on a line followed by a newline.
@@ -21,10 +22,10 @@ struct CLIImportTests {
         let ledger = try TestLedger.make()
         defer { ledger.remove() }
         let file = try write(ledger, [
-            defineOrderLine, registerPlacedLine,
-            placedLinkLine(person: "ada", order: "o-1"), placedLinkLine(person: "bob", order: "o-2"),
+            Op.line(Op.define("order")), Op.line(Op.register(Keys.placed, cardinality: .oneToMany)),
+            Op.line(Op.link(Keys.placed, "ada", "o-1")), Op.line(Op.link(Keys.placed, "bob", "o-2")),
             #"{"op":"link","#,
-            placedLinkLine(person: "carl", order: "o-3"),
+            Op.line(Op.link(Keys.placed, "carl", "o-3")),
         ])
         let run = ledger.ties("import", file, "--batch", "2")
         #expect(run.status == CLI.ExitCode.rejected, "\(run)")
@@ -37,11 +38,11 @@ struct CLIImportTests {
 
     private func cardinalityBreakingLines() -> [String] {
         [
-            defineOrderLine, registerPlacedLine, placedLinkLine(person: "ada", order: "o-1"),
-            placedLinkLine(person: "bob", order: "o-2"),
-            placedLinkLine(person: "grace", order: "o-1"),
-            placedLinkLine(person: "carl", order: "o-3"),
-            placedLinkLine(person: "dan", order: "o-4"),
+            Op.line(Op.define("order")), Op.line(Op.register(Keys.placed, cardinality: .oneToMany)), Op.line(Op.link(Keys.placed, "ada", "o-1")),
+            Op.line(Op.link(Keys.placed, "bob", "o-2")),
+            Op.line(Op.link(Keys.placed, "grace", "o-1")),
+            Op.line(Op.link(Keys.placed, "carl", "o-3")),
+            Op.line(Op.link(Keys.placed, "dan", "o-4")),
         ]
     }
 
@@ -88,7 +89,7 @@ struct CLIImportTests {
     @Test func blankLinesCountInLineNumbersAndNothingIsCommittedBeforeTheFirstBatchEnds() throws {
         let ledger = try TestLedger.make()
         defer { ledger.remove() }
-        let file = try write(ledger, [defineOrderLine, "", "   ", "not json", registerPlacedLine])
+        let file = try write(ledger, [Op.line(Op.define("order")), "", "   ", "not json", Op.line(Op.register(Keys.placed, cardinality: .oneToMany))])
         let run = ledger.ties("import", file)
         #expect(run.status == CLI.ExitCode.rejected, "\(run)")
         #expect(run.stderr.contains("invalid_json: line 4: "))
@@ -99,7 +100,7 @@ struct CLIImportTests {
     @Test func anUnknownOperationIsRejectedWithItsLine() throws {
         let ledger = try TestLedger.make()
         defer { ledger.remove() }
-        let file = try write(ledger, [defineOrderLine, #"{"op":"frobnicate"}"#, registerPlacedLine])
+        let file = try write(ledger, [Op.line(Op.define("order")), #"{"op":"frobnicate"}"#, Op.line(Op.register(Keys.placed, cardinality: .oneToMany))])
         let run = ledger.ties("import", file, "--json")
         #expect(run.status == CLI.ExitCode.rejected, "\(run)")
         let error = try #require(try run.errorJSON()["error"])
@@ -111,7 +112,7 @@ struct CLIImportTests {
     @Test func atomicImportCommitsNothingWhenALineIsBad() throws {
         let ledger = try TestLedger.make()
         defer { ledger.remove() }
-        let file = try write(ledger, [defineOrderLine, registerPlacedLine, "{", placedLinkLine(person: "ada", order: "o-1")])
+        let file = try write(ledger, [Op.line(Op.define("order")), Op.line(Op.register(Keys.placed, cardinality: .oneToMany)), "{", Op.line(Op.link(Keys.placed, "ada", "o-1"))])
         let run = ledger.ties("import", file, "--atomic", "--batch", "1")
         #expect(run.status == CLI.ExitCode.rejected, "\(run)")
         #expect(run.stderr.contains("line 3"))
@@ -122,7 +123,7 @@ struct CLIImportTests {
     @Test func atomicImportRefusesMoreOperationsThanOneCommitHolds() throws {
         let ledger = try TestLedger.make()
         defer { ledger.remove() }
-        let lines = (1...(Limits.operationsPerCommitMax + 2)).map { operationLine(["op": .string("defineObjectType"), "name": .string("t\($0)")]) }
+        let lines = (1...(Limits.operationsPerCommitMax + 2)).map { Op.line(Op.define("t\($0)")) }
         let file = try write(ledger, lines)
         let run = ledger.ties("import", file, "--atomic", "--json")
         #expect(run.status == CLI.ExitCode.rejected, "\(run)")
@@ -135,7 +136,7 @@ struct CLIImportTests {
     @Test func aSingleOperationWithoutATrailingNewlineIsImported() throws {
         let ledger = try TestLedger.make()
         defer { ledger.remove() }
-        let file = try ledger.scratch.write("one.jsonl", defineOrderLine)
+        let file = try ledger.scratch.write("one.jsonl", Op.line(Op.define("order")))
         let run = ledger.ties("import", file, "--json")
         #expect(run.status == CLI.ExitCode.ok, "\(run)")
         let lines = try run.stdoutLines.map { try JSONParser.parse($0) }
@@ -169,7 +170,7 @@ struct CLIImportTests {
     @Test func importIntoAMissingLedgerIsExitThree() throws {
         let ledger = try TestLedger.make(initialized: false)
         defer { ledger.remove() }
-        let file = try ledger.scratch.write("one.jsonl", defineOrderLine)
+        let file = try ledger.scratch.write("one.jsonl", Op.line(Op.define("order")))
         let run = ledger.ties("import", file)
         #expect(run.status == CLI.ExitCode.damaged, "\(run)")
         #expect(run.stderr.contains("ledger_not_found"))

@@ -3,6 +3,7 @@ import Testing
 @testable import TiesCLI
 import TiesCore
 import TiesStore
+import TiesTestSupport
 
 /// CLI options bounded by `Limits`, accepted at their bounds (the refusals
 /// one past them are in the usage-error table of `CLIErrorTests`).
@@ -22,7 +23,8 @@ struct CLILimitTests {
     func importBatchDefault() throws {
         let ledger = try TestLedger.make()
         defer { ledger.remove() }
-        let lines = [defineOrderLine, registerPlacedLine] + (0..<(Limits.importBatchDefault - 1)).map { placedLinkLine(person: "p\($0)", order: "o\($0)") }
+        let operations = [Op.define("order"), Op.register(Keys.placed)] + (0..<(Limits.importBatchDefault - 1)).map { Op.link(Keys.placed, "p\($0)", "o\($0)") }
+        let lines = operations.map(Op.line)
         let file = try ledger.scratch.write("ops.jsonl", lines.joined(separator: "\n") + "\n")
         let run = ledger.ties("import", file)
         #expect(run.status == CLI.ExitCode.ok, "\(run)")

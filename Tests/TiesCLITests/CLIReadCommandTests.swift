@@ -3,18 +3,27 @@ import Testing
 @testable import TiesCLI
 import TiesCore
 import TiesStore
+import TiesTestExpectations
+import TiesTestSupport
 
 @Suite("ties read commands, in-process")
 struct CLIReadCommandTests {
     /// Links ada → o-1 (seq 5), sets an attribute (seq 6), unlinks (seq 7),
-    /// with a pause between commits so each has its own commit time.
+    /// each commit with its own commit time.
     private func orderLifecycle(_ ledger: TestLedger) throws {
         _ = try ledger.defineShop()
         try ledger.succeed("link", "placed/order", "person:ada", "order:o-1", "--attr", "channel=web")
-        Thread.sleep(forTimeInterval: 0.02)
+        try waitForTheClockToMoveOn()
         try ledger.succeed("set-attr", "placed/order", "person:ada", "order:o-1", "--attr", "status=shipped")
-        Thread.sleep(forTimeInterval: 0.02)
+        try waitForTheClockToMoveOn()
         try ledger.succeed("unlink", "placed/order", "person:ada", "order:o-1", "--actor", "support", "--reason", "ticket 4711")
+    }
+
+    /// Returns once the commit clock reads later than now (commit times are
+    /// whole milliseconds), so the next commit's time is later than the last one's.
+    private func waitForTheClockToMoveOn() throws {
+        let now = Ledger.clock()
+        try #require(Wait.until(pollMs: 1) { Ledger.clock() > now }, "the clock stood still at \(now)")
     }
 
     @Test func showListsTheRelationshipsOfNow() throws {
@@ -207,8 +216,8 @@ struct CLIReadCommandTests {
     @Test func logFromTheMiddleOfACommitStartsAtThatCommit() throws {
         let ledger = try TestLedger.make()
         defer { ledger.remove() }
-        try ledger.commitDirectly([Ops.defineOrder(), Ops.registerPlaced(), Ops.placed("ada", "o-1")])
-        try ledger.commitDirectly([Ops.placed("bob", "o-2"), Ops.placed("bob", "o-3")])
+        try ledger.commitDirectly([Op.define("order"), Op.register(Keys.placed, cardinality: .oneToMany), Op.link(Keys.placed, "ada", "o-1")])
+        try ledger.commitDirectly([Op.link(Keys.placed, "bob", "o-2"), Op.link(Keys.placed, "bob", "o-3")])
         let lines = try ledger.logLines()
         try #require(lines.count == 2, "\(lines)")
         #expect(try JSONParser.parse(lines[0])["lastSeq"] == .int(3))
@@ -247,7 +256,7 @@ struct CLIReadCommandTests {
 
     @Test func demoBuildsALedgerAndToursItsHistory() throws {
         let scratch = try TemporaryDirectory()
-        defer { scratch.remove() }
+        defer { scratch.cleanUp() }
         let run = runCLI(["demo"], environment: ["TMPDIR": scratch.path])
         #expect(run.status == CLI.ExitCode.ok, "\(run)")
         #expect(run.stdout.contains("$ ties history person:ada"))

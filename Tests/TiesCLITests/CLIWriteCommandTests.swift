@@ -3,6 +3,8 @@ import Testing
 @testable import TiesCLI
 import TiesCore
 import TiesStore
+import TiesTestExpectations
+import TiesTestSupport
 
 @Suite("ties write commands, in-process")
 struct CLIWriteCommandTests {
@@ -35,7 +37,7 @@ struct CLIWriteCommandTests {
 
     @Test func theLedgerEnvironmentVariableNamesTheLedgerWhenNoOptionDoes() throws {
         let scratch = try TemporaryDirectory()
-        defer { scratch.remove() }
+        defer { scratch.cleanUp() }
         let directory = scratch.file("from-env")
         let environment = ["TIES_LEDGER": directory, "TMPDIR": scratch.path]
 

@@ -2,9 +2,9 @@ import Foundation
 import Testing
 import TiesCore
 import TiesStore
-#if canImport(Glibc)
-import Glibc
-#endif
+import TiesSystem
+import TiesTestExpectations
+import TiesTestSupport
 
 extension ChildProcessTests {
     /// SIGKILL at a random moment of an import: every commit the importer
@@ -24,33 +24,20 @@ extension ChildProcessTests {
         /// Returns the file's lines and the link each line number asks for.
         static func operations(links: Int = 20_000) -> (lines: [String], links: [Int: PlannedLink]) {
             var lines = [
-                defineOrderLine,
-                operationLine(["op": .string("defineObjectType"), "name": .string("line_item")]),
-                registerPlacedLine,
-                operationLine([
-                    "op": .string("registerRelationshipType"), "kind": .string("co_to_co"), "role": .string("contains"),
-                    "parentCustomObjectType": .string("order"), "childCustomObjectType": .string("line_item"),
-                    "cardinality": .string("ONE_TO_MANY"),
-                ]),
-            ]
-            let contains = JSONValue.object([
-                "kind": .string("co_to_co"), "role": .string("contains"),
-                "parentCustomObjectType": .string("order"), "childCustomObjectType": .string("line_item"),
-            ])
+                Op.define("order"), Op.define("line_item"),
+                Op.register(Keys.placed, cardinality: .oneToMany), Op.register(Keys.contains, cardinality: .oneToMany),
+            ].map(Op.line)
             var planned: [Int: PlannedLink] = [:]
             for index in 0..<links {
                 if index % 5 == 4 {
                     let order = "o-\(index - 1)"
                     let item = "li-\(index)"
-                    lines.append(operationLine([
-                        "op": .string("link"), "relationshipType": contains,
-                        "parentExternalId": .string(order), "childExternalId": .string(item),
-                    ]))
+                    lines.append(Op.line(Op.link(Keys.contains, order, item)))
                     planned[lines.count] = PlannedLink(from: RecordRef(type: "order", id: order), to: RecordRef(type: "line_item", id: item))
                 } else {
                     let person = "p-\(index % 997)"
                     let order = "o-\(index)"
-                    lines.append(placedLinkLine(person: person, order: order, attributes: ["n": .int(Int64(index))]))
+                    lines.append(Op.line(Op.link(Keys.placed, person, order, ["n": .int(Int64(index))])))
                     planned[lines.count] = PlannedLink(from: RecordRef(type: "person", id: person), to: RecordRef(type: "order", id: order))
                 }
             }
@@ -103,16 +90,16 @@ extension ChildProcessTests {
             return (expectedSeq - 1, endOffset)
         }
 
-        @Test(.timeLimit(.minutes(2)))
+        @Test(.timeLimit(.minutes(5)))
         func everyReportedCommitSurvivesSIGKILLAtARandomMoment() throws {
             let environment = ProcessInfo.processInfo.environment
             let rounds = environment["TIES_KILL_ROUNDS"].flatMap(Int.init) ?? 20
             let seed = environment["TIES_KILL_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...UInt64.max)
             print("kill -9 test: seed \(seed) (repeat with TIES_KILL_SEED=\(seed)), \(rounds) rounds")
-            var random = SeededGenerator(seed: seed)
+            var random = SplitMix64(seed: seed)
 
             let scratch = try TemporaryDirectory("ties-kill-tests-")
-            defer { scratch.remove() }
+            defer { scratch.cleanUp() }
             let (lines, planned) = Self.operations()
             let file = try scratch.write("ops.jsonl", lines.joined(separator: "\n") + "\n")
 
@@ -124,17 +111,28 @@ extension ChildProcessTests {
                 try Ledger.create(at: directory)
                 let delayMs = Int.random(in: 5...300, using: &random)
 
-                let child = try TiesChild(["import", file, "--json", "--batch", "200", "--ledger", directory])
-                Thread.sleep(forTimeInterval: Double(delayMs) / 1000)
-                child.kill(SIGKILL)
-                try #require(child.wait(seconds: 20), "round \(round): the killed import did not go away")
+                let child = try ChildProcess(ties: ["import", file, "--json", "--batch", "200", "--ledger", directory])
+                // Even rounds die at a random moment after the start, maybe
+                // before the first commit (a busy machine can take longer than
+                // 300 ms to start a process); odd rounds a random moment after
+                // the first reported commit, so some rounds always have
+                // commits to check.
+                let afterFirstCommit = round % 2 == 1
+                if afterFirstCommit {
+                    #expect(Wait.until(timeoutMs: 60_000) { !child.stdout.completeLines.isEmpty || !child.isRunning },
+                            "round \(round): the import reported no commit within 60 s")
+                }
+                Thread.sleep(forTimeInterval: Double(afterFirstCommit ? delayMs / 3 : delayMs) / 1000)
+                child.kill(.kill)
+                try #require(child.wait(seconds: 60), "round \(round): the killed import did not go away")
 
-                let context = "round \(round) (seed \(seed), killed after \(delayMs) ms)"
+                let moment = afterFirstCommit ? "\(delayMs / 3) ms after its first reported commit" : "\(delayMs) ms after it started"
+                let context = "round \(round) (seed \(seed), killed \(moment))"
                 if child.exitedNormally {
                     // It finished before the signal: then it must have succeeded.
                     #expect(child.status == 0, "\(context): \(child.summary)")
                 } else {
-                    #expect(child.status == SIGKILL, "\(context): \(child.summary)")
+                    #expect(child.status == ProcessSignal.kill.number, "\(context): \(child.summary)")
                     killedMidway += 1
                 }
                 let reported = try Self.reported(child.stdout.completeLines)

@@ -3,6 +3,8 @@ import Testing
 @testable import TiesCLI
 import TiesCore
 import TiesStore
+import TiesTestExpectations
+import TiesTestSupport
 
 // Regressions: bugs found while writing the CLI tests (stale buffer indexes
 // across reads in LineReader and LogScanner; `--` not ending options).
@@ -14,7 +16,7 @@ struct RegressionTests {
     @Test func importCommitsEveryLineOfAFileAndReportsTotals() throws {
         let ledger = try TestLedger.make()
         defer { ledger.remove() }
-        let lines = [defineOrderLine, registerPlacedLine] + (1...5).map { placedLinkLine(person: "p\($0)", order: "o-\($0)") }
+        let lines = [Op.line(Op.define("order")), Op.line(Op.register(Keys.placed, cardinality: .oneToMany))] + (1...5).map { Op.line(Op.link(Keys.placed, "p\($0)", "o-\($0)")) }
         let file = try ledger.scratch.write("ops.jsonl", lines.joined(separator: "\n") + "\n")
         let run = ledger.ties("import", file, "--batch", "2", "--json")
         #expect(run.status == CLI.ExitCode.ok, "\(run)")
@@ -36,7 +38,7 @@ struct RegressionTests {
     @Test func atomicImportMakesTheWholeFileOneCommit() throws {
         let ledger = try TestLedger.make()
         defer { ledger.remove() }
-        let lines = [defineOrderLine, registerPlacedLine, placedLinkLine(person: "ada", order: "o-1")]
+        let lines = [Op.line(Op.define("order")), Op.line(Op.register(Keys.placed, cardinality: .oneToMany)), Op.line(Op.link(Keys.placed, "ada", "o-1"))]
         let file = try ledger.scratch.write("ops.jsonl", lines.joined(separator: "\n") + "\n")
         let run = ledger.ties("import", file, "--atomic")
         #expect(run.status == CLI.ExitCode.ok, "\(run)")
@@ -47,8 +49,8 @@ struct RegressionTests {
     @Test func importKeepsLinesThatStraddleTheOneMebibyteReadChunk() throws {
         let ledger = try TestLedger.make()
         defer { ledger.remove() }
-        let links = (0..<8_000).map { placedLinkLine(person: "p\($0 % 500)", order: "o-\($0)", attributes: ["n": .int(Int64($0))]) }
-        let text = ([defineOrderLine, registerPlacedLine] + links).joined(separator: "\n") + "\n"
+        let links = (0..<8_000).map { Op.line(Op.link(Keys.placed, "p\($0 % 500)", "o-\($0)", ["n": .int(Int64($0))])) }
+        let text = ([Op.line(Op.define("order")), Op.line(Op.register(Keys.placed, cardinality: .oneToMany))] + links).joined(separator: "\n") + "\n"
         try #require(text.utf8.count > 1 << 20)
         let file = try ledger.scratch.write("big.jsonl", text)
         let run = ledger.ties("import", file)
@@ -61,17 +63,17 @@ struct RegressionTests {
     @Test func aLostProjectionIsRebuiltWithoutCuttingOffAcknowledgedCommits() throws {
         let ledger = try TestLedger.make()
         defer { ledger.remove() }
-        try ledger.commitDirectly([Ops.defineOrder(), Ops.registerPlaced()])
+        try ledger.commitDirectly([Op.define("order"), Op.register(Keys.placed, cardinality: .oneToMany)])
         var batch = 0
         func logSize() throws -> Int { try FileManager.default.attributesOfItem(atPath: ledger.logPath)[.size] as? Int ?? 0 }
         // Commits of ~10 KiB until the log passes the scanner's first 1 MiB read…
         while try logSize() < (1 << 20) + 1024 {
-            try ledger.commitDirectly((0..<50).map { Ops.placed("p\(batch)", "o-\(batch)-\($0)") })
+            try ledger.commitDirectly((0..<50).map { Op.link(Keys.placed, "p\(batch)", "o-\(batch)-\($0)") })
             batch += 1
         }
         // …then one ~1.5 MiB commit that covers the end of the second read.
         let note = JSONValue.string(String(repeating: "x", count: 40))
-        let last = try ledger.commitDirectly((0..<9_000).map { Ops.placed("q\($0 % 100)", "big-\($0)", attributes: ["note": note]) })
+        let last = try ledger.commitDirectly((0..<9_000).map { Op.link(Keys.placed, "q\($0 % 100)", "big-\($0)", ["note": note]) })
         let acknowledged = try #require(last.lastSeq)
         try #require(try logSize() > 2 << 20)
 
@@ -100,10 +102,10 @@ extension ChildProcessTests {
     struct RegressionBinaryTests {
         @Test func importReadsManyLinesPipedToStandardInput() throws {
             let scratch = try TemporaryDirectory()
-            defer { scratch.remove() }
+            defer { scratch.cleanUp() }
             let ledger = scratch.file("ledger")
             try #require(try runTiesBinary(["init", "--ledger", ledger]).status == 0)
-            let input = ([defineOrderLine, registerPlacedLine] + (1...50).map { placedLinkLine(person: "p\($0)", order: "o-\($0)") })
+            let input = ([Op.line(Op.define("order")), Op.line(Op.register(Keys.placed, cardinality: .oneToMany))] + (1...50).map { Op.line(Op.link(Keys.placed, "p\($0)", "o-\($0)")) })
                 .joined(separator: "\n") + "\n"
             let run = try runTiesBinary(["import", "-", "--batch", "20", "--json", "--ledger", ledger], stdin: Data(input.utf8))
             #expect(run.exitedNormally && run.status == 0, "\(run.summary)")
@@ -116,12 +118,12 @@ extension ChildProcessTests {
 
         @Test func theBinaryPrintsALogLargerThanOneReadChunk() throws {
             let scratch = try TemporaryDirectory()
-            defer { scratch.remove() }
+            defer { scratch.cleanUp() }
             let ledger = TestLedger(scratch: scratch)
             try #require(ledger.ties("init").status == 0)
-            try ledger.commitDirectly([Ops.defineOrder(), Ops.registerPlaced()])
+            try ledger.commitDirectly([Op.define("order"), Op.register(Keys.placed, cardinality: .oneToMany)])
             for commit in 0..<16 {
-                try ledger.commitDirectly((0..<1_000).map { Ops.placed("p\(commit)-\($0 % 50)", "o-\(commit)-\($0)") })
+                try ledger.commitDirectly((0..<1_000).map { Op.link(Keys.placed, "p\(commit)-\($0 % 50)", "o-\(commit)-\($0)") })
             }
             let logBytes = try #require(try FileManager.default.attributesOfItem(atPath: ledger.logPath)[.size] as? Int)
             try #require(logBytes > 2 << 20, "log is \(logBytes) bytes")

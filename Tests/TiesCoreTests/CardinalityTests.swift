@@ -1,5 +1,6 @@
 import Testing
 @testable import TiesCore
+import TiesTestSupport
 
 /// SPEC §2: cardinality is enforced on link and on tightening.
 /// `ONE_TO_MANY`: a `to` has at most one `from`; `MANY_TO_ONE`: a `from` has
@@ -59,7 +60,7 @@ struct CardinalityTests {
     }()
 
     static func key(_ kind: RelationshipKind) -> RelationshipTypeKey {
-        kind == .personToCo ? Op.placed : Op.contains
+        kind == .personToCo ? Keys.placed : Keys.contains
     }
 
     static func ledger(_ kind: RelationshipKind, _ cardinality: Cardinality?) throws -> MemoryLedger {
@@ -97,26 +98,26 @@ struct CardinalityTests {
     @Test("re-linking an existing link never violates the cardinality", arguments: Cardinality.allCases)
     func reLinkIsNotANewLink(_ cardinality: Cardinality) throws {
         let ledger = try MemoryLedger.withTypes(placed: cardinality)
-        let key = Op.linkKey(try ledger.type(Op.placed), "u1", "o1")
-        try ledger.commit(Op.link(Op.placed, "u1", "o1", ["a": .int(1)]))
-        let plan = try ledger.commit(Op.link(Op.placed, "u1", "o1", ["a": .int(2)]), Op.link(Op.placed, "u1", "o1"))
+        let key = Op.linkKey(try ledger.type(Keys.placed), "u1", "o1")
+        try ledger.commit(Op.link(Keys.placed, "u1", "o1", ["a": .int(1)]))
+        let plan = try ledger.commit(Op.link(Keys.placed, "u1", "o1", ["a": .int(2)]), Op.link(Keys.placed, "u1", "o1"))
         #expect(plan.events == [.attributesChanged(key, set: ["a": .int(2)], unset: [])])
     }
 
     @Test("after an unlink, another from may take the to's place", arguments: [false, true])
     func unlinkFreesTheSlot(_ sameCommit: Bool) throws {
         let ledger = try MemoryLedger.withTypes(placed: .oneToOne)
-        let type = try ledger.type(Op.placed)
-        try ledger.commit(Op.link(Op.placed, "u1", "o1"))
+        let type = try ledger.type(Keys.placed)
+        try ledger.commit(Op.link(Keys.placed, "u1", "o1"))
         if sameCommit {
-            try ledger.commit(Op.unlink(Op.placed, "u1", "o1"), Op.link(Op.placed, "u2", "o1"))
+            try ledger.commit(Op.unlink(Keys.placed, "u1", "o1"), Op.link(Keys.placed, "u2", "o1"))
         } else {
-            try ledger.commit(Op.unlink(Op.placed, "u1", "o1"))
-            try ledger.commit(Op.link(Op.placed, "u2", "o1"))
+            try ledger.commit(Op.unlink(Keys.placed, "u1", "o1"))
+            try ledger.commit(Op.link(Keys.placed, "u2", "o1"))
         }
         #expect(try ledger.attributes(Op.linkKey(type, "u2", "o1")) == [:])
         // The new link now holds the slot.
-        let error = try rejection { () throws(LedgerError) in try ledger.commit(Op.link(Op.placed, "u1", "o1")) }
+        let error = try rejection { () throws(LedgerError) in try ledger.commit(Op.link(Keys.placed, "u1", "o1")) }
         #expect(error.code == .cardinalityViolation)
         #expect(error.details["existing"] == linkJSON(Op.linkKey(type, "u2", "o1")))
     }
@@ -125,7 +126,7 @@ struct CardinalityTests {
     func cardinalityIsPerType() throws {
         let ledger = try MemoryLedger.withTypes(placed: .oneToOne)
         let returned = RelationshipTypeKey.personToCo(role: "returned", objectType: "order")
-        try ledger.commit(Op.register(returned, cardinality: .oneToOne), Op.link(Op.placed, "u1", "o1"))
+        try ledger.commit(Op.register(returned, cardinality: .oneToOne), Op.link(Keys.placed, "u1", "o1"))
         let plan = try ledger.commit(Op.link(returned, "u2", "o1"))
         #expect(eventNames(plan) == ["relationship.linked"])
     }
@@ -206,52 +207,52 @@ struct CardinalityTests {
     @Test("tightening is allowed once the offending link is unlinked", arguments: [false, true])
     func tighteningAfterUnlink(_ sameCommit: Bool) throws {
         let ledger = try MemoryLedger.withTypes(placed: .manyToMany)
-        try ledger.commit(Op.link(Op.placed, "u1", "o1"), Op.link(Op.placed, "u2", "o1"), Op.link(Op.placed, "u3", "o2"))
-        let tighten = Op.register(Op.placed, cardinality: .oneToMany)
+        try ledger.commit(Op.link(Keys.placed, "u1", "o1"), Op.link(Keys.placed, "u2", "o1"), Op.link(Keys.placed, "u3", "o2"))
+        let tighten = Op.register(Keys.placed, cardinality: .oneToMany)
         let error = try rejection { () throws(LedgerError) in try ledger.commit(tighten) }
         #expect(error.code == .cardinalityViolation)
         if sameCommit {
-            let plan = try ledger.commit(Op.unlink(Op.placed, "u2", "o1"), tighten)
+            let plan = try ledger.commit(Op.unlink(Keys.placed, "u2", "o1"), tighten)
             #expect(eventNames(plan) == ["relationship.unlinked", "relationshipType.updated"])
         } else {
-            try ledger.commit(Op.unlink(Op.placed, "u2", "o1"))
+            try ledger.commit(Op.unlink(Keys.placed, "u2", "o1"))
             try ledger.commit(tighten)
         }
-        #expect(try ledger.type(Op.placed).cardinality == .oneToMany)
+        #expect(try ledger.type(Keys.placed).cardinality == .oneToMany)
         // And now the tightened cardinality is enforced.
-        let again = try rejection { () throws(LedgerError) in try ledger.commit(Op.link(Op.placed, "u2", "o1")) }
+        let again = try rejection { () throws(LedgerError) in try ledger.commit(Op.link(Keys.placed, "u2", "o1")) }
         #expect(again.code == .cardinalityViolation)
     }
 
     @Test("tightening is checked against every crowded record, not only the first")
     func tighteningSeesEveryCrowdedRecord() throws {
         let ledger = try MemoryLedger.withTypes()
-        try ledger.commit(Op.link(Op.placed, "a", "o1"), Op.link(Op.placed, "b", "o1"),
-                          Op.link(Op.placed, "c", "o2"), Op.link(Op.placed, "d", "o2"))
-        let tighten = Op.register(Op.placed, cardinality: .oneToMany)
+        try ledger.commit(Op.link(Keys.placed, "a", "o1"), Op.link(Keys.placed, "b", "o1"),
+                          Op.link(Keys.placed, "c", "o2"), Op.link(Keys.placed, "d", "o2"))
+        let tighten = Op.register(Keys.placed, cardinality: .oneToMany)
         // Relieving o1 alone is not enough: o2 still has two people.
-        let error = try rejection { () throws(LedgerError) in try ledger.commit(Op.unlink(Op.placed, "a", "o1"), tighten) }
+        let error = try rejection { () throws(LedgerError) in try ledger.commit(Op.unlink(Keys.placed, "a", "o1"), tighten) }
         #expect(error.code == .cardinalityViolation)
         #expect(error.details["index"] == .int(1))
         let existing = try #require(error.details["existing"]?.objectValue)
         #expect(existing["to"] == .string("order:o2"))
-        let plan = try ledger.commit(Op.unlink(Op.placed, "a", "o1"), Op.unlink(Op.placed, "d", "o2"), tighten)
+        let plan = try ledger.commit(Op.unlink(Keys.placed, "a", "o1"), Op.unlink(Keys.placed, "d", "o2"), tighten)
         #expect(plan.events.count == 3)
     }
 
     @Test("loosening is always allowed", arguments: Cardinality.allCases)
     func loosening(_ cardinality: Cardinality) throws {
         let ledger = try MemoryLedger.withTypes(placed: .oneToOne)
-        try ledger.commit(Op.link(Op.placed, "u1", "o1"), Op.link(Op.placed, "u2", "o2"))
-        try ledger.commit(Op.register(Op.placed, cardinality: cardinality))
-        #expect(try ledger.type(Op.placed).cardinality == cardinality)
+        try ledger.commit(Op.link(Keys.placed, "u1", "o1"), Op.link(Keys.placed, "u2", "o2"))
+        try ledger.commit(Op.register(Keys.placed, cardinality: cardinality))
+        #expect(try ledger.type(Keys.placed).cardinality == cardinality)
     }
 
     @Test("re-registering with the same cardinality and a new description is not a tightening")
     func descriptionChangeDoesNotRecheck() throws {
         let ledger = try MemoryLedger.withTypes(placed: .oneToMany)
-        try ledger.commit(Op.link(Op.placed, "u1", "o1"), Op.link(Op.placed, "u1", "o2"))
-        let plan = try ledger.commit(Op.register(Op.placed, cardinality: .oneToMany, description: "d"))
+        try ledger.commit(Op.link(Keys.placed, "u1", "o1"), Op.link(Keys.placed, "u1", "o2"))
+        let plan = try ledger.commit(Op.register(Keys.placed, cardinality: .oneToMany, description: "d"))
         #expect(eventNames(plan) == ["relationshipType.updated"])
     }
 }

@@ -1,5 +1,6 @@
 import Testing
 @testable import TiesCore
+import TiesTestSupport
 
 /// The log line format: deterministic bytes, a SHA-256 over everything before
 /// the hash member, and a chain through `prev`.

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 @testable import TiesCore
+import TiesTestSupport
 
-/// Everything lives inside the suite so helper names (SplitMix64, case tables)
+/// Everything lives inside the suite so helper names (case tables, generators)
 /// cannot collide with other test files in this target.
 struct JSONTests {
     // MARK: - Tables
@@ -313,7 +314,7 @@ struct JSONTests {
 
     @Test("Number literals parse to exactly the Double the standard library's correctly rounded conversion gives")
     func doublesMatchStandardLibrary() throws {
-        var rng = SplitMix64(state: 0xD0_0B1E)
+        var rng = SplitMix64(seed: 0xD0_0B1E)
         for _ in 0..<20_000 {
             let text = Self.randomNumberLiteral(using: &rng)
             let reference = try #require(Double(text))
@@ -452,19 +453,6 @@ struct JSONTests {
 
     // MARK: - Round trip
 
-    /// SplitMix64: tiny, seedable, and good enough to drive generators reproducibly.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Random values that stress the encoding: extreme numbers, escapes, every
     /// UTF-8 length, and nested containers.
     struct ValueGenerator {
@@ -517,7 +505,7 @@ struct JSONTests {
 
     @Test("Random values survive encode then parse unchanged, and re-encode to the same bytes")
     func roundTripProperty() throws {
-        var generator = ValueGenerator(rng: SplitMix64(state: 0x5EED_1234))
+        var generator = ValueGenerator(rng: SplitMix64(seed: 0x5EED_1234))
         for _ in 0..<3_000 {
             let value = generator.value(depth: 4)
             let bytes = value.encodedBytes
@@ -529,7 +517,7 @@ struct JSONTests {
 
     @Test("encodedString is the UTF-8 decoding of encodedBytes")
     func encodedStringMatchesBytes() {
-        var generator = ValueGenerator(rng: SplitMix64(state: 42))
+        var generator = ValueGenerator(rng: SplitMix64(seed: 42))
         for _ in 0..<200 {
             let value = generator.value(depth: 3)
             #expect(Array(value.encodedString.utf8) == value.encodedBytes)
@@ -576,7 +564,7 @@ struct JSONTests {
 
     @Test("Foundation reads everything our writer produces for random values")
     func foundationReadsOurOutput() throws {
-        var generator = ValueGenerator(rng: SplitMix64(state: 7))
+        var generator = ValueGenerator(rng: SplitMix64(seed: 7))
         for _ in 0..<300 {
             let value = generator.value(depth: 3)
             let object = try JSONSerialization.jsonObject(with: Data(value.encodedBytes), options: [.fragmentsAllowed])
@@ -589,8 +577,8 @@ struct JSONTests {
     /// Random edits of valid documents, plus noise over JSON's own alphabet, so most
     /// inputs get deep into the parser before failing.
     static func mutatedInputs(count: Int) -> [[UInt8]] {
-        var rng = SplitMix64(state: 0xF022)
-        var generator = ValueGenerator(rng: SplitMix64(state: 0xBA5E))
+        var rng = SplitMix64(seed: 0xF022)
+        var generator = ValueGenerator(rng: SplitMix64(seed: 0xBA5E))
         let alphabet = Array("{}[]:,\"\\ 0123456789-+.eEtrufalsn\u{1}\t".utf8)
             + [0x80, 0xBF, 0xC3, 0xE2, 0xED, 0xF0, 0xF4, 0xFF]
         var inputs: [[UInt8]] = []

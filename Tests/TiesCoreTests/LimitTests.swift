@@ -1,5 +1,6 @@
 import Testing
 @testable import TiesCore
+import TiesTestSupport
 
 /// SPEC §1 field limits, each on both sides: exactly at the limit passes,
 /// one over fails with `invalid_field`.
@@ -24,47 +25,47 @@ struct LimitTests {
         Limit(name: "object type names count characters, not bytes",
               atLimit: text("é", 255), overLimit: text("é", 256)) { Op.define($0) },
         Limit(name: "object type descriptions: 1000 characters",
-              atLimit: text("d", 1000), overLimit: text("d", 1001)) { Op.define("account", $0) },
+              atLimit: text("d", 1000), overLimit: text("d", 1001)) { Op.define("account", description: $0) },
         Limit(name: "object type descriptions count characters, not bytes",
-              atLimit: text("€", 1000), overLimit: text("€", 1001)) { Op.define("account", $0) },
+              atLimit: text("€", 1000), overLimit: text("€", 1001)) { Op.define("account", description: $0) },
         Limit(name: "roles: 255 characters",
               atLimit: text("r", 255), overLimit: text("r", 256)) {
                   Op.register(.personToCo(role: $0, objectType: "order"))
               },
         Limit(name: "relationship type descriptions: 1000 characters",
-              atLimit: text("d", 1000), overLimit: text("d", 1001)) { Op.register(Op.placed, description: $0) },
+              atLimit: text("d", 1000), overLimit: text("d", 1001)) { Op.register(Keys.placed, description: $0) },
         Limit(name: "attribute keys: 255 characters",
-              atLimit: text("k", 255), overLimit: text("k", 256)) { Op.link(Op.placed, "u1", "o1", [$0: .int(1)]) },
+              atLimit: text("k", 255), overLimit: text("k", 256)) { Op.link(Keys.placed, "u1", "o1", [$0: .int(1)]) },
         Limit(name: "attribute keys in set: 255 characters",
-              atLimit: text("k", 255), overLimit: text("k", 256)) { Op.set(Op.placed, "u0", "o0", [$0: .int(1)]) },
+              atLimit: text("k", 255), overLimit: text("k", 256)) { Op.setAttributes(Keys.placed, "u0", "o0", set: [$0: .int(1)]) },
         Limit(name: "attribute keys in unset: 255 characters",
-              atLimit: text("k", 255), overLimit: text("k", 256)) { Op.set(Op.placed, "u0", "o0", unset: [$0]) },
+              atLimit: text("k", 255), overLimit: text("k", 256)) { Op.setAttributes(Keys.placed, "u0", "o0", unset: [$0]) },
         Limit(name: "attribute string values: 4096 bytes",
-              atLimit: text("v", 4096), overLimit: text("v", 4097)) { Op.link(Op.placed, "u1", "o1", ["k": .string($0)]) },
+              atLimit: text("v", 4096), overLimit: text("v", 4097)) { Op.link(Keys.placed, "u1", "o1", ["k": .string($0)]) },
         Limit(name: "attribute string values count bytes: 2048 two-byte characters pass, 2049 fail",
-              atLimit: text("é", 2048), overLimit: text("é", 2049)) { Op.link(Op.placed, "u1", "o1", ["k": .string($0)]) },
+              atLimit: text("é", 2048), overLimit: text("é", 2049)) { Op.link(Keys.placed, "u1", "o1", ["k": .string($0)]) },
         Limit(name: "attribute string values count bytes: 1024 four-byte emoji pass, 1024 plus one byte fails",
-              atLimit: text("🦊", 1024), overLimit: text("🦊", 1024) + "x") { Op.set(Op.placed, "u0", "o0", ["k": .string($0)]) },
+              atLimit: text("🦊", 1024), overLimit: text("🦊", 1024) + "x") { Op.setAttributes(Keys.placed, "u0", "o0", set: ["k": .string($0)]) },
         Limit(name: "person record IDs: 255 bytes",
-              atLimit: text("p", 255), overLimit: text("p", 256)) { Op.link(Op.placed, $0, "o1") },
+              atLimit: text("p", 255), overLimit: text("p", 256)) { Op.link(Keys.placed, $0, "o1") },
         Limit(name: "custom object record IDs: 255 bytes",
-              atLimit: text("o", 255), overLimit: text("o", 256)) { Op.link(Op.placed, "u1", $0) },
+              atLimit: text("o", 255), overLimit: text("o", 256)) { Op.link(Keys.placed, "u1", $0) },
         Limit(name: "record IDs count bytes: 85 three-byte characters pass, 86 fail",
-              atLimit: text("€", 85), overLimit: text("€", 86)) { Op.link(Op.placed, "u1", $0) },
+              atLimit: text("€", 85), overLimit: text("€", 86)) { Op.link(Keys.placed, "u1", $0) },
         Limit(name: "parent record IDs: 255 bytes",
-              atLimit: text("p", 255), overLimit: text("p", 256)) { Op.link(Op.contains, $0, "li_1") },
+              atLimit: text("p", 255), overLimit: text("p", 256)) { Op.link(Keys.contains, $0, "li_1") },
         Limit(name: "child record IDs: 255 bytes (emoji)",
-              atLimit: text("🦊", 63) + "abc", overLimit: text("🦊", 64)) { Op.link(Op.contains, "o1", $0) },
+              atLimit: text("🦊", 63) + "abc", overLimit: text("🦊", 64)) { Op.link(Keys.contains, "o1", $0) },
         Limit(name: "record IDs of unlink: 255 bytes",
               atLimit: text("u", 255), overLimit: text("u", 256)) {
-                  .unlink(LinkRequest(type: .key(Op.placed), fromID: $0, toID: "o0", style: .personAndObject))
+                  .unlink(LinkRequest(type: .key(Keys.placed), fromID: $0, toID: "o0", style: .personAndObject))
               },
     ]
 
     /// A ledger with the base types and one link `u0 → o0` to change.
     static func ledger() throws -> MemoryLedger {
         let ledger = try MemoryLedger.withTypes()
-        try ledger.commit(Op.link(Op.placed, "u0", "o0"))
+        try ledger.commit(Op.link(Keys.placed, "u0", "o0"))
         return ledger
     }
 
@@ -94,7 +95,7 @@ struct LimitTests {
     func longValuesAreNotEchoed() throws {
         let ledger = try Self.ledger()
         let secret = Self.text("s", 4097)
-        let error = try rejection { () throws(LedgerError) in try ledger.commit(Op.link(Op.placed, "u1", "o1", ["k": .string(secret)])) }
+        let error = try rejection { () throws(LedgerError) in try ledger.commit(Op.link(Keys.placed, "u1", "o1", ["k": .string(secret)])) }
         #expect(!error.message.contains("sss"))
     }
 
@@ -103,9 +104,9 @@ struct LimitTests {
     @Test("a link may carry 100 attributes, not 101")
     func attributesPerLink() throws {
         let ledger = try Self.ledger()
-        try ledger.commit(Op.link(Op.placed, "u1", "o1", Op.attributes(count: 100)))
+        try ledger.commit(Op.link(Keys.placed, "u1", "o1", Op.attributes(count: 100)))
         let error = try rejection { () throws(LedgerError) in
-            try ledger.commit(Op.link(Op.placed, "u2", "o2", Op.attributes(count: 101)))
+            try ledger.commit(Op.link(Keys.placed, "u2", "o2", Op.attributes(count: 101)))
         }
         #expect(error.code == .invalidField)
     }
@@ -113,9 +114,9 @@ struct LimitTests {
     @Test("setAttributes may not carry more than 100 attributes")
     func setCarriesAtMost100() throws {
         let ledger = try Self.ledger()
-        try ledger.commit(Op.set(Op.placed, "u0", "o0", Op.attributes(count: 100)))
+        try ledger.commit(Op.setAttributes(Keys.placed, "u0", "o0", set: Op.attributes(count: 100)))
         let error = try rejection { () throws(LedgerError) in
-            try ledger.commit(Op.set(Op.placed, "u0", "o0", Op.attributes(count: 101)))
+            try ledger.commit(Op.setAttributes(Keys.placed, "u0", "o0", set: Op.attributes(count: 101)))
         }
         #expect(error.code == .invalidField)
     }
@@ -123,20 +124,20 @@ struct LimitTests {
     @Test("setAttributes may fill a link up to 100 attributes, not past it")
     func setAttributesAfterMerge() throws {
         let ledger = try Self.ledger()
-        let type = try ledger.type(Op.placed)
+        let type = try ledger.type(Keys.placed)
         let key = Op.linkKey(type, "u1", "o1")
-        try ledger.commit(Op.link(Op.placed, "u1", "o1", Op.attributes(count: 60, prefix: "a")))
-        try ledger.commit(Op.set(Op.placed, "u1", "o1", Op.attributes(count: 40, prefix: "b")))
+        try ledger.commit(Op.link(Keys.placed, "u1", "o1", Op.attributes(count: 60, prefix: "a")))
+        try ledger.commit(Op.setAttributes(Keys.placed, "u1", "o1", set: Op.attributes(count: 40, prefix: "b")))
         #expect(try ledger.attributes(key)?.count == 100)
         let error = try rejection { () throws(LedgerError) in
-            try ledger.commit(Op.set(Op.placed, "u1", "o1", ["one-more": .int(1)]))
+            try ledger.commit(Op.setAttributes(Keys.placed, "u1", "o1", set: ["one-more": .int(1)]))
         }
         #expect(error.code == .invalidField)
         #expect(error.details["field"] == .string("attributes"))
         #expect(try ledger.attributes(key)?.count == 100)
         // Overwriting an existing key, or replacing one with another, keeps 100.
-        try ledger.commit(Op.set(Op.placed, "u1", "o1", ["a0": .string("new")]))
-        try ledger.commit(Op.set(Op.placed, "u1", "o1", ["one-more": .int(1)], unset: ["a1"]))
+        try ledger.commit(Op.setAttributes(Keys.placed, "u1", "o1", set: ["a0": .string("new")]))
+        try ledger.commit(Op.setAttributes(Keys.placed, "u1", "o1", set: ["one-more": .int(1)], unset: ["a1"]))
         #expect(try ledger.attributes(key)?.count == 100)
         #expect(try ledger.attributes(key)?["one-more"] == .int(1))
     }
@@ -144,20 +145,20 @@ struct LimitTests {
     @Test("re-linking may not merge a link past 100 attributes")
     func reLinkAfterMerge() throws {
         let ledger = try Self.ledger()
-        try ledger.commit(Op.link(Op.placed, "u1", "o1", Op.attributes(count: 99, prefix: "a")))
-        try ledger.commit(Op.link(Op.placed, "u1", "o1", ["b": .int(1)]))
+        try ledger.commit(Op.link(Keys.placed, "u1", "o1", Op.attributes(count: 99, prefix: "a")))
+        try ledger.commit(Op.link(Keys.placed, "u1", "o1", ["b": .int(1)]))
         let error = try rejection { () throws(LedgerError) in
-            try ledger.commit(Op.link(Op.placed, "u1", "o1", ["c": .int(1)]))
+            try ledger.commit(Op.link(Keys.placed, "u1", "o1", ["c": .int(1)]))
         }
         #expect(error.code == .invalidField)
-        #expect(try ledger.attributes(Op.linkKey(try ledger.type(Op.placed), "u1", "o1"))?.count == 100)
+        #expect(try ledger.attributes(Op.linkKey(try ledger.type(Keys.placed), "u1", "o1"))?.count == 100)
     }
 
     // MARK: - Events per commit
 
     /// A commit of `count` events: `count` links of the same type.
     static func links(_ count: Int) -> [Operation] {
-        (0..<count).map { Op.link(Op.placed, "u\($0)", "o") }
+        (0..<count).map { Op.link(Keys.placed, "u\($0)", "o") }
     }
 
     @Test("a commit of 10,000 events is accepted")
@@ -172,14 +173,14 @@ struct LimitTests {
         let ledger = try MemoryLedger.withTypes()
         let error = try rejection { () throws(LedgerError) in try ledger.commit(Self.links(10_001)) }
         #expect(error.code == .invalidField)
-        let type = try ledger.type(Op.placed)
+        let type = try ledger.type(Keys.placed)
         #expect(try ledger.attributes(Op.linkKey(type, "u0", "o")) == nil)
     }
 
     @Test("the event limit counts events, not operations: no-ops do not count against it")
     func noOpsDoNotCount() throws {
         let ledger = try MemoryLedger.withTypes()
-        try ledger.commit(Op.link(Op.placed, "u0", "o"))
+        try ledger.commit(Op.link(Keys.placed, "u0", "o"))
         // 1 no-op re-link and 9,999 new links.
         let plan = try ledger.commit(Self.links(10_000))
         #expect(plan.events.count == 9_999)
@@ -189,20 +190,20 @@ struct LimitTests {
 
     static let emptyFields: [(String, Operation)] = [
         ("object type name", Op.define("")),
-        ("object type description", Op.define("account", "")),
+        ("object type description", Op.define("account", description: "")),
         ("role", Op.register(.personToCo(role: "", objectType: "order"))),
         ("custom object type", Op.register(.personToCo(role: "r", objectType: ""))),
         ("parent object type", Op.register(.coToCo(role: "r", parent: "", child: "order"))),
         ("child object type", Op.register(.coToCo(role: "r", parent: "order", child: ""))),
-        ("relationship type description", Op.register(Op.placed, description: "")),
-        ("attribute key", Op.link(Op.placed, "u1", "o1", ["": .int(1)])),
-        ("attribute key in set", Op.set(Op.placed, "u0", "o0", ["": .int(1)])),
-        ("attribute key in unset", Op.set(Op.placed, "u0", "o0", unset: [""])),
-        ("person ID", Op.link(Op.placed, "", "o1")),
-        ("custom object ID", Op.link(Op.placed, "u1", "")),
-        ("parent ID", Op.link(Op.contains, "", "li")),
-        ("child ID", Op.link(Op.contains, "o1", "")),
-        ("unlink person ID", Op.unlink(Op.placed, "", "o0")),
+        ("relationship type description", Op.register(Keys.placed, description: "")),
+        ("attribute key", Op.link(Keys.placed, "u1", "o1", ["": .int(1)])),
+        ("attribute key in set", Op.setAttributes(Keys.placed, "u0", "o0", set: ["": .int(1)])),
+        ("attribute key in unset", Op.setAttributes(Keys.placed, "u0", "o0", unset: [""])),
+        ("person ID", Op.link(Keys.placed, "", "o1")),
+        ("custom object ID", Op.link(Keys.placed, "u1", "")),
+        ("parent ID", Op.link(Keys.contains, "", "li")),
+        ("child ID", Op.link(Keys.contains, "o1", "")),
+        ("unlink person ID", Op.unlink(Keys.placed, "", "o0")),
         ("role in a type key", Op.link(.personToCo(role: "", objectType: "order"), "u1", "o1")),
     ]
 
@@ -248,8 +249,8 @@ struct LimitTests {
     ])
     func containerValues(_ value: JSONValue) throws {
         let ledger = try Self.ledger()
-        for operation in [Op.link(Op.placed, "u1", "o1", ["k": value]), Op.link(Op.placed, "u0", "o0", ["k": value]),
-                          Op.set(Op.placed, "u0", "o0", ["k": value])] {
+        for operation in [Op.link(Keys.placed, "u1", "o1", ["k": value]), Op.link(Keys.placed, "u0", "o0", ["k": value]),
+                          Op.setAttributes(Keys.placed, "u0", "o0", set: ["k": value])] {
             let error = try rejection { () throws(LedgerError) in try ledger.commit(operation) }
             #expect(error.code == .invalidField)
         }
@@ -261,8 +262,8 @@ struct LimitTests {
     ])
     func scalarValues(_ value: JSONValue) throws {
         let ledger = try Self.ledger()
-        try ledger.commit(Op.link(Op.placed, "u1", "o1", ["k": value]))
-        #expect(try ledger.attributes(Op.linkKey(try ledger.type(Op.placed), "u1", "o1")) == ["k": value])
+        try ledger.commit(Op.link(Keys.placed, "u1", "o1", ["k": value]))
+        #expect(try ledger.attributes(Op.linkKey(try ledger.type(Keys.placed), "u1", "o1")) == ["k": value])
     }
 
     // MARK: - Commit size

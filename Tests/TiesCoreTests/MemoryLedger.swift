@@ -1,5 +1,6 @@
 import Testing
 @testable import TiesCore
+import TiesTestSupport
 
 /// A complete in-memory ledger for rule tests: a `CommitOverlay` over
 /// `EmptyLedgerState`. `commit` decides a commit and applies its events only
@@ -42,63 +43,9 @@ final class MemoryLedger {
         let ledger = MemoryLedger()
         try ledger.commit(
             Op.define("order"), Op.define("line_item"),
-            Op.register(Op.placed, cardinality: placed),
-            Op.register(Op.contains, cardinality: contains))
+            Op.register(Keys.placed, cardinality: placed),
+            Op.register(Keys.contains, cardinality: contains))
         return ledger
-    }
-}
-
-/// Short builders for operations, keys and links.
-enum Op {
-    static let placed = RelationshipTypeKey.personToCo(role: "placed", objectType: "order")
-    static let contains = RelationshipTypeKey.coToCo(role: "contains", parent: "order", child: "line_item")
-
-    static func define(_ name: String, _ description: String? = nil) -> Operation {
-        .defineObjectType(ObjectType(name: name, description: description))
-    }
-
-    static func register(_ key: RelationshipTypeKey, cardinality: Cardinality? = nil, description: String? = nil,
-                         bidirectional: Bool? = nil) -> Operation {
-        .registerRelationshipType(Registration(key: key, cardinality: cardinality, description: description,
-                                               bidirectional: bidirectional))
-    }
-
-    /// A link request naming the type by key, with the endpoint fields of its kind.
-    static func request(_ key: RelationshipTypeKey, _ from: String, _ to: String) -> LinkRequest {
-        LinkRequest(type: .key(key), fromID: from, toID: to, style: style(of: key.kind))
-    }
-
-    static func style(of kind: RelationshipKind) -> EndpointStyle {
-        kind == .personToCo ? .personAndObject : .parentAndChild
-    }
-
-    static func link(_ key: RelationshipTypeKey, _ from: String, _ to: String, _ attributes: Attributes = [:]) -> Operation {
-        .link(request(key, from, to), attributes: attributes)
-    }
-
-    static func unlink(_ key: RelationshipTypeKey, _ from: String, _ to: String) -> Operation {
-        .unlink(request(key, from, to))
-    }
-
-    static func set(_ key: RelationshipTypeKey, _ from: String, _ to: String, _ set: Attributes = [:],
-                    unset: [String] = []) -> Operation {
-        .setAttributes(request(key, from, to), set: set, unset: unset)
-    }
-
-    /// The identity of a link of a registered type.
-    static func linkKey(_ type: RelationshipType, _ from: String, _ to: String) -> LinkKey {
-        LinkKey(typeId: type.id, from: RecordRef(type: type.key.fromType, id: from),
-                to: RecordRef(type: type.key.toType, id: to))
-    }
-
-    /// Parses and decodes one SPEC §3 operation line.
-    static func decode(_ line: String) throws -> Operation {
-        try OperationDecoding.decode(try JSONParser.parse(line))
-    }
-
-    /// `n` distinct attributes `k0…k(n-1)` with int values.
-    static func attributes(count: Int, prefix: String = "k") -> Attributes {
-        Dictionary(uniqueKeysWithValues: (0..<count).map { ("\(prefix)\($0)", JSONValue.int(Int64($0))) })
     }
 }
 

@@ -1,5 +1,6 @@
 import Testing
 @testable import TiesCore
+import TiesTestSupport
 
 /// SPEC §3 operation objects: what decodes to what, and what is refused.
 struct OperationDecodingTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import TiesCore
+import TiesTestSupport
 
 /// SPEC §2 rules as given/when/then tables over SPEC §3 operation lines,
 /// plus focused tests for what the tables cannot show (payloads, results,
@@ -257,9 +258,9 @@ struct RuleTests {
     @Test("defining an object type answers created true, then created false")
     func objectTypeResults() throws {
         let ledger = MemoryLedger()
-        let first = try ledger.commit(Op.define("order", "A purchase"))
+        let first = try ledger.commit(Op.define("order", description: "A purchase"))
         #expect(first.results == [.objectType(ObjectType(name: "order", description: "A purchase"), created: true, changed: true)])
-        let again = try ledger.commit(Op.define("order", "A purchase"))
+        let again = try ledger.commit(Op.define("order", description: "A purchase"))
         #expect(again.results == [.objectType(ObjectType(name: "order", description: "A purchase"), created: false, changed: false)])
         #expect(again.events.isEmpty)
     }
@@ -267,8 +268,8 @@ struct RuleTests {
     @Test("redefining an object type with another description replaces the description")
     func redefiningReplacesTheDescription() throws {
         let ledger = MemoryLedger()
-        try ledger.commit(Op.define("order", "A purchase"))
-        let plan = try ledger.commit(Op.define("order", "An order"))
+        try ledger.commit(Op.define("order", description: "A purchase"))
+        let plan = try ledger.commit(Op.define("order", description: "An order"))
         #expect(plan.events == [.objectTypeDefined(ObjectType(name: "order", description: "An order"))])
         #expect(plan.results == [.objectType(ObjectType(name: "order", description: "An order"), created: false, changed: true)])
         #expect(try ledger.state.objectType(named: "order")?.description == "An order")
@@ -277,8 +278,8 @@ struct RuleTests {
     @Test("person is built in: types can use it without defining it, and defining it records nothing")
     func personIsBuiltIn() throws {
         let ledger = MemoryLedger()
-        let plan = try ledger.commit(Op.define("person"), Op.define("order"), Op.register(Op.placed),
-                                     Op.link(Op.placed, "u1", "o1"))
+        let plan = try ledger.commit(Op.define("person"), Op.define("order"), Op.register(Keys.placed),
+                                     Op.link(Keys.placed, "u1", "o1"))
         #expect(eventNames(plan) == [Self.defined, Self.registered, Self.linked])
         #expect(plan.events.first == .objectTypeDefined(ObjectType(name: "order", description: nil)))
         #expect(plan.results.first == .objectType(ObjectType(name: "person", description: nil), created: false, changed: false))
@@ -291,9 +292,9 @@ struct RuleTests {
     func registrationEvent() throws {
         let ledger = MemoryLedger()
         try ledger.commit(Op.define("order"))
-        let plan = try ledger.commit(Op.register(Op.placed, cardinality: .oneToMany, description: "Who bought it", bidirectional: true))
-        let type = try ledger.type(Op.placed)
-        #expect(type.key == Op.placed)
+        let plan = try ledger.commit(Op.register(Keys.placed, cardinality: .oneToMany, description: "Who bought it", bidirectional: true))
+        let type = try ledger.type(Keys.placed)
+        #expect(type.key == Keys.placed)
         #expect(type.cardinality == .oneToMany)
         #expect(type.description == "Who bought it")
         #expect(type.bidirectional)
@@ -304,10 +305,10 @@ struct RuleTests {
     @Test("registering the same type again answers created false and appends nothing")
     func reRegistrationWithNothingNew() throws {
         let ledger = MemoryLedger()
-        try ledger.commit(Op.define("order"), Op.register(Op.placed, cardinality: .oneToMany, description: "d"))
-        let type = try ledger.type(Op.placed)
-        for operation in [Op.register(Op.placed), Op.register(Op.placed, cardinality: .oneToMany),
-                          Op.register(Op.placed, cardinality: .oneToMany, description: "d", bidirectional: false)] {
+        try ledger.commit(Op.define("order"), Op.register(Keys.placed, cardinality: .oneToMany, description: "d"))
+        let type = try ledger.type(Keys.placed)
+        for operation in [Op.register(Keys.placed), Op.register(Keys.placed, cardinality: .oneToMany),
+                          Op.register(Keys.placed, cardinality: .oneToMany, description: "d", bidirectional: false)] {
             let plan = try ledger.commit(operation)
             #expect(plan.events.isEmpty)
             #expect(plan.results == [.relationshipType(type, created: false, changed: false)])
@@ -326,16 +327,16 @@ struct RuleTests {
     /// Each re-registers a type first registered as ONE_TO_MANY, "d1", not bidirectional.
     static let updateCases: [UpdateCase] = [
         UpdateCase(name: "a new cardinality only",
-                   registration: Registration(key: Op.placed, cardinality: .oneToOne, description: "d1", bidirectional: false),
+                   registration: Registration(key: Keys.placed, cardinality: .oneToOne, description: "d1", bidirectional: false),
                    change: RelationshipTypeChange(cardinality: .oneToOne), fields: ["cardinality"]),
         UpdateCase(name: "a new description only",
-                   registration: Registration(key: Op.placed, cardinality: .oneToMany, description: "d2"),
+                   registration: Registration(key: Keys.placed, cardinality: .oneToMany, description: "d2"),
                    change: RelationshipTypeChange(description: "d2"), fields: ["description"]),
         UpdateCase(name: "bidirectional only",
-                   registration: Registration(key: Op.placed, bidirectional: true),
+                   registration: Registration(key: Keys.placed, bidirectional: true),
                    change: RelationshipTypeChange(bidirectional: true), fields: ["bidirectional"]),
         UpdateCase(name: "cardinality and bidirectional, description unchanged",
-                   registration: Registration(key: Op.placed, cardinality: .manyToMany, description: "d1", bidirectional: true),
+                   registration: Registration(key: Keys.placed, cardinality: .manyToMany, description: "d1", bidirectional: true),
                    change: RelationshipTypeChange(cardinality: .manyToMany, bidirectional: true),
                    fields: ["cardinality", "bidirectional"]),
     ]
@@ -343,11 +344,11 @@ struct RuleTests {
     @Test("an update carries only the fields that changed", arguments: updateCases)
     func updateCarriesOnlyChanges(_ update: UpdateCase) throws {
         let ledger = MemoryLedger()
-        try ledger.commit(Op.define("order"), Op.register(Op.placed, cardinality: .oneToMany, description: "d1"))
-        let before = try ledger.type(Op.placed)
+        try ledger.commit(Op.define("order"), Op.register(Keys.placed, cardinality: .oneToMany, description: "d1"))
+        let before = try ledger.type(Keys.placed)
         let plan = try ledger.commit(.registerRelationshipType(update.registration))
         #expect(plan.events == [.relationshipTypeUpdated(id: before.id, change: update.change)])
-        let after = try ledger.type(Op.placed)
+        let after = try ledger.type(Keys.placed)
         #expect(after == update.change.applied(to: before))
         #expect(after.id == before.id)
         #expect(plan.results == [.relationshipType(after, created: false, changed: true)])
@@ -360,14 +361,14 @@ struct RuleTests {
     func omittedFieldsArePreserved() throws {
         let ledger = MemoryLedger()
         try ledger.commit(Op.define("order"),
-                          Op.register(Op.placed, cardinality: .manyToOne, description: "d1", bidirectional: true))
-        try ledger.commit(Op.register(Op.placed, description: "d2"))
-        let type = try ledger.type(Op.placed)
+                          Op.register(Keys.placed, cardinality: .manyToOne, description: "d1", bidirectional: true))
+        try ledger.commit(Op.register(Keys.placed, description: "d2"))
+        let type = try ledger.type(Keys.placed)
         #expect(type.cardinality == .manyToOne)
         #expect(type.description == "d2")
         #expect(type.bidirectional)
-        try ledger.commit(Op.register(Op.placed, cardinality: .manyToMany))
-        let again = try ledger.type(Op.placed)
+        try ledger.commit(Op.register(Keys.placed, cardinality: .manyToMany))
+        let again = try ledger.type(Keys.placed)
         #expect(again.cardinality == .manyToMany)
         #expect(again.description == "d2")
         #expect(again.bidirectional)
@@ -376,7 +377,7 @@ struct RuleTests {
     @Test("relationship type IDs start with rt_ and use the ID alphabet")
     func idShape() throws {
         let ledger = try MemoryLedger.withTypes()
-        for key in [Op.placed, Op.contains] {
+        for key in [Keys.placed, Keys.contains] {
             let id = try ledger.type(key).id
             #expect(id.hasPrefix("rt_"))
             #expect(id.utf8.count == 11)
@@ -389,18 +390,18 @@ struct RuleTests {
         let one = try MemoryLedger.withTypes()
         let two = MemoryLedger()
         try two.commit(Op.define("line_item"), Op.define("order"),
-                       Op.register(Op.contains, cardinality: .oneToMany, description: "other"),
-                       Op.register(Op.placed, bidirectional: true))
-        #expect(try one.type(Op.placed).id == two.type(Op.placed).id)
-        #expect(try one.type(Op.contains).id == two.type(Op.contains).id)
+                       Op.register(Keys.contains, cardinality: .oneToMany, description: "other"),
+                       Op.register(Keys.placed, bidirectional: true))
+        #expect(try one.type(Keys.placed).id == two.type(Keys.placed).id)
+        #expect(try one.type(Keys.contains).id == two.type(Keys.contains).id)
     }
 
     @Test("re-registration keeps the ID, and updates name it")
     func reRegistrationKeepsTheID() throws {
         let ledger = try MemoryLedger.withTypes()
-        let id = try ledger.type(Op.placed).id
-        let plan = try ledger.commit(Op.register(Op.placed, cardinality: .oneToMany, description: "d", bidirectional: true))
-        #expect(try ledger.type(Op.placed).id == id)
+        let id = try ledger.type(Keys.placed).id
+        let plan = try ledger.commit(Op.register(Keys.placed, cardinality: .oneToMany, description: "d", bidirectional: true))
+        #expect(try ledger.type(Keys.placed).id == id)
         #expect(try ledger.state.relationshipType(id: id)?.cardinality == .oneToMany)
         guard case .relationshipTypeUpdated(let updatedID, _)? = plan.events.first else {
             Issue.record("expected an update, got \(plan.events)")
@@ -428,8 +429,8 @@ struct RuleTests {
     func bidirectionalIsStored() throws {
         let ledger = MemoryLedger()
         let owns = RelationshipTypeKey.personToCo(role: "owns", objectType: "order")
-        let plan = try ledger.commit(Op.define("order"), Op.register(Op.placed, bidirectional: true), Op.register(owns))
-        #expect(try ledger.type(Op.placed).bidirectional)
+        let plan = try ledger.commit(Op.define("order"), Op.register(Keys.placed, bidirectional: true), Op.register(owns))
+        #expect(try ledger.type(Keys.placed).bidirectional)
         #expect(try !ledger.type(owns).bidirectional)
         let encoded = EventCoding.jsonValue(plan.events[1], seq: 2).objectValue
         #expect(encoded?["bidirectional"] == .bool(true))
@@ -441,11 +442,11 @@ struct RuleTests {
     @Test("a link answers created true, a repeated link created false")
     func linkResults() throws {
         let ledger = try MemoryLedger.withTypes()
-        let key = Op.linkKey(try ledger.type(Op.placed), "u1", "o1")
-        let first = try ledger.commit(Op.link(Op.placed, "u1", "o1", ["channel": .string("web")]))
+        let key = Op.linkKey(try ledger.type(Keys.placed), "u1", "o1")
+        let first = try ledger.commit(Op.link(Keys.placed, "u1", "o1", ["channel": .string("web")]))
         #expect(first.events == [.linked(key, attributes: ["channel": .string("web")])])
         #expect(first.results == [.link(key, created: true, changed: true)])
-        let again = try ledger.commit(Op.link(Op.placed, "u1", "o1"))
+        let again = try ledger.commit(Op.link(Keys.placed, "u1", "o1"))
         #expect(again.events.isEmpty)
         #expect(again.results == [.link(key, created: false, changed: false)])
         #expect(try ledger.attributes(key) == ["channel": .string("web")])
@@ -454,9 +455,9 @@ struct RuleTests {
     @Test("re-linking with changed attributes records only the changed keys")
     func reLinkRecordsOnlyChangedKeys() throws {
         let ledger = try MemoryLedger.withTypes()
-        let key = Op.linkKey(try ledger.type(Op.placed), "u1", "o1")
-        try ledger.commit(Op.link(Op.placed, "u1", "o1", ["a": .int(1), "b": .int(2), "c": .string("x")]))
-        let plan = try ledger.commit(Op.link(Op.placed, "u1", "o1", ["a": .int(1), "b": .int(3), "d": .bool(true)]))
+        let key = Op.linkKey(try ledger.type(Keys.placed), "u1", "o1")
+        try ledger.commit(Op.link(Keys.placed, "u1", "o1", ["a": .int(1), "b": .int(2), "c": .string("x")]))
+        let plan = try ledger.commit(Op.link(Keys.placed, "u1", "o1", ["a": .int(1), "b": .int(3), "d": .bool(true)]))
         #expect(plan.events == [.attributesChanged(key, set: ["b": .int(3), "d": .bool(true)], unset: [])])
         #expect(plan.results == [.link(key, created: false, changed: true)])
         #expect(try ledger.attributes(key) == ["a": .int(1), "b": .int(3), "c": .string("x"), "d": .bool(true)])
@@ -465,14 +466,13 @@ struct RuleTests {
     @Test("setAttributes records only effective changes and answers changed accordingly")
     func setAttributesRecordsOnlyEffectiveChanges() throws {
         let ledger = try MemoryLedger.withTypes()
-        let key = Op.linkKey(try ledger.type(Op.placed), "u1", "o1")
-        try ledger.commit(Op.link(Op.placed, "u1", "o1", ["a": .int(1), "b": .int(2), "c": .null]))
-        let plan = try ledger.commit(Op.set(Op.placed, "u1", "o1", ["a": .int(1), "b": .string("2")],
-                                            unset: ["c", "missing", "c"]))
+        let key = Op.linkKey(try ledger.type(Keys.placed), "u1", "o1")
+        try ledger.commit(Op.link(Keys.placed, "u1", "o1", ["a": .int(1), "b": .int(2), "c": .null]))
+        let plan = try ledger.commit(Op.setAttributes(Keys.placed, "u1", "o1", set: ["a": .int(1), "b": .string("2")], unset: ["c", "missing", "c"]))
         #expect(plan.events == [.attributesChanged(key, set: ["b": .string("2")], unset: ["c"])])
         #expect(plan.results == [.attributes(key, changed: true)])
         #expect(try ledger.attributes(key) == ["a": .int(1), "b": .string("2")])
-        let noop = try ledger.commit(Op.set(Op.placed, "u1", "o1", ["a": .int(1)], unset: ["c"]))
+        let noop = try ledger.commit(Op.setAttributes(Keys.placed, "u1", "o1", set: ["a": .int(1)], unset: ["c"]))
         #expect(noop.events.isEmpty)
         #expect(noop.results == [.attributes(key, changed: false)])
     }
@@ -480,9 +480,9 @@ struct RuleTests {
     @Test("setting and unsetting the same key names the unset field")
     func setAndUnsetSameKey() throws {
         let ledger = try MemoryLedger.withTypes()
-        try ledger.commit(Op.link(Op.placed, "u1", "o1", ["a": .int(1)]))
+        try ledger.commit(Op.link(Keys.placed, "u1", "o1", ["a": .int(1)]))
         let error = try rejection { () throws(LedgerError) in
-            try ledger.commit(Op.set(Op.placed, "u1", "o1", ["a": .int(2)], unset: ["a"]))
+            try ledger.commit(Op.setAttributes(Keys.placed, "u1", "o1", set: ["a": .int(2)], unset: ["a"]))
         }
         #expect(error.code == .invalidField)
         #expect(error.details["field"] == .string("unset"))
@@ -491,8 +491,8 @@ struct RuleTests {
     @Test("relationship_not_found names the missing link")
     func notFoundNamesTheLink() throws {
         let ledger = try MemoryLedger.withTypes()
-        let key = Op.linkKey(try ledger.type(Op.placed), "u1", "o1")
-        for operation in [Op.unlink(Op.placed, "u1", "o1"), Op.set(Op.placed, "u1", "o1", ["a": .int(1)])] {
+        let key = Op.linkKey(try ledger.type(Keys.placed), "u1", "o1")
+        for operation in [Op.unlink(Keys.placed, "u1", "o1"), Op.setAttributes(Keys.placed, "u1", "o1", set: ["a": .int(1)])] {
             let error = try rejection { () throws(LedgerError) in try ledger.commit(operation) }
             #expect(error.code == .relationshipNotFound)
             #expect(error.details["relationship"] == linkJSON(key))
@@ -503,21 +503,21 @@ struct RuleTests {
     @Test("unlinking removes the link and its attributes; a new link starts empty")
     func unlinkRemovesAttributes() throws {
         let ledger = try MemoryLedger.withTypes()
-        let key = Op.linkKey(try ledger.type(Op.placed), "u1", "o1")
-        try ledger.commit(Op.link(Op.placed, "u1", "o1", ["a": .int(1)]))
-        let plan = try ledger.commit(Op.unlink(Op.placed, "u1", "o1"))
+        let key = Op.linkKey(try ledger.type(Keys.placed), "u1", "o1")
+        try ledger.commit(Op.link(Keys.placed, "u1", "o1", ["a": .int(1)]))
+        let plan = try ledger.commit(Op.unlink(Keys.placed, "u1", "o1"))
         #expect(plan.events == [.unlinked(key)])
         #expect(plan.results == [.unlink(key)])
         #expect(try ledger.attributes(key) == nil)
-        try ledger.commit(Op.link(Op.placed, "u1", "o1"))
+        try ledger.commit(Op.link(Keys.placed, "u1", "o1"))
         #expect(try ledger.attributes(key) == [:])
     }
 
     @Test("a type referenced by ID and by key names the same link")
     func referenceByIDOrKey() throws {
         let ledger = try MemoryLedger.withTypes()
-        let type = try ledger.type(Op.contains)
-        try ledger.commit(Op.link(Op.contains, "o1", "li_1"))
+        let type = try ledger.type(Keys.contains)
+        try ledger.commit(Op.link(Keys.contains, "o1", "li_1"))
         let byID = LinkRequest(type: .id(type.id), fromID: "o1", toID: "li_1", style: .parentAndChild)
         let plan = try ledger.commit(.setAttributes(byID, set: ["qty": .int(2)], unset: []),
                                      .link(byID, attributes: [:]))
@@ -534,8 +534,8 @@ struct RuleTests {
     func recordsStyleFitsBothKinds() throws {
         let ledger = try MemoryLedger.withTypes()
         let plan = try ledger.commit(
-            .link(LinkRequest(type: .key(Op.placed), fromID: "u1", toID: "o1", style: .records), attributes: [:]),
-            .link(LinkRequest(type: .key(Op.contains), fromID: "o1", toID: "li_1", style: .records), attributes: [:]))
+            .link(LinkRequest(type: .key(Keys.placed), fromID: "u1", toID: "o1", style: .records), attributes: [:]),
+            .link(LinkRequest(type: .key(Keys.contains), fromID: "o1", toID: "li_1", style: .records), attributes: [:]))
         #expect(eventNames(plan) == [Self.linked, Self.linked])
     }
 
@@ -561,7 +561,7 @@ struct RuleTests {
     ])
     func endpointFieldsMustMatchTheKind(_ endpoint: EndpointCase) throws {
         let ledger = try MemoryLedger.withTypes()
-        let key = endpoint.kind == .personToCo ? Op.placed : Op.contains
+        let key = endpoint.kind == .personToCo ? Keys.placed : Keys.contains
         let id = try ledger.type(key).id
         for reference in [RelationshipTypeReference.id(id), .key(key)] {
             let request = LinkRequest(type: reference, fromID: "a", toID: "b", style: endpoint.style)
@@ -579,15 +579,15 @@ struct RuleTests {
     ])
     func oddRecordIDs(_ id: String) throws {
         let ledger = try MemoryLedger.withTypes()
-        let placed = try ledger.type(Op.placed)
-        let contains = try ledger.type(Op.contains)
-        try ledger.commit(Op.link(Op.placed, id, id, ["id": .string(id)]), Op.link(Op.contains, id, id))
+        let placed = try ledger.type(Keys.placed)
+        let contains = try ledger.type(Keys.contains)
+        try ledger.commit(Op.link(Keys.placed, id, id, ["id": .string(id)]), Op.link(Keys.contains, id, id))
         let personLink = Op.linkKey(placed, id, id)
         #expect(try ledger.attributes(personLink) == ["id": .string(id)])
         #expect(try ledger.attributes(Op.linkKey(contains, id, id)) == [:])
         #expect(RecordRef(parsing: personLink.to.description) == RecordRef(type: "order", id: id))
         #expect(try ledger.state.partners(typeId: placed.id, of: personLink.to, on: .to, limit: 5) == [personLink.from])
-        try ledger.commit(Op.unlink(Op.placed, id, id))
+        try ledger.commit(Op.unlink(Keys.placed, id, id))
         #expect(try ledger.attributes(personLink) == nil)
     }
 
@@ -596,17 +596,17 @@ struct RuleTests {
     @Test("a rejected commit applies nothing, not even its valid operations")
     func rejectedCommitAppliesNothing() throws {
         let ledger = try MemoryLedger.withTypes()
-        let key = Op.linkKey(try ledger.type(Op.placed), "u1", "o1")
+        let key = Op.linkKey(try ledger.type(Keys.placed), "u1", "o1")
         let operations = [
-            Op.define("account"), Op.link(Op.placed, "u1", "o1"),
-            Op.register(Op.placed, cardinality: .oneToOne), Op.unlink(Op.placed, "u9", "o9"),
+            Op.define("account"), Op.link(Keys.placed, "u1", "o1"),
+            Op.register(Keys.placed, cardinality: .oneToOne), Op.unlink(Keys.placed, "u9", "o9"),
         ]
         let error = try rejection { () throws(LedgerError) in try Decider.plan(operations, against: ledger.state) }
         #expect(error.code == .relationshipNotFound)
         #expect(error.details["index"] == .int(3))
         #expect(try ledger.state.objectType(named: "account") == nil)
         #expect(try ledger.attributes(key) == nil)
-        #expect(try ledger.type(Op.placed).cardinality == nil)
+        #expect(try ledger.type(Keys.placed).cardinality == nil)
         // Without the bad operation the same commit is accepted.
         let plan = try ledger.commit(Array(operations.dropLast()))
         #expect(eventNames(plan) == [Self.defined, Self.linked, Self.updated])
@@ -615,13 +615,13 @@ struct RuleTests {
     @Test("planning reads the state but never writes it")
     func planningDoesNotWrite() throws {
         let ledger = try MemoryLedger.withTypes()
-        let key = Op.linkKey(try ledger.type(Op.placed), "u1", "o1")
-        let plan = try Decider.plan([Op.define("account"), Op.link(Op.placed, "u1", "o1")], against: ledger.state)
+        let key = Op.linkKey(try ledger.type(Keys.placed), "u1", "o1")
+        let plan = try Decider.plan([Op.define("account"), Op.link(Keys.placed, "u1", "o1")], against: ledger.state)
         #expect(plan.events.count == 2)
         #expect(try ledger.state.objectType(named: "account") == nil)
         #expect(try ledger.attributes(key) == nil)
         // Planning the same commit again gives the same plan.
-        #expect(try Decider.plan([Op.define("account"), Op.link(Op.placed, "u1", "o1")], against: ledger.state) == plan)
+        #expect(try Decider.plan([Op.define("account"), Op.link(Keys.placed, "u1", "o1")], against: ledger.state) == plan)
     }
 
     @Test("an empty commit plans no events")

@@ -1,5 +1,6 @@
 import Testing
 @testable import TiesCore
+import TiesTestSupport
 
 /// SPEC §2: an unknown object type fails with `unknown_object_type` and a
 /// `suggestions` list of close existing names (edit distance, case-insensitive).

@@ -3,6 +3,7 @@ import Testing
 @testable import TiesHTTP
 import TiesCore
 import TiesStore
+import TiesTestSupport
 
 /// Who may call what (SPEC §5): `read` GETs, `append` also writes, `admin`
 /// everything; no key, an unknown key or a revoked key is 401 everywhere a

@@ -3,6 +3,7 @@ import Testing
 @testable import TiesHTTP
 import TiesCore
 import TiesStore
+import TiesTestSupport
 
 /// Every endpoint of SPEC §5 through the in-process API: statuses, JSON
 /// shapes and content types of the successful answers.
@@ -473,22 +474,27 @@ struct APIEndpointTests {
     func eventsLongPoll() throws {
         let harness = try APIHarness()
         defer { harness.close() }
+        // The write comes once the poll waits (not after a guessed pause),
+        // so the poll is woken by the commit rather than finding it there.
+        let pollWaited = Collected<Bool>()
         let writer = Thread { [harness] in
-            Thread.sleep(forTimeInterval: 0.2)
+            pollWaited.append(Wait.until { harness.service.headWaiters == 1 })
             _ = harness.call("POST", "/v1/object-types", Bodies.defineOrder)
         }
-        let started = Date()
         writer.start()
-        let page = try harness.expect(200, "GET", "/v1/events?after=0&wait=20", as: .read)
-        let elapsed = Date().timeIntervalSince(started)
+        let started = Deadline.nowNanoseconds()
+        let page = try harness.expect(200, "GET", "/v1/events?after=0&wait=60", as: .read)
+        let elapsedMs = (Deadline.nowNanoseconds() - started) / 1_000_000
         #expect(page["events"].array.map { $0["seq"].int } == [1])
-        #expect(elapsed < 10, "the long poll took \(elapsed) s")
+        #expect(Wait.until { !pollWaited.all.isEmpty } && pollWaited.all == [true], "the poll was never seen waiting")
+        // Answered on the commit, not at the end of its 60 s wait.
+        #expect(elapsedMs < 50_000, "the long poll took \(elapsedMs) ms")
 
         // Nothing new: it waits out `wait`, then answers an empty page.
-        let quiet = Date()
+        let quiet = Deadline.nowNanoseconds()
         let empty = try harness.expect(200, "GET", "/v1/events?after=1&wait=1", as: .read)
         #expect(empty["events"].array.isEmpty)
-        #expect(Date().timeIntervalSince(quiet) >= 0.9)
+        #expect(Deadline.nowNanoseconds() - quiet >= 900_000_000)
     }
 
     /// IDs that need percent-encoding in a path segment.

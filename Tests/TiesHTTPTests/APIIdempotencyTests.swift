@@ -3,6 +3,8 @@ import Testing
 @testable import TiesHTTP
 import TiesCore
 import TiesStore
+import TiesTestExpectations
+import TiesTestSupport
 
 /// `Idempotency-Key` (SPEC §5): a retry with the same key and body gets the
 /// first answer back and appends nothing, for the life of the ledger; the
@@ -150,8 +152,9 @@ struct APIIdempotencyTests {
 
     @Test("A retry after the server restarts on the same ledger is still replayed, and a reused key still refused")
     func replayAfterRestart() throws {
-        let directory = try makeTestDirectory("ties-http-restart-")
-        defer { removeTestDirectory(directory) }
+        let scratch = try TemporaryDirectory("ties-http-restart-")
+        defer { scratch.cleanUp() }
+        let directory = scratch.path
         try Ledger.create(at: directory)
         let body = #"[{"op":"defineObjectType","name":"order"},{"op":"registerRelationshipType","kind":"person_to_co","role":"placed","customObjectType":"order"}]"#
         let first: Reply

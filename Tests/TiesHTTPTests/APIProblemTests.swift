@@ -3,6 +3,7 @@ import Testing
 @testable import TiesHTTP
 import TiesCore
 import TiesStore
+import TiesTestSupport
 
 /// Every refusal is an RFC 9457 problem (`application/problem+json`) with
 /// the spec's `code` and the matching status, and appends nothing.

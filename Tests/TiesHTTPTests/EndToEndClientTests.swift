@@ -3,6 +3,8 @@ import Testing
 @testable import TiesHTTP
 import TiesCore
 import TiesStore
+import TiesTestExpectations
+import TiesTestSupport
 
 /// Real HTTP clients against a server started in-process: `curl` and
 /// Python's `http.client`. They frame requests their own way (100-continue,
@@ -18,55 +20,16 @@ struct EndToEndClientTests {
         var description: String { "exit \(status)\(timedOut ? " (timed out)" : "")\n--- stdout ---\n\(stdout)\n--- stderr ---\n\(stderr)" }
     }
 
-    /// Runs `/usr/bin/env ARGUMENTS…` with output to files (no pipe can fill
-    /// up), killing it after `seconds`.
-    static func run(_ arguments: [String], in directory: String, seconds: Double = 60) throws -> ToolRun {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let name = UUID().uuidString
-        let outPath = directory + "/\(name).out"
-        let errPath = directory + "/\(name).err"
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        defer {
-            try? out.close()
-            try? err.close()
-        }
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(seconds)
-        var timedOut = false
-        while process.isRunning {
-            if Date() > deadline {
-                process.terminate()
-                timedOut = true
-                break
-            }
-            Thread.sleep(forTimeInterval: 0.005)
-        }
-        process.waitUntilExit()
-        return ToolRun(status: process.terminationStatus,
-                       stdout: String(decoding: try Data(contentsOf: URL(fileURLWithPath: outPath)), as: UTF8.self),
-                       stderr: String(decoding: try Data(contentsOf: URL(fileURLWithPath: errPath)), as: UTF8.self),
-                       timedOut: timedOut)
+    /// Runs `/usr/bin/env ARGUMENTS…`, killing it after `seconds`.
+    static func run(_ arguments: [String], seconds: Double = 120) throws -> ToolRun {
+        let child = try ChildProcess(URL(fileURLWithPath: "/usr/bin/env"), arguments)
+        let finished = child.wait(seconds: seconds)
+        return ToolRun(status: child.status, stdout: child.stdout.text, stderr: child.stderr.text, timedOut: !finished)
     }
 
-    static let curlAvailable: Bool = {
-        guard let directory = try? makeTestDirectory("ties-curl-probe-") else { return false }
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        return (try? run(["curl", "--version"], in: directory, seconds: 10))?.status == 0
-    }()
+    static let curlAvailable: Bool = (try? run(["curl", "--version"], seconds: 60))?.status == 0
 
-    static let pythonAvailable: Bool = {
-        guard let directory = try? makeTestDirectory("ties-python-probe-") else { return false }
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        return (try? run(["python3", "-c", "import http.client, json"], in: directory, seconds: 10))?.status == 0
-    }()
+    static let pythonAvailable: Bool = (try? run(["python3", "-c", "import http.client, json"], seconds: 60))?.status == 0
 
     // MARK: curl
 
@@ -84,7 +47,7 @@ struct EndToEndClientTests {
                 arguments += ["-H", "Content-Type: application/json", "--data-binary", "@" + file]
             }
             arguments += extra + [base + path]
-            let result = try EndToEndClientTests.run(arguments, in: directory)
+            let result = try EndToEndClientTests.run(arguments)
             try #require(result.status == 0, "curl \(method) \(path): \(result)")
             let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
             let status = Int(lines.last ?? "") ?? -1
@@ -97,11 +60,12 @@ struct EndToEndClientTests {
           .enabled(if: curlAvailable, "curl is not installed: the curl end-to-end test is skipped"))
     func curlSession() throws {
         let server = try ServerHarness()
-        let scratch = try makeTestDirectory("ties-curl-")
+        let scratchDirectory = try TemporaryDirectory("ties-curl-")
         defer {
             server.stop(removeDirectory: true)
-            removeTestDirectory(scratch)
+            scratchDirectory.cleanUp()
         }
+        let scratch = scratchDirectory.path
         let curl = Curl(base: "http://127.0.0.1:\(server.port)", directory: scratch)
         let write = server.appendKey
         let read = server.readKey
@@ -156,7 +120,7 @@ struct EndToEndClientTests {
 
         // Several URLs in one curl run reuse one connection.
         let reuse = try EndToEndClientTests.run(["curl", "-sS", "-v", "--max-time", "30", "-H", "Authorization: Bearer \(read)",
-                                                 curl.base + "/v1/health", curl.base + "/v1/object-types", curl.base + "/v1/events?limit=1"], in: scratch)
+                                                 curl.base + "/v1/health", curl.base + "/v1/object-types", curl.base + "/v1/events?limit=1"])
         #expect(reuse.status == 0, "\(reuse)")
         #expect(reuse.stderr.contains("Re-using existing connection") || reuse.stderr.contains("Reusing existing connection"), "\(reuse.stderr)")
         // HTTP/1.0 from curl.
@@ -214,15 +178,16 @@ struct EndToEndClientTests {
           .enabled(if: pythonAvailable, "python3 is not installed: the Python end-to-end test is skipped"))
     func pythonSession() throws {
         let server = try ServerHarness()
-        let scratch = try makeTestDirectory("ties-python-")
+        let scratchDirectory = try TemporaryDirectory("ties-python-")
         defer {
             server.stop(removeDirectory: true)
-            removeTestDirectory(scratch)
+            scratchDirectory.cleanUp()
         }
+        let scratch = scratchDirectory.path
         let script = scratch + "/client.py"
         try Data(Self.pythonScript.utf8).write(to: URL(fileURLWithPath: script))
         let result = try Self.run(["TIES_PORT=\(server.port)", "TIES_APPEND_KEY=\(server.appendKey)", "TIES_READ_KEY=\(server.readKey)",
-                                   "python3", script], in: scratch)
+                                   "python3", script])
         try #require(result.status == 0, "\(result)")
         let steps = JSONDoc(try JSONParser.parse(result.stdout)).array
         try #require(steps.count == 15, "\(result.stdout)")

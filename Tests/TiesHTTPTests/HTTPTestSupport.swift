@@ -1,7 +1,7 @@
 @testable import TiesHTTP
 
 // Shared helpers of the TiesHTTP tests: feeding bytes to a parser in
-// different splits, and a seeded generator for the fuzz and split tests.
+// different splits. The seeded generator is TiesTestSupport's.
 
 /// Everything a parser produced from one input: its events in order, then
 /// the error that stopped it, if any.
@@ -94,18 +94,5 @@ enum Wire {
             (0x20..<0x7F).contains(b) ? String(UnicodeScalar(b)) : "\\x" + String(b, radix: 16)
         }.joined()
         return bytes.count > 60 ? shown + "…(\(bytes.count) bytes)" : shown
-    }
-}
-
-/// SplitMix64: tiny, seedable, and good enough to drive generators reproducibly.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -3,6 +3,8 @@ import Testing
 import TiesCore
 import TiesStore
 @testable import TiesHTTP
+import TiesTestExpectations
+import TiesTestSupport
 
 /// The committed OpenAPI document (`Sources/TiesHTTP/Embedded/openapi.json`)
 /// against the router it describes: it must parse, list exactly `API.routes`,
@@ -159,11 +161,12 @@ struct OpenAPIDocumentTests {
 
     @Test("GET /v1/openapi.json serves the committed document byte for byte")
     func servedDocumentIsTheCommittedOne() throws {
-        let directory = FileManager.default.temporaryDirectory.path + "/ties-openapi-tests-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let scratch = try TemporaryDirectory("ties-openapi-tests-")
+        defer { scratch.cleanUp() }
+        let directory = scratch.path
         try Ledger.create(at: directory)
         let service = try LedgerService(directory: directory, warn: { _ in })
-        defer { service.shutdown(timeoutMs: 5_000) }
+        defer { service.shutdown(timeoutMs: 30_000) }
         let keys = KeyStore(ledgerDirectory: directory)
         let token = try keys.create(name: "reader", role: .read, now: Ledger.clock())
         let api = API(service: service, keys: keys)

@@ -3,6 +3,7 @@ import Testing
 @testable import TiesHTTP
 import TiesCore
 import TiesStore
+import TiesTestSupport
 
 /// Many clients writing at once through real sockets: every write is
 /// acknowledged with its own seq, seqs are gapless, and the writer
@@ -36,15 +37,15 @@ struct ServerConcurrencyTests {
         let port = server.port
         let token = server.appendKey
         let typeId = placed
-        let started = Date()
-        let finished = runOnThreads(Self.threads, timeoutSeconds: 120) { thread in
+        let started = Deadline.nowNanoseconds()
+        let finished = runOnThreads(Self.threads, timeoutSeconds: 300) { thread in
             var outcome = Outcome()
             do {
-                let client = try SocketClient(host: "127.0.0.1", port: port)
+                let client = try HTTPTestClient(port: port)
                 for index in 0..<Self.requestsPerThread {
                     let body = Bodies.placed(typeId, "p\(thread)", "o\(thread)-\(index)", attributes: #"{"i":\#(index)}"#)
                     try client.send(HTTPWire.request("POST", "/v1/relationships", body: body, token: token))
-                    let reply = try client.readResponse(timeoutMs: 30_000)
+                    let reply = try client.readResponse()
                     if (200..<300).contains(reply.status), let seq = reply.json["seq"].int {
                         outcome.seqs.append(seq)
                     } else {
@@ -56,7 +57,7 @@ struct ServerConcurrencyTests {
             }
             outcomes.append(outcome)
         }
-        let elapsed = Date().timeIntervalSince(started)
+        let elapsed = Double(Deadline.nowNanoseconds() - started) / 1e9
         #expect(finished, "the client threads did not finish in time")
         let all = outcomes.all
         let failures = all.flatMap(\.failures)
@@ -92,10 +93,10 @@ struct ServerConcurrencyTests {
         let statuses = Collected<Int>()
         let finished = runOnThreads(12) { thread in
             do {
-                let client = try SocketClient(host: "127.0.0.1", port: port)
+                let client = try HTTPTestClient(port: port)
                 try client.send(HTTPWire.request("POST", "/v1/object-types", body: #"{"name":"racer_\#(thread)"}"#, token: token,
                                                  headers: [("If-Match", "0")]))
-                statuses.append(try client.readResponse(timeoutMs: 30_000).status)
+                statuses.append(try client.readResponse().status)
             } catch {
                 statuses.append(-1)
             }
@@ -117,15 +118,15 @@ struct ServerConcurrencyTests {
         let problems = Collected<String>()
         let finished = runOnThreads(8) { thread in
             do {
-                let client = try SocketClient(host: "127.0.0.1", port: port)
+                let client = try HTTPTestClient(port: port)
                 for index in 0..<30 {
                     if thread % 2 == 0 {
                         try client.send(HTTPWire.request("POST", "/v1/object-types", body: #"{"name":"t\#(thread)_\#(index)"}"#, token: appendKey))
-                        let reply = try client.readResponse(timeoutMs: 30_000)
+                        let reply = try client.readResponse()
                         if reply.status != 201 { problems.append("write: \(reply)") }
                     } else {
                         try client.send(HTTPWire.request("GET", "/v1/events?after=0&limit=1000", token: readKey))
-                        let reply = try client.readResponse(timeoutMs: 30_000)
+                        let reply = try client.readResponse()
                         let seqs = reply.json["events"].array.compactMap { $0["seq"].int }
                         // A read sees a whole prefix of the log: 1...n, no holes.
                         if reply.status != 200 || seqs != Array(stride(from: 1, through: Int64(seqs.count), by: 1)) {

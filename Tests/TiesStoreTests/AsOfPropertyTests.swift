@@ -1,6 +1,8 @@
 import Testing
 import TiesCore
 @testable import TiesStore
+import TiesTestExpectations
+import TiesTestSupport
 
 // Property: for any generated script of operations, `show RECORD --as-of N`
 // on the real ledger equals an independent replay of the log's events up to
@@ -349,6 +351,7 @@ struct AsOfPropertyTests {
     func asOfEqualsReplay(seed: UInt64) throws {
         let report = Report(seed: seed)
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         var snapshots = [Snapshot(lastSeq: 0, at: nil, model: Model())]
         var times: [Int64: Timestamp] = [:]
         var rejectedCodes: Set<LedgerError.Code> = []

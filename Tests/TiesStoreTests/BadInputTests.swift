@@ -1,6 +1,8 @@
 import Testing
 import TiesCore
 @testable import TiesStore
+import TiesTestExpectations
+import TiesTestSupport
 
 @Suite("Bad input")
 struct BadInputTests {
@@ -63,6 +65,7 @@ struct BadInputTests {
     func badOperationRejectsTheWholeCommit(index: Int) throws {
         let (name, bad, code) = Self.badOperations[index]
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         let records = [person("fresh"), record("order", "fresh"), person("u0"), person("u1"), record("order", "o0")]
         let after: Answers
         do {
@@ -100,6 +103,7 @@ struct BadInputTests {
                       CommitMetadata(actor: "ok", idempotencyKey: ""), CommitMetadata(actor: "ok", idempotencyKey: "tab\there")])
     func badMetadata(metadata: CommitMetadata) throws {
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         let ledger = try makeLedger(in: directory.path)
         let error = expectLedgerError(.invalidField) { try ledger.commit([Op.define("order")], metadata: metadata) }
         #expect(error?.details["field"] != nil)
@@ -110,6 +114,7 @@ struct BadInputTests {
     @Test("actors and reasons in any script round-trip through history")
     func unicodeMetadata() throws {
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         let ledger = try setUp(in: directory)
         _ = try ledger.commit([Op.link(Keys.placed, "u9", "o9")],
                               metadata: CommitMetadata(actor: "🤖 bot/ünï:1", reason: "line one\nline two \"quoted\" \\ ☃", idempotencyKey: "k-🎉"))
@@ -156,6 +161,7 @@ struct BadInputTests {
     func exoticIDsRoundTrip() throws {
         #expect(Self.exoticIDs.last?.utf8.count == Limits.recordIDBytesMax)
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         let placed: String
         do {
             let ledger = try setUp(in: directory)
@@ -181,7 +187,7 @@ struct BadInputTests {
     @Test("random and mutated import lines never crash and never leave a half commit", arguments: [UInt64(11), 12, 13, 14, 15, 16])
     func fuzzedImport(seed: UInt64) throws {
         var random = SplitMix64(seed: seed)
-        let valid = Lines.good + [Lines.unlink("u1", "o1"), Lines.link("u1", "o2", attributes: #"{"a":1,"b":"x"}"#),
+        let valid = Lines.good + [Lines.unlink("u1", "o1"), Lines.link("u1", "o2", ["a": .int(1), "b": .string("x")]),
                                   #"{"op":"setAttributes","relationshipType":\#(Lines.placedKey),"personExternalId":"u2","customObjectExternalId":"o2","set":{"s":true},"unset":["a"]}"#]
         var file: [UInt8] = []
         for _ in 0..<60 {
@@ -196,6 +202,7 @@ struct BadInputTests {
             file += line + (random.chance(20) ? [13, 10] : [10])
         }
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         let records = [person("u1"), person("u2"), person("u3"), person("u4"), record("order", "o1"), record("order", "o2")]
         let answers: Answers
         do {

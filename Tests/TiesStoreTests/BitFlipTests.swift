@@ -1,6 +1,8 @@
 import Testing
 import TiesCore
 @testable import TiesStore
+import TiesTestExpectations
+import TiesTestSupport
 
 /// Every single-bit flip before the last commit, not a sample: a flip there
 /// is damage to an acknowledged commit and must be refused, never mistaken
@@ -26,7 +28,8 @@ struct BitFlipTests {
         let story = try Story()
         let commits = try readWholeLog(story.ledger)
         let log = try Files.read(story.directory.file("log.jsonl"))
-        let scratch = try FaultScratch("ties-flips")
+        let scratch = try TemporaryDirectory("ties-flips-", in: TemporaryDirectory.memoryBacked)
+        defer { scratch.cleanUp() }
         let layout = LedgerLayout(directory: scratch.path)
         let last = try #require(commits.last)
         var missed: [String] = []

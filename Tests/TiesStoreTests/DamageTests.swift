@@ -1,6 +1,7 @@
 import Testing
 import TiesCore
 @testable import TiesStore
+import TiesTestSupport
 
 @Suite("Damage in the middle of the log")
 struct DamageTests {

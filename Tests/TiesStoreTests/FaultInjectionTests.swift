@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import TiesCore
 @testable import TiesStore
+import TiesTestExpectations
+import TiesTestSupport
 
 // Storage faults on the simulated disk (`SimulatedFileSystem`): a crash at
 // every I/O operation of a fixed workload under three power-loss models, a
@@ -26,26 +28,6 @@ enum FaultSeeds {
     static func label(_ what: String, _ model: CrashModel, _ seed: UInt64, _ point: Int) -> String {
         "\(what), \(model), seed \(caseSeed(seed, point)) (TIES_FAULT_SEED=\(seed))"
     }
-}
-
-/// Scratch space for the fault tests: tmpfs (`/dev/shm`) when the machine
-/// has one. The disk is simulated, so the real syncs SQLite makes only cost
-/// time (five times the whole run on a disk here).
-final class FaultScratch {
-    let path: String
-
-    init(_ label: String) throws {
-        let shared = "/dev/shm"
-        let base = FileManager.default.isWritableFile(atPath: shared) ? shared : FileManager.default.temporaryDirectory.path
-        path = base + "/" + label + "-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: path)  // Scratch; nothing to keep.
-    }
-
-    func file(_ name: String) -> String { path + "/" + name }
 }
 
 /// Where a commit is in the log: what "present and in order" compares.
@@ -167,7 +149,8 @@ struct CrashReference: Sendable {
     static let shared = Result { try CrashReference() }
 
     private init() throws {
-        let root = try FaultScratch("ties-crash-reference")
+        let root = try TemporaryDirectory("ties-crash-reference-", in: TemporaryDirectory.memoryBacked)
+        defer { root.cleanUp() }
         let disk = SimulatedFileSystem()
         var live: [Int: CrashAnswers] = [:]
         let acknowledged = CrashWorkload.run(LedgerLayout(directory: root.file("ledger"), fileSystem: disk), on: disk) { ledger, marks in
@@ -215,7 +198,8 @@ struct CrashTests {
     @Test("a crash at any I/O operation keeps every acknowledged commit and no partial one", arguments: CrashModel.allCases)
     func crashAtEveryOperation(model: CrashModel) throws {
         let reference = try CrashReference.shared.get()
-        let root = try FaultScratch("ties-crash")
+        let root = try TemporaryDirectory("ties-crash-", in: TemporaryDirectory.memoryBacked)
+        defer { root.cleanUp() }
         var tally = CrashTally()
         for seed in FaultSeeds.seeds(for: model) {
             // One past the last operation: the power goes after the workload ends.
@@ -269,7 +253,8 @@ struct CrashTests {
     @Test("a crash while recovering (snapshot restore, catch-up, torn tail cut off) loses nothing either", arguments: CrashModel.allCases)
     func crashDuringRecovery(model: CrashModel) throws {
         let reference = try CrashReference.shared.get()
-        let root = try FaultScratch("ties-crash-recovery")
+        let root = try TemporaryDirectory("ties-crash-recovery-", in: TemporaryDirectory.memoryBacked)
+        defer { root.cleanUp() }
         let source = root.file("source")
         let workload = SimulatedFileSystem()
         #expect(CrashWorkload.run(LedgerLayout(directory: source, fileSystem: workload), on: workload) == reference.commits)
@@ -349,7 +334,7 @@ struct DiskFaultTests {
     }
 
     /// What a fresh replay of `log` answers (no projection, no snapshots).
-    private static func replay(_ log: [UInt8], in root: FaultScratch) throws -> CrashAnswers {
+    private static func replay(_ log: [UInt8], in root: TemporaryDirectory) throws -> CrashAnswers {
         let directory = root.file("replay")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
         try Files.write(directory + "/log.jsonl", log)
@@ -358,7 +343,8 @@ struct DiskFaultTests {
 
     @Test("a failed fsync is not acknowledged, and the ledger refuses writes until it is reopened", arguments: [false, true])
     func failedSync(powerLost: Bool) throws {
-        let root = try FaultScratch("ties-eio")
+        let root = try TemporaryDirectory("ties-eio-", in: TemporaryDirectory.memoryBacked)
+        defer { root.cleanUp() }
         let directory = root.file("ledger")
         let log = directory + "/log.jsonl"
         let disk = SimulatedFileSystem()
@@ -393,7 +379,8 @@ struct DiskFaultTests {
     @Test("a full disk or a short write fails the commit clearly, the log still reads, and service resumes with space",
           arguments: [ENOSPC, EIO])
     func failedWrite(code: Int32) throws {
-        let root = try FaultScratch("ties-enospc")
+        let root = try TemporaryDirectory("ties-enospc-", in: TemporaryDirectory.memoryBacked)
+        defer { root.cleanUp() }
         let directory = root.file("ledger")
         let log = directory + "/log.jsonl"
         let disk = SimulatedFileSystem()

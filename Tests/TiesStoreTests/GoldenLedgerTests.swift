@@ -2,17 +2,26 @@ import Foundation
 import Testing
 import TiesCore
 @testable import TiesStore
+import TiesTestExpectations
+import TiesTestSupport
 
 /// The golden ledger in `Snapshots/ledger-format-1/` pins the on-disk formats:
 /// its log, one snapshot, and the answers this version gave. Every future
-/// version must open it and give the same answers. Never edit it: a new
-/// format gets a new golden ledger beside it. Re-record only on purpose, with
-/// `TIES_RECORD_GOLDEN=1 swift test --filter GoldenLedger` (it refuses to
-/// overwrite an existing one).
+/// version must open it and give the same answers, and today's code must
+/// still write its log byte for byte. Never edit it: a new format gets a new
+/// golden ledger beside it, recorded on purpose with
+/// `TIES_RECORD_GOLDEN=1 swift test --filter GoldenLedger` (which writes only
+/// files that are missing, and fails the run so that a recording is never
+/// mistaken for a pass).
 @Suite("golden ledger")
 struct GoldenLedgerTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../Snapshots/ledger-format-1").standardized.path
+
+    /// The golden files, which are only ever added to.
+    static func goldenFiles() -> GoldenFiles {
+        GoldenFiles(directory: directory, rewritesExisting: false)
+    }
 
     /// Questions asked of the golden ledger, each named for its answer file.
     static func questions(_ ledger: Ledger) throws -> [(String, JSONValue)] {
@@ -42,7 +51,7 @@ struct GoldenLedgerTests {
     }
 
     static func fileName(_ question: String) -> String {
-        question.map { $0.isLetter || $0.isNumber || $0 == "-" ? String($0) : "_" }.joined() + ".json"
+        "expected/" + question.map { $0.isLetter || $0.isNumber || $0 == "-" ? String($0) : "_" }.joined() + ".json"
     }
 
     /// Opens a copy of the golden ledger (its log and snapshot only), with or
@@ -50,7 +59,8 @@ struct GoldenLedgerTests {
     @Test("today's code answers every golden question as the version that wrote it did", arguments: [true, false])
     func answersMatch(withSnapshot: Bool) throws {
         try #require(FileManager.default.fileExists(atPath: Self.directory + "/log.jsonl"), "no golden ledger at \(Self.directory)")
-        let copy = try TemporaryDirectory("golden")
+        let copy = try TemporaryDirectory("ties-golden-")
+        defer { copy.cleanUp() }
         try FileManager.default.copyItem(atPath: Self.directory + "/log.jsonl", toPath: copy.file("log.jsonl"))
         if withSnapshot {
             try FileManager.default.copyItem(atPath: Self.directory + "/snapshots", toPath: copy.file("snapshots"))
@@ -58,10 +68,11 @@ struct GoldenLedgerTests {
         let warnings = WarningLog()
         let ledger = try Ledger.open(at: copy.path, access: .write, warn: warnings.sink)
         #expect(warnings.messages.isEmpty, "\(warnings.messages)")
+        var golden = Self.goldenFiles()
         for (question, answer) in try Self.questions(ledger) {
-            let expected = try JSONParser.parse(Files.read(Self.directory + "/expected/" + Self.fileName(question)))
-            #expect(answer == expected, "golden answer '\(question)' changed")
+            golden.check(Self.fileName(question), json: answer)
         }
+        golden.expectPassed()
         if withSnapshot {
             let snapshots = try ledger.snapshots()
             #expect(snapshots.count == 1 && snapshots.allSatisfy(\.isValid), "\(snapshots)")
@@ -70,20 +81,30 @@ struct GoldenLedgerTests {
         #expect(report.isIntact, "\(report.problems)")
     }
 
-    @Test("the golden ledger can be re-recorded only on purpose")
-    func recordGoldenLedger() throws {
-        guard ProcessInfo.processInfo.environment["TIES_RECORD_GOLDEN"] == "1" else { return }
-        #expect(!FileManager.default.fileExists(atPath: Self.directory), "\(Self.directory) exists: golden ledgers are never rewritten")
-        guard !FileManager.default.fileExists(atPath: Self.directory) else { return }
-        try Ledger.create(at: Self.directory)
-        let ledger = try Ledger.open(at: Self.directory, access: .write)
+    /// Writes the golden story into a new ledger (in the golden directory
+    /// itself when recording one that does not exist yet) and checks the
+    /// log it writes and the answers it gives against the golden files.
+    @Test("today's code writes the golden story's log byte for byte, and re-recording it never passes")
+    func storyWritesTheGoldenLog() throws {
+        var golden = Self.goldenFiles()
+        let recordingNew = golden.isRecording && !FileManager.default.fileExists(atPath: Self.directory + "/log.jsonl")
+        let scratch = try TemporaryDirectory("ties-golden-story-")
+        defer { scratch.cleanUp() }
+        let target = recordingNew ? Self.directory : scratch.file("ledger")
+        try Ledger.create(at: target)
+        let ledger = try Ledger.open(at: target, access: .write)
         try GoldenStory.write(into: ledger)
-        try FileManager.default.createDirectory(atPath: Self.directory + "/expected", withIntermediateDirectories: true)
+        golden.check("log.jsonl", text: String(decoding: try Files.read(target + "/log.jsonl"), as: UTF8.self))
         for (question, answer) in try Self.questions(ledger) {
-            try Files.write(Self.directory + "/expected/" + Self.fileName(question), answer.encodedBytes + [10])
+            golden.check(Self.fileName(question), json: answer)
         }
-        for file in ["projection.sqlite", "projection.sqlite-wal", "projection.sqlite-shm", "lock"] {
-            try? FileManager.default.removeItem(atPath: Self.directory + "/" + file)
+        golden.expectPassed()
+        if recordingNew {
+            // The ledger is the golden one: keep its log and snapshot, not the derived files.
+            ledger.close()
+            for file in ["projection.sqlite", "projection.sqlite-wal", "projection.sqlite-shm", "lock"] {
+                try FileTree.remove(target + "/" + file)
+            }
         }
     }
 }

@@ -1,20 +1,23 @@
 import Testing
 import TiesCore
 @testable import TiesStore
+import TiesTestExpectations
+import TiesTestSupport
 
-/// Operation lines (SPEC §3) naming types by key, so files need no IDs.
+/// Operation lines (SPEC §3) naming types by key, so files need no IDs;
+/// built with TiesTestSupport's `Op.line`.
 enum Lines {
-    static let placedKey = #"{"kind":"person_to_co","role":"placed","customObjectType":"order"}"#
-    static let defineOrder = #"{"op":"defineObjectType","name":"order"}"#
-    static let defineAccount = #"{"op":"defineObjectType","name":"account","description":"A billing account"}"#
-    static let registerPlaced = #"{"op":"registerRelationshipType","kind":"person_to_co","role":"placed","customObjectType":"order","cardinality":"ONE_TO_MANY","bidirectional":true}"#
+    static let placedKey = JSONValue.object(Op.json(Keys.placed)).encodedString
+    static let defineOrder = Op.line(Op.define("order"))
+    static let defineAccount = Op.line(Op.define("account", description: "A billing account"))
+    static let registerPlaced = Op.line(Op.register(Keys.placed, cardinality: .oneToMany, bidirectional: true))
 
-    static func link(_ person: String, _ order: String, attributes: String = "{}") -> String {
-        #"{"op":"link","relationshipType":\#(placedKey),"personExternalId":"\#(person)","customObjectExternalId":"\#(order)","attributes":\#(attributes)}"#
+    static func link(_ person: String, _ order: String, _ attributes: Attributes = [:]) -> String {
+        Op.line(Op.link(Keys.placed, person, order, attributes))
     }
 
     static func unlink(_ person: String, _ order: String) -> String {
-        #"{"op":"unlink","relationshipType":\#(placedKey),"personExternalId":"\#(person)","customObjectExternalId":"\#(order)"}"#
+        Op.line(Op.unlink(Keys.placed, person, order))
     }
 
     /// Seven good lines: three set-up operations, then four links.
@@ -68,6 +71,7 @@ struct ImportTests {
     @Test("an empty file, or one blank line, makes no commit", arguments: ["", "   ", "\t", " \t "])
     func emptyFile(content: String) throws {
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         let ledger = try makeLedger(in: directory.file("ledger"))
         let totals = try ImportRun.run(Array(content.utf8), into: ledger, in: directory).get()
         #expect(totals.lines == (content.isEmpty ? 0 : 1))
@@ -80,9 +84,10 @@ struct ImportTests {
     @Test("one operation line is one commit, with the import's actor and reason", arguments: [false, true])
     func oneLine(atomic: Bool) throws {
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         let ledger = try ImportRun.preparedLedger(in: directory)
         var reported: [ImportTotals] = []
-        let totals = try ImportRun.run(Array(Lines.link("u2", "o2", attributes: #"{"channel":"web"}"#).utf8), into: ledger, in: directory,
+        let totals = try ImportRun.run(Array(Lines.link("u2", "o2", ["channel": .string("web")]).utf8), into: ledger, in: directory,
                                        atomic: atomic, onCommit: { reported.append($0) }).get()
         #expect(totals.lines == 1 && totals.operations == 1 && totals.commits == 1 && totals.events == 1)
         #expect(totals.firstSeq == 4 && totals.lastSeq == 4 && totals.committedThroughLine == 1)
@@ -91,7 +96,7 @@ struct ImportTests {
         #expect(last.commit.actor == "importer" && last.commit.reason == "bulk load")
         #expect(try ledger.relationships(of: person("u2")).links.map(\.attributes) == [["channel": .string("web")]])
         // The same line again is a no-op: nothing is committed.
-        let again = try ImportRun.run(Array(Lines.link("u2", "o2", attributes: #"{"channel":"web"}"#).utf8), into: ledger, in: directory,
+        let again = try ImportRun.run(Array(Lines.link("u2", "o2", ["channel": .string("web")]).utf8), into: ledger, in: directory,
                                       atomic: atomic).get()
         #expect(again.commits == 0 && again.unchanged == 1 && again.committedThroughLine == 1)
         #expect(ledger.headSeq == 4)
@@ -102,6 +107,7 @@ struct ImportTests {
     func badLine(atomic: Bool, index: Int) throws {
         let (name, bad, code) = Lines.bad[index]
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         let ledger = try ImportRun.preparedLedger(in: directory)
         let logBefore = try Files.read(directory.file("ledger/log.jsonl"))
         guard case .failure(let failure) = try ImportRun.run(bad, into: ledger, in: directory, atomic: atomic) else {
@@ -118,6 +124,7 @@ struct ImportTests {
     @Test("a line longer than the limit is rejected; one exactly at the limit is read")
     func overlongLine() throws {
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         let ledger = try makeLedger(in: directory.file("ledger"))
         let limit = 100
         // JSON allows trailing spaces, so padding keeps the line valid.
@@ -137,6 +144,7 @@ struct ImportTests {
     @Test("a line longer than the default limit (16 MiB) is rejected while reading")
     func overlongLineAtDefaultLimit() throws {
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         let ledger = try makeLedger(in: directory.file("ledger"))
         let file = Array(Lines.defineAccount.utf8) + [UInt8](repeating: UInt8(ascii: " "), count: Limits.operationLineBytesMax)
         guard case .failure(let failure) = try ImportRun.run(file, into: ledger, in: directory) else {
@@ -151,6 +159,7 @@ struct ImportTests {
     @Test("each batch is its own commit")
     func batchesCommitSeparately() throws {
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         let ledger = try makeLedger(in: directory.file("ledger"))
         var progress: [Int] = []
         let totals = try ImportRun.run(Lines.text(Lines.good), into: ledger, in: directory, onCommit: { progress.append($0.committedThroughLine) }).get()
@@ -190,6 +199,7 @@ struct ImportTests {
     func badLineStopsTheImport(index: Int) throws {
         let (name, bad, code) = Lines.bad[index]
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         let ledger = try makeLedger(in: directory.file("ledger"))
         guard case .failure(let failure) = try ImportRun.run(fileWithBadLine(bad), into: ledger, in: directory) else {
             Issue.record("\(name): the import succeeded")
@@ -209,6 +219,7 @@ struct ImportTests {
     func atomicImportIsAllOrNothing(index: Int) throws {
         let (name, bad, code) = Lines.bad[index]
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         let ledger = try makeLedger(in: directory.file("ledger"))
         guard case .failure(let failure) = try ImportRun.run(fileWithBadLine(bad), into: ledger, in: directory, batchSize: 1, atomic: true) else {
             Issue.record("\(name): the atomic import succeeded")
@@ -224,6 +235,7 @@ struct ImportTests {
     @Test("an atomic import of good lines is one commit")
     func atomicImportIsOneCommit() throws {
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         let ledger = try makeLedger(in: directory.file("ledger"))
         let totals = try ImportRun.run(Lines.text(Lines.good), into: ledger, in: directory, batchSize: 1, atomic: true).get()
         #expect(totals.commits == 1 && totals.events == 7 && totals.committedThroughLine == 7)
@@ -233,8 +245,9 @@ struct ImportTests {
     @Test("blank lines are skipped but counted, and CRLF line endings work")
     func blankLinesAndCRLF() throws {
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         let ledger = try makeLedger(in: directory.file("ledger"))
-        let content = "\(Lines.defineOrder)\r\n\r\n   \r\n\t\n\(Lines.registerPlaced)\r\n\n\(Lines.link("u1", "o1", attributes: #"{"note":"a\r\nb"}"#))"
+        let content = "\(Lines.defineOrder)\r\n\r\n   \r\n\t\n\(Lines.registerPlaced)\r\n\n\(Lines.link("u1", "o1", ["note": .string("a\r\nb")]))"
         let totals = try ImportRun.run(Array(content.utf8), into: ledger, in: directory, batchSize: 2).get()
         #expect(totals.lines == 7)
         #expect(totals.operations == 3)
@@ -257,6 +270,7 @@ struct ImportTests {
     @Test("a file of only blank lines makes no commit", arguments: ["\n", "\n\n  \n\t\r\n", "\r\n"])
     func onlyBlankLines(content: String) throws {
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         let ledger = try makeLedger(in: directory.file("ledger"))
         let totals = try ImportRun.run(Array(content.utf8), into: ledger, in: directory).get()
         #expect(totals.commits == 0 && totals.operations == 0)
@@ -266,6 +280,7 @@ struct ImportTests {
     @Test("an over-long line after good ones stops at its line number")
     func overlongLineAfterGoodOnes() throws {
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         let ledger = try makeLedger(in: directory.file("ledger"))
         let limit = 100
         let atLimit = Lines.defineAccount + String(repeating: " ", count: limit - Lines.defineAccount.utf8.count)
@@ -285,6 +300,7 @@ struct ImportTests {
 struct LineReaderTests {
     private func lines(of bytes: [UInt8], lineBytesMax: Int = Limits.operationLineBytesMax) throws -> [[UInt8]] {
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         try Files.write(directory.file("input"), bytes)
         let reader = try LineReader(path: directory.file("input"), lineBytesMax: lineBytesMax)
         var lines: [[UInt8]] = []

@@ -1,6 +1,7 @@
 import Testing
 import TiesCore
 @testable import TiesStore
+import TiesTestSupport
 
 /// Logs of several read chunks (`LogScanner.chunkBytes`, 1 MiB), with commit
 /// lines both shorter and longer than a chunk, so lines straddle chunk

@@ -1,6 +1,8 @@
 import Testing
 import TiesCore
 @testable import TiesStore
+import TiesTestExpectations
+import TiesTestSupport
 
 // Regressions: bugs found while writing the TiesStore tests (byte-wise
 // identity of records and values, edited-vs-torn lines, zero-timeout
@@ -11,6 +13,7 @@ struct StoreRegressionTests {
     @Test("canonically equivalent record IDs in one commit stay different records")
     func canonicallyEquivalentIDsInOneCommit() throws {
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         let warnings = WarningLog()
         let nfd = "e\u{301}", nfc = "\u{e9}"
         do {
@@ -31,6 +34,7 @@ struct StoreRegressionTests {
     @Test("an attribute set to a canonically equivalent string with other bytes is changed")
     func canonicallyEquivalentAttributeValue() throws {
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         let ledger = try makeLedger(in: directory.path)
         _ = try ledger.commit([Op.define("order"), Op.register(Keys.placed), Op.link(Keys.placed, "p", "o", ["name": .string("\u{e9}")])],
                               metadata: metadata())
@@ -43,6 +47,7 @@ struct StoreRegressionTests {
     @Test("a re-sealed edit of the second-to-last commit refuses to open instead of cutting off the last commit")
     func editBeforeLastCommitIsDamage() throws {
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         let commits: [ScannedCommit]
         do {
             let ledger = try makeLedger(in: directory.path)
@@ -63,6 +68,7 @@ struct StoreRegressionTests {
     @Test("a writer that will not wait fails with ledger_busy instead of opening read-only")
     func writerWithZeroTimeoutIsBusy() throws {
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         let first = try makeLedger(in: directory.path)
         expectLedgerError(.ledgerBusy) { try Ledger.open(at: directory.path, access: .write, lockTimeoutMs: 0) }
         withExtendedLifetime(first) {}
@@ -71,6 +77,7 @@ struct StoreRegressionTests {
     @Test("a second torn tail at the same offset keeps the first one's bytes too")
     func secondTornTailAtSameOffset() throws {
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         do {
             let ledger = try makeLedger(in: directory.path)
             _ = try ledger.commit([Op.define("order")], metadata: metadata())
@@ -93,9 +100,10 @@ struct DamagedMetadataRegressionTests {
     @Test("A negative offset stored in the projection is refused with an error when the ledger opens")
     func negativeProjectionOffsetIsAnError() throws {
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         do {
             let ledger = try makeLedger(in: directory.path)
-            try ledger.commit([Op.define("order")], metadata: metadata())
+            _ = try ledger.commit([Op.define("order")], metadata: metadata())
         }
         let layout = LedgerLayout(directory: directory.path)
         let db = try SQLiteConnection(path: layout.projection)

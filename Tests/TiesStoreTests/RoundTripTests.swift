@@ -1,6 +1,8 @@
 import Testing
 import TiesCore
 @testable import TiesStore
+import TiesTestExpectations
+import TiesTestSupport
 
 /// A small story on a real ledger, one commit a minute from 10:00:
 ///
@@ -176,6 +178,7 @@ struct RoundTripTests {
     @Test("commit times never go backwards, even when the clock does")
     func commitTimesAreNonDecreasing() throws {
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         var ledger: Ledger? = try makeLedger(in: directory.path)
         let ten = time("2026-03-01T10:00:00Z")
         let first = try #require(ledger).commit([Op.define("order")], metadata: metadata(), now: ten)
@@ -294,6 +297,7 @@ struct RoundTripTests {
     @Test("a ledger is created once, and opening a missing one says so")
     func createAndOpenErrors() throws {
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         let missing = directory.file("nothing-here")
         expectLedgerError(.ledgerNotFound) { try Ledger.open(at: missing, access: .read) }
         try Ledger.create(at: missing)

@@ -4,6 +4,7 @@ import Testing
 import TiesCore
 @testable import TiesStore
 import TiesSystem
+import TiesTestSupport
 
 /// What a power loss leaves of the writes and directory changes that were
 /// not yet synced.

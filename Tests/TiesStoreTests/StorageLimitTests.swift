@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import TiesCore
 @testable import TiesStore
+import TiesTestExpectations
+import TiesTestSupport
 
 /// The storage limits of `Limits`, each tried at its bound and one past it.
 @Suite("Storage limits hold on both sides of their bounds")
@@ -19,6 +21,7 @@ struct StorageLimitTests {
     @Test("snapshotsKept accepts 1 and the maximum, and refuses 0 and one more")
     func snapshotsKeptBounds() throws {
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         #expect(try policy(#"{"snapshotsKept": 1}"#, in: directory).kept == 1)
         #expect(try policy("{\"snapshotsKept\": \(Limits.snapshotsKeptMax)}", in: directory).kept == Limits.snapshotsKeptMax)
         expectLedgerError(.ledgerDamaged) { try policy(#"{"snapshotsKept": 0}"#, in: directory) }
@@ -28,6 +31,7 @@ struct StorageLimitTests {
     @Test("config.json is read up to its size limit and refused one byte past it")
     func configFileBound() throws {
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         let body = #"{"snapshotsKept": 2}"#
         let padded = body + String(repeating: " ", count: Limits.configFileBytesMax - body.utf8.count)
         #expect(try policy(padded, in: directory).kept == 2)
@@ -37,6 +41,7 @@ struct StorageLimitTests {
     @Test("A key name may be as long as the limit and no longer")
     func keyNameBound() throws {
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         _ = try makeLedger(in: directory.path)
         let keys = KeyStore(ledgerDirectory: directory.path)
         let now = time("2026-12-01T00:00:00Z")
@@ -48,6 +53,7 @@ struct StorageLimitTests {
     @Test("keys.json is read up to its size limit and refused one byte past it")
     func keyFileBound() throws {
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         _ = try makeLedger(in: directory.path)
         let keys = KeyStore(ledgerDirectory: directory.path)
         let path = directory.file("keys.json")
@@ -61,6 +67,7 @@ struct StorageLimitTests {
     @Test("A log line as long as the limit is read whole; a longer one is cut, never buffered whole")
     func logLineBound() throws {
         let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
         _ = try makeLedger(in: directory.path)
         let layout = LedgerLayout(directory: directory.path)
         let newline = UInt8(ascii: "\n")

@@ -6,38 +6,9 @@ import Testing
 import TiesCore
 @testable import TiesStore
 
-// Shared helpers of the TiesStore tests: temp directories, file surgery,
-// operation builders and the checks every test file repeats.
-
-/// A fresh directory under the system temp directory, removed (with all it
-/// holds) when the value goes away. Keep it alive for the whole test, e.g. by
-/// using `path` at the end or with `withExtendedLifetime`.
-final class TemporaryDirectory {
-    let path: String
-
-    init(_ label: String = "ties-store-tests") throws {
-        path = FileManager.default.temporaryDirectory.path + "/" + label + "-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: path)
-    }
-
-    /// A path inside the directory.
-    func file(_ name: String) -> String { path + "/" + name }
-
-    /// A new, empty subdirectory (for tests that need many ledgers).
-    func subdirectory(_ name: String) throws -> String {
-        let sub = file(name)
-        try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: true)
-        return sub
-    }
-
-    func contents() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: path).sorted()
-    }
-}
+// Shared helpers of the TiesStore tests: file surgery and the checks every
+// test file repeats. Temporary directories, operation builders and the
+// seeded generator are TiesTestSupport's.
 
 /// Collects what a ledger reports through `warn:`; the closure is called
 /// from whatever thread the ledger runs on, so the list sits in a `Mutex`.
@@ -122,43 +93,6 @@ extension Timestamp {
 }
 
 // MARK: Operations
-
-enum Keys {
-    static let placed = RelationshipTypeKey.personToCo(role: "placed", objectType: "order")
-    static let owns = RelationshipTypeKey.personToCo(role: "owns", objectType: "account")
-    static let contains = RelationshipTypeKey.coToCo(role: "contains", parent: "order", child: "line_item")
-}
-
-enum Op {
-    static func define(_ name: String, description: String? = nil) -> Operation {
-        .defineObjectType(ObjectType(name: name, description: description))
-    }
-
-    static func register(_ key: RelationshipTypeKey, cardinality: Cardinality? = nil, description: String? = nil,
-                         bidirectional: Bool? = nil) -> Operation {
-        .registerRelationshipType(Registration(key: key, cardinality: cardinality, description: description, bidirectional: bidirectional))
-    }
-
-    static func link(_ key: RelationshipTypeKey, _ from: String, _ to: String, _ attributes: Attributes = [:]) -> Operation {
-        .link(request(.key(key), from, to, kind: key.kind), attributes: attributes)
-    }
-
-    static func link(id: String, _ from: String, _ to: String, _ attributes: Attributes = [:]) -> Operation {
-        .link(LinkRequest(type: .id(id), fromID: from, toID: to, style: .records), attributes: attributes)
-    }
-
-    static func setAttributes(_ key: RelationshipTypeKey, _ from: String, _ to: String, set: Attributes = [:], unset: [String] = []) -> Operation {
-        .setAttributes(request(.key(key), from, to, kind: key.kind), set: set, unset: unset)
-    }
-
-    static func unlink(_ key: RelationshipTypeKey, _ from: String, _ to: String) -> Operation {
-        .unlink(request(.key(key), from, to, kind: key.kind))
-    }
-
-    static func request(_ type: RelationshipTypeReference, _ from: String, _ to: String, kind: RelationshipKind) -> LinkRequest {
-        LinkRequest(type: type, fromID: from, toID: to, style: kind == .personToCo ? .personAndObject : .parentAndChild)
-    }
-}
 
 func person(_ id: String) -> RecordRef { RecordRef(type: "person", id: id) }
 func record(_ type: String, _ id: String) -> RecordRef { RecordRef(type: type, id: id) }
@@ -307,31 +241,4 @@ struct Answers: Equatable {
         linkVersions = stats.linkVersions
         logBytes = stats.logBytes
     }
-}
-
-/// SplitMix64 (Steele, Lea, Flood 2014): tiny, seedable, good enough to
-/// drive generated tests reproducibly from a printed seed.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in 0..<bound (bound ≥ 1; the modulo bias is irrelevant here).
-    mutating func below(_ bound: Int) -> Int {
-        precondition(bound > 0)
-        return Int(next() % UInt64(bound))
-    }
-
-    /// True with the given percent probability.
-    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
 }

@@ -1,6 +1,7 @@
 import Testing
 import TiesCore
 @testable import TiesStore
+import TiesTestSupport
 
 /// What the projection holds when the process died mid-append.
 enum ProjectionAtCrash: String, CaseIterable, CustomTestStringConvertible {

@@ -161,4 +161,12 @@ public final class Ledger {
     public var headSeq: Int64 { projection.head.seq }
     public var headHash: String { projection.head.hash }
     public var isWriter: Bool { lock != nil }
+
+    /// Closes the projection's SQLite connection and gives up the writer
+    /// lock now rather than whenever the last reference goes away. The
+    /// ledger must not be used afterwards.
+    func close() {
+        projection.db.close()
+        lock = nil
+    }
 }

@@ -20,6 +20,12 @@ public final class LedgerService: @unchecked Sendable {
     private var waitersReleased = false
     private var writerFinished = false
     private var readers: [Ledger]
+    /// Readers lent out by `read` right now.
+    private var readersLent = 0
+    /// Set by `shutdown`: `read` refuses, and a reader given back is closed.
+    private var closing = false
+    /// Calls waiting in `awaitHead` right now.
+    private var waiting = 0
     private var published: (seq: Int64, hash: String)
     private var syncs = 0
     private let writer: Ledger
@@ -73,14 +79,22 @@ public final class LedgerService: @unchecked Sendable {
     /// Runs `body` with a reader connection brought up to the newest commit.
     public func read<T>(_ body: (Ledger) throws(LedgerError) -> T) throws(LedgerError) -> T {
         stateLock.lock()
-        while readers.isEmpty { stateLock.wait() }
+        while readers.isEmpty && !closing { stateLock.wait() }
+        guard !closing else {
+            stateLock.unlock()
+            throw LedgerError(.ledgerBusy, "the server is shutting down; the request was not read")
+        }
         let reader = readers.removeLast()
+        readersLent += 1
         stateLock.unlock()
         defer {
             stateLock.lock()
-            readers.append(reader)
+            readersLent -= 1
+            let closeIt = closing
+            if !closeIt { readers.append(reader) }
             stateLock.broadcast()
             stateLock.unlock()
+            if closeIt { reader.close() }
         }
         return try reader.readingConsistently(body)
     }
@@ -90,10 +104,20 @@ public final class LedgerService: @unchecked Sendable {
         let deadline = Date(timeIntervalSinceNow: Double(timeoutMs) / 1000)
         stateLock.lock()
         defer { stateLock.unlock() }
+        waiting += 1
+        defer { waiting -= 1 }
         while published.seq <= seq && !waitersReleased {
             if !stateLock.wait(until: deadline) { break }
         }
         return published.seq
+    }
+
+    /// How many calls are waiting in `awaitHead` now: something to wait
+    /// for ("the long poll has arrived") instead of sleeping.
+    public var headWaiters: Int {
+        stateLock.lock()
+        defer { stateLock.unlock() }
+        return waiting
     }
 
     /// Wakes every `awaitHead` and makes later ones return at once.
@@ -105,7 +129,11 @@ public final class LedgerService: @unchecked Sendable {
     }
 
     /// Stops taking writes, finishes the queued ones, waits for the writer
-    /// thread (at most `timeoutMs`). Every acknowledged commit is already durable.
+    /// thread and for lent readers (at most `timeoutMs`), then closes the
+    /// ledgers no thread uses any more. Every acknowledged commit is already
+    /// durable. Once this returns the files rest (SQLite has checkpointed and
+    /// removed its `-wal` and `-shm`) and the writer lock is free, whichever
+    /// thread lets go of the service last.
     public func shutdown(timeoutMs: Int) {
         let deadline = Date(timeIntervalSinceNow: Double(timeoutMs) / 1000)
         queueLock.lock()
@@ -114,10 +142,18 @@ public final class LedgerService: @unchecked Sendable {
         queueLock.unlock()
         releaseWaiters()
         stateLock.lock()
-        while !writerFinished {
+        closing = true
+        stateLock.broadcast()
+        while !writerFinished || readersLent > 0 {
             if !stateLock.wait(until: deadline) { break }
         }
+        let idle = readers
+        readers.removeAll()
+        let writerDone = writerFinished
         stateLock.unlock()
+        // A reader still lent out is closed when it is given back.
+        idle.forEach { $0.close() }
+        if writerDone { writer.close() }
     }
 
     private func writerLoop() {

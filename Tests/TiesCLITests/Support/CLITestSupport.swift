@@ -4,6 +4,8 @@ import Testing
 import TiesCore
 import TiesStore
 import TiesSystem
+import TiesTestExpectations
+import TiesTestSupport
 
 /// What one in-process `ties` run printed and returned.
 struct CLIRun: CustomStringConvertible {
@@ -49,31 +51,6 @@ func runCLI(_ arguments: [String], environment: [String: String] = [:]) -> CLIRu
     return CLIRun(arguments: arguments, status: status, stdout: output.value, stderr: error.value)
 }
 
-/// A fresh private directory; call `remove()` when done (tests use `defer`).
-struct TemporaryDirectory {
-    let path: String
-
-    init(_ prefix: String = "ties-cli-tests-") throws {
-        path = try Files.makeTemporaryDirectory(under: ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp", prefix: prefix)
-    }
-
-    func file(_ name: String) -> String { path + "/" + name }
-
-    func write(_ name: String, _ text: String) throws -> String {
-        let target = file(name)
-        try Data(text.utf8).write(to: URL(fileURLWithPath: target))
-        return target
-    }
-
-    func remove() {
-        do {
-            try FileManager.default.removeItem(atPath: path)
-        } catch {
-            Issue.record("could not remove the test directory \(path): \(error)")
-        }
-    }
-}
-
 /// A ledger directory inside a temporary directory, driven through `ties … --ledger DIR`.
 struct TestLedger {
     let scratch: TemporaryDirectory
@@ -83,7 +60,7 @@ struct TestLedger {
 
     /// A new temporary ledger, created with `ties init` unless `initialized` is false.
     static func make(initialized: Bool = true) throws -> TestLedger {
-        let ledger = TestLedger(scratch: try TemporaryDirectory())
+        let ledger = TestLedger(scratch: try TemporaryDirectory("ties-cli-tests-"))
         if initialized {
             let run = ledger.ties("init")
             try #require(run.status == CLI.ExitCode.ok, "\(run)")
@@ -155,22 +132,8 @@ struct TestLedger {
         return try writer.commit(operations, metadata: CommitMetadata(actor: actor))
     }
 
-    func remove() { scratch.remove() }
-}
-
-/// Store-level operations on the `placed/order` type of `defineShop`-like ledgers.
-enum Ops {
-    static let placedKey = RelationshipTypeKey.personToCo(role: "placed", objectType: "order")
-
-    static func defineOrder() -> TiesCore.Operation { .defineObjectType(ObjectType(name: "order", description: nil)) }
-
-    static func registerPlaced() -> TiesCore.Operation {
-        .registerRelationshipType(Registration(key: placedKey, cardinality: .oneToMany))
-    }
-
-    static func placed(_ person: String, _ order: String, attributes: Attributes = [:]) -> TiesCore.Operation {
-        .link(LinkRequest(type: .key(placedKey), fromID: person, toID: order, style: .personAndObject), attributes: attributes)
-    }
+    /// Removes the scratch directory, recording a failure as an issue.
+    func remove(sourceLocation: SourceLocation = #_sourceLocation) { scratch.cleanUp(sourceLocation: sourceLocation) }
 }
 
 extension JSONValue {
@@ -183,25 +146,3 @@ extension JSONValue {
 
 /// The genesis `prev` of the first commit.
 let genesisHash = String(repeating: "0", count: 64)
-
-/// One operation line of SPEC §3, encoded deterministically.
-func operationLine(_ fields: [String: JSONValue]) -> String {
-    JSONValue.object(fields).encodedString
-}
-
-/// `{"op":"link","relationshipType":{…placed/order…},"personExternalId":…}`
-func placedLinkLine(person: String, order: String, attributes: [String: JSONValue] = [:]) -> String {
-    var fields: [String: JSONValue] = [
-        "op": .string("link"),
-        "relationshipType": .object(["kind": .string("person_to_co"), "role": .string("placed"), "customObjectType": .string("order")]),
-        "personExternalId": .string(person), "customObjectExternalId": .string(order),
-    ]
-    if !attributes.isEmpty { fields["attributes"] = .object(attributes) }
-    return operationLine(fields)
-}
-
-let defineOrderLine = operationLine(["op": .string("defineObjectType"), "name": .string("order")])
-let registerPlacedLine = operationLine([
-    "op": .string("registerRelationshipType"), "kind": .string("person_to_co"), "role": .string("placed"),
-    "customObjectType": .string("order"), "cardinality": .string("ONE_TO_MANY"),
-])

@@ -1,0 +1,147 @@
+import TiesCore
+
+/// The relationship types the tests keep coming back to.
+public enum Keys {
+    /// person → order.
+    public static let placed = RelationshipTypeKey.personToCo(role: "placed", objectType: "order")
+    /// person → account.
+    public static let owns = RelationshipTypeKey.personToCo(role: "owns", objectType: "account")
+    /// order → line_item.
+    public static let contains = RelationshipTypeKey.coToCo(role: "contains", parent: "order", child: "line_item")
+}
+
+/// Short builders for SPEC §3 operations, as values (`Op.link(…)`) and as
+/// the JSON lines an import file or a batch holds (`Op.line(Op.link(…))`).
+public enum Op {
+    public static func define(_ name: String, description: String? = nil) -> Operation {
+        .defineObjectType(ObjectType(name: name, description: description))
+    }
+
+    public static func register(_ key: RelationshipTypeKey, cardinality: Cardinality? = nil, description: String? = nil,
+                                bidirectional: Bool? = nil) -> Operation {
+        .registerRelationshipType(Registration(key: key, cardinality: cardinality, description: description, bidirectional: bidirectional))
+    }
+
+    /// The endpoint fields that go with a kind.
+    public static func style(of kind: RelationshipKind) -> EndpointStyle {
+        kind == .personToCo ? .personAndObject : .parentAndChild
+    }
+
+    /// A link request naming the type by key, with the endpoint fields of its kind.
+    public static func request(_ key: RelationshipTypeKey, _ from: String, _ to: String) -> LinkRequest {
+        request(.key(key), from, to, kind: key.kind)
+    }
+
+    /// A link request naming the type either way, with the endpoint fields of `kind`.
+    public static func request(_ type: RelationshipTypeReference, _ from: String, _ to: String, kind: RelationshipKind) -> LinkRequest {
+        LinkRequest(type: type, fromID: from, toID: to, style: style(of: kind))
+    }
+
+    public static func link(_ key: RelationshipTypeKey, _ from: String, _ to: String, _ attributes: Attributes = [:]) -> Operation {
+        .link(request(key, from, to), attributes: attributes)
+    }
+
+    /// A link naming its type by ID and its records as the CLI does (`TYPE:ID` style).
+    public static func link(id: String, _ from: String, _ to: String, _ attributes: Attributes = [:]) -> Operation {
+        .link(LinkRequest(type: .id(id), fromID: from, toID: to, style: .records), attributes: attributes)
+    }
+
+    public static func setAttributes(_ key: RelationshipTypeKey, _ from: String, _ to: String, set: Attributes = [:],
+                                     unset: [String] = []) -> Operation {
+        .setAttributes(request(key, from, to), set: set, unset: unset)
+    }
+
+    public static func unlink(_ key: RelationshipTypeKey, _ from: String, _ to: String) -> Operation {
+        .unlink(request(key, from, to))
+    }
+
+    /// The identity of a link of a registered type.
+    public static func linkKey(_ type: RelationshipType, _ from: String, _ to: String) -> LinkKey {
+        LinkKey(typeId: type.id, from: RecordRef(type: type.key.fromType, id: from), to: RecordRef(type: type.key.toType, id: to))
+    }
+
+    /// `n` distinct attributes `k0…k(n-1)` with int values.
+    public static func attributes(count: Int, prefix: String = "k") -> Attributes {
+        Dictionary(uniqueKeysWithValues: (0..<count).map { ("\(prefix)\($0)", JSONValue.int(Int64($0))) })
+    }
+
+    /// Parses and decodes one SPEC §3 operation line.
+    public static func decode(_ line: String) throws -> Operation {
+        try OperationDecoding.decode(try JSONParser.parse(line))
+    }
+
+    // MARK: JSON lines
+
+    /// The SPEC §3 line of `operation`, encoded deterministically (keys in
+    /// byte order), without its newline. `Op.decode` reads it back.
+    public static func line(_ operation: Operation) -> String {
+        json(operation).encodedString
+    }
+
+    /// Lines of `operations`, each ended by `newline`: an import file.
+    public static func file(_ operations: [Operation], newline: String = "\n") -> [UInt8] {
+        Array(operations.map { line($0) + newline }.joined().utf8)
+    }
+
+    /// `{"kind":…,"role":…,"customObjectType":…}`: a type by key, as SPEC §3 writes it.
+    public static func json(_ key: RelationshipTypeKey) -> [String: JSONValue] {
+        var fields: [String: JSONValue] = ["kind": .string(key.kind.rawValue), "role": .string(key.role)]
+        switch key.kind {
+        case .personToCo:
+            fields["customObjectType"] = .string(key.toType)
+        case .coToCo:
+            fields["parentCustomObjectType"] = .string(key.fromType)
+            fields["childCustomObjectType"] = .string(key.toType)
+        }
+        return fields
+    }
+
+    /// The operation as a SPEC §3 JSON object.
+    public static func json(_ operation: Operation) -> JSONValue {
+        var fields: [String: JSONValue]
+        switch operation {
+        case .defineObjectType(let type):
+            fields = ["op": .string("defineObjectType"), "name": .string(type.name)]
+            if let description = type.description { fields["description"] = .string(description) }
+        case .registerRelationshipType(let registration):
+            fields = json(registration.key)
+            fields["op"] = .string("registerRelationshipType")
+            if let cardinality = registration.cardinality { fields["cardinality"] = .string(cardinality.rawValue) }
+            if let description = registration.description { fields["description"] = .string(description) }
+            if let bidirectional = registration.bidirectional { fields["bidirectional"] = .bool(bidirectional) }
+        case .link(let request, let attributes):
+            fields = json(request)
+            fields["op"] = .string("link")
+            if !attributes.isEmpty { fields["attributes"] = .object(attributes) }
+        case .setAttributes(let request, let set, let unset):
+            fields = json(request)
+            fields["op"] = .string("setAttributes")
+            fields["set"] = .object(set)
+            if !unset.isEmpty { fields["unset"] = .array(unset.map(JSONValue.string)) }
+        case .unlink(let request):
+            fields = json(request)
+            fields["op"] = .string("unlink")
+        }
+        return .object(fields)
+    }
+
+    /// The type reference and endpoint fields of a link request.
+    private static func json(_ request: LinkRequest) -> [String: JSONValue] {
+        var fields: [String: JSONValue] = [:]
+        switch request.type {
+        case .id(let id): fields["relationshipTypeId"] = .string(id)
+        case .key(let key): fields["relationshipType"] = .object(json(key))
+        }
+        switch request.style {
+        case .personAndObject:
+            fields["personExternalId"] = .string(request.fromID)
+            fields["customObjectExternalId"] = .string(request.toID)
+        case .parentAndChild:
+            fields["parentExternalId"] = .string(request.fromID)
+            fields["childExternalId"] = .string(request.toID)
+        case .records:
+            preconditionFailure("a CLI-style (TYPE:ID) link request has no SPEC §3 line; use the endpoint style of its kind")
+        }
+        return fields
+    }
+}
