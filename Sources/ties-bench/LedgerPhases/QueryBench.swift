@@ -2,45 +2,6 @@ import TiesCore
 import TiesStore
 import TiesTestSupport
 
-/// Percentiles of one set of timings, in microseconds (nearest rank).
-struct LatencySummary: Equatable {
-    var count = 0
-    var p50Us = 0.0
-    var p99Us = 0.0
-    var maxUs = 0.0
-
-    init(nanoseconds samples: [UInt64]) {
-        guard !samples.isEmpty else { return }
-        let sorted = samples.sorted()
-        func rank(_ fraction: Double) -> Double {
-            let index = max(0, Int((fraction * Double(sorted.count)).rounded(.up)) - 1)
-            return Double(sorted[min(index, sorted.count - 1)]) / 1_000
-        }
-        count = sorted.count
-        p50Us = rank(0.50)
-        p99Us = rank(0.99)
-        maxUs = Double(sorted[sorted.count - 1]) / 1_000
-    }
-}
-
-/// One query kind at one point: all targets, and the hot and cold halves
-/// apart, because a hot record's long history is where an index that
-/// scans instead of seeks shows.
-struct QueryKindLatency: Equatable {
-    var all: LatencySummary
-    var hot: LatencySummary
-    var cold: LatencySummary
-    /// Links or history entries returned in total: proof the queries found data.
-    var rowsReturned: Int
-}
-
-/// Query latency at one ledger size.
-struct QueryPoint: Equatable {
-    var headSeq: Int64
-    var relationships: QueryKindLatency
-    var history: QueryKindLatency
-}
-
 /// Times `relationships(of:asOf:)` and `history(of:limit:)` on a mix of
 /// targets: half the hottest people (thousands of events each), half
 /// records of every type drawn uniformly (mostly short histories).

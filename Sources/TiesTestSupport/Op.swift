@@ -1,15 +1,5 @@
 import TiesCore
 
-/// The relationship types the tests keep coming back to.
-public enum Keys {
-    /// person → order.
-    public static let placed = RelationshipTypeKey.personToCo(role: "placed", objectType: "order")
-    /// person → account.
-    public static let owns = RelationshipTypeKey.personToCo(role: "owns", objectType: "account")
-    /// order → line_item.
-    public static let contains = RelationshipTypeKey.coToCo(role: "contains", parent: "order", child: "line_item")
-}
-
 /// Short builders for SPEC §3 operations, as values (`Op.link(…)`) and as
 /// the JSON lines an import file or a batch holds (`Op.line(Op.link(…))`).
 public enum Op {

@@ -1,40 +1,6 @@
 import TiesCore
 import TiesStore
 
-/// One timed import through `Importer.run`, the path `ties import` takes.
-struct ImportResult: Equatable {
-    var events: Int64 = 0
-    var commits = 0
-    var seconds = 0.0
-    /// Log and projection together.
-    var bytesWritten: Int64 = 0
-
-    var eventsPerSecond: Double { seconds > 0 ? Double(events) / seconds : 0 }
-
-    static func + (a: ImportResult, b: ImportResult) -> ImportResult {
-        ImportResult(events: a.events + b.events, commits: a.commits + b.commits, seconds: a.seconds + b.seconds,
-                     bytesWritten: a.bytesWritten + b.bytesWritten)
-    }
-}
-
-/// Reopening a cleanly closed ledger for writing.
-struct ReopenResult: Equatable {
-    var runsMs: [Double]
-
-    var medianMs: Double { runsMs.sorted()[runsMs.count / 2] }
-}
-
-/// Restarting after the projection is lost: from the newest snapshot plus
-/// the log after it, against a full replay of the log.
-struct RestartResult: Equatable {
-    var snapshotSeq: Int64
-    var headSeq: Int64
-    var fromSnapshotMs: Double
-    var fullReplayMs: Double
-
-    var ratio: Double { fullReplayMs > 0 ? fromSnapshotMs / fullReplayMs : 0 }
-}
-
 /// The phases that go through the ledger's public API.
 enum LedgerPhases {
     static let metadata = CommitMetadata(actor: "ties-bench", reason: "benchmark import")

@@ -1,0 +1,43 @@
+import TiesTestSupport
+
+/// Every bound of the benchmark in one place, each with its reason.
+enum BenchLimits {
+    /// Fewer events than this say nothing about throughput: the fixed costs
+    /// (setup commit, first fsyncs, SQLite warm-up) dominate.
+    static let eventsMin = 1_000
+    /// 50M events is a ~15 GB log and hours of import: beyond that the run
+    /// is an endurance test, not a benchmark.
+    static let eventsMax = 50_000_000
+    static let eventsDefault = 1_000_000
+    /// The early query point: latency here and at the end shows whether
+    /// queries slow down as the ledger grows.
+    static let earlyPointEvents = 100_000
+    /// Percentiles below ~100 samples are noise; a million is minutes of
+    /// querying per point.
+    static let queriesMin = 100
+    static let queriesMax = 1_000_000
+    static let queriesDefault = 2_000
+    /// Reopens timed; the median of a few resists one slow open.
+    static let reopenRuns = 5
+    /// PATH_MAX on Linux, less room for the file names the run adds.
+    static let directoryBytesMax = 3_800
+    /// Operations per import commit: the CLI's default batch.
+    static let importBatchSize = 1_000
+    /// HTTP load: 100k links is ~10 s at the target rate, enough for the
+    /// group commit to settle and the p99 to mean something; 10M is hours
+    /// at a bad rate and ~160 MB of latency samples.
+    static let httpRequestsMin = 100
+    static let httpRequestsMax = 10_000_000
+    static let httpRequestsDefault = 100_000
+    /// One thread and one connection each; the server admits 256 connections.
+    static let httpClientsMin = 1
+    static let httpClientsMax = 256
+    static let httpClientsDefault = 32
+    /// The load stops starting requests after 60 s plus one second per
+    /// 1,000 requests: a run at a tenth of the target rate has said enough.
+    static func httpRunSecondsMax(requests: Int) -> UInt64 { 60 + UInt64(requests / 1_000) }
+    /// Stopping the server: the writer drains its queue within this.
+    static let httpStopGraceMs = 5_000
+    /// Server log lines (warnings, refused requests) passed to stderr; the rest are counted in the report's errors.
+    static let httpServerLogLinesMax = 20
+}

@@ -1,0 +1,17 @@
+import TiesTestSupport
+
+/// The parts of a run, for `--phases`.
+enum BenchPhase: String, CaseIterable, Comparable {
+    /// Generation, the durable import, and the SQLite floor it is compared with.
+    case `import`
+    /// Query latency at 100k events and at N (needs the import).
+    case queries
+    /// Reopening the imported ledger (needs the import).
+    case reopen
+    /// The HTTP server under keep-alive clients, on a ledger of its own.
+    case http
+
+    static func < (a: BenchPhase, b: BenchPhase) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}

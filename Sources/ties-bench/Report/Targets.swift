@@ -1,0 +1,29 @@
+import Foundation
+import TiesCore
+import TiesStore
+
+/// The targets Ties is held to, each with why it is that number.
+enum Targets {
+    /// The ledger's own work (log, fsync, decisions, JSON) may at most
+    /// double the cost of writing the same rows to SQLite.
+    static let importFloorRatioMin = 0.5
+    /// Interactive lookups: well under a frame, at a million events.
+    static let queryP99UsMax = 1_000.0
+    /// "Not growing with ledger size": p99 at N may be at most this many
+    /// times p99 at 100k (the allowance is for timing noise, not for a scan).
+    static let queryP99GrowthMax = 2.0
+    /// A CLI command opens the ledger every time; 50 ms stays unnoticed.
+    static let reopenMsMax = 50.0
+    /// Restart after projection loss from a snapshot ≤ 1% behind: ≤ 10% of a full rebuild.
+    static let restartRatioMax = 0.10
+    /// Peak resident set of this whole process, in MB (10^6 bytes).
+    static let peakResidentMBMax = 300.0
+    /// Durable single-link commits per second through `ties serve`, from
+    /// 32 keep-alive clients: group commit has to turn many waiting
+    /// requests into few fdatasyncs for this to hold.
+    static let httpCommitsPerSecondMin = 10_000.0
+    /// A commit acknowledged within a frame-ish budget, including its fsync.
+    static let httpLatencyP99MsMax = 20.0
+    /// A benchmark that drops requests measures something else.
+    static let httpErrorsMax = 0.0
+}
