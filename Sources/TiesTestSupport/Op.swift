@@ -1,6 +1,6 @@
 import TiesCore
 
-/// Short builders for SPEC §3 operations, as values (`Op.link(…)`) and as
+/// Short builders for operations (TiesCore.docc/Operations.md), as values (`Op.link(…)`) and as
 /// the JSON lines an import file or a batch holds (`Op.line(Op.link(…))`).
 public enum Op {
     public static func define(_ name: String, description: String? = nil) -> Operation {
@@ -55,14 +55,14 @@ public enum Op {
         Dictionary(uniqueKeysWithValues: (0..<count).map { ("\(prefix)\($0)", JSONValue.int(Int64($0))) })
     }
 
-    /// Parses and decodes one SPEC §3 operation line.
+    /// Parses and decodes one operation line.
     public static func decode(_ line: String) throws -> Operation {
         try OperationDecoding.decode(try JSONParser.parse(line))
     }
 
     // MARK: JSON lines
 
-    /// The SPEC §3 line of `operation`, encoded deterministically (keys in
+    /// The operation line of `operation`, encoded deterministically (keys in
     /// byte order), without its newline. `Op.decode` reads it back.
     public static func line(_ operation: Operation) -> String {
         json(operation).encodedString
@@ -73,20 +73,12 @@ public enum Op {
         Array(operations.map { line($0) + newline }.joined().utf8)
     }
 
-    /// `{"kind":…,"role":…,"customObjectType":…}`: a type by key, as SPEC §3 writes it.
+    /// `{"kind":…,"role":…,"customObjectType":…}`: a type by key, as operations write it.
     public static func json(_ key: RelationshipTypeKey) -> [String: JSONValue] {
-        var fields: [String: JSONValue] = ["kind": .string(key.kind.rawValue), "role": .string(key.role)]
-        switch key.kind {
-        case .personToCo:
-            fields["customObjectType"] = .string(key.toType)
-        case .coToCo:
-            fields["parentCustomObjectType"] = .string(key.fromType)
-            fields["childCustomObjectType"] = .string(key.toType)
-        }
-        return fields
+        key.jsonFields
     }
 
-    /// The operation as a SPEC §3 JSON object.
+    /// The operation as a JSON object (TiesCore.docc/Operations.md).
     public static func json(_ operation: Operation) -> JSONValue {
         var fields: [String: JSONValue]
         switch operation {
@@ -130,7 +122,7 @@ public enum Op {
             fields["parentExternalId"] = .string(request.fromID)
             fields["childExternalId"] = .string(request.toID)
         case .records:
-            preconditionFailure("a CLI-style (TYPE:ID) link request has no SPEC §3 line; use the endpoint style of its kind")
+            preconditionFailure("a CLI-style (TYPE:ID) link request has no operation line; use the endpoint style of its kind")
         }
         return fields
     }

@@ -2,7 +2,7 @@ import Testing
 @testable import TiesCore
 import TiesTestSupport
 
-/// SPEC §2: cardinality is enforced on link and on tightening.
+/// TiesCore.docc/Rules.md: cardinality is enforced on link and on tightening.
 /// `ONE_TO_MANY`: a `to` has at most one `from`; `MANY_TO_ONE`: a `from` has
 /// at most one `to`; `ONE_TO_ONE`: both; `MANY_TO_MANY` (or none): no limit.
 struct CardinalityTests {

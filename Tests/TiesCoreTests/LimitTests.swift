@@ -2,14 +2,14 @@ import Testing
 @testable import TiesCore
 import TiesTestSupport
 
-/// SPEC §1 field limits, each on both sides: exactly at the limit passes,
+/// the field limits (TiesCore.docc/Limits.md), each on both sides: exactly at the limit passes,
 /// one over fails with `invalid_field`.
 struct LimitTests {
     static func text(_ unit: String, _ count: Int) -> String {
         String(repeating: unit, count: count)
     }
 
-    /// One SPEC §1 limit: an operation built from a value, the value at the
+    /// One field limit: an operation built from a value, the value at the
     /// limit and the value one over.
     struct Limit: Sendable, CustomTestStringConvertible {
         let name: String

@@ -20,7 +20,7 @@ final class MemoryLedger {
         try commit(operations)
     }
 
-    /// Commits SPEC §3 operation lines (JSON) as one commit.
+    /// Commits operation lines (JSON) as one commit.
     @discardableResult
     func commit(lines: [String]) throws -> CommitPlan {
         try commit(lines.map(Op.decode))

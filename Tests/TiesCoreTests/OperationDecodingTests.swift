@@ -2,7 +2,7 @@ import Testing
 @testable import TiesCore
 import TiesTestSupport
 
-/// SPEC §3 operation objects: what decodes to what, and what is refused.
+/// Operation objects (TiesCore.docc/Operations.md): what decodes to what, and what is refused.
 struct OperationDecodingTests {
     struct Valid: Sendable, CustomTestStringConvertible {
         let line: String
@@ -13,7 +13,7 @@ struct OperationDecodingTests {
     static let rt = RelationshipTypeReference.id("rt_2hk9")
     static let personToOrder = LinkRequest(type: rt, fromID: "user_123", toID: "ord_998", style: .personAndObject)
 
-    /// The example lines of SPEC §3, verbatim.
+    /// The example lines of TiesCore.docc/Operations.md, verbatim.
     static let specExamples: [Valid] = [
         Valid(line: #"{"op":"defineObjectType","name":"order","description":"A purchase"}"#,
               expected: .defineObjectType(ObjectType(name: "order", description: "A purchase"))),
@@ -50,7 +50,7 @@ struct OperationDecodingTests {
               expected: .setAttributes(LinkRequest(type: .id("rt_x"), fromID: "u", toID: "o", style: .personAndObject), set: [:], unset: [])),
     ]
 
-    @Test("every example line of SPEC §3 decodes", arguments: specExamples)
+    @Test("every example operation line decodes", arguments: specExamples)
     func specExample(_ valid: Valid) throws {
         #expect(try Op.decode(valid.line) == valid.expected)
     }
@@ -66,7 +66,7 @@ struct OperationDecodingTests {
         #expect(try Op.decode(line) == Op.register(.personToCo(role: "r", objectType: "order"), cardinality: cardinality))
     }
 
-    @Test("the SPEC §3 example lines commit in order once rt_2hk9 is the real ID")
+    @Test("the example operation lines commit in order once rt_2hk9 is the real ID")
     func specExamplesCommit() throws {
         let ledger = MemoryLedger()
         try ledger.commit(Op.define("line_item"))

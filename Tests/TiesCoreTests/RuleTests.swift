@@ -2,13 +2,13 @@ import Testing
 @testable import TiesCore
 import TiesTestSupport
 
-/// SPEC §2 rules as given/when/then tables over SPEC §3 operation lines,
+/// The ledger's rules (TiesCore.docc/Rules.md) as given/when/then tables over operation lines,
 /// plus focused tests for what the tables cannot show (payloads, results,
 /// IDs).
 struct RuleTests {
     // MARK: - Given / when / then
 
-    /// The type references of the base ledger, as SPEC §3 `relationshipType` objects.
+    /// The type references of the base ledger, as `relationshipType` objects of operation lines.
     static let placed = #""relationshipType":{"kind":"person_to_co","role":"placed","customObjectType":"order"}"#
     static let contains = #""relationshipType":{"kind":"co_to_co","role":"contains","parentCustomObjectType":"order","childCustomObjectType":"line_item"}"#
 

@@ -2,7 +2,7 @@ import Testing
 @testable import TiesCore
 import TiesTestSupport
 
-/// SPEC §2: an unknown object type fails with `unknown_object_type` and a
+/// TiesCore.docc/Rules.md: an unknown object type fails with `unknown_object_type` and a
 /// `suggestions` list of close existing names (edit distance, case-insensitive).
 struct SuggestionTests {
     static let defined = ["order", "orders_archive", "account", "household", "line_item", "Invoice", "HOUSEHOLD_MEMBER"]

@@ -5,7 +5,7 @@ import TiesCore
 import TiesStore
 import TiesTestSupport
 
-/// Who may call what (SPEC §5): `read` GETs, `append` also writes, `admin`
+/// Who may call what (TiesHTTP.docc/Headers.md): `read` GETs, `append` also writes, `admin`
 /// everything; no key, an unknown key or a revoked key is 401 everywhere a
 /// key is needed. Health and the OpenAPI document need none.
 @Suite("HTTP API authentication")

@@ -5,7 +5,7 @@ import TiesCore
 import TiesStore
 import TiesTestSupport
 
-/// Every endpoint of SPEC §5 through the in-process API: statuses, JSON
+/// Every endpoint (TiesHTTP.docc/Endpoints.md) through the in-process API: statuses, JSON
 /// shapes and content types of the successful answers.
 @Suite("HTTP API endpoints")
 struct APIEndpointTests {

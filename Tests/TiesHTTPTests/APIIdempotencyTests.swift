@@ -6,7 +6,7 @@ import TiesStore
 import TiesTestExpectations
 import TiesTestSupport
 
-/// `Idempotency-Key` (SPEC §5): a retry with the same key and body gets the
+/// `Idempotency-Key` (TiesHTTP.docc/Headers.md): a retry with the same key and body gets the
 /// first answer back and appends nothing, for the life of the ledger; the
 /// same key with another request is 422.
 @Suite("HTTP API idempotency")

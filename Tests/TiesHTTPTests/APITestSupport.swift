@@ -21,7 +21,7 @@ extension HTTPTestResponse {
     }
 }
 
-/// Bodies of the common set-up requests (SPEC §3 field names).
+/// Bodies of the common set-up requests (the field names of TiesCore.docc/Operations.md).
 enum Bodies {
     static let defineOrder = #"{"name":"order","description":"A purchase"}"#
     static let defineLineItem = #"{"name":"line_item"}"#

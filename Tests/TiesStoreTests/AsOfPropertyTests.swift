@@ -129,7 +129,7 @@ private struct Model {
 // MARK: Predicting single operations
 
 /// What a single-operation commit must do, worked out from the model alone
-/// (SPEC §2 read literally), in the order the checks are documented.
+/// (TiesCore.docc/Rules.md read literally), in the order the checks are documented.
 private enum Prediction: Equatable {
     case rejected(LedgerError.Code)
     case appends(Int)

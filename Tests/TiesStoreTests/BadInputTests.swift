@@ -125,7 +125,7 @@ struct BadInputTests {
         #expect(Files.lineRanges(try Files.read(directory.file("log.jsonl"))).count == 2)
     }
 
-    /// IDs are opaque UTF-8 (SPEC §1): any characters, 1–255 bytes.
+    /// IDs are opaque UTF-8 (TiesCore.docc/Vocabulary.md): any characters, 1–255 bytes.
     static let exoticIDs: [String] = [
         "a:b:c", "x/y/z", "/", ":", "::", "person:p1", "with space", " leading and trailing ", "🧑‍🚀🎉", "ünïcödé",
         "e\u{301}", "\u{e9}", "Å", "A\u{30A}", "quote\"and\\backslash", "tab\there", "new\nline", "cr\rlf", "nul\u{0}byte",

@@ -4,7 +4,7 @@ import TiesCore
 import TiesTestExpectations
 import TiesTestSupport
 
-/// Operation lines (SPEC §3) naming types by key, so files need no IDs;
+/// Operation lines (TiesCore.docc/Operations.md) naming types by key, so files need no IDs;
 /// built with TiesTestSupport's `Op.line`.
 enum Lines {
     static let placedKey = JSONValue.object(Op.json(Keys.placed)).encodedString

@@ -23,6 +23,20 @@ public struct RelationshipTypeKey: Hashable, Sendable, CustomStringConvertible {
         RelationshipTypeKey(kind: .coToCo, role: role, fromType: parent, toType: child)
     }
 
+    /// The key as operations and answers write it: `kind`, `role` and
+    /// `customObjectType`, or `parentCustomObjectType` + `childCustomObjectType`.
+    public var jsonFields: [String: JSONValue] {
+        var fields: [String: JSONValue] = ["kind": .string(kind.rawValue), "role": .string(role)]
+        switch kind {
+        case .personToCo:
+            fields["customObjectType"] = .string(toType)
+        case .coToCo:
+            fields["parentCustomObjectType"] = .string(fromType)
+            fields["childCustomObjectType"] = .string(toType)
+        }
+        return fields
+    }
+
     /// The CLI spelling: `role/objecttype` or `role/parent/child`.
     public var description: String {
         kind == .personToCo ? "\(role)/\(toType)" : "\(role)/\(fromType)/\(toType)"

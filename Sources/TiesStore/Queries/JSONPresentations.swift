@@ -12,20 +12,12 @@ extension ObjectType {
 extension RelationshipType {
     /// The field names of the registration event (TiesCore.docc/Events.md).
     public var jsonValue: JSONValue {
-        var fields: [String: JSONValue] = [
-            "relationshipTypeId": .string(id), "kind": .string(key.kind.rawValue), "role": .string(key.role),
-            "bidirectional": .bool(bidirectional),
+        let fields: [String: JSONValue] = [
+            "relationshipTypeId": .string(id), "bidirectional": .bool(bidirectional),
             "cardinality": cardinality.map { .string($0.rawValue) } ?? .null,
             "description": description.map(JSONValue.string) ?? .null,
         ]
-        switch key.kind {
-        case .personToCo:
-            fields["customObjectType"] = .string(key.toType)
-        case .coToCo:
-            fields["parentCustomObjectType"] = .string(key.fromType)
-            fields["childCustomObjectType"] = .string(key.toType)
-        }
-        return .object(fields)
+        return .object(fields.merging(key.jsonFields) { _, keyField in keyField })
     }
 }
 
