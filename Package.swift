@@ -22,15 +22,18 @@ let package = Package(
         // The only module that calls the operating system.
         .target(name: "TiesSystem"),
         .target(name: "TiesStore", dependencies: ["TiesCore", "TiesSystem", "CSQLite"]),
+        // The JSON shape of every answer (CLI `--json`, HTTP bodies), rendered
+        // from values the store returns and owns.
+        .target(name: "TiesPresentation", dependencies: ["TiesCore", "TiesStore"]),
         // TiesHTTP/Embedded/ (openapi.json) is compiled in by EmbedResourcesPlugin,
         // not shipped as a resource bundle: a copied `ties` binary keeps working.
         .target(
             name: "TiesHTTP",
-            dependencies: ["TiesCore", "TiesSystem", "TiesStore"],
+            dependencies: ["TiesCore", "TiesSystem", "TiesStore", "TiesPresentation"],
             exclude: ["Embedded"],
             plugins: ["EmbedResourcesPlugin"]
         ),
-        .target(name: "TiesCLI", dependencies: ["TiesCore", "TiesSystem", "TiesStore", "TiesHTTP"]),
+        .target(name: "TiesCLI", dependencies: ["TiesCore", "TiesSystem", "TiesStore", "TiesPresentation", "TiesHTTP"]),
         .executableTarget(name: "ties", dependencies: ["TiesCLI", "TiesSystem"]),
         .executableTarget(name: "ties-bench", dependencies: ["TiesCore", "TiesSystem", "TiesStore", "TiesHTTP", "CSQLite", "TiesTestSupport"]),
         // The build-time embedding of files into a target (see EmbedResourcesPlugin).
@@ -50,9 +53,9 @@ let package = Package(
         // and golden mismatches): test targets only.
         .target(name: "TiesTestExpectations", dependencies: ["TiesTestSupport"]),
         .testTarget(name: "TiesCoreTests", dependencies: ["TiesCore", "TiesTestSupport", "TiesTestExpectations"], exclude: ["Fixtures"]),
-        .testTarget(name: "TiesStoreTests", dependencies: ["TiesStore", "TiesCore", "TiesSystem", "TiesTestSupport", "TiesTestExpectations"]),
-        .testTarget(name: "TiesHTTPTests", dependencies: ["TiesHTTP", "TiesStore", "TiesCore", "TiesSystem", "TiesTestSupport", "TiesTestExpectations"]),
-        .testTarget(name: "TiesCLITests", dependencies: ["TiesCLI", "TiesStore", "TiesCore", "TiesSystem", "ties", "TiesTestSupport", "TiesTestExpectations"]),
+        .testTarget(name: "TiesStoreTests", dependencies: ["TiesStore", "TiesCore", "TiesSystem", "TiesPresentation", "TiesTestSupport", "TiesTestExpectations"]),
+        .testTarget(name: "TiesHTTPTests", dependencies: ["TiesHTTP", "TiesStore", "TiesCore", "TiesSystem", "TiesPresentation", "TiesTestSupport", "TiesTestExpectations"]),
+        .testTarget(name: "TiesCLITests", dependencies: ["TiesCLI", "TiesStore", "TiesCore", "TiesSystem", "TiesPresentation", "ties", "TiesTestSupport", "TiesTestExpectations"]),
     ],
     swiftLanguageModes: [.v6]
 )

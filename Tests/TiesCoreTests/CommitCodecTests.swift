@@ -175,7 +175,10 @@ struct CommitCodecTests {
     }
 
     static let inconsistent: [(String, String)] = [
-        ("another format version", goldenBody.replacing(#"{"v":1,"#, with: #"{"v":2,"#)),
+        ("a format version from the future", goldenBody.replacing(#"{"v":1,"#, with: #"{"v":3,"#)),
+        ("format 2 without results", goldenBody.replacing(#"{"v":1,"#, with: #"{"v":2,"#)),
+        ("no events in an unkeyed format-2 commit",
+         #"{"v":2,"firstSeq":1,"lastSeq":0,"at":"2026-11-22T09:30:00.125Z","actor":"a","events":[],"results":[],"prev":"00""#),
         ("a lastSeq that does not match the events", goldenBody.replacing(#""lastSeq":6"#, with: #""lastSeq":7"#)),
         ("a gap in the event seqs", goldenBody.replacing(#"{"seq":3,"#, with: #"{"seq":4,"#)),
         ("an unknown event type", goldenBody.replacing("objectType.defined", with: "objectType.dropped")),
@@ -218,5 +221,53 @@ struct CommitReadLimitTests {
         let pastLimit = try CommitCodec.seal(commit(events: Limits.eventsPerCommitMax + 1))
         let error = #expect(throws: LedgerError.self) { try CommitCodec.open(CommitCodecTests.withoutNewline(pastLimit)) }
         #expect(error?.code == .ledgerDamaged && error?.message.contains("\(Limits.eventsPerCommitMax + 1) events") == true)
+    }
+}
+
+@Suite("log format 2: keyed commits keep their results")
+struct KeyedCommitFormatTests {
+    static let placed = RelationshipType(id: "rt_aaaa2222", key: .personToCo(role: "placed", objectType: "order"),
+                                         cardinality: .oneToMany, description: "who placed it", bidirectional: true)
+    static let link = LinkKey(typeId: "rt_aaaa2222", from: RecordRef(type: "person", id: "ada"), to: RecordRef(type: "order", id: "o:1/ü"))
+    static let everyResult: [OperationResult] = [
+        .objectType(ObjectType(name: "order", description: "A purchase"), created: true, changed: true),
+        .objectType(ObjectType(name: "line_item", description: nil), created: false, changed: false),
+        .relationshipType(placed, created: false, changed: true),
+        .link(link, created: true, changed: true),
+        .attributes(link, changed: false),
+        .unlink(link),
+    ]
+
+    static func keyed(events: [Event], results: [OperationResult]) -> Commit {
+        Commit(firstSeq: 7, at: Timestamp(millisecondsSinceEpoch: 1_795_339_800_000), actor: "crm-sync", reason: nil,
+               idempotencyKey: "k-1", events: events, previousHash: CommitCodec.genesisHash, requestDigest: "d1", results: results)
+    }
+
+    @Test("Every kind of operation result reads back as it was written")
+    func resultsRoundTrip() throws {
+        let sealed = try CommitCodec.seal(Self.keyed(events: [.unlinked(Self.link)], results: Self.everyResult))
+        #expect(sealed.line.starts(with: Array(#"{"v":2,"#.utf8)))
+        let opened = try CommitCodec.open(CommitCodecTests.withoutNewline(sealed))
+        #expect(opened.commit == sealed.commit)
+        #expect(opened.hash == sealed.hash)
+    }
+
+    @Test("A keyed request that changed nothing is a format-2 commit of no events that takes no seq")
+    func keyedNoOpTakesNoSeq() throws {
+        let sealed = try CommitCodec.seal(Self.keyed(events: [], results: [Self.everyResult[1]]))
+        let opened = try CommitCodec.open(CommitCodecTests.withoutNewline(sealed)).commit
+        #expect(opened.events.isEmpty && opened.lastSeq == opened.firstSeq - 1)
+        #expect(opened.results == [Self.everyResult[1]])
+    }
+
+    @Test("Unkeyed commits are still written in format 1")
+    func unkeyedStayFormatOne() throws {
+        var commit = Self.keyed(events: [.unlinked(Self.link)], results: [])
+        commit.idempotencyKey = nil
+        commit.requestDigest = nil
+        commit.results = nil
+        let sealed = try CommitCodec.seal(commit)
+        #expect(sealed.line.starts(with: Array(#"{"v":1,"#.utf8)))
+        #expect(try CommitCodec.open(CommitCodecTests.withoutNewline(sealed)).commit == commit)
     }
 }

@@ -4,6 +4,7 @@ import TiesCore
 @testable import TiesStore
 import TiesTestExpectations
 import TiesTestSupport
+import TiesPresentation
 
 /// The golden ledger in `Snapshots/ledger-format-1/` pins the on-disk formats:
 /// its log, one snapshot, and the answers this version gave. Every future

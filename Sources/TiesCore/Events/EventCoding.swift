@@ -51,7 +51,7 @@ public enum EventCoding {
         }
     }
 
-    private static func writeRegistration(_ type: RelationshipType, to writer: inout JSONWriter) {
+    static func writeRegistration(_ type: RelationshipType, to writer: inout JSONWriter) {
         writer.writeRaw(",\"relationshipTypeId\":")
         writer.writeString(type.id)
         writer.writeRaw(",\"kind\":")
@@ -74,7 +74,7 @@ public enum EventCoding {
         writer.writeBool(type.bidirectional)
     }
 
-    private static func writeLinkKey(_ key: LinkKey, to writer: inout JSONWriter) {
+    static func writeLinkKey(_ key: LinkKey, to writer: inout JSONWriter) {
         writer.writeRaw(",\"relationshipTypeId\":")
         writer.writeString(key.typeId)
         writer.writeRaw(",\"from\":")
@@ -83,7 +83,7 @@ public enum EventCoding {
         writer.writeString(key.to.description)
     }
 
-    private static func writeOptional(_ field: StaticString, _ value: String?, to writer: inout JSONWriter) {
+    static func writeOptional(_ field: StaticString, _ value: String?, to writer: inout JSONWriter) {
         guard let value else { return }
         writer.writeRaw(",")
         writer.writeString(String(describing: field))
@@ -123,7 +123,7 @@ public enum EventCoding {
         return (seq, event)
     }
 
-    private static func decodeRegistration(_ fields: FieldReader) throws(LedgerError) -> RelationshipType {
+    static func decodeRegistration(_ fields: FieldReader) throws(LedgerError) -> RelationshipType {
         let kindName = try fields.requiredString("kind")
         guard let kind = RelationshipKind(rawValue: kindName) else {
             throw LedgerError(.ledgerDamaged, "unknown relationship kind '\(kindName)'")
@@ -151,7 +151,7 @@ public enum EventCoding {
         return cardinality
     }
 
-    private static func decodeLinkKey(_ fields: FieldReader) throws(LedgerError) -> LinkKey {
+    static func decodeLinkKey(_ fields: FieldReader) throws(LedgerError) -> LinkKey {
         let typeId = try fields.requiredString("relationshipTypeId")
         let fromText = try fields.requiredString("from")
         let toText = try fields.requiredString("to")

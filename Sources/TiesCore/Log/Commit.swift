@@ -1,5 +1,7 @@
 /// One atomic append: 1…N events with consecutive seqs, when, who, why, the
-/// client's retry key, and the hash of the commit before it.
+/// client's retry key, and the hash of the commit before it. A keyed request
+/// that changed nothing is a commit of no events: it takes no seq, and it
+/// keeps its key and outcome in the log for the life of the ledger.
 public struct Commit: Hashable, Sendable {
     public var firstSeq: Int64
     public var at: Timestamp
@@ -12,12 +14,16 @@ public struct Commit: Hashable, Sendable {
     /// With an idempotency key: a digest of the request, so a retry with
     /// the same key but another request is told apart…
     public var requestDigest: String?
-    /// …and the answer the first request got, so every retry gets it too,
-    /// for the life of the ledger (it is rebuilt from the log like the rest).
-    public var response: JSONValue?
+    /// …and what each operation of the first request did, so every retry
+    /// is answered from it, for the life of the ledger (format 2).
+    public var results: [OperationResult]?
+    /// The rendered answer that format-1 lines kept instead of `results`;
+    /// read, never written by today's code.
+    public var legacyResponse: JSONValue?
 
     public init(firstSeq: Int64, at: Timestamp, actor: String, reason: String?, idempotencyKey: String?,
-                events: [Event], previousHash: String, requestDigest: String? = nil, response: JSONValue? = nil) {
+                events: [Event], previousHash: String, requestDigest: String? = nil,
+                results: [OperationResult]? = nil, legacyResponse: JSONValue? = nil) {
         self.firstSeq = firstSeq
         self.at = at
         self.actor = actor
@@ -26,8 +32,10 @@ public struct Commit: Hashable, Sendable {
         self.events = events
         self.previousHash = previousHash
         self.requestDigest = requestDigest
-        self.response = response
+        self.results = results
+        self.legacyResponse = legacyResponse
     }
 
+    /// The last seq the commit takes; `firstSeq - 1` for a commit of no events.
     public var lastSeq: Int64 { firstSeq + Int64(events.count) - 1 }
 }

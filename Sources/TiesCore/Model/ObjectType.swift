@@ -8,3 +8,10 @@ public struct ObjectType: Hashable, Sendable {
         self.description = description
     }
 }
+
+extension ObjectType {
+    /// The type as answers and exports write it.
+    public var jsonValue: JSONValue {
+        .object(["name": .string(name), "description": description.map(JSONValue.string) ?? .null])
+    }
+}

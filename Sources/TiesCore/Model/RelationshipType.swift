@@ -21,3 +21,15 @@ public struct RelationshipType: Hashable, Sendable {
 
 /// Attribute maps: keys to JSON scalars.
 public typealias Attributes = [String: JSONValue]
+
+extension RelationshipType {
+    /// The field names of the registration event (TiesCore.docc/Events.md).
+    public var jsonValue: JSONValue {
+        let fields: [String: JSONValue] = [
+            "relationshipTypeId": .string(id), "bidirectional": .bool(bidirectional),
+            "cardinality": cardinality.map { .string($0.rawValue) } ?? .null,
+            "description": description.map(JSONValue.string) ?? .null,
+        ]
+        return .object(fields.merging(key.jsonFields) { _, keyField in keyField })
+    }
+}

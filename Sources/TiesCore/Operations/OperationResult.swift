@@ -5,4 +5,14 @@ public enum OperationResult: Hashable, Sendable {
     case link(LinkKey, created: Bool, changed: Bool)
     case attributes(LinkKey, changed: Bool)
     case unlink(LinkKey)
+
+    /// False for operations that found things already as asked.
+    public var appendedEvents: Bool {
+        switch self {
+        case .objectType(_, _, let changed), .relationshipType(_, _, let changed), .link(_, _, let changed), .attributes(_, let changed):
+            return changed
+        case .unlink:
+            return true
+        }
+    }
 }

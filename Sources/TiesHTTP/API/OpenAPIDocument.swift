@@ -3,7 +3,7 @@
 /// The document is the file `Sources/TiesHTTP/Embedded/openapi.json`, compiled
 /// into the binary by `EmbedResourcesPlugin`. Hand-written: keep it in step with
 /// `API.routes`, the handlers and the JSON shapes in
-/// `TiesStore/Queries/JSONPresentations.swift`. `OpenAPIDocumentTests` checks that it
+/// `Sources/TiesPresentation/`. `OpenAPIDocumentTests` checks that it
 /// parses, that its paths are exactly `API.endpoints`, that every `$ref`
 /// resolves, that the public operations are exactly the routes that need no key,
 /// and that the embedded bytes are the file's.

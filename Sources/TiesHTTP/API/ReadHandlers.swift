@@ -1,5 +1,6 @@
 import TiesCore
 import TiesStore
+import TiesPresentation
 
 /// The GET endpoints: each one read on a consistent snapshot of the projection.
 extension API {

@@ -1,5 +1,6 @@
 import TiesCore
 import TiesStore
+import TiesPresentation
 
 /// The write endpoints. Each request is one commit through the writer's
 /// group commit; `Idempotency-Key`, `If-Match`/`expectedHeadSeq` and
@@ -85,27 +86,28 @@ extension API {
         }
     }
 
-    /// Sends the commit to the writer and renders its answer. With an
-    /// `Idempotency-Key`, the rendered answer is stored with the commit and a
-    /// retry gets it back (`Idempotency-Replayed: true`).
+    /// Sends the commit to the writer and renders the receipt it returns.
+    /// With an `Idempotency-Key`, a retry gets the first attempt's receipt,
+    /// rendered the same way (`Idempotency-Replayed: true`); a retry of a
+    /// request an older version recorded gets the answer it stored then.
     private func commit(_ request: APIRequest, _ operations: [Operation], envelope: [String: JSONValue],
-                        render: @escaping @Sendable (CommitReceipt) -> (Int, JSONValue)) throws(LedgerError) -> HTTPResponse {
+                        render: (CommitReceipt) -> (Int, JSONValue)) throws(LedgerError) -> HTTPResponse {
         let fields = try FieldReader(.object(envelope), context: "request", failure: .invalidField)
         let expected = try Self.expectedHeadSeq(request, body: try fields.optionalInt("expectedHeadSeq"))
         let key = request.http.headers["idempotency-key"]
         let digest = key == nil ? nil : Self.digest(request)
-        let respond: @Sendable (CommitReceipt) -> JSONValue = { receipt in
-            let (status, body) = render(receipt)
-            return .object(["status": .int(Int64(status)), "body": body])
-        }
         let commitRequest = CommitRequest(
             operations: operations,
             metadata: CommitMetadata(actor: request.actor, reason: try fields.optionalString("reason"), idempotencyKey: key),
-            expectedHeadSeq: expected, requestDigest: digest, respond: key == nil ? nil : respond)
+            expectedHeadSeq: expected, requestDigest: digest)
         let receipt = try service.write(commitRequest).get()
-        let stored = receipt.response ?? respond(receipt)
-        var response = HTTPResponse.json(stored.objectValue?["body"] ?? .null,
-                                         status: Int(stored.objectValue?["status"]?.int64Value ?? 200))
+        var response: HTTPResponse
+        if let legacy = receipt.legacyResponse {
+            response = HTTPResponse.json(legacy.objectValue?["body"] ?? .null, status: Int(legacy.objectValue?["status"]?.int64Value ?? 200))
+        } else {
+            let (status, body) = render(receipt)
+            response = HTTPResponse.json(body, status: status)
+        }
         if receipt.replayed { response.headers.set(name: "idempotency-replayed", value: "true") }
         return response
     }

@@ -16,13 +16,4 @@ public struct ImportTotals: Sendable, Equatable {
     public var committedThroughLine = 0
     public var bytesRead: Int64 = 0
     public var bytesTotal: Int64?
-
-    public var jsonValue: JSONValue {
-        .object([
-            "lines": .int(Int64(lines)), "operations": .int(Int64(operations)), "unchanged": .int(Int64(unchanged)),
-            "commits": .int(Int64(commits)), "events": .int(events),
-            "firstSeq": firstSeq.map(JSONValue.int) ?? .null, "lastSeq": lastSeq.map(JSONValue.int) ?? .null,
-            "committedThroughLine": .int(Int64(committedThroughLine)),
-        ])
-    }
 }

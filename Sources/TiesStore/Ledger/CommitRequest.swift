@@ -11,16 +11,11 @@ public struct CommitRequest: Sendable {
     /// With `metadata.idempotencyKey`: what identifies the request, so the
     /// same key with another request is refused (`idempotency_key_reused`).
     public var requestDigest: String?
-    /// With `metadata.idempotencyKey`: renders the answer to remember, so
-    /// every retry gets the first answer back.
-    public var respond: (@Sendable (CommitReceipt) -> JSONValue)?
 
-    public init(operations: [Operation], metadata: CommitMetadata, expectedHeadSeq: Int64? = nil,
-                requestDigest: String? = nil, respond: (@Sendable (CommitReceipt) -> JSONValue)? = nil) {
+    public init(operations: [Operation], metadata: CommitMetadata, expectedHeadSeq: Int64? = nil, requestDigest: String? = nil) {
         self.operations = operations
         self.metadata = metadata
         self.expectedHeadSeq = expectedHeadSeq
         self.requestDigest = requestDigest
-        self.respond = respond
     }
 }

@@ -29,21 +29,20 @@ extension Ledger {
                 Result { () throws(LedgerError) in try decide(request, in: &group, isLast: index == requests.count - 1) }
             }
         }
-        guard !group.sealed.isEmpty || !group.unappendedKeys.isEmpty else { return outcomes }
+        guard !group.sealed.isEmpty else { return outcomes }
         ChainInvariant.check(group.sealed, continue: projection.head.seq, projection.head.hash)
         let offsets = try log.append(group.sealed.map(\.line))
         // Durable from here on: the answers stand even if the projection
         // cannot keep up; it is then refused until reopened and caught up.
         do throws(LedgerError) {
             try projection.apply(zip(group.sealed, offsets).map { ScannedCommit(sealed: $0, offset: $1) })
-            for record in group.unappendedKeys { try projection.recordIdempotency(record) }
         } catch {
             projectionFailure = LedgerError(error.code, "the projection could not apply committed seqs (\(error.message)); reopen the ledger to catch up",
                                             details: error.details)
             warn(projectionFailure?.message ?? error.message)
             return outcomes
         }
-        if !group.sealed.isEmpty { snapshotIfDue(commits: group.sealed.count) }
+        snapshotIfDue(commits: group.sealed.count { !$0.commit.events.isEmpty })
         return outcomes
     }
 
@@ -55,8 +54,6 @@ extension Ledger {
         var sealed: [SealedCommit] = []
         /// Keys used earlier in this group (not yet in the projection).
         var keys: [String: IdempotencyRecord] = [:]
-        /// Keyed requests that appended nothing: remembered in the projection only.
-        var unappendedKeys: [IdempotencyRecord] = []
 
         init(overlay: CommitOverlay, head: ProjectionHead, at: Timestamp) {
             self.overlay = overlay
@@ -80,7 +77,7 @@ extension Ledger {
                 throw LedgerError(.idempotencyKeyReused, "idempotency key '\(key)' was used for another request",
                                   details: ["idempotencyKey": .string(key)])
             }
-            return CommitReceipt(results: [], firstSeq: prior.firstSeq, response: prior.response, replayed: true)
+            return Self.replay(prior)
         }
         if let expected = request.expectedHeadSeq, expected != group.head.seq {
             throw LedgerError(.sequenceConflict, "the head is at seq \(group.head.seq), not \(expected)",
@@ -94,27 +91,31 @@ extension Ledger {
             receipt.at = group.at
         }
         let key = metadata.idempotencyKey
-        receipt.response = key == nil ? nil : request.respond?(receipt)
-        let record = key.map { IdempotencyRecord(key: $0, digest: request.requestDigest, response: receipt.response, firstSeq: receipt.firstSeq) }
-        guard !plan.events.isEmpty else {
-            if let record {
-                group.keys[record.key] = record
-                group.unappendedKeys.append(record)
-            }
-            return receipt
-        }
+        // Unkeyed no-ops leave nothing; a keyed one is a commit of no events,
+        // so its key and outcome outlive any rebuild.
+        guard !plan.events.isEmpty || key != nil else { return receipt }
         let sealed = try CommitCodec.seal(Commit(
             firstSeq: group.head.seq + 1, at: group.at, actor: metadata.actor, reason: metadata.reason,
             idempotencyKey: key, events: plan.events, previousHash: group.head.hash,
-            requestDigest: key == nil ? nil : request.requestDigest, response: receipt.response))
+            requestDigest: key == nil ? nil : request.requestDigest, results: key == nil ? nil : plan.results))
         if !isLast {
             for event in plan.events { try group.overlay.apply(event) }
         }
         group.sealed.append(sealed)
         group.head.seq = sealed.commit.lastSeq
         group.head.hash = sealed.hash
-        if let record { group.keys[record.key] = record }
-        receipt.hash = sealed.hash
+        if let key { group.keys[key] = IdempotencyRecord(sealed.commit) }
+        if !plan.events.isEmpty { receipt.hash = sealed.hash }
         return receipt
+    }
+
+    /// A retry's answer: the first attempt's receipt, marked as replayed.
+    private static func replay(_ prior: IdempotencyRecord) -> CommitReceipt {
+        switch prior.outcome {
+        case .results(let results, let lastSeq):
+            return CommitReceipt(results: results, firstSeq: prior.firstSeq, lastSeq: lastSeq, replayed: true)
+        case .legacy(let response):
+            return CommitReceipt(results: [], firstSeq: prior.firstSeq, legacyResponse: response, replayed: true)
+        }
     }
 }

@@ -1,9 +1,71 @@
 import TiesCore
 
-/// What an idempotency key remembers.
+/// What an idempotency key remembers: which request used it (its digest)
+/// and what that first attempt did, so a retry is answered from it.
 struct IdempotencyRecord {
     var key: String
     var digest: String?
-    var response: JSONValue?
+    var outcome: Outcome
+    /// The first seq the first attempt appended; nil when it changed nothing.
     var firstSeq: Int64?
+
+    enum Outcome: Equatable {
+        /// Each operation's result and the last seq appended (log format 2).
+        case results([OperationResult], lastSeq: Int64?)
+        /// The rendered answer format-1 commits kept (nil if they kept none).
+        case legacy(JSONValue?)
+    }
+
+    /// The record a committed keyed line leaves.
+    init(_ commit: Commit) {
+        key = commit.idempotencyKey ?? ""
+        digest = commit.requestDigest
+        firstSeq = commit.events.isEmpty ? nil : commit.firstSeq
+        if let results = commit.results {
+            outcome = .results(results, lastSeq: commit.events.isEmpty ? nil : commit.lastSeq)
+        } else {
+            outcome = .legacy(commit.legacyResponse)
+        }
+    }
+
+    init(key: String, digest: String?, outcome: Outcome, firstSeq: Int64?) {
+        self.key = key
+        self.digest = digest
+        self.outcome = outcome
+        self.firstSeq = firstSeq
+    }
+
+    /// The projection's `response` column: `{"results":[…],"lastSeq":N}`,
+    /// or a format-1 answer as it was stored (`{"status","body"}`).
+    var storedOutcome: [UInt8]? {
+        switch outcome {
+        case .legacy(let response):
+            return response?.encodedBytes
+        case .results(let results, let lastSeq):
+            var writer = JSONWriter()
+            writer.writeRaw("{\"results\":[")
+            for (index, result) in results.enumerated() {
+                if index > 0 { writer.writeRaw(",") }
+                OperationResultCoding.write(result, to: &writer)
+            }
+            writer.writeRaw("],\"lastSeq\":")
+            if let lastSeq { writer.writeInt(lastSeq) } else { writer.writeRaw("null") }
+            writer.writeRaw("}")
+            return writer.bytes
+        }
+    }
+
+    static func outcome(stored bytes: [UInt8]?) throws(LedgerError) -> Outcome {
+        guard let bytes else { return .legacy(nil) }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            throw LedgerError(.ledgerDamaged, "the projection holds a stored outcome that is not JSON")
+        }
+        guard case .object(let fields) = value, case .array(let items)? = fields["results"] else { return .legacy(value) }
+        var results: [OperationResult] = []
+        for item in items { results.append(try OperationResultCoding.decode(item)) }
+        return .results(results, lastSeq: fields["lastSeq"]?.int64Value)
+    }
 }

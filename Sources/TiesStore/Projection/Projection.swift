@@ -161,13 +161,13 @@ final class Projection {
 
     private func apply(_ scanned: ScannedCommit) throws(LedgerError) {
         let commit = scanned.commit
+        if commit.idempotencyKey != nil { try recordIdempotency(IdempotencyRecord(commit)) }
+        // A keyed request that changed nothing is in the log, not in the history.
+        guard !commit.events.isEmpty else { return }
         try db.statement("INSERT INTO commits (first_seq, last_seq, at, actor, reason, idempotency_key, log_offset, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
             .bind(1, commit.firstSeq).bind(2, commit.lastSeq).bind(3, commit.at.millisecondsSinceEpoch)
             .bind(4, commit.actor).bind(5, commit.reason).bind(6, commit.idempotencyKey)
             .bind(7, scanned.offset).bind(8, scanned.sealed.hash).run()
-        if let key = commit.idempotencyKey {
-            try recordIdempotency(IdempotencyRecord(key: key, digest: commit.requestDigest, response: commit.response, firstSeq: commit.firstSeq))
-        }
         let insertEvent = try db.statement("INSERT INTO events (seq, commit_seq, body) VALUES (?1, ?2, ?3)")
         defer { insertEvent.reset() }
         let ranges = scanned.sealed.eventRanges
@@ -291,7 +291,7 @@ final class Projection {
 
     func recordIdempotency(_ record: IdempotencyRecord) throws(LedgerError) {
         try db.statement("INSERT OR REPLACE INTO idempotency (key, digest, response, first_seq) VALUES (?1, ?2, ?3, ?4)")
-            .bind(1, record.key).bind(2, record.digest).bind(3, record.response?.encodedString)
+            .bind(1, record.key).bind(2, record.digest).bind(3, record.storedOutcome.map { String(decoding: $0, as: UTF8.self) })
             .bind(4, record.firstSeq).run()
     }
 
@@ -300,15 +300,8 @@ final class Projection {
         defer { statement.reset() }
         statement.bind(1, key)
         guard try statement.step() else { return nil }
-        var response: JSONValue?
-        if !statement.isNull(1) {
-            do {
-                response = try JSONParser.parse(statement.bytes(1))
-            } catch {
-                throw LedgerError(.ledgerDamaged, "the projection holds a stored response that is not JSON")
-            }
-        }
-        return IdempotencyRecord(key: key, digest: statement.optionalString(0), response: response,
+        let outcome = try IdempotencyRecord.outcome(stored: statement.isNull(1) ? nil : statement.bytes(1))
+        return IdempotencyRecord(key: key, digest: statement.optionalString(0), outcome: outcome,
                                  firstSeq: statement.isNull(2) ? nil : statement.int(2))
     }
 }

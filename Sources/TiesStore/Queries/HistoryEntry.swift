@@ -8,11 +8,4 @@ public struct HistoryEntry: Sendable, Equatable {
     public var actor: String
     public var reason: String?
     public var event: Event
-
-    public var jsonValue: JSONValue {
-        .object([
-            "seq": .int(seq), "commitSeq": .int(commitSeq), "at": .string(at.description), "actor": .string(actor),
-            "reason": reason.map(JSONValue.string) ?? .null, "event": EventCoding.jsonValue(event, seq: seq),
-        ])
-    }
 }

@@ -6,8 +6,4 @@ public struct HistoryPage: Sendable, Equatable {
     public var record: RecordRef
     public var entries: [HistoryEntry]
     public var next: String?
-
-    public var jsonValue: JSONValue {
-        .object(["record": .string(record.description), "entries": .array(entries.map(\.jsonValue)), "next": next.map(JSONValue.string) ?? .null])
-    }
 }

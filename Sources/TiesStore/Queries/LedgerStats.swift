@@ -14,13 +14,4 @@ public struct LedgerStats: Sendable, Equatable {
     public var projectionBytes: Int64
     /// The seq of the newest snapshot file (not checked here; `ties snapshots` checks).
     public var lastSnapshotSeq: Int64?
-
-    public var jsonValue: JSONValue {
-        .object([
-            "headSeq": .int(headSeq), "headHash": .string(headHash), "lastCommitAt": lastCommitAt.map { .string($0.description) } ?? .null,
-            "commits": .int(commits), "objectTypes": .int(objectTypes), "relationshipTypes": .int(relationshipTypes),
-            "currentLinks": .int(currentLinks), "linkVersions": .int(linkVersions), "logBytes": .int(logBytes),
-            "projectionBytes": .int(projectionBytes), "lastSnapshotSeq": lastSnapshotSeq.map(JSONValue.int) ?? .null,
-        ])
-    }
 }

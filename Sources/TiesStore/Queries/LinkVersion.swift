@@ -10,12 +10,4 @@ public struct LinkVersion: Sendable, Equatable {
     public var fromAt: Timestamp
     public var toSeq: Int64?
     public var toAt: Timestamp?
-
-    public var jsonValue: JSONValue {
-        .object([
-            "attributes": .object(attributes), "linkedSeq": .int(linkedSeq),
-            "fromSeq": .int(fromSeq), "fromAt": .string(fromAt.description),
-            "toSeq": toSeq.map(JSONValue.int) ?? .null, "toAt": toAt.map { .string($0.description) } ?? .null,
-        ])
-    }
 }

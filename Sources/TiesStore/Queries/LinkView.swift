@@ -14,13 +14,4 @@ public struct LinkView: Sendable, Equatable {
     /// When its current version began (its last attribute change).
     public var versionSeq: Int64
     public var versionAt: Timestamp
-
-    public var jsonValue: JSONValue {
-        .object([
-            "relationshipTypeId": .string(type.id), "kind": .string(type.key.kind.rawValue), "role": .string(type.key.role),
-            "direction": .string(direction.rawValue), "from": .string(from.description), "to": .string(to.description),
-            "attributes": .object(attributes), "linkedSeq": .int(linkedSeq), "linkedAt": .string(linkedAt.description),
-            "versionSeq": .int(versionSeq), "versionAt": .string(versionAt.description),
-        ])
-    }
 }

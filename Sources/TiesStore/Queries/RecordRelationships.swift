@@ -7,11 +7,4 @@ public struct RecordRelationships: Sendable, Equatable {
     public var seq: Int64
     public var at: Timestamp?
     public var links: [LinkView]
-
-    public var jsonValue: JSONValue {
-        .object([
-            "record": .string(record.description), "asOfSeq": .int(seq), "asOfTime": at.map { .string($0.description) } ?? .null,
-            "relationships": .array(links.map(\.jsonValue)),
-        ])
-    }
 }

@@ -9,11 +9,4 @@ public struct RepairReport: Sendable {
     /// How many bytes were moved aside, and where (nil when none).
     public var movedBytes: Int64
     public var movedTo: String?
-
-    public var jsonValue: JSONValue {
-        .object([
-            "keptThroughSeq": .int(keptThroughSeq), "keptBytes": .int(keptBytes), "movedBytes": .int(movedBytes),
-            "movedTo": movedTo.map(JSONValue.string) ?? .null,
-        ])
-    }
 }

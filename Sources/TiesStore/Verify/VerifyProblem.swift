@@ -5,8 +5,4 @@ public struct VerifyProblem: Sendable, Equatable {
     public var seq: Int64?
     public var offset: Int64?
     public var message: String
-
-    public var jsonValue: JSONValue {
-        .object(["seq": seq.map(JSONValue.int) ?? .null, "offset": offset.map(JSONValue.int) ?? .null, "message": .string(message)])
-    }
 }

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+import TiesCore
+@testable import TiesStore
+import TiesTestExpectations
+import TiesTestSupport
+
+/// The golden ledger of log format 2 (`Snapshots/ledger-format-2/`): keyed
+/// commits that keep their results, and a keyed no-op, a commit of no
+/// events. Today's code must write its log byte for byte and replay every
+/// key from it as the version that wrote it did, with or without the
+/// projection. Like format 1, it is only ever added to
+/// (`TIES_RECORD_GOLDEN=1`, which fails the run on purpose).
+@Suite("golden ledger, format 2")
+struct GoldenLedgerFormat2Tests {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../Snapshots/ledger-format-2").standardized.path
+
+    static let requests: [(key: String, operations: [Operation], reason: String?)] = [
+        ("k-batch", [Op.define("order"), Op.register(Keys.placed, cardinality: .oneToMany), Op.link(Keys.placed, "ada", "o-1", ["channel": .string("web")])], nil),
+        ("k-noop", [Op.define("order")], nil),
+        ("k-attributes", [Op.setAttributes(Keys.placed, "ada", "o-1", set: ["status": .string("paid")], unset: ["channel"])], "payment 17"),
+        ("k-unlink", [Op.unlink(Keys.placed, "ada", "o-1")], "cancelled"),
+    ]
+
+    static func request(_ index: Int) -> CommitRequest {
+        let (key, operations, reason) = requests[index]
+        return CommitRequest(operations: operations, metadata: CommitMetadata(actor: "crm-sync", reason: reason, idempotencyKey: key),
+                             requestDigest: "digest-of-\(key)")
+    }
+
+    /// What a retry of each key answers: the results as the log keeps them, and the seqs.
+    static func replays(_ ledger: Ledger) throws -> JSONValue {
+        var answers: [JSONValue] = []
+        for index in requests.indices {
+            let receipt = try ledger.commitGroup([request(index)], now: time("2026-03-04T00:00:00Z"))[0].get()
+            var writer = JSONWriter()
+            writer.writeRaw("[")
+            for (position, result) in receipt.results.enumerated() {
+                if position > 0 { writer.writeRaw(",") }
+                OperationResultCoding.write(result, to: &writer)
+            }
+            writer.writeRaw("]")
+            answers.append(.object([
+                "key": .string(requests[index].key), "replayed": .bool(receipt.replayed),
+                "firstSeq": receipt.firstSeq.map(JSONValue.int) ?? .null, "lastSeq": receipt.lastSeq.map(JSONValue.int) ?? .null,
+                "results": try JSONParser.parse(writer.bytes),
+            ]))
+        }
+        return .array(answers)
+    }
+
+    @Test("today's code writes the format-2 story byte for byte and replays every key from it, with or without the projection")
+    func storyAndReplays() throws {
+        var golden = GoldenFiles(directory: Self.directory, rewritesExisting: false)
+        let recordingNew = golden.isRecording && !FileManager.default.fileExists(atPath: Self.directory + "/log.jsonl")
+        let scratch = try TemporaryDirectory("ties-golden-2-")
+        defer { scratch.cleanUp() }
+        let target = recordingNew ? Self.directory : scratch.file("ledger")
+        try Ledger.create(at: target)
+        do {
+            let ledger = try Ledger.open(at: target, access: .write)
+            for index in Self.requests.indices {
+                _ = try ledger.commitGroup([Self.request(index)], now: time(String(format: "2026-03-03T12:00:%02d.000Z", index + 1)))[0].get()
+            }
+            golden.check("log.jsonl", text: String(decoding: try Files.read(target + "/log.jsonl"), as: UTF8.self))
+            ledger.close()
+        }
+        if recordingNew {
+            for file in ["projection.sqlite", "projection.sqlite-wal", "projection.sqlite-shm", "lock"] { try FileTree.remove(target + "/" + file) }
+        }
+        for withProjection in [false, true] {
+            let copy = try TemporaryDirectory("ties-golden-2-copy-")
+            defer { copy.cleanUp() }
+            try FileManager.default.copyItem(atPath: Self.directory + "/log.jsonl", toPath: copy.file("log.jsonl"))
+            if withProjection { try Ledger.open(at: copy.path, access: .write).close() }
+            let ledger = try Ledger.open(at: copy.path, access: .write)
+            golden.check("expected/replays.json", json: try Self.replays(ledger))
+            #expect(ledger.headSeq == 5)
+            #expect(try Verifier.verify(directory: copy.path).isIntact)
+        }
+        golden.expectPassed()
+    }
+}
