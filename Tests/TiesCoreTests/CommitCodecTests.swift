@@ -175,10 +175,7 @@ struct CommitCodecTests {
     }
 
     static let inconsistent: [(String, String)] = [
-        ("a format version from the future", goldenBody.replacing(#"{"v":1,"#, with: #"{"v":3,"#)),
-        ("format 2 without results", goldenBody.replacing(#"{"v":1,"#, with: #"{"v":2,"#)),
-        ("no events in an unkeyed format-2 commit",
-         #"{"v":2,"firstSeq":1,"lastSeq":0,"at":"2026-11-22T09:30:00.125Z","actor":"a","events":[],"results":[],"prev":"00""#),
+        ("another format version", goldenBody.replacing(#"{"v":1,"#, with: #"{"v":2,"#)),
         ("a lastSeq that does not match the events", goldenBody.replacing(#""lastSeq":6"#, with: #""lastSeq":7"#)),
         ("a gap in the event seqs", goldenBody.replacing(#"{"seq":3,"#, with: #"{"seq":4,"#)),
         ("an unknown event type", goldenBody.replacing("objectType.defined", with: "objectType.dropped")),
@@ -224,8 +221,8 @@ struct CommitReadLimitTests {
     }
 }
 
-@Suite("log format 2: keyed commits keep their results")
-struct KeyedCommitFormatTests {
+@Suite("keyed commits keep their results")
+struct KeyedCommitResultsTests {
     static let placed = RelationshipType(id: "rt_aaaa2222", key: .personToCo(role: "placed", objectType: "order"),
                                          cardinality: .oneToMany, description: "who placed it", bidirectional: true)
     static let link = LinkKey(typeId: "rt_aaaa2222", from: RecordRef(type: "person", id: "ada"), to: RecordRef(type: "order", id: "o:1/ü"))
@@ -238,36 +235,28 @@ struct KeyedCommitFormatTests {
         .unlink(link),
     ]
 
-    static func keyed(events: [Event], results: [OperationResult]) -> Commit {
+    static func keyed(results: [OperationResult]?) -> Commit {
         Commit(firstSeq: 7, at: Timestamp(millisecondsSinceEpoch: 1_795_339_800_000), actor: "crm-sync", reason: nil,
-               idempotencyKey: "k-1", events: events, previousHash: CommitCodec.genesisHash, requestDigest: "d1", results: results)
+               idempotencyKey: "k-1", events: [.unlinked(link)], previousHash: CommitCodec.genesisHash, requestDigest: "d1", results: results)
     }
 
-    @Test("Every kind of operation result reads back as it was written")
+    @Test("Every kind of operation result reads back as it was written, in a format-1 line")
     func resultsRoundTrip() throws {
-        let sealed = try CommitCodec.seal(Self.keyed(events: [.unlinked(Self.link)], results: Self.everyResult))
-        #expect(sealed.line.starts(with: Array(#"{"v":2,"#.utf8)))
+        let sealed = try CommitCodec.seal(Self.keyed(results: Self.everyResult))
+        #expect(sealed.line.starts(with: Array(#"{"v":1,"#.utf8)))
         let opened = try CommitCodec.open(CommitCodecTests.withoutNewline(sealed))
         #expect(opened.commit == sealed.commit)
         #expect(opened.hash == sealed.hash)
     }
 
-    @Test("A keyed request that changed nothing is a format-2 commit of no events that takes no seq")
-    func keyedNoOpTakesNoSeq() throws {
-        let sealed = try CommitCodec.seal(Self.keyed(events: [], results: [Self.everyResult[1]]))
-        let opened = try CommitCodec.open(CommitCodecTests.withoutNewline(sealed)).commit
-        #expect(opened.events.isEmpty && opened.lastSeq == opened.firstSeq - 1)
-        #expect(opened.results == [Self.everyResult[1]])
-    }
-
-    @Test("Unkeyed commits are still written in format 1")
-    func unkeyedStayFormatOne() throws {
-        var commit = Self.keyed(events: [.unlinked(Self.link)], results: [])
-        commit.idempotencyKey = nil
-        commit.requestDigest = nil
-        commit.results = nil
-        let sealed = try CommitCodec.seal(commit)
-        #expect(sealed.line.starts(with: Array(#"{"v":1,"#.utf8)))
-        #expect(try CommitCodec.open(CommitCodecTests.withoutNewline(sealed)).commit == commit)
+    @Test("results that are not an array of known results are damage")
+    func malformedResultsAreDamage() throws {
+        let line = String(decoding: CommitCodecTests.withoutNewline(try CommitCodec.seal(Self.keyed(results: [Self.everyResult[5]]))), as: UTF8.self)
+        let body = String(line[..<line.range(of: #","hash":""#)!.lowerBound])
+        for broken in [body.replacing(#""results":["#, with: #""results":{"x":["#).replacing(#"],"prev""#, with: #"]},"prev""#),
+                       body.replacing(#""result":"unlink""#, with: #""result":"relink""#)] {
+            let error = #expect(throws: LedgerError.self) { try CommitCodec.open(CommitCodecTests.rehashed(broken)) }
+            #expect(error?.code == .ledgerDamaged, "\(broken)")
+        }
     }
 }

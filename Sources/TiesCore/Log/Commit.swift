@@ -1,7 +1,5 @@
 /// One atomic append: 1…N events with consecutive seqs, when, who, why, the
-/// client's retry key, and the hash of the commit before it. A keyed request
-/// that changed nothing is a commit of no events: it takes no seq, and it
-/// keeps its key and outcome in the log for the life of the ledger.
+/// client's retry key, and the hash of the commit before it.
 public struct Commit: Hashable, Sendable {
     public var firstSeq: Int64
     public var at: Timestamp
@@ -15,10 +13,10 @@ public struct Commit: Hashable, Sendable {
     /// the same key but another request is told apart…
     public var requestDigest: String?
     /// …and what each operation of the first request did, so every retry
-    /// is answered from it, for the life of the ledger (format 2).
+    /// is answered from it, for the life of the ledger.
     public var results: [OperationResult]?
-    /// The rendered answer that format-1 lines kept instead of `results`;
-    /// read, never written by today's code.
+    /// The rendered answer that keyed lines of earlier versions kept
+    /// instead of `results`; read, never written by today's code.
     public var legacyResponse: JSONValue?
 
     public init(firstSeq: Int64, at: Timestamp, actor: String, reason: String?, idempotencyKey: String?,
@@ -36,6 +34,5 @@ public struct Commit: Hashable, Sendable {
         self.legacyResponse = legacyResponse
     }
 
-    /// The last seq the commit takes; `firstSeq - 1` for a commit of no events.
     public var lastSeq: Int64 { firstSeq + Int64(events.count) - 1 }
 }

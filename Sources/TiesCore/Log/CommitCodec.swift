@@ -3,15 +3,13 @@
 /// hash is SHA-256 of every byte before that member. The commit's hash is
 /// both its checksum and the next commit's `prev`, which makes a chain.
 ///
-/// Each line says its format in `v`. Format 1 is every commit without an
-/// idempotency key, and keyed ones as older versions wrote them (with the
-/// rendered `response`). Format 2 is a keyed commit: it keeps `results`,
-/// the outcome of each operation, and may hold no events at all (a keyed
-/// request that changed nothing). A line is written in the lowest format
-/// that can hold it, so unkeyed commits read the same as they always did.
+/// A keyed commit keeps `results`, the outcome of each operation, so that a
+/// retry is answered from it; keyed lines written by earlier versions kept
+/// the rendered `response` instead, and are read as they are. Both are
+/// optional members of format 1: a reader that does not know one skips it,
+/// so an older binary still reads every line this one writes.
 public enum CommitCodec {
-    /// The newest line format this code writes and reads.
-    public static let formatVersion: Int64 = 2
+    public static let formatVersion: Int64 = 1
     /// The `prev` of the first commit.
     public static let genesisHash = String(repeating: "0", count: 64)
     static let hashMemberPrefix = Array(",\"hash\":\"".utf8)
@@ -21,11 +19,11 @@ public enum CommitCodec {
     /// Encodes and hashes a commit. Fails with `invalid_field` past the
     /// commit size limit (16 MiB).
     public static func seal(_ commit: Commit) throws(LedgerError) -> SealedCommit {
-        precondition(!commit.events.isEmpty || commit.idempotencyKey != nil, "only a keyed commit may hold no events")
+        precondition(!commit.events.isEmpty, "a commit holds at least one event")
         precondition(commit.results == nil || commit.legacyResponse == nil, "a commit keeps results or a legacy response, not both")
         var writer = JSONWriter(capacity: 256 + commit.events.count * 192)
         writer.writeRaw("{\"v\":")
-        writer.writeInt(commit.results == nil ? 1 : formatVersion)
+        writer.writeInt(formatVersion)
         writer.writeRaw(",\"firstSeq\":")
         writer.writeInt(commit.firstSeq)
         writer.writeRaw(",\"lastSeq\":")
@@ -108,14 +106,14 @@ public enum CommitCodec {
     static func decodeFields(_ value: JSONValue) throws(LedgerError) -> Commit {
         let fields = try FieldReader(value, context: "commit", failure: .ledgerDamaged)
         let version = try fields.requiredInt("v")
-        guard (1...formatVersion).contains(version) else {
+        guard version == formatVersion else {
             throw LedgerError(.ledgerDamaged, "unsupported log format version \(version)")
         }
         let firstSeq = try fields.requiredInt("firstSeq")
         let atText = try fields.requiredString("at")
         guard let at = Timestamp(rfc3339: atText) else { throw LedgerError(.ledgerDamaged, "commit time '\(atText)' is not RFC 3339") }
         let idempotencyKey = try fields.optionalString("idempotencyKey")
-        guard case .array(let items)? = fields.fields["events"], !items.isEmpty || (version >= 2 && idempotencyKey != nil) else {
+        guard case .array(let items)? = fields.fields["events"], !items.isEmpty else {
             throw LedgerError(.ledgerDamaged, "commit without events")
         }
         guard items.count <= Limits.eventsPerCommitMax else {
@@ -134,17 +132,17 @@ public enum CommitCodec {
                             reason: try fields.optionalString("reason"), idempotencyKey: idempotencyKey,
                             events: events, previousHash: try fields.requiredString("prev"),
                             requestDigest: try fields.optionalString("requestDigest"),
-                            results: version >= 2 ? try decodeResults(fields) : nil,
-                            legacyResponse: version == 1 ? fields.fields["response"] : nil)
+                            results: try decodeResults(fields), legacyResponse: fields.fields["response"])
         guard try fields.requiredInt("lastSeq") == commit.lastSeq else {
             throw LedgerError(.ledgerDamaged, "lastSeq does not match the events")
         }
         return commit
     }
 
-    private static func decodeResults(_ fields: FieldReader) throws(LedgerError) -> [OperationResult] {
-        guard case .array(let items)? = fields.fields["results"] else {
-            throw LedgerError(.ledgerDamaged, "a format-2 commit without results")
+    private static func decodeResults(_ fields: FieldReader) throws(LedgerError) -> [OperationResult]? {
+        guard let member = fields.fields["results"] else { return nil }
+        guard case .array(let items) = member else {
+            throw LedgerError(.ledgerDamaged, "results that are not an array")
         }
         var results: [OperationResult] = []
         for item in items { results.append(try OperationResultCoding.decode(item)) }

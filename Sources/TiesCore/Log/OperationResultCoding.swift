@@ -1,5 +1,6 @@
-/// The JSON form of operation results, kept in keyed commits (log format 2)
-/// so that a retry is answered from what the first attempt did. Fields in
+/// The JSON form of operation results, kept in keyed commits (the `results`
+/// member of a log line) so that a retry is answered from what the first
+/// attempt did. Fields in
 /// a fixed order, like events, because commit hashes cover these bytes.
 public enum OperationResultCoding {
     /// Appends one result object: `{"result":"link","relationshipTypeId":…,"created":true,"changed":true}`.

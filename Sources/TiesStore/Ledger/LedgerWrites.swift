@@ -29,20 +29,21 @@ extension Ledger {
                 Result { () throws(LedgerError) in try decide(request, in: &group, isLast: index == requests.count - 1) }
             }
         }
-        guard !group.sealed.isEmpty else { return outcomes }
+        guard !group.sealed.isEmpty || !group.unappendedKeys.isEmpty else { return outcomes }
         ChainInvariant.check(group.sealed, continue: projection.head.seq, projection.head.hash)
         let offsets = try log.append(group.sealed.map(\.line))
         // Durable from here on: the answers stand even if the projection
         // cannot keep up; it is then refused until reopened and caught up.
         do throws(LedgerError) {
             try projection.apply(zip(group.sealed, offsets).map { ScannedCommit(sealed: $0, offset: $1) })
+            for record in group.unappendedKeys { try projection.recordIdempotency(record) }
         } catch {
             projectionFailure = LedgerError(error.code, "the projection could not apply committed seqs (\(error.message)); reopen the ledger to catch up",
                                             details: error.details)
             warn(projectionFailure?.message ?? error.message)
             return outcomes
         }
-        snapshotIfDue(commits: group.sealed.count { !$0.commit.events.isEmpty })
+        if !group.sealed.isEmpty { snapshotIfDue(commits: group.sealed.count) }
         return outcomes
     }
 
@@ -54,6 +55,9 @@ extension Ledger {
         var sealed: [SealedCommit] = []
         /// Keys used earlier in this group (not yet in the projection).
         var keys: [String: IdempotencyRecord] = [:]
+        /// Keyed requests that appended nothing: remembered in the projection
+        /// only (a commit must hold an event; see the LogFormat article).
+        var unappendedKeys: [IdempotencyRecord] = []
 
         init(overlay: CommitOverlay, head: ProjectionHead, at: Timestamp) {
             self.overlay = overlay
@@ -91,9 +95,14 @@ extension Ledger {
             receipt.at = group.at
         }
         let key = metadata.idempotencyKey
-        // Unkeyed no-ops leave nothing; a keyed one is a commit of no events,
-        // so its key and outcome outlive any rebuild.
-        guard !plan.events.isEmpty || key != nil else { return receipt }
+        guard !plan.events.isEmpty else {
+            if let key {
+                let record = IdempotencyRecord(key: key, digest: request.requestDigest, outcome: .results(plan.results, lastSeq: nil), firstSeq: nil)
+                group.keys[key] = record
+                group.unappendedKeys.append(record)
+            }
+            return receipt
+        }
         let sealed = try CommitCodec.seal(Commit(
             firstSeq: group.head.seq + 1, at: group.at, actor: metadata.actor, reason: metadata.reason,
             idempotencyKey: key, events: plan.events, previousHash: group.head.hash,
@@ -105,7 +114,7 @@ extension Ledger {
         group.head.seq = sealed.commit.lastSeq
         group.head.hash = sealed.hash
         if let key { group.keys[key] = IdempotencyRecord(sealed.commit) }
-        if !plan.events.isEmpty { receipt.hash = sealed.hash }
+        receipt.hash = sealed.hash
         return receipt
     }
 

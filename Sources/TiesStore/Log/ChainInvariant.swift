@@ -7,14 +7,13 @@ import TiesCore
 /// process before a wrong commit is acknowledged or applied.
 enum ChainInvariant {
     /// `commits` continue the chain whose head is (`seq`, `hash`): gapless
-    /// seqs from `seq + 1`, each commit naming the hash of the one before
-    /// (a keyed commit of no events takes no seq, but is in the chain).
+    /// seqs from `seq + 1`, each commit naming the hash of the one before.
     static func check(_ commits: [SealedCommit], continue seq: Int64, _ hash: String) {
         var expectedSeq = seq + 1
         var expectedPrevious = hash
         for sealed in commits {
             let commit = sealed.commit
-            precondition(!commit.events.isEmpty || commit.idempotencyKey != nil, "an unkeyed commit at seq \(commit.firstSeq) holds no event")
+            precondition(!commit.events.isEmpty, "commit at seq \(commit.firstSeq) holds no event")
             precondition(commit.events.count <= Limits.eventsPerCommitMax, "commit at seq \(commit.firstSeq) holds \(commit.events.count) events")
             precondition(commit.firstSeq == expectedSeq, "commit starts at seq \(commit.firstSeq), expected \(expectedSeq)")
             precondition(commit.previousHash == expectedPrevious, "commit at seq \(commit.firstSeq) does not name the previous commit's hash")

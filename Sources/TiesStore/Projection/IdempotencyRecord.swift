@@ -10,9 +10,9 @@ struct IdempotencyRecord {
     var firstSeq: Int64?
 
     enum Outcome: Equatable {
-        /// Each operation's result and the last seq appended (log format 2).
+        /// Each operation's result and the last seq appended (nil when none was).
         case results([OperationResult], lastSeq: Int64?)
-        /// The rendered answer format-1 commits kept (nil if they kept none).
+        /// The rendered answer that lines written before `results` kept (nil if none).
         case legacy(JSONValue?)
     }
 
@@ -20,9 +20,9 @@ struct IdempotencyRecord {
     init(_ commit: Commit) {
         key = commit.idempotencyKey ?? ""
         digest = commit.requestDigest
-        firstSeq = commit.events.isEmpty ? nil : commit.firstSeq
+        firstSeq = commit.firstSeq
         if let results = commit.results {
-            outcome = .results(results, lastSeq: commit.events.isEmpty ? nil : commit.lastSeq)
+            outcome = .results(results, lastSeq: commit.lastSeq)
         } else {
             outcome = .legacy(commit.legacyResponse)
         }

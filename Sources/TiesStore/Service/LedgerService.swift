@@ -165,7 +165,8 @@ public final class LedgerService: @unchecked Sendable {
                 outcomes = Array(repeating: .failure(error), count: group.count)
             }
             stateLock.lock()
-            if outcomes.contains(where: { (try? $0.get())?.lastSeq != nil }) { syncs += 1 }
+            // Only a group that appended a commit synced (a replay or a no-op did not).
+            if outcomes.contains(where: { (try? $0.get())?.hash != nil }) { syncs += 1 }
             published = (writer.headSeq, writer.headHash)
             stateLock.broadcast()
             stateLock.unlock()

@@ -5,20 +5,19 @@ import TiesCore
 import TiesTestExpectations
 import TiesTestSupport
 
-/// The golden ledger of log format 2 (`Snapshots/ledger-format-2/`): keyed
-/// commits that keep their results, and a keyed no-op, a commit of no
-/// events. Today's code must write its log byte for byte and replay every
-/// key from it as the version that wrote it did, with or without the
-/// projection. Like format 1, it is only ever added to
-/// (`TIES_RECORD_GOLDEN=1`, which fails the run on purpose).
-@Suite("golden ledger, format 2")
-struct GoldenLedgerFormat2Tests {
+/// The golden ledger of keyed commits (`Snapshots/ledger-keyed-results/`):
+/// format-1 lines that keep each operation's `results`. Today's code must
+/// write its log byte for byte and replay every key from it as the version
+/// that wrote it did, with or without the projection. Like the first golden
+/// ledger, it is only ever added to (`TIES_RECORD_GOLDEN=1`, which fails the
+/// run on purpose).
+@Suite("golden ledger of keyed commits")
+struct GoldenKeyedLedgerTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../Snapshots/ledger-format-2").standardized.path
+        .appendingPathComponent("../../Snapshots/ledger-keyed-results").standardized.path
 
     static let requests: [(key: String, operations: [Operation], reason: String?)] = [
         ("k-batch", [Op.define("order"), Op.register(Keys.placed, cardinality: .oneToMany), Op.link(Keys.placed, "ada", "o-1", ["channel": .string("web")])], nil),
-        ("k-noop", [Op.define("order")], nil),
         ("k-attributes", [Op.setAttributes(Keys.placed, "ada", "o-1", set: ["status": .string("paid")], unset: ["channel"])], "payment 17"),
         ("k-unlink", [Op.unlink(Keys.placed, "ada", "o-1")], "cancelled"),
     ]
@@ -50,11 +49,11 @@ struct GoldenLedgerFormat2Tests {
         return .array(answers)
     }
 
-    @Test("today's code writes the format-2 story byte for byte and replays every key from it, with or without the projection")
+    @Test("today's code writes the keyed story byte for byte and replays every key from it, with or without the projection")
     func storyAndReplays() throws {
         var golden = GoldenFiles(directory: Self.directory, rewritesExisting: false)
         let recordingNew = golden.isRecording && !FileManager.default.fileExists(atPath: Self.directory + "/log.jsonl")
-        let scratch = try TemporaryDirectory("ties-golden-2-")
+        let scratch = try TemporaryDirectory("ties-golden-keyed-")
         defer { scratch.cleanUp() }
         let target = recordingNew ? Self.directory : scratch.file("ledger")
         try Ledger.create(at: target)
@@ -70,7 +69,7 @@ struct GoldenLedgerFormat2Tests {
             for file in ["projection.sqlite", "projection.sqlite-wal", "projection.sqlite-shm", "lock"] { try FileTree.remove(target + "/" + file) }
         }
         for withProjection in [false, true] {
-            let copy = try TemporaryDirectory("ties-golden-2-copy-")
+            let copy = try TemporaryDirectory("ties-golden-keyed-copy-")
             defer { copy.cleanUp() }
             try FileManager.default.copyItem(atPath: Self.directory + "/log.jsonl", toPath: copy.file("log.jsonl"))
             if withProjection { try Ledger.open(at: copy.path, access: .write).close() }
