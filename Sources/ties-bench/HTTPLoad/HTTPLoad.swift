@@ -17,7 +17,7 @@ enum HTTPLoad {
     static let role = "bench_link"
 
     static func run(requests: Int, clients: Int, directory: String) throws(BenchError) -> HTTPLoadResult {
-        let server = try startServer(directory, clients: clients)
+        let server = try startServer(directory, clients: clients, snapshotEveryCommits: max(1, requests / 2))
         defer { server.stop(graceMs: BenchLimits.httpStopGraceMs) }
         let key: String
         do {
@@ -43,12 +43,17 @@ enum HTTPLoad {
         return result
     }
 
-    private static func startServer(_ directory: String, clients: Int) throws(BenchError) -> TiesServer {
+    /// A new ledger whose policy takes an automatic snapshot halfway through
+    /// the load, so the latencies show what a snapshot costs the writer.
+    private static func startServer(_ directory: String, clients: Int, snapshotEveryCommits: Int) throws(BenchError) -> TiesServer {
         do {
             try Ledger.create(at: directory)
         } catch {
             throw .failed("cannot create a ledger at \(directory): \(error)")
         }
+        let config = try BufferedFile(creating: directory + "/config.json")
+        try config.appendLine(Array("{\"snapshotEveryCommits\": \(snapshotEveryCommits)}".utf8))
+        try config.close()
         var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
         // The set-up connection may not be reaped yet when the clients connect.
         configuration.connectionsMax = max(configuration.connectionsMax, clients + 1)

@@ -26,7 +26,8 @@ struct BenchOptions: Equatable {
           5. times reopening the ledger after a clean close,
           6. starts the HTTP server in-process on 127.0.0.1 over a new ledger; --http-clients keep-alive
              clients send --http-requests single-link commits (POST /v1/relationships), each client
-             waiting for one answer before its next request,
+             waiting for one answer before its next request; the ledger's policy takes an automatic
+             snapshot halfway through, so the latencies include what a snapshot costs the writer,
           7. reads the peak RSS.
         Each measurement is printed next to its target with PASS or MISS.
 
