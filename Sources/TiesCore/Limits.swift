@@ -77,6 +77,11 @@ public enum Limits {
     /// How long stopping a ledger service waits for its writer thread when
     /// the server around it could not start (nothing is queued yet).
     public static let writerStopWaitMs = 1_000
+    /// How long closing a ledger (or rebuilding its projection) waits for
+    /// an automatic snapshot still being taken: a copy of a large projection
+    /// takes seconds; past this the ledger closes anyway and the unfinished
+    /// copy is only a temporary file, never a snapshot.
+    public static let snapshotWaitMs = 120_000
     /// Write requests one group commit takes from the queue: one fsync
     /// covers them all, and the bound keeps one group's latency in check.
     public static let groupCommitRequestsMax = 512

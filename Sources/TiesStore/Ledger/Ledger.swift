@@ -26,13 +26,22 @@ public final class Ledger {
     var projectionFailure: LedgerError?
     /// Loaded on the first commit: when the next automatic snapshot is due.
     var snapshotSchedule: SnapshotSchedule?
+    /// Where automatic snapshots are taken; nil takes them on the writer's
+    /// own thread (tests that count every I/O operation of the writer).
+    let backgroundSnapshots: BackgroundSnapshots?
 
-    private init(layout: LedgerLayout, lock: WriterLock?, log: LogFile, projection: Projection, warn: @escaping @Sendable (String) -> Void) {
+    private init(layout: LedgerLayout, lock: WriterLock?, log: LogFile, projection: Projection,
+                 backgroundSnapshots: BackgroundSnapshots?, warn: @escaping @Sendable (String) -> Void) {
         self.layout = layout
         self.lock = lock
         self.log = log
         self.projection = projection
+        self.backgroundSnapshots = backgroundSnapshots
         self.warn = warn
+    }
+
+    deinit {
+        backgroundSnapshots?.waitUntilIdle(timeoutMs: Limits.snapshotWaitMs)
     }
 
     /// Creates an empty ledger: the directory, an empty log (durably), the
@@ -69,11 +78,15 @@ public final class Ledger {
     public static func open(at directory: String, access: Access, lockTimeoutMs: Int = Limits.writerLockWaitMs,
                             warn: @escaping @Sendable (String) -> Void = { _ in },
                             progress: ((ReplayProgress) -> Void)? = nil) throws(LedgerError) -> Ledger {
-        try open(LedgerLayout(directory: directory), access: access, lockTimeoutMs: lockTimeoutMs, warn: warn, progress: progress)
+        try open(LedgerLayout(directory: directory), access: access, lockTimeoutMs: lockTimeoutMs, snapshotsInBackground: true,
+                 warn: warn, progress: progress)
     }
 
-    /// `open(at:…)` on the file system of `layout` (a simulated one in tests).
+    /// `open(at:…)` on the file system of `layout` (a simulated one in
+    /// tests, which take snapshots on the writer's thread so that every I/O
+    /// operation comes in one order).
     static func open(_ layout: LedgerLayout, access: Access, lockTimeoutMs: Int = Limits.writerLockWaitMs,
+                     snapshotsInBackground: Bool = false,
                      warn: @escaping @Sendable (String) -> Void = { _ in },
                      progress: ((ReplayProgress) -> Void)? = nil) throws(LedgerError) -> Ledger {
         let fileSystem = layout.fileSystem
@@ -88,10 +101,12 @@ public final class Ledger {
             }
             // A writer is active and keeps the projection current: read it as it is.
             let projection = try openProjectionReadOnly(layout)
-            return Ledger(layout: layout, lock: nil, log: try LogFile(layout, writable: false), projection: projection, warn: warn)
+            return Ledger(layout: layout, lock: nil, log: try LogFile(layout, writable: false), projection: projection,
+                          backgroundSnapshots: nil, warn: warn)
         }
         let log = try LogFile(layout, writable: true)
-        let ledger = Ledger(layout: layout, lock: lock, log: log, projection: try openProjection(layout, log: log, warn: warn), warn: warn)
+        let ledger = Ledger(layout: layout, lock: lock, log: log, projection: try openProjection(layout, log: log, warn: warn),
+                            backgroundSnapshots: snapshotsInBackground && access == .write ? BackgroundSnapshots() : nil, warn: warn)
         try ledger.catchUp(progress: progress)
         if access == .read { ledger.lock = nil }
         return ledger
@@ -166,6 +181,7 @@ public final class Ledger {
     /// lock now rather than whenever the last reference goes away. The
     /// ledger must not be used afterwards.
     func close() {
+        backgroundSnapshots?.waitUntilIdle(timeoutMs: Limits.snapshotWaitMs)
         projection.db.close()
         lock = nil
     }

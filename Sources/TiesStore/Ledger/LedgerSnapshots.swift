@@ -8,11 +8,18 @@ extension Ledger {
         guard isWriter else {
             throw LedgerError(.ledgerReadOnly, "snapshots are taken by the writer; open the ledger for writing")
         }
-        let store = SnapshotStore(layout: layout)
-        let info = try store.take(from: projection, now: now)
+        backgroundSnapshots?.waitUntilIdle(timeoutMs: Limits.snapshotWaitMs)
         let policy = try schedule().policy
-        try store.prune(keeping: policy.kept)
         snapshotSchedule = SnapshotSchedule(policy: policy, commitsSince: 0, logOffsetAtLast: projection.head.logEndOffset)
+        return try Self.snapshot(layout, now: now, keeping: policy.kept)
+    }
+
+    /// Copies the projection into a snapshot and prunes to `kept`; it reads
+    /// through a connection of its own, so it may run beside the writer.
+    private static func snapshot(_ layout: LedgerLayout, now: Timestamp, keeping kept: Int) throws(LedgerError) -> SnapshotInfo {
+        let store = SnapshotStore(layout: layout)
+        let info = try store.take(now: now)
+        try store.prune(keeping: kept)
         return info
     }
 
@@ -30,7 +37,21 @@ extension Ledger {
             current.commitsSince += Int64(commits)
             snapshotSchedule = current
             guard current.isDue(logSize: log.size) else { return }
-            try takeSnapshot()
+            guard let backgroundSnapshots else {
+                try takeSnapshot()
+                return
+            }
+            let (layout, warn, kept) = (layout, warn, current.policy.kept)
+            // Started off the writer's thread; one already running covers this one.
+            if backgroundSnapshots.startIfIdle({
+                do throws(LedgerError) {
+                    _ = try Self.snapshot(layout, now: Ledger.clock(), keeping: kept)
+                } catch {
+                    warn("an automatic snapshot failed (\(error.message)); commits are unaffected")
+                }
+            }) {
+                snapshotSchedule = SnapshotSchedule(policy: current.policy, commitsSince: 0, logOffsetAtLast: projection.head.logEndOffset)
+            }
         } catch {
             warn("an automatic snapshot failed (\(error.message)); commits are unaffected")
         }
@@ -57,6 +78,7 @@ extension Ledger {
         guard isWriter else {
             throw LedgerError(.ledgerReadOnly, "rebuilding needs the writer lock; open the ledger for writing")
         }
+        backgroundSnapshots?.waitUntilIdle(timeoutMs: Limits.snapshotWaitMs)
         projection.db.close()
         for file in layout.projectionFiles { try layout.fileSystem.unlink(file) }
         projection = try Ledger.restoreProjection(layout, log: log, fromSnapshots: !full, warn: warn)

@@ -1,4 +1,5 @@
 import TiesCore
+import TiesSystem
 
 /// Snapshots of the projection in `snapshots/`: consistent copies at a seq
 /// (`VACUUM INTO`), stamped with the schema version (`user_version`), the
@@ -26,35 +27,41 @@ struct SnapshotStore {
         }.sorted { $0.0 > $1.0 }
     }
 
-    /// Copies the projection as it is now into a new snapshot.
-    func take(from projection: Projection, now: Timestamp) throws(LedgerError) -> SnapshotInfo {
+    /// Copies the projection into a new snapshot through a connection of
+    /// its own: `VACUUM INTO` reads one consistent state (a WAL read
+    /// transaction) while the writer goes on committing, and the copy is
+    /// named and stamped from the head it holds, not from the live one.
+    func take(now: Timestamp) throws(LedgerError) -> SnapshotInfo {
         try fileSystem.makeDirectories(layout.snapshots)
-        let final = path(forSeq: projection.head.seq)
-        let temporary = final + ".tmp"
-        try fileSystem.unlink(temporary)
-        try projection.db.execute("VACUUM INTO '\(temporary.replacingQuotes)'")
+        let temporary = layout.snapshots + "/taking-\(CurrentProcess.id)-\(SystemClock.monotonicNanoseconds()).tmp"
         do throws(LedgerError) {
-            try stamp(temporary, now: now)
+            let source = try SQLiteConnection(path: layout.projection)
+            defer { source.close() }
+            try source.execute("VACUUM INTO '\(temporary.replacingQuotes)'")
+            let head = try stamp(temporary, now: now)
+            let final = path(forSeq: head.seq)
             try fileSystem.fsync(path: temporary)
             try fileSystem.rename(temporary, final)
             try fileSystem.fsyncDirectory(layout.snapshots)
+            return SnapshotInfo(path: final, seq: head.seq, bytes: fileSystem.fileSize(atPath: final), takenAt: now,
+                                headHash: head.hash, stateDigest: nil, problem: nil)
         } catch {
             try? fileSystem.unlink(temporary)  // Best effort; the failure that matters is reported.
             throw error
         }
-        return SnapshotInfo(path: final, seq: projection.head.seq, bytes: fileSystem.fileSize(atPath: final), takenAt: now,
-                            headHash: projection.head.hash, stateDigest: nil, problem: nil)
     }
 
     /// Adds the digest and time to the copy, in rollback-journal mode so it
-    /// is one self-contained file that can be opened read-only.
-    private func stamp(_ path: String, now: Timestamp) throws(LedgerError) {
+    /// is one self-contained file that can be opened read-only; returns the
+    /// head the copy holds.
+    private func stamp(_ path: String, now: Timestamp) throws(LedgerError) -> ProjectionHead {
         let snapshot = try Self.open(path, readOnly: false)
+        defer { snapshot.db.close() }
         try snapshot.db.execute("PRAGMA journal_mode=DELETE")
         let digest = try snapshot.stateDigest()
         try snapshot.setMeta(MetaKey.stateDigest, digest)
         try snapshot.setMeta(MetaKey.takenAt, String(now.millisecondsSinceEpoch))
-        snapshot.db.close()
+        return snapshot.head
     }
 
     /// Every check a snapshot must pass before it is trusted.
