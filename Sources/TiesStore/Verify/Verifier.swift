@@ -8,6 +8,7 @@ import TiesCore
 public enum Verifier {
     public static func verify(directory: String, progress: ((ReplayProgress) -> Void)? = nil) throws(LedgerError) -> VerifyReport {
         let layout = LedgerLayout(directory: directory)
+        try layout.refuseSymbolicLinks()
         guard Ledger.exists(at: directory) else {
             throw LedgerError(.ledgerNotFound, "no ledger at \(layout.directory)", details: ["path": .string(layout.directory)])
         }
