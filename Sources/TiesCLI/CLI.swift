@@ -46,11 +46,7 @@ public enum CLI {
             let parsed = try ArgumentParser.parse(rest, for: command.spec)
             return try command.run(Context(arguments: parsed, console: console, environment: environment, command: name))
         } catch let error as UsageError {
-            if json {
-                console.printError(JSONValue.object(["error": .object(["code": .string("usage"), "message": .string(error.message)])]).encodedString)
-            } else {
-                console.printError("ties \(error.command ?? name): \(error.message)\nusage: \(command.spec.usage)\nRun `ties \(name) --help` for details.")
-            }
+            reportUsage(error, of: command, json: json, console: console)
             return ExitCode.usage
         } catch let error as LedgerError {
             report(error, json: json, console: console)
@@ -58,6 +54,51 @@ public enum CLI {
         } catch {
             console.printError("ties: \(error)")
             return ExitCode.damaged
+        }
+    }
+
+    /// Runs `ties` on the arguments exactly as the process received them
+    /// (`main.swift`). An argument that is not UTF-8 is a usage error naming
+    /// its position: Swift's `String` would repair it into U+FFFD, and the
+    /// ledger would silently store an ID nobody typed (HTTP refuses the same
+    /// bytes). Otherwise this is `run(arguments:…)`.
+    public static func run(argumentBytes: [[UInt8]], environment: [String: String], console: Console) -> Int32 {
+        var arguments: [String] = []
+        for (index, bytes) in argumentBytes.enumerated() {
+            guard let argument = String(validating: bytes, as: UTF8.self) else {
+                let valid = argumentBytes.compactMap { String(validating: $0, as: UTF8.self) }
+                let command = index == 0 ? nil : valid.first.flatMap { name in commands.first { $0.spec.name == name } }
+                let message = "argument \(index + 1) is not valid UTF-8 (\(invalidUTF8(bytes))); "
+                    + "IDs and names are stored as the exact UTF-8 given, so bytes in another encoding are refused rather than guessed at"
+                reportUsage(UsageError(message: message, command: command?.spec.name), of: command,
+                            json: valid.prefix { $0 != "--" }.contains("--json"), console: console)
+                return ExitCode.usage
+            }
+            arguments.append(argument)
+        }
+        return run(arguments: arguments, environment: environment, console: console)
+    }
+
+    /// Where a byte string stops being UTF-8: "byte 0xFF at offset 10".
+    private static func invalidUTF8(_ bytes: [UInt8]) -> String {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while case .valid(let scalar) = parser.parseScalar(from: &iterator) { offset += scalar.count }
+        guard offset < bytes.count else { return "it ends inside a character" }
+        return "byte 0x\(String(bytes[offset], radix: 16, uppercase: true)) at offset \(offset)"
+    }
+
+    /// A usage error: what was wrong, then the command's usage line and
+    /// where its help is (without a known command: where the list is).
+    static func reportUsage(_ error: UsageError, of command: CommandEntry?, json: Bool, console: Console) {
+        if json {
+            console.printError(JSONValue.object(["error": .object(["code": .string("usage"), "message": .string(error.message)])]).encodedString)
+        } else if let command {
+            let name = command.spec.name
+            console.printError("ties \(error.command ?? name): \(error.message)\nusage: \(command.spec.usage)\nRun `ties \(name) --help` for details.")
+        } else {
+            console.printError("ties: \(error.message)\nRun `ties help` for the list of commands.")
         }
     }
 

@@ -50,3 +50,37 @@ struct HostileInputTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: outside)).isEmpty)
     }
 }
+
+extension ChildProcessTests {
+    @Suite("hostile input to the built binary")
+    struct HostileArgumentTests {
+        /// Runs the built `ties` through `sh`, whose `printf` can put bytes
+        /// that are not UTF-8 into an argument (Foundation's `Process` cannot).
+        func runThroughShell(_ script: String, _ arguments: [String]) throws -> ChildProcess {
+            let child = try ChildProcess(URL(fileURLWithPath: "/bin/sh"), ["-c", script, try TiesExecutable.url().path] + arguments)
+            #expect(child.wait(seconds: 60), "ties did not finish within 60 s")
+            return child
+        }
+
+        @Test("An argument that is not valid UTF-8 is a usage error (exit 2) naming its position, and nothing is stored")
+        func invalidUTF8ArgumentIsRefused() throws {
+            let scratch = try TemporaryDirectory()
+            defer { scratch.cleanUp() }
+            let ledger = scratch.file("ledger")
+            try #require(try runTiesBinary(["init", "--ledger", ledger]).status == 0)
+            try #require(try runTiesBinary(["define-type", "order", "--ledger", ledger]).status == 0)
+            try #require(try runTiesBinary(["register-type", "--kind", "person_to_co", "--role", "placed", "--object-type", "order", "--ledger", ledger]).status == 0)
+
+            let link = try runThroughShell(#"exec "$0" link placed/order "$(printf 'person:bad\377')" order:o-1 --ledger "$1""#, [ledger])
+            #expect(link.exitedNormally && link.status == 2, "\(link.summary)")
+            #expect(link.stderr.text.contains("argument 3") && link.stderr.text.contains("UTF-8"), "\(link.summary)")
+            let stats = try runTiesBinary(["stats", "--json", "--ledger", ledger])
+            #expect(try JSONParser.parse(stats.stdout.text)["currentLinks"] == .int(0), "\(stats.summary)")
+
+            let json = try runThroughShell(#"exec "$0" show "$(printf 'person:\300\257')" --json --ledger "$1""#, [ledger])
+            #expect(json.exitedNormally && json.status == 2, "\(json.summary)")
+            let error = try JSONParser.parse(json.stderr.text)
+            #expect(error["error"]?["code"] == .string("usage"), "\(json.summary)")
+        }
+    }
+}
