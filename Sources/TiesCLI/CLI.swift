@@ -24,9 +24,9 @@ public enum CLI {
     public static func run(arguments: [String], environment: [String: String], console: Console) -> Int32 {
         guard let name = arguments.first, !["help", "--help", "-h"].contains(name) else {
             if arguments.count > 1, let command = commands.first(where: { $0.spec.name == arguments[1] }) {
-                console.print(command.spec.help)
+                console.print(lines: TerminalText.lines(command.spec.help))
             } else {
-                console.print(overview)
+                console.print(lines: TerminalText.lines(overview))
             }
             return ExitCode.ok
         }
@@ -38,7 +38,7 @@ public enum CLI {
         let rest = Array(arguments.dropFirst())
         let beforeSeparator = rest.prefix { $0 != "--" }
         if beforeSeparator.contains("--help") || beforeSeparator.contains("-h") {
-            console.print(command.spec.help)
+            console.print(lines: TerminalText.lines(command.spec.help))
             return ExitCode.ok
         }
         let json = beforeSeparator.contains("--json")
@@ -93,12 +93,12 @@ public enum CLI {
     /// where its help is (without a known command: where the list is).
     static func reportUsage(_ error: UsageError, of command: CommandEntry?, json: Bool, console: Console) {
         if json {
-            console.printError(JSONValue.object(["error": .object(["code": .string("usage"), "message": .string(error.message)])]).encodedString)
+            console.printErrorJSON(JSONValue.object(["error": .object(["code": .string("usage"), "message": .string(error.message)])]).encodedString)
         } else if let command {
             let name = command.spec.name
-            console.printError("ties \(error.command ?? name): \(error.message)\nusage: \(command.spec.usage)\nRun `ties \(name) --help` for details.")
+            console.printError(lines: ["ties \(error.command ?? name): \(error.message)", "usage: \(command.spec.usage)", "Run `ties \(name) --help` for details."])
         } else {
-            console.printError("ties: \(error.message)\nRun `ties help` for the list of commands.")
+            console.printError(lines: ["ties: \(error.message)", "Run `ties help` for the list of commands."])
         }
     }
 
@@ -109,7 +109,7 @@ public enum CLI {
 
     static func report(_ error: LedgerError, json: Bool, console: Console) {
         if json {
-            console.printError(errorJSON(error).encodedString)
+            console.printErrorJSON(errorJSON(error).encodedString)
         } else {
             console.printError("ties: error: \(error.code.rawValue): \(error.message)")
             if let hint = hint(for: error) { console.printError("ties: \(hint)") }
