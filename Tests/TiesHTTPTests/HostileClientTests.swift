@@ -16,6 +16,55 @@ struct HostileClientTests {
     /// generous for a loaded two-core machine.
     static let promptMs = 10_000
 
+    // MARK: Refusing before the body
+
+    /// A request head (`extraHead` adds to Host, Authorization and
+    /// Content-Type) and the refusal it must get before its body.
+    struct EarlyRefusal: CustomTestStringConvertible, Sendable {
+        let name, method, target: String
+        let role: KeyRole?
+        let extraHead: String
+        let status: Int, code: String
+        var testDescription: String { "\(name) → \(status)" }
+    }
+
+    static let earlyRefusals = [
+        EarlyRefusal(name: "no key", method: "POST", target: "/v1/relationships", role: nil, extraHead: "Content-Length: 16777216\r\n", status: 401, code: "unauthorized"),
+        EarlyRefusal(name: "no key, chunked", method: "POST", target: "/v1/batch", role: nil, extraHead: "Transfer-Encoding: chunked\r\n", status: 401, code: "unauthorized"),
+        EarlyRefusal(name: "no key, Expect: 100-continue", method: "POST", target: "/v1/batch", role: nil,
+                     extraHead: "Expect: 100-continue\r\nContent-Length: 16777216\r\n", status: 401, code: "unauthorized"),
+        EarlyRefusal(name: "a read key writing", method: "POST", target: "/v1/object-types", role: .read, extraHead: "Content-Length: 16777216\r\n", status: 403, code: "forbidden"),
+        EarlyRefusal(name: "no such endpoint", method: "POST", target: "/v1/nowhere", role: .append, extraHead: "Content-Length: 16777216\r\n", status: 404, code: "not_found"),
+        EarlyRefusal(name: "a method the path does not have", method: "PUT", target: "/v1/object-types", role: .append, extraHead: "Content-Length: 16777216\r\n", status: 405, code: "method_not_allowed"),
+    ]
+
+    @Test("A request the API would refuse is answered from its head and closed, without waiting for its body", arguments: earlyRefusals)
+    func refusedBeforeTheBody(_ refusal: EarlyRefusal) throws {
+        let server = try ServerHarness()
+        defer { server.stop(removeDirectory: true) }
+        let client = try server.connect()
+        let key = refusal.role.map { $0 == .read ? server.readKey : server.appendKey }
+        let authorization = key.map { "Authorization: Bearer \($0)\r\n" } ?? ""
+        try client.send("\(refusal.method) \(refusal.target) HTTP/1.1\r\nHost: x\r\n\(authorization)Content-Type: application/json\r\n\(refusal.extraHead)\r\n")
+        // Before the fix the server sat waiting for the body (30 s), and
+        // this read timed out.
+        let reply = try client.readResponse(timeoutMs: Self.promptMs)
+        #expect((reply.status, reply.code, reply.headers["connection"]) == (refusal.status, refusal.code, "close"), "\(reply)")
+        #expect(client.closesWithoutMoreBytes(timeoutMs: Self.promptMs), "the connection stayed open for the body")
+    }
+
+    @Test("A keyed write whose body is still coming is read to the end and committed")
+    func acceptedHeadStillReadsItsBody() throws {
+        let body = Array(Bodies.defineOrder.utf8)
+        let server = try ServerHarness()
+        defer { server.stop(removeDirectory: true) }
+        let client = try server.connect()
+        try client.send("POST /v1/object-types HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(server.appendKey)\r\nContent-Length: \(body.count)\r\n\r\n")
+        #expect(client.receivesNothing(withinMs: 300))
+        try client.send(body)
+        #expect(try client.readResponse(timeoutMs: Self.promptMs).status == 201)
+    }
+
     // MARK: Credentials
 
     @Test("A request with two Authorization fields is refused with 400 bad_request and closed, whichever of them is valid")

@@ -84,6 +84,16 @@ public struct HTTPRequestParser: Sendable {
         }
     }
 
+    /// The head of the request whose body is being read (its body left
+    /// out), nil at any other time: the listener can refuse the request
+    /// from its head (no key, no such endpoint) before reading a body byte.
+    public var headBeingRead: HTTPRequest? {
+        guard isReadingBody else { return nil }
+        var head = request
+        head.body = []
+        return head
+    }
+
     /// Received bytes not yet consumed, for the listener's back-pressure.
     public var bufferedByteCount: Int { buffer.count - start }
 

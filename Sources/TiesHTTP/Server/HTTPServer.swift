@@ -15,6 +15,10 @@ public final class HTTPServer: Sendable {
     /// slot, so followers waiting for commits never lock out the writes they
     /// wait for. The connection cap still bounds them.
     private let waitsOnPurpose: @Sendable (HTTPRequest) -> Bool
+    /// The answer to a request refused from its head alone, or nil to read
+    /// its body: asked before a body is read, so a request that will be
+    /// refused (no key) cannot make the server buffer one.
+    private let screen: @Sendable (HTTPRequest) -> HandledResponse?
     private let log: @Sendable (String) -> Void
     private let inFlight: DispatchSemaphore
     private let state = Mutex(State())
@@ -28,6 +32,7 @@ public final class HTTPServer: Sendable {
 
     public init(configuration: HTTPServerConfiguration, log: @escaping @Sendable (String) -> Void,
                 waitsOnPurpose: @escaping @Sendable (HTTPRequest) -> Bool = { _ in false },
+                screen: @escaping @Sendable (HTTPRequest) -> HandledResponse? = { _ in nil },
                 handler: @escaping @Sendable (HTTPRequest) -> HandledResponse) throws(LedgerError) {
         do {
             listener = try Socket.listen(host: configuration.host, port: configuration.port)
@@ -38,6 +43,7 @@ public final class HTTPServer: Sendable {
         self.configuration = configuration
         self.handler = handler
         self.waitsOnPurpose = waitsOnPurpose
+        self.screen = screen
         self.log = log
         inFlight = DispatchSemaphore(value: configuration.requestsInFlightMax)
     }
@@ -118,15 +124,19 @@ public final class HTTPServer: Sendable {
         }
         var parser = HTTPRequestParser()
         var requestStartedMs: Int64?
+        var screened = false
         var timeouts = Socket.Timeouts()
         while true {
             do throws(HTTPParseError) {
                 while let event = try parser.next() {
                     switch event {
                     case .expectContinue:
+                        // A final status instead of 100 when the head is refused.
+                        guard !refusedFromHead(parser, &screened, on: fd, timeouts: &timeouts) else { return }
                         guard Socket.send(fd, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), timeoutMs: configuration.bodyReadTimeoutMs,
                                           timeouts: &timeouts) else { return }
                     case .request(let request):
+                        screened = false
                         requestStartedMs = nil
                         guard answer(request, on: fd, timeouts: &timeouts) else { return }
                     }
@@ -137,9 +147,24 @@ public final class HTTPServer: Sendable {
                 log("- - \(error.status) refused: \(error.reason)")
                 return
             }
+            guard !refusedFromHead(parser, &screened, on: fd, timeouts: &timeouts) else { return }
             guard case .received(let started) = waitForBytes(fd, &parser, requestStartedMs, &timeouts) else { return }
             requestStartedMs = started
         }
+    }
+
+    /// Once per request with a body still to come: asks `screen` about its
+    /// head, and if it is refused, answers and says to close the connection
+    /// (true) without reading the body.
+    private func refusedFromHead(_ parser: HTTPRequestParser, _ screened: inout Bool, on fd: Int32,
+                                 timeouts: inout Socket.Timeouts) -> Bool {
+        guard !screened, let head = parser.headBeingRead else { return false }
+        screened = true
+        guard let refusal = screen(head) else { return false }
+        Socket.send(fd, refusal.response.serialized(keepAlive: false, headOnly: head.method == "HEAD"),
+                    timeoutMs: HTTPLimits.closingSendTimeout.wholeMilliseconds, timeouts: &timeouts)
+        log("\(head.method) \(head.path) \(refusal.response.status) refused before its body \(refusal.principal ?? "-")")
+        return true
     }
 
     private enum Wait {

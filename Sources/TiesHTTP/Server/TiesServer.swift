@@ -16,7 +16,8 @@ public final class TiesServer: Sendable {
         keys = KeyStore(ledgerDirectory: ledgerDirectory)
         let api = API(service: service, keys: keys)
         do {
-            server = try HTTPServer(configuration: configuration, log: log, waitsOnPurpose: API.waitsForCommits) { api.handle($0) }
+            server = try HTTPServer(configuration: configuration, log: log, waitsOnPurpose: API.waitsForCommits,
+                                    screen: { api.refusal(forHead: $0) }) { api.handle($0) }
         } catch {
             service.shutdown(timeoutMs: Limits.writerStopWaitMs)
             throw error
