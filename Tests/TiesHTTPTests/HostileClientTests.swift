@@ -16,6 +16,41 @@ struct HostileClientTests {
     /// generous for a loaded two-core machine.
     static let promptMs = 10_000
 
+    // MARK: Idle connections
+
+    @Test("Connections that send nothing and fill the cap do not lock a new client out: the longest idle one is closed to make room")
+    func idleConnectionsMakeRoomForANewClient() throws {
+        // Making room, not the first-byte timeout, is what closes them here.
+        let server = try ServerHarness { $0.connectionsMax = 4; $0.firstByteTimeoutMs = 120_000 }
+        defer { server.stop(removeDirectory: true) }
+        let idle = try (0..<4).map { _ in try server.connect() }
+        #expect(Wait.until { server.server.openConnections == (total: 4, idle: 4) }, "\(server.server.openConnections)")
+        for round in 0..<3 {
+            let client = try server.connect()
+            let reply = try client.exchange(HTTPWire.request("GET", "/v1/health"), timeoutMs: Self.promptMs)
+            #expect(reply.status == 200, "round \(round): \(reply)")
+        }
+        // The longest idle connection was the one closed first, silently.
+        #expect(idle[0].closesWithoutMoreBytes(timeoutMs: Self.promptMs))
+    }
+
+    @Test("A new connection that sends nothing is closed after the first-byte timeout, long before the keep-alive timeout")
+    func silentNewConnectionIsClosed() throws {
+        let server = try ServerHarness { $0.firstByteTimeoutMs = 300 }
+        defer { server.stop(removeDirectory: true) }
+        let silent = try server.connect()
+        let started = Deadline.nowNanoseconds()
+        #expect(silent.closesWithoutMoreBytes(timeoutMs: Self.promptMs))
+        let waitedMs = (Deadline.nowNanoseconds() - started) / 1_000_000
+        #expect(waitedMs >= 250, "closed after \(waitedMs) ms, before the 300 ms first-byte timeout")
+
+        // A connection that has been answered gets the keep-alive timeout instead.
+        let client = try server.connect()
+        #expect(try client.exchange(HTTPWire.request("GET", "/v1/health")).status == 200)
+        #expect(client.receivesNothing(withinMs: 1_000))
+        #expect(try client.exchange(HTTPWire.request("GET", "/v1/health")).status == 200)
+    }
+
     // MARK: Refusing before the body
 
     /// A request head (`extraHead` adds to Host, Authorization and

@@ -26,6 +26,9 @@ public final class TiesServer: Sendable {
 
     public func start() { server.start() }
 
+    /// Open connections, and how many of them wait for a request.
+    public var openConnections: (total: Int, idle: Int) { server.openConnections }
+
     /// Graceful stop: no new connections, in-flight requests finish (within
     /// `graceMs`), the writer drains its queue. Acknowledged commits were
     /// durable before they were acknowledged.
