@@ -24,9 +24,9 @@ public enum CLI {
     public static func run(arguments: [String], environment: [String: String], console: Console) -> Int32 {
         guard let name = arguments.first, !["help", "--help", "-h"].contains(name) else {
             if arguments.count > 1, let command = commands.first(where: { $0.spec.name == arguments[1] }) {
-                console.print(command.spec.help)
+                console.print(lines: TerminalText.lines(command.spec.help))
             } else {
-                console.print(overview)
+                console.print(lines: TerminalText.lines(overview))
             }
             return ExitCode.ok
         }
@@ -38,7 +38,7 @@ public enum CLI {
         let rest = Array(arguments.dropFirst())
         let beforeSeparator = rest.prefix { $0 != "--" }
         if beforeSeparator.contains("--help") || beforeSeparator.contains("-h") {
-            console.print(command.spec.help)
+            console.print(lines: TerminalText.lines(command.spec.help))
             return ExitCode.ok
         }
         let json = beforeSeparator.contains("--json")
@@ -46,11 +46,7 @@ public enum CLI {
             let parsed = try ArgumentParser.parse(rest, for: command.spec)
             return try command.run(Context(arguments: parsed, console: console, environment: environment, command: name))
         } catch let error as UsageError {
-            if json {
-                console.printError(JSONValue.object(["error": .object(["code": .string("usage"), "message": .string(error.message)])]).encodedString)
-            } else {
-                console.printError("ties \(error.command ?? name): \(error.message)\nusage: \(command.spec.usage)\nRun `ties \(name) --help` for details.")
-            }
+            reportUsage(error, of: command, json: json, console: console)
             return ExitCode.usage
         } catch let error as LedgerError {
             report(error, json: json, console: console)
@@ -61,6 +57,51 @@ public enum CLI {
         }
     }
 
+    /// Runs `ties` on the arguments exactly as the process received them
+    /// (`main.swift`). An argument that is not UTF-8 is a usage error naming
+    /// its position: Swift's `String` would repair it into U+FFFD, and the
+    /// ledger would silently store an ID nobody typed (HTTP refuses the same
+    /// bytes). Otherwise this is `run(arguments:…)`.
+    public static func run(argumentBytes: [[UInt8]], environment: [String: String], console: Console) -> Int32 {
+        var arguments: [String] = []
+        for (index, bytes) in argumentBytes.enumerated() {
+            guard let argument = String(validating: bytes, as: UTF8.self) else {
+                let valid = argumentBytes.compactMap { String(validating: $0, as: UTF8.self) }
+                let command = index == 0 ? nil : valid.first.flatMap { name in commands.first { $0.spec.name == name } }
+                let message = "argument \(index + 1) is not valid UTF-8 (\(invalidUTF8(bytes))); "
+                    + "IDs and names are stored as the exact UTF-8 given, so bytes in another encoding are refused rather than guessed at"
+                reportUsage(UsageError(message: message, command: command?.spec.name), of: command,
+                            json: valid.prefix { $0 != "--" }.contains("--json"), console: console)
+                return ExitCode.usage
+            }
+            arguments.append(argument)
+        }
+        return run(arguments: arguments, environment: environment, console: console)
+    }
+
+    /// Where a byte string stops being UTF-8: "byte 0xFF at offset 10".
+    private static func invalidUTF8(_ bytes: [UInt8]) -> String {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while case .valid(let scalar) = parser.parseScalar(from: &iterator) { offset += scalar.count }
+        guard offset < bytes.count else { return "it ends inside a character" }
+        return "byte 0x\(String(bytes[offset], radix: 16, uppercase: true)) at offset \(offset)"
+    }
+
+    /// A usage error: what was wrong, then the command's usage line and
+    /// where its help is (without a known command: where the list is).
+    static func reportUsage(_ error: UsageError, of command: CommandEntry?, json: Bool, console: Console) {
+        if json {
+            console.printErrorJSON(JSONValue.object(["error": .object(["code": .string("usage"), "message": .string(error.message)])]).encodedString)
+        } else if let command {
+            let name = command.spec.name
+            console.printError(lines: ["ties \(error.command ?? name): \(error.message)", "usage: \(command.spec.usage)", "Run `ties \(name) --help` for details."])
+        } else {
+            console.printError(lines: ["ties: \(error.message)", "Run `ties help` for the list of commands."])
+        }
+    }
+
     /// 1 for rejections by the ledger's rules, 3 when the ledger cannot be read or written.
     static func exitCode(for error: LedgerError) -> Int32 {
         error.code.isStorageFailure ? ExitCode.damaged : ExitCode.rejected
@@ -68,7 +109,7 @@ public enum CLI {
 
     static func report(_ error: LedgerError, json: Bool, console: Console) {
         if json {
-            console.printError(errorJSON(error).encodedString)
+            console.printErrorJSON(errorJSON(error).encodedString)
         } else {
             console.printError("ties: error: \(error.code.rawValue): \(error.message)")
             if let hint = hint(for: error) { console.printError("ties: \(hint)") }

@@ -27,12 +27,37 @@ public final class Console: @unchecked Sendable {
                 inputIsTerminal: StandardStream.input.isTerminal)
     }
 
-    /// Prints a line to standard output; false once the reader has gone away.
-    @discardableResult
-    public func print(_ line: String) -> Bool { writeOutput(line + "\n") }
+    // Text for a person is printed line by line, each line through
+    // `TerminalText.visible`: a control character inside a line, a line
+    // break included, is shown as an escape and never acted on. Only JSON
+    // (already escaped) is written as it is.
 
-    public func printError(_ line: String) { _ = writeError(line + "\n") }
+    /// Prints one line of text to standard output, control characters shown
+    /// as escapes; false once the reader has gone away.
+    @discardableResult
+    public func print(_ line: String) -> Bool { print(lines: [line]) }
+
+    /// Prints lines of text to standard output, each as `print(_:)` does.
+    @discardableResult
+    public func print(lines: [String]) -> Bool { writeOutput(Self.text(lines)) }
+
+    /// Prints one line of JSON to standard output exactly as given.
+    @discardableResult
+    public func printJSON(_ line: String) -> Bool { writeOutput(line + "\n") }
+
+    /// Prints one line of text to standard error, control characters shown as escapes.
+    public func printError(_ line: String) { printError(lines: [line]) }
+
+    /// Prints lines of text to standard error, each as `printError(_:)` does.
+    public func printError(lines: [String]) { _ = writeError(Self.text(lines)) }
+
+    /// Prints one line of JSON to standard error exactly as given.
+    public func printErrorJSON(_ line: String) { _ = writeError(line + "\n") }
+
+    private static func text(_ lines: [String]) -> String {
+        lines.map { TerminalText.visible($0) + "\n" }.joined()
+    }
 
     /// Rewrites the current progress line on a terminal's standard error.
-    func progress(_ line: String) { _ = writeError("\r\u{1B}[2K" + line) }
+    func progress(_ line: String) { _ = writeError("\r\u{1B}[2K" + TerminalText.visible(line)) }
 }

@@ -28,9 +28,19 @@ struct Context {
         CommitMetadata(actor: arguments.value("actor") ?? CommitMetadata.osUser, reason: arguments.value("reason"))
     }
 
-    /// Prints `json` with `--json`, else `text`.
+    /// Prints `json` with `--json`, else the one line `text`.
     func emit(_ json: @autoclosure () -> JSONValue, text: @autoclosure () -> String) {
-        console.print(self.json ? json().encodedString : text())
+        emit(json(), lines: [text()])
+    }
+
+    /// Prints `json` with `--json`, else `lines` (each shown as one line,
+    /// whatever control characters the data in it holds).
+    func emit(_ json: @autoclosure () -> JSONValue, lines: @autoclosure () -> [String]) {
+        if self.json {
+            console.printJSON(json().encodedString)
+        } else {
+            console.print(lines: lines())
+        }
     }
 
     func usage(_ message: String) -> UsageError {

@@ -4,6 +4,16 @@ import Glibc
 public enum CurrentProcess {
     public static var id: Int32 { getpid() }
 
+    /// The process's arguments, its own name first, as the bytes it was
+    /// given. `CommandLine.arguments` repairs bytes that are not UTF-8 into
+    /// U+FFFD, which would silently turn one ID into another.
+    public static func argumentBytes() -> [[UInt8]] {
+        (0..<Int(CommandLine.argc)).map { index in
+            guard let argument = CommandLine.unsafeArgv[index] else { return [] }
+            return Array(UnsafeRawBufferPointer(start: argument, count: strlen(argument)))
+        }
+    }
+
     /// The name of the OS user, the default actor of a CLI commit.
     public static func userName() -> String {
         if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name {

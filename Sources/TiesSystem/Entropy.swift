@@ -5,7 +5,7 @@ public enum Entropy {
     /// `count` random bytes from /dev/urandom.
     public static func bytes(_ count: Int) throws(SystemError) -> [UInt8] {
         let path = "/dev/urandom"
-        let fd = try Files.open(path, .readOnly)
+        let fd = try Files.open(path, .readOnlyFollowingLinks)
         defer { Files.close(fd) }
         var bytes: [UInt8] = []
         while bytes.count < count {

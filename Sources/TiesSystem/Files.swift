@@ -7,16 +7,28 @@ import Glibc
 public enum Files {
     /// How a file is opened; the C flags stay in this file. Every mode adds
     /// `O_CLOEXEC`, so a child process never inherits a ledger file.
+    ///
+    /// The file modes add `O_NOFOLLOW` too: a ledger's files are its own,
+    /// and a symbolic link planted in their place must not make Ties write
+    /// (or cut off a "torn tail" of) a file elsewhere. Opening a link fails
+    /// with `ELOOP` (`SystemError.isSymbolicLink`). Only
+    /// `.readOnlyFollowingLinks` (files that are not the ledger's: one the
+    /// user names on the command line, a device) and `.directory` (a ledger
+    /// directory may well be a link) follow links.
     public enum OpenMode: Sendable {
         case readOnly, readWrite, createNew, createOrOpen, directory
+        /// Read-only, following symbolic links: a file the user names
+        /// (`ties import FILE`), `/dev/urandom`; never a ledger file.
+        case readOnlyFollowingLinks
 
         var flags: Int32 {
             switch self {
-            case .readOnly: return O_RDONLY
-            case .readWrite: return O_RDWR
-            case .createNew: return O_CREAT | O_EXCL | O_WRONLY
-            case .createOrOpen: return O_CREAT | O_RDWR
+            case .readOnly: return O_RDONLY | O_NOFOLLOW
+            case .readWrite: return O_RDWR | O_NOFOLLOW
+            case .createNew: return O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW
+            case .createOrOpen: return O_CREAT | O_RDWR | O_NOFOLLOW
             case .directory: return O_RDONLY | O_DIRECTORY
+            case .readOnlyFollowingLinks: return O_RDONLY
             }
         }
     }
@@ -136,6 +148,12 @@ public enum Files {
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         return Int64(info.st_size)
+    }
+
+    /// True when `path` itself is a symbolic link (`lstat`), dangling or not.
+    public static func isSymbolicLink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
     }
 
     /// What `stat` says about `path`; nil when nothing is there.

@@ -37,6 +37,9 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A socket timeout (SO_RCVTIMEO / SO_SNDTIMEO) ran out.
     public var isTimeout: Bool { errno == EAGAIN || errno == EWOULDBLOCK || errno == EINPROGRESS }
 
+    /// `open` refused a symbolic link (`O_NOFOLLOW`, see `Files.OpenMode`).
+    public var isSymbolicLink: Bool { call == "open" && errno == ELOOP }
+
     /// The host name could not be resolved (a usage problem, not an I/O one).
     public var isUnresolvedHost: Bool { call == "getaddrinfo" }
 }

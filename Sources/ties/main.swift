@@ -3,6 +3,7 @@ import TiesSystem
 import Foundation
 
 CurrentProcess.ignoreBrokenPipes()
-let status = CLI.run(arguments: Array(CommandLine.arguments.dropFirst()),
+// The raw bytes, not `CommandLine.arguments`, which repairs invalid UTF-8.
+let status = CLI.run(argumentBytes: Array(CurrentProcess.argumentBytes().dropFirst()),
                      environment: ProcessInfo.processInfo.environment, console: .standard())
 CurrentProcess.exit(status)

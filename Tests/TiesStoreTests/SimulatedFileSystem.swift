@@ -248,6 +248,8 @@ extension SimulatedFileSystem {
 
     func status(_ path: String) -> FileStatus? { real.status(path) }
 
+    func isSymbolicLink(_ path: String) -> Bool { real.isSymbolicLink(path) }
+
     func makeDirectory(_ path: String) throws(LedgerError) {
         try count("mkdir", path)
         let existed = real.isDirectory(path)

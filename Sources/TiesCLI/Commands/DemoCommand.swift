@@ -35,7 +35,7 @@ private struct Tour {
     var console: Console { context.console }
 
     func say(_ text: String) {
-        console.print("\n# " + text.split(separator: "\n").joined(separator: "\n# "))
+        console.print(lines: [""] + TerminalText.lines(text).map { "# " + $0 })
     }
 
     /// Runs one real command, echoing it; returns its exit code.

@@ -27,7 +27,7 @@ struct ExportCommand: Command {
             let stamp = try Exporter.exportSQLite(ledger, asOf: point, to: out)
             context.emit(stamp.jsonValue, text: "exported the state at seq \(stamp.seq) to \(out) (state digest \(stamp.stateDigest))")
         } else {
-            _ = try Exporter.exportJSONLines(ledger, asOf: point) { context.console.print($0.encodedString) }
+            _ = try Exporter.exportJSONLines(ledger, asOf: point) { context.console.printJSON($0.encodedString) }
         }
         return CLI.ExitCode.ok
     }

@@ -17,11 +17,11 @@ struct HistoryCommand: Command {
         let record = try context.record(context.arguments.positionals[0])
         let limit = try context.arguments.integer("limit", in: 1...Int64(Limits.pageSizeMax), command: spec.name) ?? Int64(Limits.pageSizeDefault)
         let page = try context.openLedger(.read).history(of: record, limit: Int(limit), after: context.arguments.value("after"))
-        context.emit(page.jsonValue, text: text(page))
+        context.emit(page.jsonValue, lines: lines(page))
         return CLI.ExitCode.ok
     }
 
-    static func text(_ page: HistoryPage) -> String {
+    static func lines(_ page: HistoryPage) -> [String] {
         var lines: [String] = []
         if page.entries.isEmpty { lines.append("\(page.record): no history") }
         for entry in page.entries {
@@ -29,7 +29,7 @@ struct HistoryCommand: Command {
             lines.append("  \(describe(entry.event))")
         }
         if let next = page.next { lines.append("older entries: ties history \(page.record) --after \(next)") }
-        return lines.joined(separator: "\n")
+        return lines
     }
 
     static func describe(_ event: Event) -> String {

@@ -54,7 +54,7 @@ struct ImportCommand: Command {
         do {
             let totals = try Importer.run(reader, into: ledger, options: options) { totals in
                 if context.json {
-                    context.console.print(status("committed", totals).encodedString)
+                    context.console.printJSON(status("committed", totals).encodedString)
                 } else {
                     progress.update(totals)
                 }
@@ -67,7 +67,7 @@ struct ImportCommand: Command {
             var detailed = error.error
             detailed.message = "line \(error.line): \(error.error.message)"
             detailed.details["line"] = .int(Int64(error.line))
-            if context.json { context.console.print(status("failed", error.totals).encodedString) }
+            if context.json { context.console.printJSON(status("failed", error.totals).encodedString) }
             CLI.report(detailed, json: context.json, console: context.console)
             if !context.json { context.console.printError(committedNote(error.totals, failedLine: error.line)) }
             return CLI.exitCode(for: error.error)

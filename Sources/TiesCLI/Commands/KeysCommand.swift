@@ -33,7 +33,7 @@ struct KeysCommand: Command {
             guard let role = KeyRole(rawValue: roleText) else { throw context.usage("--role must be read, append or admin; got '\(roleText)'") }
             let key = try store.create(name: name, role: role, now: Ledger.clock())
             context.emit(.object(["name": .string(name), "role": .string(role.rawValue), "key": .string(key)]),
-                         text: "\(key)\n(key '\(name)', role \(role.rawValue); shown once: only its hash is stored)")
+                         lines: [key, "(key '\(name)', role \(role.rawValue); shown once: only its hash is stored)"])
         case "list":
             let keys = try store.keys()
             let lines = keys.isEmpty ? ["(no keys)"] : keys.map {
@@ -43,7 +43,7 @@ struct KeysCommand: Command {
                 var fields = key.jsonValue.objectValue ?? [:]
                 fields["sha256"] = nil
                 return .object(fields)
-            })]), text: lines.joined(separator: "\n"))
+            })]), lines: lines)
         case "revoke":
             guard let name = positionals.dropFirst().first ?? context.arguments.value("name") else { throw context.usage("revoke needs the key's NAME") }
             try store.revoke(name: name, now: Ledger.clock())

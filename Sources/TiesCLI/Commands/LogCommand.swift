@@ -21,7 +21,7 @@ struct LogCommand: Command {
             while let scanned = try reader.next() {
                 guard scanned.commit.lastSeq >= from else { continue }
                 let line = String(decoding: scanned.sealed.line.dropLast(), as: UTF8.self)
-                guard context.console.print(line) else { return CLI.ExitCode.ok }  // The reader went away.
+                guard context.console.printJSON(line) else { return CLI.ExitCode.ok }  // The reader went away.
             }
             guard context.arguments.flag("follow") else { return CLI.ExitCode.ok }
             SystemClock.sleep(milliseconds: Int(pollMs))

@@ -14,11 +14,11 @@ struct ShowCommand: Command {
         let record = try context.record(context.arguments.positionals[0])
         let point = try context.asOf(context.arguments.value("as-of"))
         let view = try context.openLedger(.read).relationships(of: record, asOf: point)
-        context.emit(view.jsonValue, text: text(view, asked: point))
+        context.emit(view.jsonValue, lines: lines(view, asked: point))
         return CLI.ExitCode.ok
     }
 
-    static func text(_ view: RecordRelationships, asked point: AsOf?) -> String {
+    static func lines(_ view: RecordRelationships, asked point: AsOf?) -> [String] {
         let when = view.at.map { " (\($0))" } ?? ""
         var lines = ["\(view.record) — \(point == nil ? "now" : "as of \(point!)"): state at seq \(view.seq)\(when)"]
         if view.links.isEmpty { lines.append("  (no relationships)") }
@@ -27,6 +27,6 @@ struct ShowCommand: Command {
             let attributes = link.attributes.isEmpty ? "" : "  \(JSONValue.object(link.attributes).encodedString)"
             lines.append("  \(link.type.key.role) \(other)  [\(link.type.id)]\(attributes)  since seq \(link.linkedSeq)")
         }
-        return lines.joined(separator: "\n")
+        return lines
     }
 }

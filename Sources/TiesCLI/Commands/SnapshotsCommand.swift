@@ -14,7 +14,7 @@ struct SnapshotsCommand: Command {
         let lines = snapshots.isEmpty ? ["(no snapshots)"] : snapshots.map { info in
             "seq \(info.seq)  \(info.takenAt?.description ?? "?")  \(info.bytes) bytes  \(info.problem.map { "INVALID: \($0)" } ?? "valid")  \(info.path)"
         }
-        context.emit(.object(["snapshots": .array(snapshots.map(\.jsonValue))]), text: lines.joined(separator: "\n"))
+        context.emit(.object(["snapshots": .array(snapshots.map(\.jsonValue))]), lines: lines)
         return CLI.ExitCode.ok
     }
 }

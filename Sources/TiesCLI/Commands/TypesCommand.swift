@@ -13,7 +13,7 @@ struct TypesCommand: Command {
         lines += catalog.objectTypes.isEmpty ? ["  (none)"] : catalog.objectTypes.map { "  \($0.name)\($0.description.map { "  — \($0)" } ?? "")" }
         lines.append("relationship types:")
         lines += catalog.relationshipTypes.isEmpty ? ["  (none)"] : catalog.relationshipTypes.map { "  \($0.id)  \(describe($0))" }
-        context.emit(catalog.jsonValue, text: lines.joined(separator: "\n"))
+        context.emit(catalog.jsonValue, lines: lines)
         return CLI.ExitCode.ok
     }
 

@@ -22,11 +22,11 @@ struct VerifyCommand: Command {
             context.console.progress("replaying: seq \($0.seq), \(percent($0.bytesDone, of: $0.bytesTotal))")
         } : nil)
         if showProgress { context.console.progress("") }
-        context.emit(report.jsonValue, text: text(report))
+        context.emit(report.jsonValue, lines: lines(report))
         return report.isIntact ? CLI.ExitCode.ok : CLI.ExitCode.damaged
     }
 
-    static func text(_ report: VerifyReport) -> String {
+    static func lines(_ report: VerifyReport) -> [String] {
         var lines = [
             "log: \(report.commits) commits, \(report.events) events, \(report.logBytes) bytes: checksums, hash chain, seq continuity, commit times",
             "snapshots: \(report.snapshots.count) checked, \(report.snapshots.filter(\.isValid).count) valid",
@@ -49,6 +49,6 @@ struct VerifyCommand: Command {
                     + (problem.seq == nil && problem.offset == nil ? "" : ": ") + problem.message
             }
         }
-        return lines.joined(separator: "\n")
+        return lines
     }
 }

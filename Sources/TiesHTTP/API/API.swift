@@ -36,28 +36,49 @@ public final class API: Sendable {
 
     /// Answers one request; never throws, every failure is a problem+json.
     public func handle(_ request: HTTPRequest) -> HandledResponse {
-        switch Router.match(method: request.method, path: request.path, in: Self.routes) {
-        case .notFound:
-            return HandledResponse(Problem.response(status: 404, code: "not_found", detail: "no endpoint at \(request.path)"))
-        case .badPath:
-            return HandledResponse(Problem.response(status: 400, code: LedgerError.Code.invalidField.rawValue,
-                                                    detail: "a path segment is not valid percent-encoded UTF-8"))
-        case .wrongMethod(let allowed):
-            var headers = HTTPHeaders()
-            headers.set(name: "allow", value: allowed.joined(separator: ", "))
-            return HandledResponse(Problem.response(status: 405, code: "method_not_allowed",
-                                                    detail: "\(request.method) is not allowed here; use \(allowed.joined(separator: " or "))", headers: headers))
-        case .route(let route, let parameters):
-            return run(route, parameters: parameters, request: request)
+        switch admit(request) {
+        case .refused(let refusal): return refusal
+        case .admitted(let route, let parameters, let key): return run(route, parameters: parameters, key: key, request: request)
         }
     }
 
-    private func run(_ route: Route, parameters: [String: String], request: HTTPRequest) -> HandledResponse {
-        let key: APIKey?
-        switch authenticate(request, needs: route.role) {
-        case .success(let found): key = found
-        case .failure(let refusal): return HandledResponse(refusal.response, principal: refusal.principal)
+    /// The answer to a request that its head alone refuses (no such
+    /// endpoint, a method the path does not have, no valid key, a role too
+    /// weak), or nil when its body should be read. The listener asks before
+    /// it reads a body, so a client without a key cannot make the server
+    /// buffer one. `handle` checks everything again on the whole request.
+    public func refusal(forHead head: HTTPRequest) -> HandledResponse? {
+        guard case .refused(let refusal) = admit(head) else { return nil }
+        return refusal
+    }
+
+    private enum Admission {
+        case admitted(Route, parameters: [String: String], key: APIKey?)
+        case refused(HandledResponse)
+    }
+
+    /// Routing and authentication: everything decided from the head.
+    private func admit(_ request: HTTPRequest) -> Admission {
+        switch Router.match(method: request.method, path: request.path, in: Self.routes) {
+        case .notFound:
+            return .refused(HandledResponse(Problem.response(status: 404, code: "not_found", detail: "no endpoint at \(request.path)")))
+        case .badPath:
+            return .refused(HandledResponse(Problem.response(status: 400, code: LedgerError.Code.invalidField.rawValue,
+                                                             detail: "a path segment is not valid percent-encoded UTF-8")))
+        case .wrongMethod(let allowed):
+            var headers = HTTPHeaders()
+            headers.set(name: "allow", value: allowed.joined(separator: ", "))
+            return .refused(HandledResponse(Problem.response(status: 405, code: "method_not_allowed",
+                                                             detail: "\(request.method) is not allowed here; use \(allowed.joined(separator: " or "))", headers: headers)))
+        case .route(let route, let parameters):
+            switch authenticate(request, needs: route.role) {
+            case .success(let key): return .admitted(route, parameters: parameters, key: key)
+            case .failure(let refusal): return .refused(HandledResponse(refusal.response, principal: refusal.principal))
+            }
         }
+    }
+
+    private func run(_ route: Route, parameters: [String: String], key: APIKey?, request: HTTPRequest) -> HandledResponse {
         do throws(LedgerError) {
             let apiRequest = APIRequest(http: request, parameters: parameters, query: try Router.query(request.query), key: key)
             return HandledResponse(try route.handle(self, apiRequest), principal: key?.name)

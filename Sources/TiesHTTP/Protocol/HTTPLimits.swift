@@ -63,9 +63,18 @@ public enum HTTPLimits {
 
     // MARK: The server (enforced by the listener, not the parser)
 
-    /// From a connection's first request byte to the end of its head (→ 408).
+    /// From a new connection to its first byte; past it the connection is
+    /// closed without an answer. A client connects to send a request and
+    /// sends it at once, so 5 s is slack for a slow network, while sockets
+    /// opened only to hold a slot (256 of them lock everyone out) go away
+    /// quickly. A keep-alive connection that has been answered gets
+    /// `keepAliveIdleTimeout` instead: its client has shown it is real.
+    public static let firstByteTimeout: Duration = .seconds(5)
+
+    /// From a request's first byte to the end of its head (→ 408).
     /// Slow-loris defence: a head is at most 24 KiB, which any live client
-    /// sends well within 10 s.
+    /// sends well within 10 s. With `firstByteTimeout`, a new connection has
+    /// sent a whole head within 15 s of being accepted or is closed.
     public static let headerReadTimeout: Duration = .seconds(10)
 
     /// From the end of the head to the end of the body (→ 408). 16 MiB in
@@ -73,13 +82,20 @@ public enum HTTPLimits {
     public static let bodyReadTimeout: Duration = .seconds(30)
 
     /// An idle keep-alive connection is closed after this long without a
-    /// request byte. Long enough for a client's next call, short enough
-    /// that idle sockets do not crowd out new ones.
+    /// request byte. Long enough for a client's next call; idle sockets
+    /// cannot crowd out new ones meanwhile, because at `connectionsMax` the
+    /// longest idle connection is closed to make room (see there).
     public static let keepAliveIdleTimeout: Duration = .seconds(60)
 
-    /// Open connections: 256. Past it, new connections are refused (503)
-    /// rather than queued: each one may buffer a head and a body, so this
-    /// bound is what bounds the server's memory.
+    /// Open connections: 256; each one may buffer a head and a body, so this
+    /// bound is what bounds the server's memory. A new connection past it
+    /// takes the place of the connection that has been idle the longest (a
+    /// keep-alive one between requests, or a new one that has not sent a
+    /// byte), which is closed without an answer, as its idle timeout would
+    /// have closed it. Only when every connection is in the middle of a
+    /// request is the new one refused (503) rather than queued: an idle
+    /// socket costs its holder nothing, so idle sockets must never be able
+    /// to lock out a client with something to ask.
     public static let connectionsMax = 256
 
     /// Requests being handled at once, across all connections: 64 (→ 503).

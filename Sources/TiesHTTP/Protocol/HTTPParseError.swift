@@ -34,6 +34,7 @@ extension HTTPParseError {
     static let fieldValueNotUTF8 = Self(status: 400, reason: "field value is not UTF-8")
     static let missingHost = Self(status: 400, reason: "HTTP/1.1 request without Host")
     static let duplicateHost = Self(status: 400, reason: "more than one Host field")
+    static let duplicateAuthorization = Self(status: 400, reason: "more than one Authorization field")
     static let invalidHost = Self(status: 400, reason: "Host is not a host and port")
     static let lengthWithTransferEncoding = Self(
         status: 400, reason: "both Content-Length and Transfer-Encoding")

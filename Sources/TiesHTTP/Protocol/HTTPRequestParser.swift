@@ -10,7 +10,9 @@
 /// - Strictness is the point. Anything two parsers could read differently
 ///   (bare CR or LF, obs-fold, whitespace before a colon, two Content-Lengths,
 ///   Content-Length with Transfer-Encoding, odd chunk sizes) is refused, so
-///   a proxy in front of us can never disagree about where a request ends.
+///   a proxy in front of us can never disagree about where a request ends;
+///   nor about who sent it: two Authorization fields are refused too, where
+///   one reader would take the first and another the last.
 /// - Every error is final: after a throw, `next()` throws the same error
 ///   again and `append` ignores its bytes. Answer with `error.status`, then
 ///   close the connection, because where the next request starts is unknown.
@@ -80,6 +82,16 @@ public struct HTTPRequestParser: Sendable {
         case .fixedBody, .chunkSize, .chunkData, .chunkDataEnd, .trailers: return true
         case .requestLine, .fields, .failed: return false
         }
+    }
+
+    /// The head of the request whose body is being read (its body left
+    /// out), nil at any other time: the listener can refuse the request
+    /// from its head (no key, no such endpoint) before reading a body byte.
+    public var headBeingRead: HTTPRequest? {
+        guard isReadingBody else { return nil }
+        var head = request
+        head.body = []
+        return head
     }
 
     /// Received bytes not yet consumed, for the listener's back-pressure.
@@ -448,9 +460,10 @@ extension HTTPRequestParser {
 
 // MARK: - Framing rules
 
-/// The checks that need the whole head: Host, and the fields that decide
-/// where the body ends. Kept apart from the byte scanning so each rule reads
-/// as one line of RFC 9112 §6.
+/// The checks that need the whole head: Host, Authorization (a singleton
+/// field, RFC 9110 §11.6.2), and the fields that decide where the body ends.
+/// Kept apart from the byte scanning so each rule reads as one line of
+/// RFC 9112 §6.
 private enum HeadRules {
     enum Body: Equatable {
         case none
@@ -468,7 +481,7 @@ private enum HeadRules {
     static func framing(
         of request: HTTPRequest, maxBodyBytes: Int
     ) throws(HTTPParseError) -> Framing {
-        var hosts = 0, lengths = 0, codings = 0
+        var hosts = 0, authorizations = 0, lengths = 0, codings = 0
         var length = "", coding = ""
         var expects = false
         for field in request.headers {
@@ -476,6 +489,8 @@ private enum HeadRules {
             case "host":
                 hosts += 1
                 guard HTTPSyntax.isHost(field.value.utf8) else { throw .invalidHost }
+            case "authorization":
+                authorizations += 1
             case "content-length":
                 lengths += 1
                 length = field.value
@@ -491,6 +506,7 @@ private enum HeadRules {
         let http11 = request.version == .http11
         guard hosts <= 1 else { throw .duplicateHost }
         guard hosts == 1 || !http11 else { throw .missingHost }
+        guard authorizations <= 1 else { throw .duplicateAuthorization }
         let body = try self.body(
             lengths: lengths, length: length, codings: codings, coding: coding,
             http11: http11, maxBodyBytes: maxBodyBytes)

@@ -5,7 +5,8 @@ import TiesSystem
 
 /// A small blocking HTTP/1.1 server: one thread accepts, one thread per
 /// connection (at most `connectionsMax`) parses with `HTTPRequestParser`
-/// and answers in order, pipelined or not. Every wait has a timeout.
+/// and answers in order, pipelined or not. Every wait has a timeout, and
+/// idle connections never lock new clients out (`HTTPLimits.connectionsMax`).
 public final class HTTPServer: Sendable {
     public let port: UInt16
     private let listener: Int32
@@ -15,19 +16,37 @@ public final class HTTPServer: Sendable {
     /// slot, so followers waiting for commits never lock out the writes they
     /// wait for. The connection cap still bounds them.
     private let waitsOnPurpose: @Sendable (HTTPRequest) -> Bool
+    /// The answer to a request refused from its head alone, or nil to read
+    /// its body: asked before a body is read, so a request that will be
+    /// refused (no key) cannot make the server buffer one.
+    private let screen: @Sendable (HTTPRequest) -> HandledResponse?
     private let log: @Sendable (String) -> Void
     private let inFlight: DispatchSemaphore
     private let state = Mutex(State())
 
+    private struct Connection {
+        /// When the connection became idle (waiting for a request), as a
+        /// ticket; nil while it reads or answers a request.
+        var idleTicket: UInt64?
+    }
+
     private struct State {
         var stopping = false
-        /// Open connections and whether each is idle (waiting for a request).
-        var connections: [Int32: Bool] = [:]
+        var connections: [Int32: Connection] = [:]
+        /// Counts up as connections become idle: the lowest ticket is the
+        /// connection idle the longest.
+        var lastTicket: UInt64 = 0
         var acceptorRunning = false
+
+        mutating func nextTicket() -> UInt64 {
+            lastTicket += 1
+            return lastTicket
+        }
     }
 
     public init(configuration: HTTPServerConfiguration, log: @escaping @Sendable (String) -> Void,
                 waitsOnPurpose: @escaping @Sendable (HTTPRequest) -> Bool = { _ in false },
+                screen: @escaping @Sendable (HTTPRequest) -> HandledResponse? = { _ in nil },
                 handler: @escaping @Sendable (HTTPRequest) -> HandledResponse) throws(LedgerError) {
         do {
             listener = try Socket.listen(host: configuration.host, port: configuration.port)
@@ -38,6 +57,7 @@ public final class HTTPServer: Sendable {
         self.configuration = configuration
         self.handler = handler
         self.waitsOnPurpose = waitsOnPurpose
+        self.screen = screen
         self.log = log
         inFlight = DispatchSemaphore(value: configuration.requestsInFlightMax)
     }
@@ -50,6 +70,12 @@ public final class HTTPServer: Sendable {
         }
         return LedgerError(.ioError, "cannot listen on \(configuration.host):\(configuration.port): \(failure.reason) (errno \(failure.errno))",
                            details: ["syscall": .string(failure.call), "errno": .int(Int64(failure.errno))])
+    }
+
+    /// Open connections, and how many of them are idle (waiting for a
+    /// request, so the first to be closed to make room).
+    public var openConnections: (total: Int, idle: Int) {
+        state.withLock { state in (state.connections.count, state.connections.values.filter { $0.idleTicket != nil }.count) }
     }
 
     /// Starts accepting on a thread of its own.
@@ -67,7 +93,7 @@ public final class HTTPServer: Sendable {
     public func stop(graceMs: Int, wake: () -> Void = {}) {
         let idle = state.withLock { state -> [Int32] in
             state.stopping = true
-            return state.connections.filter(\.value).map(\.key)
+            return state.connections.filter { $0.value.idleTicket != nil }.map(\.key)
         }
         wake()
         Socket.shutdown(listener)
@@ -82,23 +108,27 @@ public final class HTTPServer: Sendable {
 
     private var isStopping: Bool { state.withLock(\.stopping) }
 
+    private enum Admission {
+        case admitted(closedToMakeRoom: Int32?)
+        case refused
+    }
+
     private func acceptLoop() {
         defer {
             Socket.close(listener)
             state.withLock { $0.acceptorRunning = false }
         }
         while let fd = Socket.accept(listener) {
-            let admitted = state.withLock { state -> Bool in
-                guard !state.stopping, state.connections.count < configuration.connectionsMax else { return false }
-                state.connections[fd] = true
-                return true
-            }
-            guard admitted else {
+            switch admit(fd) {
+            case .refused:
                 let problem = Problem.response(status: 503, code: "service_unavailable", detail: "too many open connections; retry shortly")
                 Socket.sendOnce(fd, problem.serialized(keepAlive: false), timeoutMs: HTTPLimits.closingSendTimeout.wholeMilliseconds)
                 Socket.close(fd)
+                log("- - 503 refused a connection: every one is busy")
                 if isStopping { return }
                 continue
+            case .admitted(let closed):
+                if closed != nil { log("- - closed the longest idle connection to make room for a new one") }
             }
             let thread = Thread { [self] in serve(fd) }
             thread.name = "ties-http-connection"
@@ -106,8 +136,46 @@ public final class HTTPServer: Sendable {
         }
     }
 
+    /// Admits a new connection, idle until its first byte. At the cap, the
+    /// connection idle the longest makes room (`HTTPLimits.connectionsMax`):
+    /// shut down under the lock, while it is certainly still that socket
+    /// (its thread forgets it under this lock before closing it), and
+    /// forgotten at once, so the cap holds. Its thread wakes, finds the
+    /// connection closed, and ends.
+    private func admit(_ fd: Int32) -> Admission {
+        state.withLock { state in
+            guard !state.stopping else { return .refused }
+            var closed: Int32?
+            if state.connections.count >= configuration.connectionsMax {
+                let idle = state.connections.compactMap { fd, connection in connection.idleTicket.map { (fd, $0) } }
+                guard let longest = idle.min(by: { $0.1 < $1.1 })?.0 else { return .refused }
+                Socket.shutdown(longest)
+                state.connections[longest] = nil
+                closed = longest
+            }
+            state.connections[fd] = Connection(idleTicket: state.nextTicket())
+            return .admitted(closedToMakeRoom: closed)
+        }
+    }
+
+    /// Marks a connection idle (from now) or busy; one already closed to
+    /// make room stays forgotten.
     private func setIdle(_ fd: Int32, _ idle: Bool) {
-        state.withLock { $0.connections[fd] = idle }
+        state.withLock { state in
+            guard state.connections[fd] != nil else { return }
+            let ticket = idle ? state.nextTicket() : nil
+            state.connections[fd]?.idleTicket = ticket
+        }
+    }
+
+    /// Where a connection is between reads, which decides its timeout.
+    private enum Phase {
+        /// Accepted, not a byte yet: `firstByteTimeout`, then closed silently.
+        case new(acceptedMs: Int64)
+        /// Answered, waiting for the next request: `keepAliveIdleTimeout`.
+        case betweenRequests
+        /// A request has begun: its head (and body) timeouts run (→ 408).
+        case inRequest(startedMs: Int64)
     }
 
     /// One connection: read, parse, answer in order, until close or timeout.
@@ -117,17 +185,21 @@ public final class HTTPServer: Sendable {
             Socket.close(fd)
         }
         var parser = HTTPRequestParser()
-        var requestStartedMs: Int64?
+        var phase = Phase.new(acceptedMs: SystemClock.monotonicMilliseconds())
+        var screened = false
         var timeouts = Socket.Timeouts()
         while true {
             do throws(HTTPParseError) {
                 while let event = try parser.next() {
                     switch event {
                     case .expectContinue:
+                        // A final status instead of 100 when the head is refused.
+                        guard !refusedFromHead(parser, &screened, on: fd, timeouts: &timeouts) else { return }
                         guard Socket.send(fd, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), timeoutMs: configuration.bodyReadTimeoutMs,
                                           timeouts: &timeouts) else { return }
                     case .request(let request):
-                        requestStartedMs = nil
+                        screened = false
+                        phase = .betweenRequests
                         guard answer(request, on: fd, timeouts: &timeouts) else { return }
                     }
                 }
@@ -137,49 +209,72 @@ public final class HTTPServer: Sendable {
                 log("- - \(error.status) refused: \(error.reason)")
                 return
             }
-            guard case .received(let started) = waitForBytes(fd, &parser, requestStartedMs, &timeouts) else { return }
-            requestStartedMs = started
+            guard !refusedFromHead(parser, &screened, on: fd, timeouts: &timeouts) else { return }
+            if parser.hasBufferedBytes, case .betweenRequests = phase {
+                // Pipelined bytes of the next request: its head timeout runs.
+                phase = .inRequest(startedMs: SystemClock.monotonicMilliseconds())
+            }
+            guard waitForBytes(fd, &parser, &phase, &timeouts) else { return }
         }
     }
 
-    private enum Wait {
-        /// Bytes arrived; the current request started at this time.
-        case received(startedMs: Int64)
-        case close
+    /// Once per request with a body still to come: asks `screen` about its
+    /// head, and if it is refused, answers and says to close the connection
+    /// (true) without reading the body.
+    private func refusedFromHead(_ parser: HTTPRequestParser, _ screened: inout Bool, on fd: Int32,
+                                 timeouts: inout Socket.Timeouts) -> Bool {
+        guard !screened, let head = parser.headBeingRead else { return false }
+        screened = true
+        guard let refusal = screen(head) else { return false }
+        Socket.send(fd, refusal.response.serialized(keepAlive: false, headOnly: head.method == "HEAD"),
+                    timeoutMs: HTTPLimits.closingSendTimeout.wholeMilliseconds, timeouts: &timeouts)
+        log("\(head.method) \(head.path) \(refusal.response.status) refused before its body \(refusal.principal ?? "-")")
+        return true
     }
 
-    /// Reads more bytes into the parser, or says to close the connection
-    /// (peer gone, idle timeout, stopping, or a request too slow: 408).
-    private func waitForBytes(_ fd: Int32, _ parser: inout HTTPRequestParser, _ startedMs: Int64?,
-                              _ timeouts: inout Socket.Timeouts) -> Wait {
+    /// Reads more bytes into the parser; false to close the connection
+    /// (peer gone, stopping, a first byte or next request that did not
+    /// come, or a request too slow: 408).
+    private func waitForBytes(_ fd: Int32, _ parser: inout HTTPRequestParser, _ phase: inout Phase,
+                              _ timeouts: inout Socket.Timeouts) -> Bool {
         let now = SystemClock.monotonicMilliseconds()
         let timeoutMs: Int
-        if let startedMs {
+        switch phase {
+        case .inRequest(let startedMs):
             let allowed = configuration.headerReadTimeoutMs + (parser.isReadingBody ? configuration.bodyReadTimeoutMs : 0)
             timeoutMs = Int(startedMs + Int64(allowed) - now)
-        } else {
-            if isStopping { return .close }
+            guard timeoutMs > 0 else { return timedOut(fd) }
+        case .new(let acceptedMs):
+            // Idle since it was admitted.
+            if isStopping { return false }
+            timeoutMs = Int(acceptedMs + Int64(configuration.firstByteTimeoutMs) - now)
+            guard timeoutMs > 0 else { return false }
+        case .betweenRequests:
+            if isStopping { return false }
             setIdle(fd, true)
             timeoutMs = configuration.keepAliveIdleTimeoutMs
         }
-        guard timeoutMs > 0 else { return timedOut(fd) }
         switch Socket.receive(fd, maxBytes: HTTPLimits.receiveChunkBytes, timeoutMs: timeoutMs, timeouts: &timeouts) {
         case .bytes(let bytes):
-            setIdle(fd, false)
+            if case .inRequest = phase {} else {
+                setIdle(fd, false)
+                phase = .inRequest(startedMs: now)
+            }
             parser.append(bytes)
-            return .received(startedMs: startedMs ?? now)
+            return true
         case .timedOut:
-            return startedMs == nil ? .close : timedOut(fd)
+            if case .inRequest = phase { return timedOut(fd) }
+            return false
         case .closed, .failed:
-            return .close
+            return false
         }
     }
 
-    private func timedOut(_ fd: Int32) -> Wait {
+    private func timedOut(_ fd: Int32) -> Bool {
         let problem = Problem.response(status: 408, code: "request_timeout", detail: "the request did not arrive in time")
         Socket.sendOnce(fd, problem.serialized(keepAlive: false), timeoutMs: HTTPLimits.closingSendTimeout.wholeMilliseconds)
         log("- - 408 request timed out")
-        return .close
+        return false
     }
 
     /// Handles one request within the in-flight cap; false to close.

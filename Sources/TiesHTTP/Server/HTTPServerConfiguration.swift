@@ -9,6 +9,7 @@ public struct HTTPServerConfiguration: Sendable {
     public var port: UInt16 = 8080
     public var connectionsMax = HTTPLimits.connectionsMax
     public var requestsInFlightMax = HTTPLimits.requestsInFlightMax
+    public var firstByteTimeoutMs = HTTPLimits.firstByteTimeout.wholeMilliseconds
     public var headerReadTimeoutMs = HTTPLimits.headerReadTimeout.wholeMilliseconds
     public var bodyReadTimeoutMs = HTTPLimits.bodyReadTimeout.wholeMilliseconds
     public var keepAliveIdleTimeoutMs = HTTPLimits.keepAliveIdleTimeout.wholeMilliseconds

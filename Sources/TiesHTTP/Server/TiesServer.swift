@@ -16,7 +16,8 @@ public final class TiesServer: Sendable {
         keys = KeyStore(ledgerDirectory: ledgerDirectory)
         let api = API(service: service, keys: keys)
         do {
-            server = try HTTPServer(configuration: configuration, log: log, waitsOnPurpose: API.waitsForCommits) { api.handle($0) }
+            server = try HTTPServer(configuration: configuration, log: log, waitsOnPurpose: API.waitsForCommits,
+                                    screen: { api.refusal(forHead: $0) }) { api.handle($0) }
         } catch {
             service.shutdown(timeoutMs: Limits.writerStopWaitMs)
             throw error
@@ -24,6 +25,9 @@ public final class TiesServer: Sendable {
     }
 
     public func start() { server.start() }
+
+    /// Open connections, and how many of them wait for a request.
+    public var openConnections: (total: Int, idle: Int) { server.openConnections }
 
     /// Graceful stop: no new connections, in-flight requests finish (within
     /// `graceMs`), the writer drains its queue. Acknowledged commits were

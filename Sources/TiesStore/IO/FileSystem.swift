@@ -39,6 +39,8 @@ protocol FileSystem: Sendable {
     func unlock(_ fd: Int32)
     /// nil when nothing is at `path`.
     func status(_ path: String) -> FileStatus?
+    /// True when `path` itself is a symbolic link (which is not followed).
+    func isSymbolicLink(_ path: String) -> Bool
     /// Creates a directory; one that already exists is not an error.
     func makeDirectory(_ path: String) throws(LedgerError)
     func rename(_ from: String, _ to: String) throws(LedgerError)

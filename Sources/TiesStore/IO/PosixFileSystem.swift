@@ -4,7 +4,11 @@ import TiesSystem
 /// The real file system: TiesSystem's calls, with their failures as `io_error`.
 struct PosixFileSystem: FileSystem {
     func open(_ path: String, _ mode: Files.OpenMode) throws(LedgerError) -> Int32 {
-        try withSystemCall { () throws(SystemError) in try Files.open(path, mode) }
+        do {
+            return try Files.open(path, mode)
+        } catch {
+            throw error.isSymbolicLink ? LedgerError.symbolicLink(path) : LedgerError(error)
+        }
     }
     func close(_ fd: Int32) { Files.close(fd) }
     func pwriteAll(_ fd: Int32, _ bytes: [UInt8], at offset: Int64, path: String) throws(LedgerError) {
@@ -31,6 +35,7 @@ struct PosixFileSystem: FileSystem {
     }
     func unlock(_ fd: Int32) { FileLock.unlock(fd) }
     func status(_ path: String) -> FileStatus? { Files.status(path) }
+    func isSymbolicLink(_ path: String) -> Bool { Files.isSymbolicLink(path) }
     func makeDirectory(_ path: String) throws(LedgerError) {
         try withSystemCall { () throws(SystemError) in try Files.makeDirectory(path) }
     }

@@ -23,7 +23,7 @@ public final class LineReader {
             ownsDescriptor = false
             name = "standard input"
         } else {
-            fd = try withSystemCall { () throws(SystemError) in try Files.open(path, .readOnly) }
+            fd = try withSystemCall { () throws(SystemError) in try Files.open(path, .readOnlyFollowingLinks) }
             ownsDescriptor = true
             name = path
         }

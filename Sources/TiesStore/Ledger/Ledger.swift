@@ -55,6 +55,7 @@ public final class Ledger {
     @discardableResult
     static func create(_ layout: LedgerLayout) throws(LedgerError) -> LedgerLayout {
         let fileSystem = layout.fileSystem
+        try layout.refuseSymbolicLinks()
         if fileSystem.exists(layout.log) {
             throw LedgerError(.ledgerExists, "a ledger already exists at \(layout.directory)", details: ["path": .string(layout.directory)])
         }
@@ -90,6 +91,7 @@ public final class Ledger {
                      warn: @escaping @Sendable (String) -> Void = { _ in },
                      progress: ((ReplayProgress) -> Void)? = nil) throws(LedgerError) -> Ledger {
         let fileSystem = layout.fileSystem
+        try layout.refuseSymbolicLinks()
         guard fileSystem.isDirectory(layout.directory), fileSystem.exists(layout.log) else {
             throw LedgerError(.ledgerNotFound, "no ledger at \(layout.directory)",
                               details: ["path": .string(layout.directory)])

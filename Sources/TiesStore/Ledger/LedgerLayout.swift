@@ -1,3 +1,5 @@
+import TiesCore
+
 /// The files of one ledger directory, and the file system they are reached
 /// through (the real one, unless a test simulates a disk).
 public struct LedgerLayout: Sendable {
@@ -25,6 +27,15 @@ public struct LedgerLayout: Sendable {
     public var lock: String { directory + "/lock" }
 
     var projectionFiles: [String] { [projection, projection + "-wal", projection + "-shm"] }
+
+    /// Refuses the ledger when one of the files opened by name in it is a
+    /// symbolic link. The store opens its own files with `O_NOFOLLOW`
+    /// anyway; this also covers the projection, which SQLite opens.
+    func refuseSymbolicLinks() throws(LedgerError) {
+        for file in [log, lock, config] + projectionFiles where fileSystem.isSymbolicLink(file) {
+            throw LedgerError.symbolicLink(file)
+        }
+    }
 
     /// Where bytes cut off a torn log tail are kept (nothing is deleted).
     func tornTail(at offset: Int64) -> String { aside(kind: "torn", at: offset) }

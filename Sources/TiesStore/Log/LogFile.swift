@@ -82,6 +82,12 @@ final class LogFile {
         LogScanner(fileSystem: fileSystem, fd: fd, path: path, offset: offset, expectedSeq: expectedSeq, expectedPrevious: expectedPrevious)
     }
 
+    /// The file's size now, which a writer in another process may have
+    /// grown since this one opened it (`size`).
+    func currentSize() throws(LedgerError) -> Int64 {
+        try fileSystem.fileSize(fd, path: path)
+    }
+
     /// Reads `count` bytes at `offset` (for checking one known commit).
     func read(at offset: Int64, count: Int) throws(LedgerError) -> [UInt8] {
         var bytes: [UInt8] = []

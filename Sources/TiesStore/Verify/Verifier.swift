@@ -8,13 +8,18 @@ import TiesCore
 public enum Verifier {
     public static func verify(directory: String, progress: ((ReplayProgress) -> Void)? = nil) throws(LedgerError) -> VerifyReport {
         let layout = LedgerLayout(directory: directory)
+        try layout.refuseSymbolicLinks()
         guard Ledger.exists(at: directory) else {
             throw LedgerError(.ledgerNotFound, "no ledger at \(layout.directory)", details: ["path": .string(layout.directory)])
         }
-        let log = try LogFile(layout, writable: false)
+        // One point of the ledger, even with a writer at work: the projection's
+        // head first, then the log's size. A writer appends and syncs a commit
+        // before it applies it, and the log only grows, so the log measured
+        // afterwards holds everything that head says was applied.
         var report = VerifyReport()
-        report.logBytes = log.size
         let live = try liveProjection(layout, &report)
+        let log = try LogFile(layout, writable: false)
+        report.logBytes = log.size
         let replay = try ScratchProjection(layout: layout, purpose: "verify", upTo: report.projectionSeq)
         defer { replay.discard() }
         try scan(log, into: &report, replay: replay, progress: progress)
@@ -29,12 +34,24 @@ public enum Verifier {
             }
         }
         withExtendedLifetime(live) {}
-        let store = SnapshotStore(layout: layout)
-        report.snapshots = try store.files().map { store.check($0.path, seq: $0.seq, log: log) }
+        report.snapshots = try checkSnapshots(layout)
         for snapshot in report.snapshots where !snapshot.isValid {
             report.problems.append(VerifyProblem(seq: snapshot.seq, message: "snapshot \(snapshot.path): \(snapshot.problem ?? "")"))
         }
         return report
+    }
+
+    /// Every snapshot, against the log as it is after they were listed (a
+    /// snapshot is a copy of the projection, so that log holds its commit,
+    /// as above). One that a writer pruned since the listing is left out.
+    private static func checkSnapshots(_ layout: LedgerLayout) throws(LedgerError) -> [SnapshotInfo] {
+        let store = SnapshotStore(layout: layout)
+        let files = try store.files()
+        let log = try LogFile(layout, writable: false)
+        return files.compactMap { file in
+            let info = store.check(file.path, seq: file.seq, log: log)
+            return info.isValid || layout.fileSystem.exists(file.path) ? info : nil
+        }
     }
 
     /// The live projection's seq and digest, read in one transaction.
@@ -66,6 +83,9 @@ public enum Verifier {
         var lastAt: Timestamp?
         while let (line, offset, terminated) = try scanner.nextLine() {
             guard offset < report.logBytes else { break }  // Appended after we started.
+            // A line a live writer was still writing when the size was read:
+            // not torn if the log has grown past it since.
+            if !terminated, try log.currentSize() > offset + Int64(line.count) { break }
             let sealed: SealedCommit
             do throws(LedgerError) {
                 guard terminated else { throw LedgerError(.ledgerDamaged, "the last line is incomplete (a torn write; it is cut off on the next open)") }
