@@ -3,8 +3,10 @@
 /// so printed raw they could clear the screen, recolour it, retitle the
 /// window, or start a new line that looks like output of ours (a forged
 /// `seq 999` entry in `ties history`). Every line of text the CLI prints
-/// goes through `visible(_:)`, in `Console`; JSON output does not need to
-/// (JSON escapes control characters) and must stay byte for byte.
+/// goes through `visible(_:)`, in `Console`. JSON output (`--json`, `ties
+/// log`, exports) stays byte for byte: JSON escapes the C0 controls, but C1
+/// controls and bidi overrides pass through as UTF-8, so pipe it to a tool
+/// (`jq`), not straight to a terminal, when IDs come from untrusted clients.
 enum TerminalText {
     /// `line` with every character a terminal acts on written as a visible
     /// escape, Swift style: `\n`, `\r` and `\t`, and `\u{1B}` for the rest.

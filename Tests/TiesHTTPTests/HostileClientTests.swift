@@ -51,6 +51,59 @@ struct HostileClientTests {
         #expect(try client.exchange(HTTPWire.request("GET", "/v1/health")).status == 200)
     }
 
+    @Test("Connections that trickle one byte of a head and fill the cap do not lock a new client out either")
+    func tricklingHeadsMakeRoom() throws {
+        let server = try ServerHarness { $0.connectionsMax = 4; $0.firstByteTimeoutMs = 120_000; $0.slowHeadEvictionMs = 200 }
+        defer { server.stop(removeDirectory: true) }
+        let trickling = try (0..<4).map { _ in try server.connect() }
+        for client in trickling { try client.send("G") }
+        #expect(Wait.until { server.server.openConnections == (total: 4, idle: 0) }, "\(server.server.openConnections)")
+        Wait.sleep(milliseconds: 300)
+        let client = try server.connect()
+        let reply = try client.exchange(HTTPWire.request("GET", "/v1/health"), timeoutMs: Self.promptMs)
+        #expect(reply.status == 200, "\(reply)")
+    }
+
+    @Test("A keep-alive connection idle longer than the head timeout still gets its next request answered, even a head in two parts")
+    func headTimeoutRunsFromTheFirstByte() throws {
+        let server = try ServerHarness { $0.headerReadTimeoutMs = 1_000 }
+        defer { server.stop(removeDirectory: true) }
+        let client = try server.connect()
+        #expect(try client.exchange(HTTPWire.request("GET", "/v1/health")).status == 200)
+        Wait.sleep(milliseconds: 1_500)
+        let request = HTTPWire.request("GET", "/v1/health")
+        try client.send(Array(request.prefix(10)))
+        Wait.sleep(milliseconds: 200)
+        try client.send(Array(request.dropFirst(10)))
+        let reply = try client.readResponse(timeoutMs: Self.promptMs)
+        #expect(reply.status == 200, "\(reply)")
+    }
+
+    @Test("A connection closed to make room never has a request it already sent handled: nothing is committed without its answer")
+    func closedToMakeRoomIsNeverHandled() throws {
+        let server = try ServerHarness { $0.connectionsMax = 2; $0.firstByteTimeoutMs = 120_000 }
+        defer { server.stop(removeDirectory: true) }
+        var answered = 0
+        for round in 0..<40 {
+            let first = try server.connect()
+            #expect(try first.exchange(HTTPWire.request("GET", "/v1/health")).status == 200)
+            let second = try server.connect()
+            // `first` is idle the longest; its next request and a third connection race.
+            try first.send(HTTPWire.request("POST", "/v1/object-types", body: #"{"name":"t\#(round)"}"#, token: server.appendKey))
+            let third = try server.connect()
+            _ = try? third.exchange(HTTPWire.request("GET", "/v1/health"), timeoutMs: Self.promptMs)
+            let reply = try? first.readResponse(timeoutMs: Self.promptMs)
+            if reply?.status == 201 { answered += 1 }
+            second.close()
+            third.close()
+            first.close()
+        }
+        // Every type the server committed was answered to its client.
+        let catalog = try server.call("GET", "/v1/object-types", token: server.readKey)
+        let committed = catalog.json["objectTypes"].array.count
+        #expect(committed == answered, "\(committed) committed, \(answered) answered")
+    }
+
     // MARK: Refusing before the body
 
     /// A request head (`extraHead` adds to Host, Authorization and

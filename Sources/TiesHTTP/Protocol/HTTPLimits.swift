@@ -95,8 +95,16 @@ public enum HTTPLimits {
     /// have closed it. Only when every connection is in the middle of a
     /// request is the new one refused (503) rather than queued: an idle
     /// socket costs its holder nothing, so idle sockets must never be able
-    /// to lock out a client with something to ask.
+    /// to lock out a client with something to ask. A connection whose next
+    /// request has already arrived is not idle, and one closed to make room
+    /// never has what it read handled (no commit without its answer).
     public static let connectionsMax = 256
+
+    /// At `connectionsMax` with no idle connection, one that has been
+    /// trickling a request head for this long is closed to make room (the
+    /// longest first): a head is one packet for a live client, so 2 s of
+    /// a head arriving byte by byte is a slot held, not a request coming.
+    public static let slowHeadEviction: Duration = .seconds(2)
 
     /// Requests being handled at once, across all connections: 64 (→ 503).
     /// There is one writer, so more concurrency only lengthens queues.

@@ -28,6 +28,9 @@ public final class HTTPServer: Sendable {
         /// When the connection became idle (waiting for a request), as a
         /// ticket; nil while it reads or answers a request.
         var idleTicket: UInt64?
+        /// Since when it has been reading a request head (monotonic ms);
+        /// nil when idle, reading a body or being answered.
+        var headSinceMs: Int64?
     }
 
     private struct State {
@@ -143,28 +146,55 @@ public final class HTTPServer: Sendable {
     /// forgotten at once, so the cap holds. Its thread wakes, finds the
     /// connection closed, and ends.
     private func admit(_ fd: Int32) -> Admission {
-        state.withLock { state in
+        let nowMs = SystemClock.monotonicMilliseconds()
+        return state.withLock { state in
             guard !state.stopping else { return .refused }
             var closed: Int32?
             if state.connections.count >= configuration.connectionsMax {
-                let idle = state.connections.compactMap { fd, connection in connection.idleTicket.map { (fd, $0) } }
-                guard let longest = idle.min(by: { $0.1 < $1.1 })?.0 else { return .refused }
-                Socket.shutdown(longest)
-                state.connections[longest] = nil
-                closed = longest
+                guard let victim = Self.roomMaker(in: state.connections, nowMs: nowMs, slowHeadMs: configuration.slowHeadEvictionMs) else {
+                    return .refused
+                }
+                Socket.shutdown(victim)
+                state.connections[victim] = nil
+                closed = victim
             }
             state.connections[fd] = Connection(idleTicket: state.nextTicket())
             return .admitted(closedToMakeRoom: closed)
         }
     }
 
-    /// Marks a connection idle (from now) or busy; one already closed to
-    /// make room stays forgotten.
-    private func setIdle(_ fd: Int32, _ idle: Bool) {
-        state.withLock { state in
-            guard state.connections[fd] != nil else { return }
-            let ticket = idle ? state.nextTicket() : nil
-            state.connections[fd]?.idleTicket = ticket
+    /// The connection to close for a new one: the one idle the longest whose
+    /// next request has not already arrived, else the one that has been
+    /// trickling a request head the longest, if for at least `slowHeadMs`
+    /// (one byte at a time must not hold a slot); nil when every connection
+    /// is busy with a request.
+    private static func roomMaker(in connections: [Int32: Connection], nowMs: Int64, slowHeadMs: Int) -> Int32? {
+        let idle = connections.compactMap { fd, connection in connection.idleTicket.map { (fd, $0) } }
+            .sorted { $0.1 < $1.1 }
+        if let quiet = idle.first(where: { Socket.waitReadable($0.0, timeoutMs: 0) == .timedOut }) { return quiet.0 }
+        let slowHeads = connections.compactMap { fd, connection in connection.headSinceMs.map { (fd, $0) } }
+            .filter { nowMs - $0.1 >= Int64(slowHeadMs) }
+        return slowHeads.min { $0.1 < $1.1 }?.0
+    }
+
+    /// What a connection is doing, as far as making room is concerned.
+    private enum Activity { case idle, readingHead, busy }
+
+    /// Records what a connection is doing; false when it was closed to make
+    /// room meanwhile, so its thread ends without handling what it read.
+    @discardableResult
+    private func note(_ fd: Int32, _ activity: Activity) -> Bool {
+        let nowMs = SystemClock.monotonicMilliseconds()
+        return state.withLock { state in
+            guard var connection = state.connections[fd] else { return false }
+            connection.idleTicket = activity == .idle ? state.nextTicket() : nil
+            if activity != .readingHead {
+                connection.headSinceMs = nil
+            } else if connection.headSinceMs == nil {
+                connection.headSinceMs = nowMs
+            }
+            state.connections[fd] = connection
+            return true
         }
     }
 
@@ -194,13 +224,14 @@ public final class HTTPServer: Sendable {
                     switch event {
                     case .expectContinue:
                         // A final status instead of 100 when the head is refused.
-                        guard !refusedFromHead(parser, &screened, on: fd, timeouts: &timeouts) else { return }
+                        guard !refusedFromHead(parser, &screened, on: fd, timeouts: &timeouts), note(fd, .busy) else { return }
                         guard Socket.send(fd, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), timeoutMs: configuration.bodyReadTimeoutMs,
                                           timeouts: &timeouts) else { return }
                     case .request(let request):
                         screened = false
                         phase = .betweenRequests
-                        guard answer(request, on: fd, timeouts: &timeouts) else { return }
+                        // Never handle a request whose connection was closed to make room.
+                        guard note(fd, .busy), answer(request, on: fd, timeouts: &timeouts) else { return }
                     }
                 }
             } catch {
@@ -251,17 +282,18 @@ public final class HTTPServer: Sendable {
             guard timeoutMs > 0 else { return false }
         case .betweenRequests:
             if isStopping { return false }
-            setIdle(fd, true)
+            note(fd, .idle)
             timeoutMs = configuration.keepAliveIdleTimeoutMs
         }
         switch Socket.receive(fd, maxBytes: HTTPLimits.receiveChunkBytes, timeoutMs: timeoutMs, timeouts: &timeouts) {
         case .bytes(let bytes):
             if case .inRequest = phase {} else {
-                setIdle(fd, false)
-                phase = .inRequest(startedMs: now)
+                // The request's time runs from its first byte, not from the wait before it.
+                phase = .inRequest(startedMs: SystemClock.monotonicMilliseconds())
             }
             parser.append(bytes)
-            return true
+            // Closed to make room while these bytes were on their way: drop them unread.
+            return note(fd, parser.isReadingBody ? .busy : .readingHead)
         case .timedOut:
             if case .inRequest = phase { return timedOut(fd) }
             return false

@@ -10,6 +10,8 @@ public struct HTTPServerConfiguration: Sendable {
     public var connectionsMax = HTTPLimits.connectionsMax
     public var requestsInFlightMax = HTTPLimits.requestsInFlightMax
     public var firstByteTimeoutMs = HTTPLimits.firstByteTimeout.wholeMilliseconds
+    /// At the connection cap, a head trickled for this long may be closed to make room.
+    public var slowHeadEvictionMs = HTTPLimits.slowHeadEviction.wholeMilliseconds
     public var headerReadTimeoutMs = HTTPLimits.headerReadTimeout.wholeMilliseconds
     public var bodyReadTimeoutMs = HTTPLimits.bodyReadTimeout.wholeMilliseconds
     public var keepAliveIdleTimeoutMs = HTTPLimits.keepAliveIdleTimeout.wholeMilliseconds

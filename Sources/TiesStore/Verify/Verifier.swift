@@ -84,8 +84,10 @@ public enum Verifier {
         while let (line, offset, terminated) = try scanner.nextLine() {
             guard offset < report.logBytes else { break }  // Appended after we started.
             // A line a live writer was still writing when the size was read:
-            // not torn if the log has grown past it since.
-            if !terminated, try log.currentSize() > offset + Int64(line.count) { break }
+            // not torn if the log has grown past it since, nor if no reader
+            // was ever told of it (past the projection's head, read first:
+            // at worst a never-acknowledged tail, which the next open cuts off).
+            if !terminated, try log.currentSize() > offset + Int64(line.count) || expectedSeq > (report.projectionSeq ?? 0) { break }
             let sealed: SealedCommit
             do throws(LedgerError) {
                 guard terminated else { throw LedgerError(.ledgerDamaged, "the last line is incomplete (a torn write; it is cut off on the next open)") }
