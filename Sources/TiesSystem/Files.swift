@@ -212,6 +212,11 @@ public enum Files {
         }
     }
 
+    /// Where temporary directories go: `$TMPDIR` if set and not empty, else /tmp.
+    public static func temporaryParent(environment: [String: String]) -> String {
+        environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    }
+
     /// A new, empty, owner-only directory under `parent`.
     public static func makeTemporaryDirectory(under parent: String, prefix: String) throws(SystemError) -> String {
         var template = Array("\(parent)/\(prefix)XXXXXX".utf8CString)

@@ -6,7 +6,7 @@ import TiesSystem
 /// It goes away when `remove()` is called (tests: `defer { directory.cleanUp() }`,
 /// which records a failure as an issue), or, as a last resort, when the
 /// value is released without that. Removal stops at nothing that vanishes
-/// meanwhile (see `FileTree.remove`).
+/// meanwhile (see `Files.removeTree`).
 public final class TemporaryDirectory: Sendable {
     public let path: String
     /// Whether `remove()` has run; a `Mutex` because a directory may be
@@ -17,7 +17,7 @@ public final class TemporaryDirectory: Sendable {
     /// (default: `$TMPDIR`, else /tmp).
     public init(_ prefix: String = "ties-tests-", in parent: String? = nil) throws {
         let environment = ProcessInfo.processInfo.environment
-        let parent = parent ?? environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        let parent = parent ?? Files.temporaryParent(environment: environment)
         path = try Files.makeTemporaryDirectory(under: parent, prefix: prefix)
     }
 
@@ -30,7 +30,7 @@ public final class TemporaryDirectory: Sendable {
     deinit {
         // A test that removes its directory has already done so; one that
         // did not (a fixture shared by several tests) at least leaves no litter.
-        if !removed.withLock({ $0 }) { try? FileTree.remove(path) }
+        if !removed.withLock({ $0 }) { try? Files.removeTree(path) }
     }
 
     /// A path inside the directory.
@@ -69,6 +69,6 @@ public final class TemporaryDirectory: Sendable {
             defer { removed = true }
             return !removed
         }
-        if first { try FileTree.remove(path) }
+        if first { try Files.removeTree(path) }
     }
 }

@@ -3,6 +3,7 @@ import Testing
 @testable import TiesHTTP
 import TiesCore
 import TiesStore
+import TiesSystem
 import TiesTestExpectations
 import TiesTestSupport
 
@@ -172,7 +173,7 @@ struct APIIdempotencyTests {
         }
         if projectionRebuilt {
             // Keys and outcomes of commits must come back from the log alone.
-            for file in ["projection.sqlite", "projection.sqlite-wal", "projection.sqlite-shm"] { try FileTree.remove(directory + "/" + file) }
+            for file in ["projection.sqlite", "projection.sqlite-wal", "projection.sqlite-shm"] { try Files.removeTree(directory + "/" + file) }
         }
         let server = try ServerHarness(directory: directory, keys: keys)
         defer { server.stop() }

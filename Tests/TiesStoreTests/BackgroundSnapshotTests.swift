@@ -1,6 +1,7 @@
 import Testing
 import TiesCore
 @testable import TiesStore
+import TiesSystem
 import TiesTestExpectations
 import TiesTestSupport
 
@@ -27,7 +28,7 @@ struct BackgroundSnapshotTests {
         #expect(snapshots.allSatisfy { $0.seq <= ledger.headSeq })
         ledger.close()
         // The newest one restores: lose the projection and reopen.
-        for file in LedgerLayout(directory: directory.path).projectionFiles { try FileTree.remove(file) }
+        for file in LedgerLayout(directory: directory.path).projectionFiles { try TiesSystem.Files.removeTree(file) }
         let warnings = WarningLog()
         let reopened = try Ledger.open(at: directory.path, access: .write, warn: warnings.sink)
         #expect(reopened.headSeq == 62)

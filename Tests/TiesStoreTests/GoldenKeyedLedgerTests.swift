@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TiesCore
 @testable import TiesStore
+import TiesSystem
 import TiesTestExpectations
 import TiesTestSupport
 
@@ -34,12 +35,7 @@ struct GoldenKeyedLedgerTests {
         for index in requests.indices {
             let receipt = try ledger.commitGroup([request(index)], now: time("2026-03-04T00:00:00Z"))[0].get()
             var writer = JSONWriter()
-            writer.writeRaw("[")
-            for (position, result) in receipt.results.enumerated() {
-                if position > 0 { writer.writeRaw(",") }
-                OperationResultCoding.write(result, to: &writer)
-            }
-            writer.writeRaw("]")
+            OperationResultCoding.write(receipt.results, to: &writer)
             answers.append(.object([
                 "key": .string(requests[index].key), "replayed": .bool(receipt.replayed),
                 "firstSeq": receipt.firstSeq.map(JSONValue.int) ?? .null, "lastSeq": receipt.lastSeq.map(JSONValue.int) ?? .null,
@@ -66,7 +62,7 @@ struct GoldenKeyedLedgerTests {
             ledger.close()
         }
         if recordingNew {
-            for file in ["projection.sqlite", "projection.sqlite-wal", "projection.sqlite-shm", "lock"] { try FileTree.remove(target + "/" + file) }
+            for file in ["projection.sqlite", "projection.sqlite-wal", "projection.sqlite-shm", "lock"] { try TiesSystem.Files.removeTree(target + "/" + file) }
         }
         for withProjection in [false, true] {
             let copy = try TemporaryDirectory("ties-golden-keyed-copy-")

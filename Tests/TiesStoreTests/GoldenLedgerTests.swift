@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TiesCore
 @testable import TiesStore
+import TiesSystem
 import TiesTestExpectations
 import TiesTestSupport
 import TiesPresentation
@@ -104,7 +105,7 @@ struct GoldenLedgerTests {
             // The ledger is the golden one: keep its log and snapshot, not the derived files.
             ledger.close()
             for file in ["projection.sqlite", "projection.sqlite-wal", "projection.sqlite-shm", "lock"] {
-                try FileTree.remove(target + "/" + file)
+                try TiesSystem.Files.removeTree(target + "/" + file)
             }
         }
     }

@@ -20,9 +20,8 @@ struct DemoCommand: Command {
 
     /// A new private directory under `$TMPDIR` (or /tmp) to build the demo in.
     private static func temporaryLedger(_ environment: [String: String]) throws(LedgerError) -> String {
-        let parent = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         do {
-            return try Files.makeTemporaryDirectory(under: parent, prefix: "ties-demo-") + "/ledger"
+            return try Files.makeTemporaryDirectory(under: Files.temporaryParent(environment: environment), prefix: "ties-demo-") + "/ledger"
         } catch {
             throw LedgerError(error)
         }

@@ -55,12 +55,8 @@ public enum CommitCodec {
         }
         writer.writeRaw("]")
         if let results = commit.results {
-            writer.writeRaw(",\"results\":[")
-            for (index, result) in results.enumerated() {
-                if index > 0 { writer.writeRaw(",") }
-                OperationResultCoding.write(result, to: &writer)
-            }
-            writer.writeRaw("]")
+            writer.writeRaw(",\"results\":")
+            OperationResultCoding.write(results, to: &writer)
         }
         if let response = commit.legacyResponse {
             writer.writeRaw(",\"response\":")
@@ -141,11 +137,6 @@ public enum CommitCodec {
 
     private static func decodeResults(_ fields: FieldReader) throws(LedgerError) -> [OperationResult]? {
         guard let member = fields.fields["results"] else { return nil }
-        guard case .array(let items) = member else {
-            throw LedgerError(.ledgerDamaged, "results that are not an array")
-        }
-        var results: [OperationResult] = []
-        for item in items { results.append(try OperationResultCoding.decode(item)) }
-        return results
+        return try OperationResultCoding.decode(array: member)
     }
 }

@@ -32,6 +32,26 @@ public enum OperationResultCoding {
         writer.writeRaw("}")
     }
 
+    /// Appends `[result,result,…]`.
+    public static func write(_ results: [OperationResult], to writer: inout JSONWriter) {
+        writer.writeRaw("[")
+        for (index, result) in results.enumerated() {
+            if index > 0 { writer.writeRaw(",") }
+            write(result, to: &writer)
+        }
+        writer.writeRaw("]")
+    }
+
+    /// Decodes an array of results; anything else is damage.
+    public static func decode(array value: JSONValue) throws(LedgerError) -> [OperationResult] {
+        guard case .array(let items) = value else {
+            throw LedgerError(.ledgerDamaged, "results that are not an array")
+        }
+        var results: [OperationResult] = []
+        for item in items { results.append(try decode(item)) }
+        return results
+    }
+
     private static func writeFlags(created: Bool?, changed: Bool, to writer: inout JSONWriter) {
         if let created {
             writer.writeRaw(",\"created\":")

@@ -43,12 +43,9 @@ struct IdempotencyRecord {
             return response?.encodedBytes
         case .results(let results, let lastSeq):
             var writer = JSONWriter()
-            writer.writeRaw("{\"results\":[")
-            for (index, result) in results.enumerated() {
-                if index > 0 { writer.writeRaw(",") }
-                OperationResultCoding.write(result, to: &writer)
-            }
-            writer.writeRaw("],\"lastSeq\":")
+            writer.writeRaw("{\"results\":")
+            OperationResultCoding.write(results, to: &writer)
+            writer.writeRaw(",\"lastSeq\":")
             if let lastSeq { writer.writeInt(lastSeq) } else { writer.writeRaw("null") }
             writer.writeRaw("}")
             return writer.bytes
@@ -63,9 +60,7 @@ struct IdempotencyRecord {
         } catch {
             throw LedgerError(.ledgerDamaged, "the projection holds a stored outcome that is not JSON")
         }
-        guard case .object(let fields) = value, case .array(let items)? = fields["results"] else { return .legacy(value) }
-        var results: [OperationResult] = []
-        for item in items { results.append(try OperationResultCoding.decode(item)) }
-        return .results(results, lastSeq: fields["lastSeq"]?.int64Value)
+        guard case .object(let fields) = value, let results = fields["results"] else { return .legacy(value) }
+        return .results(try OperationResultCoding.decode(array: results), lastSeq: fields["lastSeq"]?.int64Value)
     }
 }

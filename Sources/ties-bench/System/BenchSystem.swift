@@ -66,9 +66,8 @@ enum BenchSystem {
     /// new one under `$TMPDIR`.
     static func workingDirectory(_ requested: String?, environment: [String: String]) throws(BenchError) -> String {
         guard let requested else {
-            let parent = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
             do {
-                return try Files.makeTemporaryDirectory(under: parent, prefix: "ties-bench")
+                return try Files.makeTemporaryDirectory(under: Files.temporaryParent(environment: environment), prefix: "ties-bench")
             } catch {
                 throw .failed("cannot create a temporary directory: \(error)")
             }
