@@ -85,9 +85,16 @@ public enum Limits {
     /// Write requests one group commit takes from the queue: one fsync
     /// covers them all, and the bound keeps one group's latency in check.
     public static let groupCommitRequestsMax = 512
-    /// Events applied per projection transaction while replaying the log:
-    /// bounds the memory of one transaction and the work lost to a crash.
-    public static let replayEventsPerTransaction = 20_000
+    /// Events one projection transaction gathers while importing, rebuilding
+    /// or catching up (log commits applied together): bounds the memory of
+    /// one transaction and the replay a crash costs.
+    public static let projectionBatchEventsMax = 100_000
+    /// …and how long it stays open, so readers in other processes see an
+    /// import's progress within a second.
+    public static let projectionBatchAgeMsMax = 1_000
+    /// Interned record numbers the writer keeps in memory (about 100 bytes
+    /// each); past it the cache starts again empty.
+    public static let recordIDsCachedMax = 200_000
     /// Operations per commit that `ties import` makes unless told otherwise.
     public static let importBatchDefault = 1000
     /// `config.json`: a few settings; anything larger is not ours.

@@ -69,7 +69,12 @@ struct GoldenLedgerTests {
         }
         let warnings = WarningLog()
         let ledger = try Ledger.open(at: copy.path, access: .write, warn: warnings.sink)
-        #expect(warnings.messages.isEmpty, "\(warnings.messages)")
+        // The golden snapshot was written with projection schema 2. It is
+        // derived data: today's code reads it, says it was written by another
+        // version and does not use it, and replays the log instead.
+        let notices = withSnapshot ? ["snapshot-000000000011.sqlite skipped: it was written by another version of Ties (projection schema 2"] : []
+        #expect(warnings.messages.count == notices.count && zip(warnings.messages, notices).allSatisfy { $0.contains($1) },
+                "\(warnings.messages)")
         var golden = Self.goldenFiles()
         for (question, answer) in try Self.questions(ledger) {
             golden.check(Self.fileName(question), json: answer)
@@ -77,7 +82,7 @@ struct GoldenLedgerTests {
         golden.expectPassed()
         if withSnapshot {
             let snapshots = try ledger.snapshots()
-            #expect(snapshots.count == 1 && snapshots.allSatisfy(\.isValid), "\(snapshots)")
+            #expect(snapshots.count == 1 && snapshots.allSatisfy { $0.otherSchemaVersion == 2 }, "\(snapshots)")
         }
         let report = try Verifier.verify(directory: copy.path)
         #expect(report.isIntact, "\(report.problems)")

@@ -12,7 +12,7 @@ struct SnapshotsCommand: Command {
     static func run(_ context: Context) throws -> Int32 {
         let snapshots = try context.openLedger(.read).snapshots()
         let lines = snapshots.isEmpty ? ["(no snapshots)"] : snapshots.map { info in
-            "seq \(info.seq)  \(info.takenAt?.description ?? "?")  \(info.bytes) bytes  \(info.problem.map { "INVALID: \($0)" } ?? "valid")  \(info.path)"
+            "seq \(info.seq)  \(info.takenAt?.description ?? "?")  \(info.bytes) bytes  \(info.problem.map { (info.isOtherVersion ? "NOT USED: " : "INVALID: ") + $0 } ?? "valid")  \(info.path)"
         }
         context.emit(.object(["snapshots": .array(snapshots.map(\.jsonValue))]), lines: lines)
         return CLI.ExitCode.ok

@@ -22,29 +22,7 @@ public enum CommitCodec {
         precondition(!commit.events.isEmpty, "a commit holds at least one event")
         precondition(commit.results == nil || commit.legacyResponse == nil, "a commit keeps results or a legacy response, not both")
         var writer = JSONWriter(capacity: 256 + commit.events.count * 192)
-        writer.writeRaw("{\"v\":")
-        writer.writeInt(formatVersion)
-        writer.writeRaw(",\"firstSeq\":")
-        writer.writeInt(commit.firstSeq)
-        writer.writeRaw(",\"lastSeq\":")
-        writer.writeInt(commit.lastSeq)
-        writer.writeRaw(",\"at\":")
-        writer.writeString(commit.at.description)
-        writer.writeRaw(",\"actor\":")
-        writer.writeString(commit.actor)
-        if let reason = commit.reason {
-            writer.writeRaw(",\"reason\":")
-            writer.writeString(reason)
-        }
-        if let key = commit.idempotencyKey {
-            writer.writeRaw(",\"idempotencyKey\":")
-            writer.writeString(key)
-        }
-        if let digest = commit.requestDigest {
-            writer.writeRaw(",\"requestDigest\":")
-            writer.writeString(digest)
-        }
-        writer.writeRaw(",\"events\":[")
+        writeHead(of: commit, to: &writer)
         var eventRanges: [Range<Int>] = []
         eventRanges.reserveCapacity(commit.events.count)
         for (index, event) in commit.events.enumerated() {
@@ -72,6 +50,60 @@ public enum CommitCodec {
             throw LedgerError(.invalidField, "the commit would be \(writer.bytes.count) bytes; at most \(Limits.commitBytesMax) (16 MiB)")
         }
         return SealedCommit(commit: commit, line: writer.bytes, hash: hash, eventRanges: eventRanges)
+    }
+
+    /// Every member before the events' objects, through `"events":[`.
+    private static func writeHead(of commit: Commit, to writer: inout JSONWriter) {
+        writer.writeRaw("{\"v\":")
+        writer.writeInt(formatVersion)
+        writer.writeRaw(",\"firstSeq\":")
+        writer.writeInt(commit.firstSeq)
+        writer.writeRaw(",\"lastSeq\":")
+        writer.writeInt(commit.lastSeq)
+        writer.writeRaw(",\"at\":")
+        writer.writeString(commit.at.description)
+        writer.writeRaw(",\"actor\":")
+        writer.writeString(commit.actor)
+        if let reason = commit.reason {
+            writer.writeRaw(",\"reason\":")
+            writer.writeString(reason)
+        }
+        if let key = commit.idempotencyKey {
+            writer.writeRaw(",\"idempotencyKey\":")
+            writer.writeString(key)
+        }
+        if let digest = commit.requestDigest {
+            writer.writeRaw(",\"requestDigest\":")
+            writer.writeString(digest)
+        }
+        writer.writeRaw(",\"events\":[")
+    }
+
+    /// Where each event's object lies in a line read back from the log
+    /// (`open` does not say): found by encoding each event again and
+    /// comparing byte for byte. Nil when the line was not written the way
+    /// `seal` writes (its events are then kept by whoever needs them).
+    public static func eventRanges(of commit: Commit, in line: [UInt8]) -> [Range<Int>]? {
+        var writer = JSONWriter(capacity: 256)
+        writeHead(of: commit, to: &writer)
+        guard line.starts(with: writer.bytes) else { return nil }
+        var position = writer.bytes.count
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(commit.events.count)
+        for (index, event) in commit.events.enumerated() {
+            if index > 0 {
+                guard position < line.count, line[position] == UInt8(ascii: ",") else { return nil }
+                position += 1
+            }
+            var encoded = JSONWriter(capacity: 192)
+            EventCoding.write(event, seq: commit.firstSeq + Int64(index), to: &encoded)
+            let end = position + encoded.bytes.count
+            guard end <= line.count, line[position..<end].elementsEqual(encoded.bytes) else { return nil }
+            ranges.append(position..<end)
+            position = end
+        }
+        guard position < line.count, line[position] == UInt8(ascii: "]") else { return nil }
+        return ranges
     }
 
     /// Checks and decodes one line (without its `\n`). Any mismatch is

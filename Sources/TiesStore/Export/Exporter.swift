@@ -103,16 +103,17 @@ public enum Exporter {
                 INSERT INTO relationship_types SELECT id, kind, role, from_type, to_type, cardinality, description, bidirectional
                 FROM src.relationship_types
                 """)
+            let current = ProjectionSchema.currentLinks(in: "src.")
             try out.execute("""
-                INSERT INTO relationships SELECT l.type_id, l.from_record, l.to_record,
-                    substr(l.from_record, 1, instr(l.from_record, ':') - 1), substr(l.from_record, instr(l.from_record, ':') + 1),
-                    substr(l.to_record, 1, instr(l.to_record, ':') - 1), substr(l.to_record, instr(l.to_record, ':') + 1),
-                    l.attributes, v.linked_seq, v.from_seq
-                FROM src.links l JOIN src.link_versions v ON v.id = l.version_id
+                INSERT INTO relationships SELECT type_id, from_record, to_record,
+                    substr(from_record, 1, instr(from_record, ':') - 1), substr(from_record, instr(from_record, ':') + 1),
+                    substr(to_record, 1, instr(to_record, ':') - 1), substr(to_record, instr(to_record, ':') + 1),
+                    attributes, linked_seq, version_seq
+                FROM (\(current))
                 """)
             try out.execute("""
                 INSERT INTO attributes SELECT l.type_id, l.from_record, l.to_record, a.key, a.value, a.type
-                FROM src.links l, json_each(l.attributes) a
+                FROM (\(current)) l, json_each(l.attributes) a
                 """)
             let metadata: [(String, String)] = [
                 ("format", format), ("as_of_seq", String(stamp.seq)), ("as_of_time", stamp.at?.description ?? ""),

@@ -6,6 +6,11 @@ import TiesCore
 public enum Importer {
     public static func run(_ reader: LineReader, into ledger: Ledger, options: ImportOptions,
                            onCommit: (ImportTotals) -> Void = { _ in }) throws(ImportFailure) -> ImportTotals {
+        try ledger.bulkLoading { () throws(ImportFailure) in try load(reader, into: ledger, options: options, onCommit: onCommit) }
+    }
+
+    private static func load(_ reader: LineReader, into ledger: Ledger, options: ImportOptions,
+                             onCommit: (ImportTotals) -> Void) throws(ImportFailure) -> ImportTotals {
         var totals = ImportTotals(bytesTotal: reader.totalBytes)
         var batch: [Operation] = []
         var batchLines: [Int] = []

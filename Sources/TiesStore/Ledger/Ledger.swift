@@ -41,6 +41,7 @@ public final class Ledger {
     }
 
     deinit {
+        flushProjection()
         backgroundSnapshots?.waitUntilIdle(timeoutMs: Limits.snapshotWaitMs)
     }
 
@@ -183,6 +184,7 @@ public final class Ledger {
     /// lock now rather than whenever the last reference goes away. The
     /// ledger must not be used afterwards.
     func close() {
+        flushProjection()
         backgroundSnapshots?.waitUntilIdle(timeoutMs: Limits.snapshotWaitMs)
         projection.db.close()
         lock = nil

@@ -14,19 +14,14 @@ extension Ledger {
         }
         if head.seq > 0 { try checkLastApplied(head) }
         var scanner = log.scanner(from: head.logEndOffset, expectedSeq: head.seq + 1, expectedPrevious: head.hash)
-        var batch: [ScannedCommit] = []
-        var batchEvents = 0
+        projection.batching = .bulk
+        defer { projection.batching = .everyApply }
         while let scanned = try scanner.next() {
-            batch.append(scanned)
-            batchEvents += scanned.commit.events.count
-            if batchEvents >= Limits.replayEventsPerTransaction {
-                try projection.apply(batch)
+            if try projection.apply([scanned]) {
                 progress?(ReplayProgress(seq: scanned.commit.lastSeq, bytesDone: scanned.endOffset, bytesTotal: log.size))
-                batch.removeAll(keepingCapacity: true)
-                batchEvents = 0
             }
         }
-        try projection.apply(batch)
+        try projection.flush()
         if let torn = scanner.tornTail { try cutOff(torn) }
     }
 

@@ -9,6 +9,7 @@ extension Ledger {
             throw LedgerError(.ledgerReadOnly, "snapshots are taken by the writer; open the ledger for writing")
         }
         backgroundSnapshots?.waitUntilIdle(timeoutMs: Limits.snapshotWaitMs)
+        flushProjection()
         let policy = try schedule().policy
         snapshotSchedule = SnapshotSchedule(policy: policy, commitsSince: 0, logOffsetAtLast: projection.head.logEndOffset)
         return try Self.snapshot(layout, now: now, keeping: policy.kept)

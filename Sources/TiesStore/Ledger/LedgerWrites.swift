@@ -38,13 +38,42 @@ extension Ledger {
             try projection.apply(zip(group.sealed, offsets).map { ScannedCommit(sealed: $0, offset: $1) })
             for record in group.unappendedKeys { try projection.recordIdempotency(record) }
         } catch {
-            projectionFailure = LedgerError(error.code, "the projection could not apply committed seqs (\(error.message)); reopen the ledger to catch up",
-                                            details: error.details)
-            warn(projectionFailure?.message ?? error.message)
+            projectionFailed(error)
             return outcomes
         }
         if !group.sealed.isEmpty { snapshotIfDue(commits: group.sealed.count) }
         return outcomes
+    }
+
+    /// Runs `body` (an import) with the projection applying its commits in
+    /// large transactions rather than one per commit; each commit is still
+    /// durable in the log before it is answered. Readers in other processes
+    /// see the projection move at least once a second (ProjectionBatching).
+    public func bulkLoading<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        projection.batching = .bulk
+        defer {
+            projection.batching = .everyApply
+            flushProjection()
+        }
+        return try body()
+    }
+
+    /// Commits what the projection has gathered. A failure stops writes
+    /// until a reopen catches up, as a failed apply does.
+    func flushProjection() {
+        do throws(LedgerError) {
+            try projection.flush()
+        } catch {
+            projectionFailed(error)
+        }
+    }
+
+    /// Committed seqs the projection could not apply: the decider would see
+    /// stale state, so writes are refused until the ledger is reopened.
+    private func projectionFailed(_ error: LedgerError) {
+        projectionFailure = LedgerError(error.code, "the projection could not apply committed seqs (\(error.message)); reopen the ledger to catch up",
+                                        details: error.details)
+        warn(projectionFailure?.message ?? error.message)
     }
 
     /// What the requests decided so far in one group leave behind.

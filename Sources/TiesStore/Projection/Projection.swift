@@ -1,15 +1,33 @@
 import TiesCore
+import TiesSystem
 
 /// The SQLite projection: current state, every link version with its
 /// validity interval, and the per-record event index, all derived from the
 /// log. Relationship and object types are few, so they are also cached in
-/// memory for the decider's lookups.
+/// memory for the decider's lookups, with their interned numbers.
 final class Projection {
     let db: SQLiteConnection
     private(set) var head = ProjectionHead()
     private(set) var typesByID: [String: RelationshipType] = [:]
     private(set) var typeIDsByKey: [RelationshipTypeKey: String] = [:]
+    private(set) var typeNumbers: [String: Int64] = [:]
+    private(set) var typesByNumber: [Int64: RelationshipType] = [:]
     private(set) var objectTypes: [String: ObjectType] = [:]
+    /// Interned record numbers by the UTF-8 bytes of `type:id` (bytes, not
+    /// `String`: canonically equivalent IDs are different records), a
+    /// bounded cache of `records`.
+    private var recordIDs: [[UInt8]: Int64] = [:]
+    /// When the open write transaction commits.
+    var batching = ProjectionBatching.everyApply
+    /// The write transaction `apply` has begun and not yet committed.
+    private var openBatch: OpenBatch?
+
+    /// A link event's key as the tables hold it.
+    private struct InternedLink {
+        var type: Int64
+        var from: Int64
+        var to: Int64
+    }
 
     /// Why an existing projection file cannot be used as it is.
     enum OpenProblem: Error {
@@ -98,8 +116,10 @@ final class Projection {
     private func loadTypes() throws(LedgerError) {
         typesByID = [:]
         typeIDsByKey = [:]
+        typeNumbers = [:]
+        typesByNumber = [:]
         objectTypes = [:]
-        let types = try db.statement("SELECT id, kind, role, from_type, to_type, cardinality, description, bidirectional FROM relationship_types")
+        let types = try db.statement("SELECT id, kind, role, from_type, to_type, cardinality, description, bidirectional, number FROM relationship_types")
         defer { types.reset() }
         while try types.step() {
             guard let kind = RelationshipKind(rawValue: types.string(1)) else {
@@ -109,7 +129,7 @@ final class Projection {
                 id: types.string(0), key: RelationshipTypeKey(kind: kind, role: types.string(2), fromType: types.string(3), toType: types.string(4)),
                 cardinality: types.optionalString(5).flatMap(Cardinality.init(rawValue:)),
                 description: types.optionalString(6), bidirectional: types.int(7) != 0)
-            cache(type)
+            cache(type, number: types.int(8))
         }
         let objects = try db.statement("SELECT name, description FROM object_types")
         defer { objects.reset() }
@@ -118,34 +138,70 @@ final class Projection {
         }
     }
 
-    private func cache(_ type: RelationshipType) {
+    private func cache(_ type: RelationshipType, number: Int64) {
         typesByID[type.id] = type
         typeIDsByKey[type.key] = type.id
+        typeNumbers[type.id] = number
+        typesByNumber[number] = type
     }
 
     // MARK: Applying commits
 
-    /// Applies commits read from (or just appended to) the log, in one
-    /// transaction that also records how far the projection has come.
-    func apply(_ commits: [ScannedCommit]) throws(LedgerError) {
-        guard let last = commits.last else { return }
+    /// Applies commits read from (or just appended to) the log, together
+    /// with how far the projection has come, in the open write transaction
+    /// (begun if none is). The transaction commits when `batching` says it
+    /// is full or old enough; until then only this connection sees it.
+    /// True when this call committed it.
+    @discardableResult
+    func apply(_ commits: [ScannedCommit]) throws(LedgerError) -> Bool {
+        guard let last = commits.last else { return false }
         ChainInvariant.check(commits.map(\.sealed), continue: head.seq, head.hash)
         precondition(commits.first.map { $0.offset >= head.logEndOffset } ?? true, "a commit before the projection's end offset")
-        do {
-            try db.transaction { () throws(LedgerError) in
-                for scanned in commits { try apply(scanned) }
-                try writeHead(ProjectionHead(seq: last.commit.lastSeq, hash: last.sealed.hash, logEndOffset: last.endOffset,
-                                             lastCommitOffset: last.offset, lastAt: last.commit.at))
+        let applied = ProjectionHead(seq: last.commit.lastSeq, hash: last.sealed.hash, logEndOffset: last.endOffset,
+                                     lastCommitOffset: last.offset, lastAt: last.commit.at)
+        do throws(LedgerError) {
+            if openBatch == nil {
+                try db.execute("BEGIN IMMEDIATE")
+                openBatch = OpenBatch(startedNs: SystemClock.monotonicNanoseconds())
             }
+            for scanned in commits { try apply(scanned) }
+            try writeHead(applied)
+            openBatch?.events += commits.reduce(0) { $0 + $1.commit.events.count }
         } catch {
-            // The caches may hold types of the rolled-back transaction.
-            try loadTypes()
-            try loadHead()
+            try abandonBatch()
             throw error
         }
-        head = ProjectionHead(seq: last.commit.lastSeq, hash: last.sealed.hash, logEndOffset: last.endOffset,
-                              lastCommitOffset: last.offset, lastAt: last.commit.at)
+        head = applied
         assert(head.seq == (try? meta(MetaKey.appliedSeq)).flatMap { $0.flatMap { Int64($0) } }, "the stored applied seq is not the head")
+        guard let batch = openBatch, batching.isFull(batch) else { return false }
+        try flush()
+        return true
+    }
+
+    /// Commits the open write transaction, if any (without an fsync of its
+    /// own: the log is the durable record, and the projection catches up
+    /// from it after a crash).
+    func flush() throws(LedgerError) {
+        guard openBatch != nil else { return }
+        do throws(LedgerError) {
+            try db.execute("COMMIT")
+        } catch {
+            try abandonBatch()
+            throw error
+        }
+        openBatch = nil
+    }
+
+    /// Rolls the open transaction back and reloads what it may have cached
+    /// (types, interned records, the head) from what is committed.
+    private func abandonBatch() throws(LedgerError) {
+        if openBatch != nil {
+            try? db.execute("ROLLBACK")  // The error that brought us here is the one worth reporting.
+            openBatch = nil
+        }
+        recordIDs.removeAll()
+        try loadTypes()
+        try loadHead()
     }
 
     private func writeHead(_ head: ProjectionHead) throws(LedgerError) {
@@ -166,19 +222,23 @@ final class Projection {
             .bind(1, commit.firstSeq).bind(2, commit.lastSeq).bind(3, commit.at.millisecondsSinceEpoch)
             .bind(4, commit.actor).bind(5, commit.reason).bind(6, commit.idempotencyKey)
             .bind(7, scanned.offset).bind(8, scanned.sealed.hash).run()
-        let insertEvent = try db.statement("INSERT INTO events (seq, commit_seq, body) VALUES (?1, ?2, ?3)")
+        let insertEvent = try db.statement("INSERT INTO events (seq, commit_seq, log_offset, length, crc, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
         defer { insertEvent.reset() }
-        let ranges = scanned.sealed.eventRanges
+        let line = scanned.sealed.line
+        let ranges = scanned.sealed.eventRanges ?? CommitCodec.eventRanges(of: commit, in: line)
         for (index, event) in commit.events.enumerated() {
             let seq = commit.firstSeq + Int64(index)
             insertEvent.reset()
             insertEvent.bind(1, seq).bind(2, commit.firstSeq)
-            if let ranges {
-                insertEvent.bind(3, bytes: scanned.sealed.line[ranges[index]])
+            if let range = ranges?[index] {
+                insertEvent.bind(3, scanned.offset + Int64(range.lowerBound)).bind(4, Int64(range.count))
+                    .bind(5, Int64(CRC32.checksum(line[range]))).bind(6, nil as String?)
             } else {
+                // Not where the canonical encoding would put it: keep the event itself.
                 var writer = JSONWriter()
                 EventCoding.write(event, seq: seq, to: &writer)
-                insertEvent.bind(3, bytes: writer.bytes[...])
+                insertEvent.bind(3, 0).bind(4, Int64(writer.bytes.count)).bind(5, Int64(CRC32.checksum(writer.bytes)))
+                    .bind(6, bytes: writer.bytes[...])
             }
             try insertEvent.run()
             try apply(event, seq: seq, at: commit.at.millisecondsSinceEpoch)
@@ -198,52 +258,65 @@ final class Projection {
                 """).bind(1, type.id).bind(2, type.key.kind.rawValue).bind(3, type.key.role).bind(4, type.key.fromType)
                 .bind(5, type.key.toType).bind(6, type.cardinality?.rawValue).bind(7, type.description)
                 .bind(8, type.bidirectional ? 1 : 0).bind(9, seq).run()
+            cache(type, number: db.lastInsertRowID)
             try recordBidirectional(type, seq: seq)
-            cache(type)
         case .relationshipTypeUpdated(let id, let change):
             guard let current = typesByID[id] else { throw LedgerError(.ledgerDamaged, "seq \(seq) updates unknown relationship type \(id)") }
             let updated = change.applied(to: current)
             try db.statement("UPDATE relationship_types SET cardinality = ?2, description = ?3, bidirectional = ?4 WHERE id = ?1")
                 .bind(1, id).bind(2, updated.cardinality?.rawValue).bind(3, updated.description).bind(4, updated.bidirectional ? 1 : 0).run()
+            cache(updated, number: try typeNumber(id, seq: seq))
             if change.bidirectional != nil { try recordBidirectional(updated, seq: seq) }
-            cache(updated)
         case .linked(let key, let attributes):
-            try link(key, attributes: JSONValue.object(attributes).encodedString, linkedSeq: seq, linkedAt: at, seq: seq, at: at)
+            let link = try internedLink(key, seq: seq)
+            try open(link, attributes: JSONValue.object(attributes).encodedString, linkedSeq: seq, linkedAt: at, seq: seq, at: at)
         case .unlinked(let key):
-            let versionID = try currentVersion(of: key, seq: seq).versionID
+            let link = try internedLink(key, seq: seq)
+            let versionID = try currentVersion(of: link, seq: seq).versionID
             try closeVersion(versionID, seq: seq, at: at)
-            try db.statement("DELETE FROM links WHERE type_id = ?1 AND from_record = ?2 AND to_record = ?3")
-                .bind(1, key.typeId).bind(2, key.from.description).bind(3, key.to.description).run()
-            try indexRecords(key, seq: seq)
+            try db.statement("DELETE FROM links WHERE type = ?1 AND from_record = ?2 AND to_record = ?3")
+                .bind(1, link.type).bind(2, link.from).bind(3, link.to).run()
+            try indexRecords(link, seq: seq)
         case .attributesChanged(let key, let set, let unset):
-            let current = try currentVersion(of: key, seq: seq)
+            let link = try internedLink(key, seq: seq)
+            let current = try currentVersion(of: link, seq: seq)
             var attributes = current.attributes
             attributes.merge(set) { _, new in new }
             for name in unset { attributes[name] = nil }
             try closeVersion(current.versionID, seq: seq, at: at)
-            try link(key, attributes: JSONValue.object(attributes).encodedString, linkedSeq: current.linkedSeq,
+            try open(link, attributes: JSONValue.object(attributes).encodedString, linkedSeq: current.linkedSeq,
                      linkedAt: current.linkedAt, seq: seq, at: at)
         }
     }
 
     private func recordBidirectional(_ type: RelationshipType, seq: Int64) throws(LedgerError) {
-        try db.statement("INSERT INTO relationship_type_versions (type_id, from_seq, bidirectional) VALUES (?1, ?2, ?3)")
-            .bind(1, type.id).bind(2, seq).bind(3, type.bidirectional ? 1 : 0).run()
+        try db.statement("INSERT INTO relationship_type_versions (type, from_seq, bidirectional) VALUES (?1, ?2, ?3)")
+            .bind(1, try typeNumber(type.id, seq: seq)).bind(2, seq).bind(3, type.bidirectional ? 1 : 0).run()
+    }
+
+    /// A link event's key with its type and records as interned numbers.
+    private func internedLink(_ key: LinkKey, seq: Int64) throws(LedgerError) -> InternedLink {
+        InternedLink(type: try typeNumber(key.typeId, seq: seq), from: try intern(key.from), to: try intern(key.to))
+    }
+
+    private func typeNumber(_ id: String, seq: Int64) throws(LedgerError) -> Int64 {
+        guard let number = typeNumbers[id] else {
+            throw LedgerError(.ledgerDamaged, "seq \(seq) names relationship type \(id), which the projection does not hold")
+        }
+        return number
     }
 
     /// Opens a new version and points the current link at it (insert or replace).
-    private func link(_ key: LinkKey, attributes: String, linkedSeq: Int64, linkedAt: Int64, seq: Int64, at: Int64) throws(LedgerError) {
-        let from = key.from.description
-        let to = key.to.description
+    private func open(_ link: InternedLink, attributes: String, linkedSeq: Int64, linkedAt: Int64, seq: Int64, at: Int64) throws(LedgerError) {
         try db.statement("""
-            INSERT INTO link_versions (type_id, from_record, to_record, attributes, linked_seq, linked_at, from_seq, from_at, to_seq)
+            INSERT INTO link_versions (type, from_record, to_record, attributes, linked_seq, linked_at, from_seq, from_at, to_seq)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-            """).bind(1, key.typeId).bind(2, from).bind(3, to).bind(4, attributes).bind(5, linkedSeq).bind(6, linkedAt)
+            """).bind(1, link.type).bind(2, link.from).bind(3, link.to).bind(4, attributes).bind(5, linkedSeq).bind(6, linkedAt)
             .bind(7, seq).bind(8, at).bind(9, ProjectionSchema.openEnded).run()
         let versionID = db.lastInsertRowID
-        try db.statement("INSERT OR REPLACE INTO links (type_id, from_record, to_record, attributes, version_id) VALUES (?1, ?2, ?3, ?4, ?5)")
-            .bind(1, key.typeId).bind(2, from).bind(3, to).bind(4, attributes).bind(5, versionID).run()
-        try indexRecords(key, seq: seq)
+        try db.statement("INSERT OR REPLACE INTO links (type, from_record, to_record, version_id) VALUES (?1, ?2, ?3, ?4)")
+            .bind(1, link.type).bind(2, link.from).bind(3, link.to).bind(4, versionID).run()
+        try indexRecords(link, seq: seq)
     }
 
     private func closeVersion(_ versionID: Int64, seq: Int64, at: Int64) throws(LedgerError) {
@@ -251,10 +324,10 @@ final class Projection {
             .bind(1, versionID).bind(2, seq).bind(3, at).run()
     }
 
-    private func indexRecords(_ key: LinkKey, seq: Int64) throws(LedgerError) {
+    private func indexRecords(_ link: InternedLink, seq: Int64) throws(LedgerError) {
         let statement = try db.statement("INSERT OR IGNORE INTO record_events (record, seq) VALUES (?1, ?3), (?2, ?3)")
         defer { statement.reset() }
-        try statement.bind(1, key.from.description).bind(2, key.to.description).bind(3, seq).run()
+        try statement.bind(1, link.from).bind(2, link.to).bind(3, seq).run()
     }
 
     private struct CurrentVersion {
@@ -264,13 +337,13 @@ final class Projection {
         var linkedAt: Int64
     }
 
-    private func currentVersion(of key: LinkKey, seq: Int64) throws(LedgerError) -> CurrentVersion {
+    private func currentVersion(of link: InternedLink, seq: Int64) throws(LedgerError) -> CurrentVersion {
         let statement = try db.statement("""
-            SELECT l.version_id, l.attributes, v.linked_seq, v.linked_at FROM links l JOIN link_versions v ON v.id = l.version_id
-            WHERE l.type_id = ?1 AND l.from_record = ?2 AND l.to_record = ?3
+            SELECT l.version_id, v.attributes, v.linked_seq, v.linked_at FROM links l JOIN link_versions v ON v.id = l.version_id
+            WHERE l.type = ?1 AND l.from_record = ?2 AND l.to_record = ?3
             """)
         defer { statement.reset() }
-        statement.bind(1, key.typeId).bind(2, key.from.description).bind(3, key.to.description)
+        statement.bind(1, link.type).bind(2, link.from).bind(3, link.to)
         guard try statement.step() else {
             throw LedgerError(.ledgerDamaged, "seq \(seq) changes a link that the projection does not hold")
         }
@@ -283,6 +356,40 @@ final class Projection {
             throw LedgerError(.ledgerDamaged, "the projection holds attributes that are not a JSON object")
         }
         return attributes
+    }
+
+    // MARK: Interned records
+
+    /// The number a record is known by in this projection, nil if no link
+    /// ever named it.
+    func recordID(_ record: RecordRef) throws(LedgerError) -> Int64? {
+        let ref = record.description
+        let key = Array(ref.utf8)
+        if let id = recordIDs[key] { return id }
+        let statement = try db.statement("SELECT id FROM records WHERE ref = ?1")
+        defer { statement.reset() }
+        statement.bind(1, ref)
+        guard try statement.step() else { return nil }
+        let id = statement.int(0)
+        remember(key, id)
+        return id
+    }
+
+    /// The record's number, given one if it has none yet.
+    private func intern(_ record: RecordRef) throws(LedgerError) -> Int64 {
+        if let id = try recordID(record) { return id }
+        let ref = record.description
+        try db.statement("INSERT INTO records (ref) VALUES (?1)").bind(1, ref).run()
+        let id = db.lastInsertRowID
+        remember(Array(ref.utf8), id)
+        return id
+    }
+
+    /// Interned numbers are never reused, so a cached one stays right (a
+    /// rolled-back transaction clears the cache); it is bounded by emptying.
+    private func remember(_ key: [UInt8], _ id: Int64) {
+        if recordIDs.count >= Limits.recordIDsCachedMax { recordIDs.removeAll(keepingCapacity: true) }
+        recordIDs[key] = id
     }
 
     // MARK: Idempotency

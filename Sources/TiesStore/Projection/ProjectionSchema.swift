@@ -1,7 +1,11 @@
 /// The projection's tables (see the Projection article). Derived from the
 /// log, so a schema change bumps `version` and the projection is rebuilt.
+///
+/// Version 3: records and relationship types are interned to integers, so
+/// every index is on small integers; event bodies stay in the log and the
+/// projection keeps where each one is, with its CRC-32.
 enum ProjectionSchema {
-    static let version: Int64 = 2
+    static let version: Int64 = 3
     /// `to_seq` of a version that is still current: larger than any seq.
     static let openEnded = Int64.max
 
@@ -9,28 +13,30 @@ enum ProjectionSchema {
         // Progress: what has been applied, in the same transaction as the data.
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID",
         "CREATE TABLE object_types (name TEXT PRIMARY KEY, description TEXT, defined_seq INTEGER NOT NULL)",
+        // `number` is the type's interned ID in every other table.
         """
-        CREATE TABLE relationship_types (id TEXT PRIMARY KEY, kind TEXT NOT NULL, role TEXT NOT NULL,
-            from_type TEXT NOT NULL, to_type TEXT NOT NULL, cardinality TEXT, description TEXT,
+        CREATE TABLE relationship_types (number INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
+            role TEXT NOT NULL, from_type TEXT NOT NULL, to_type TEXT NOT NULL, cardinality TEXT, description TEXT,
             bidirectional INTEGER NOT NULL, registered_seq INTEGER NOT NULL,
             UNIQUE (kind, role, from_type, to_type))
         """,
         // Whether a type listed links on the `to` record, as of each seq.
         """
-        CREATE TABLE relationship_type_versions (type_id TEXT NOT NULL, from_seq INTEGER NOT NULL,
-            bidirectional INTEGER NOT NULL, PRIMARY KEY (type_id, from_seq)) WITHOUT ROWID
+        CREATE TABLE relationship_type_versions (type INTEGER NOT NULL, from_seq INTEGER NOT NULL,
+            bidirectional INTEGER NOT NULL, PRIMARY KEY (type, from_seq)) WITHOUT ROWID
         """,
-        // Current links: one row per (type, from, to).
+        // Every record a link ever named, interned: `ref` is `type:id`.
+        "CREATE TABLE records (id INTEGER PRIMARY KEY, ref TEXT NOT NULL UNIQUE)",
+        // Current links: one row per (type, from, to), pointing at its open version.
         """
-        CREATE TABLE links (type_id TEXT NOT NULL, from_record TEXT NOT NULL, to_record TEXT NOT NULL,
-            attributes TEXT NOT NULL, version_id INTEGER NOT NULL,
-            PRIMARY KEY (type_id, from_record, to_record)) WITHOUT ROWID
+        CREATE TABLE links (type INTEGER NOT NULL, from_record INTEGER NOT NULL, to_record INTEGER NOT NULL,
+            version_id INTEGER NOT NULL, PRIMARY KEY (type, from_record, to_record)) WITHOUT ROWID
         """,
-        "CREATE INDEX links_by_to ON links (type_id, to_record)",
+        "CREATE INDEX links_by_to ON links (type, to_record)",
         // Every version of every link with its validity interval [from, to).
         """
-        CREATE TABLE link_versions (id INTEGER PRIMARY KEY, type_id TEXT NOT NULL,
-            from_record TEXT NOT NULL, to_record TEXT NOT NULL, attributes TEXT NOT NULL,
+        CREATE TABLE link_versions (id INTEGER PRIMARY KEY, type INTEGER NOT NULL,
+            from_record INTEGER NOT NULL, to_record INTEGER NOT NULL, attributes TEXT NOT NULL,
             linked_seq INTEGER NOT NULL, linked_at INTEGER NOT NULL,
             from_seq INTEGER NOT NULL, from_at INTEGER NOT NULL,
             to_seq INTEGER NOT NULL, to_at INTEGER)
@@ -42,12 +48,30 @@ enum ProjectionSchema {
             actor TEXT NOT NULL, reason TEXT, idempotency_key TEXT, log_offset INTEGER NOT NULL, hash TEXT NOT NULL)
         """,
         "CREATE INDEX commits_by_at ON commits (at)",
-        "CREATE TABLE events (seq INTEGER PRIMARY KEY, commit_seq INTEGER NOT NULL, body TEXT NOT NULL)",
+        // Where each event's bytes are in the log, and their CRC-32. `body`
+        // holds the event only when its line was not written canonically.
+        """
+        CREATE TABLE events (seq INTEGER PRIMARY KEY, commit_seq INTEGER NOT NULL, log_offset INTEGER NOT NULL,
+            length INTEGER NOT NULL, crc INTEGER NOT NULL, body BLOB)
+        """,
         // Per-record event index: both endpoints of every link event.
-        "CREATE TABLE record_events (record TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (record, seq)) WITHOUT ROWID",
+        "CREATE TABLE record_events (record INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (record, seq)) WITHOUT ROWID",
         // Idempotency keys: the request digest and the first answer. From
         // the log for commits that appended events; recorded here directly
         // for keyed requests that appended nothing (first_seq NULL).
         "CREATE TABLE idempotency (key TEXT PRIMARY KEY, digest TEXT, response TEXT, first_seq INTEGER) WITHOUT ROWID",
     ]
+
+    /// Every current link with its type ID and records as text, its
+    /// attributes, when it was linked and when its version began; unordered.
+    /// `database` names an attached copy (`src.`) or is empty.
+    static func currentLinks(in database: String = "") -> String {
+        """
+        SELECT t.id AS type_id, fr.ref AS from_record, tr.ref AS to_record, v.attributes AS attributes,
+            v.linked_seq AS linked_seq, v.from_seq AS version_seq
+        FROM \(database)links l JOIN \(database)relationship_types t ON t.number = l.type
+        JOIN \(database)records fr ON fr.id = l.from_record JOIN \(database)records tr ON tr.id = l.to_record
+        JOIN \(database)link_versions v ON v.id = l.version_id
+        """
+    }
 }

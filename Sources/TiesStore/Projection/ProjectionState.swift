@@ -14,30 +14,37 @@ extension Projection: LedgerStateView {
     }
 
     func attributes(of link: LinkKey) throws(LedgerError) -> Attributes? {
-        let statement = try db.statement("SELECT attributes FROM links WHERE type_id = ?1 AND from_record = ?2 AND to_record = ?3")
+        guard let type = typeNumbers[link.typeId], let from = try recordID(link.from), let to = try recordID(link.to) else { return nil }
+        let statement = try db.statement("""
+            SELECT v.attributes FROM links l JOIN link_versions v ON v.id = l.version_id
+            WHERE l.type = ?1 AND l.from_record = ?2 AND l.to_record = ?3
+            """)
         defer { statement.reset() }
-        statement.bind(1, link.typeId).bind(2, link.from.description).bind(3, link.to.description)
+        statement.bind(1, type).bind(2, from).bind(3, to)
         guard try statement.step() else { return nil }
         return try Self.attributes(statement.bytes(0))
     }
 
     func partners(typeId: String, of record: RecordRef, on side: LinkSide, limit: Int) throws(LedgerError) -> [RecordRef] {
+        guard let type = typeNumbers[typeId], let id = try recordID(record) else { return [] }
         let sql = side == .to
-            ? "SELECT from_record FROM links WHERE type_id = ?1 AND to_record = ?2 LIMIT ?3"
-            : "SELECT to_record FROM links WHERE type_id = ?1 AND from_record = ?2 LIMIT ?3"
+            ? "SELECT r.ref FROM links l JOIN records r ON r.id = l.from_record WHERE l.type = ?1 AND l.to_record = ?2 LIMIT ?3"
+            : "SELECT r.ref FROM links l JOIN records r ON r.id = l.to_record WHERE l.type = ?1 AND l.from_record = ?2 LIMIT ?3"
         let statement = try db.statement(sql)
         defer { statement.reset() }
-        statement.bind(1, typeId).bind(2, record.description).bind(3, Int64(limit))
+        statement.bind(1, type).bind(2, id).bind(3, Int64(limit))
         return try records(statement)
     }
 
     func crowdedRecords(typeId: String, on side: LinkSide, limit: Int) throws(LedgerError) -> [RecordRef] {
-        let sql = side == .to
-            ? "SELECT to_record FROM links WHERE type_id = ?1 GROUP BY to_record HAVING COUNT(*) > 1 LIMIT ?2"
-            : "SELECT from_record FROM links WHERE type_id = ?1 GROUP BY from_record HAVING COUNT(*) > 1 LIMIT ?2"
-        let statement = try db.statement(sql)
+        guard let type = typeNumbers[typeId] else { return [] }
+        let column = side == .to ? "to_record" : "from_record"
+        let statement = try db.statement("""
+            SELECT r.ref FROM links l JOIN records r ON r.id = l.\(column) WHERE l.type = ?1
+            GROUP BY l.\(column) HAVING COUNT(*) > 1 ORDER BY r.ref LIMIT ?2
+            """)
         defer { statement.reset() }
-        statement.bind(1, typeId).bind(2, Int64(limit))
+        statement.bind(1, type).bind(2, Int64(limit))
         return try records(statement)
     }
 

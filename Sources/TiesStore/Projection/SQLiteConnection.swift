@@ -68,9 +68,14 @@ final class SQLiteConnection {
 
     /// Runs `body` in one read transaction: a consistent snapshot, and one
     /// WAL read lock for all its statements instead of one per statement.
+    /// Inside a write transaction already open, `body` simply runs in it.
     func reading<T>(_ body: () throws(LedgerError) -> T) throws(LedgerError) -> T {
-        try inTransaction("BEGIN", body)
+        if isInTransaction { return try body() }
+        return try inTransaction("BEGIN", body)
     }
+
+    /// True while a transaction is open on this connection.
+    var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
     private func inTransaction<T>(_ begin: String, _ body: () throws(LedgerError) -> T) throws(LedgerError) -> T {
         try execute(begin)

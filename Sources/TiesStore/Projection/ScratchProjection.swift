@@ -6,8 +6,6 @@ import TiesSystem
 final class ScratchProjection {
     let projection: Projection?
     let limit: Int64
-    private var pending: [ScannedCommit] = []
-    private var pendingEvents = 0
 
     let path: String
     private let fileSystem: any FileSystem
@@ -23,6 +21,7 @@ final class ScratchProjection {
         }
         do {
             projection = try Projection.open(path: path, readOnly: false)
+            projection?.batching = .bulk
         } catch {
             throw LedgerError(.ioError, "cannot create a scratch projection at \(path) to replay into")
         }
@@ -31,19 +30,14 @@ final class ScratchProjection {
     var appliedSeq: Int64 { projection?.head.seq ?? -1 }
 
     func apply(_ commit: ScannedCommit, progress: ((ReplayProgress) -> Void)?, logBytes: Int64) throws(LedgerError) {
-        guard projection != nil, commit.commit.lastSeq <= limit else { return }
-        pending.append(commit)
-        pendingEvents += commit.commit.events.count
-        if pendingEvents >= Limits.replayEventsPerTransaction {
-            try finish()
+        guard let projection, commit.commit.lastSeq <= limit else { return }
+        if try projection.apply([commit]) {
             progress?(ReplayProgress(seq: commit.commit.lastSeq, bytesDone: commit.endOffset, bytesTotal: logBytes))
         }
     }
 
     func finish() throws(LedgerError) {
-        try projection?.apply(pending)
-        pending.removeAll(keepingCapacity: true)
-        pendingEvents = 0
+        try projection?.flush()
     }
 
     func digest() throws(LedgerError) -> String? { try projection?.stateDigest() }

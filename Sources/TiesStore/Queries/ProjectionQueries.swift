@@ -28,17 +28,22 @@ extension Projection {
     /// The links of `record` at `seq`: those it is the `from` of, and those
     /// it is the `to` of in types that were bidirectional at `seq`.
     func links(of record: RecordRef, atSeq seq: Int64) throws(LedgerError) -> [LinkView] {
-        let columns = "v.type_id, v.from_record, v.to_record, v.attributes, v.linked_seq, v.linked_at, v.from_seq, v.from_at"
+        guard let id = try recordID(record) else { return [] }
+        let columns = "t.id, fr.ref, tr.ref, v.attributes, v.linked_seq, v.linked_at, v.from_seq, v.from_at"
+        let joins = """
+            JOIN relationship_types t ON t.number = v.type JOIN records fr ON fr.id = v.from_record
+            JOIN records tr ON tr.id = v.to_record
+            """
         let statement = try db.statement("""
-            SELECT \(columns), 0 FROM link_versions v WHERE v.from_record = ?1 AND v.to_seq > ?2 AND v.from_seq <= ?2
+            SELECT \(columns), 0 FROM link_versions v \(joins) WHERE v.from_record = ?1 AND v.to_seq > ?2 AND v.from_seq <= ?2
             UNION ALL
-            SELECT \(columns), 1 FROM link_versions v WHERE v.to_record = ?1 AND v.to_seq > ?2 AND v.from_seq <= ?2
-              AND (SELECT t.bidirectional FROM relationship_type_versions t
-                   WHERE t.type_id = v.type_id AND t.from_seq <= ?2 ORDER BY t.from_seq DESC LIMIT 1) = 1
+            SELECT \(columns), 1 FROM link_versions v \(joins) WHERE v.to_record = ?1 AND v.to_seq > ?2 AND v.from_seq <= ?2
+              AND (SELECT b.bidirectional FROM relationship_type_versions b
+                   WHERE b.type = v.type AND b.from_seq <= ?2 ORDER BY b.from_seq DESC LIMIT 1) = 1
             ORDER BY 9, 1, 2, 3
             """)
         defer { statement.reset() }
-        statement.bind(1, record.description).bind(2, seq)
+        statement.bind(1, id).bind(2, seq)
         var links: [LinkView] = []
         while try statement.step() {
             guard let type = typesByID[statement.string(0)],
@@ -55,36 +60,38 @@ extension Projection {
     }
 
     /// Up to `limit` events about `record` with seq below `beforeSeq`, newest first.
-    func history(of record: RecordRef, beforeSeq: Int64, limit: Int) throws(LedgerError) -> [HistoryEntry] {
+    func history(of record: RecordRef, beforeSeq: Int64, limit: Int) throws(LedgerError) -> [LocatedEvent] {
+        guard let id = try recordID(record) else { return [] }
         let statement = try db.statement("""
-            SELECT e.seq, e.body, c.first_seq, c.at, c.actor, c.reason FROM record_events r
+            SELECT \(LocatedEvent.columns) FROM record_events r
             JOIN events e ON e.seq = r.seq JOIN commits c ON c.first_seq = e.commit_seq
             WHERE r.record = ?1 AND r.seq < ?2 ORDER BY r.seq DESC LIMIT ?3
             """)
         defer { statement.reset() }
-        statement.bind(1, record.description).bind(2, beforeSeq).bind(3, Int64(limit))
-        return try entries(statement)
+        statement.bind(1, id).bind(2, beforeSeq).bind(3, Int64(limit))
+        return try located(statement)
     }
 
     /// Up to `limit` events with seq above `seq`, oldest first: the change feed.
-    func events(after seq: Int64, limit: Int) throws(LedgerError) -> [HistoryEntry] {
+    func events(after seq: Int64, limit: Int) throws(LedgerError) -> [LocatedEvent] {
         let statement = try db.statement("""
-            SELECT e.seq, e.body, c.first_seq, c.at, c.actor, c.reason FROM events e
+            SELECT \(LocatedEvent.columns) FROM events e
             JOIN commits c ON c.first_seq = e.commit_seq WHERE e.seq > ?1 ORDER BY e.seq LIMIT ?2
             """)
         defer { statement.reset() }
         statement.bind(1, seq).bind(2, Int64(limit))
-        return try entries(statement)
+        return try located(statement)
     }
 
     /// Every version of one link, oldest first.
     func versions(of link: LinkKey) throws(LedgerError) -> [LinkVersion] {
+        guard let type = typeNumbers[link.typeId], let from = try recordID(link.from), let to = try recordID(link.to) else { return [] }
         let statement = try db.statement("""
             SELECT attributes, linked_seq, from_seq, from_at, to_seq, to_at FROM link_versions
-            WHERE from_record = ?2 AND type_id = ?1 AND to_record = ?3 ORDER BY from_seq
+            WHERE from_record = ?2 AND type = ?1 AND to_record = ?3 ORDER BY from_seq
             """)
         defer { statement.reset() }
-        statement.bind(1, link.typeId).bind(2, link.from.description).bind(3, link.to.description)
+        statement.bind(1, type).bind(2, from).bind(3, to)
         var versions: [LinkVersion] = []
         while try statement.step() {
             let open = statement.int(4) == ProjectionSchema.openEnded
@@ -96,21 +103,10 @@ extension Projection {
         return versions
     }
 
-    /// Rows of (seq, event JSON, commit seq, at, actor, reason).
-    private func entries(_ statement: SQLiteStatement) throws(LedgerError) -> [HistoryEntry] {
-        var entries: [HistoryEntry] = []
-        while try statement.step() {
-            let body: JSONValue
-            do {
-                body = try JSONParser.parse(statement.bytes(1))
-            } catch {
-                throw LedgerError(.ledgerDamaged, "the projection holds an event at seq \(statement.int(0)) that is not JSON")
-            }
-            entries.append(HistoryEntry(
-                seq: statement.int(0), commitSeq: statement.int(2), at: Timestamp(millisecondsSinceEpoch: statement.int(3)),
-                actor: statement.string(4), reason: statement.optionalString(5), event: try EventCoding.decode(body).event))
-        }
-        return entries
+    private func located(_ statement: SQLiteStatement) throws(LedgerError) -> [LocatedEvent] {
+        var events: [LocatedEvent] = []
+        while try statement.step() { events.append(LocatedEvent(statement)) }
+        return events
     }
 
     /// Where the commit holding `seq` starts in the log, and the hash of the
@@ -142,7 +138,9 @@ extension Projection {
     /// Every current link with its attributes, in key order; `body` returns
     /// false to stop.
     func forEachLink(_ body: (LinkKey, Attributes) throws(LedgerError) -> Bool) throws(LedgerError) {
-        let statement = try db.statement("SELECT type_id, from_record, to_record, attributes FROM links ORDER BY type_id, from_record, to_record")
+        let statement = try db.statement("""
+            SELECT type_id, from_record, to_record, attributes FROM (\(ProjectionSchema.currentLinks())) ORDER BY 1, 2, 3
+            """)
         defer { statement.reset() }
         while try statement.step() {
             guard let from = RecordRef(parsing: statement.string(1)), let to = RecordRef(parsing: statement.string(2)) else {

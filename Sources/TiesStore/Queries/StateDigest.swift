@@ -17,7 +17,7 @@ extension Projection {
             SELECT 'relationshipType', id, kind, role, from_type, to_type, cardinality, description, bidirectional
             FROM relationship_types ORDER BY id
             """,
-            "SELECT 'link', type_id, from_record, to_record, attributes FROM links ORDER BY type_id, from_record, to_record",
+            "SELECT 'link', type_id, from_record, to_record, attributes FROM (\(ProjectionSchema.currentLinks())) ORDER BY 2, 3, 4",
         ]
         for sql in queries {
             let statement = try db.statement(sql)

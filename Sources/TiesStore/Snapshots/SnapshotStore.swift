@@ -68,7 +68,21 @@ struct SnapshotStore {
     func check(_ path: String, seq: Int64, log: LogFile) -> SnapshotInfo {
         var info = SnapshotInfo(path: path, seq: seq, bytes: fileSystem.fileSize(atPath: path))
         do throws(LedgerError) {
-            let snapshot = try Self.open(path, readOnly: true)
+            let snapshot: Projection
+            do {
+                snapshot = try Projection.open(path: path, readOnly: true, walMode: false)
+            } catch {
+                switch error {
+                case .schemaVersion(let found):
+                    info.otherSchemaVersion = found
+                    info.problem = """
+                        it was written by another version of Ties (projection schema \(found), this one uses \(ProjectionSchema.version)): \
+                        not used; the log is replayed instead and the next snapshot replaces it
+                        """
+                    return info
+                case .storage(let storageError): throw storageError
+                }
+            }
             defer { snapshot.db.close() }
             let head = snapshot.head
             info.headHash = head.hash

@@ -35,7 +35,7 @@ public enum Verifier {
         }
         withExtendedLifetime(live) {}
         report.snapshots = try checkSnapshots(layout)
-        for snapshot in report.snapshots where !snapshot.isValid {
+        for snapshot in report.snapshots where !snapshot.isValid && !snapshot.isOtherVersion {
             report.problems.append(VerifyProblem(seq: snapshot.seq, message: "snapshot \(snapshot.path): \(snapshot.problem ?? "")"))
         }
         return report
@@ -61,7 +61,11 @@ public enum Verifier {
         do {
             projection = try Projection.open(path: layout.projection, readOnly: true)
         } catch {
-            report.problems.append(VerifyProblem(message: "the projection cannot be opened; it is rebuilt on the next open"))
+            // One of another schema version (written by another version of
+            // Ties) is not damage: the next open for writing rebuilds it.
+            if case .storage = error {
+                report.problems.append(VerifyProblem(message: "the projection cannot be opened; it is rebuilt on the next open"))
+            }
             return nil
         }
         let (seq, digest) = try projection.db.reading { () throws(LedgerError) in
