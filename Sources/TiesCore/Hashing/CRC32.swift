@@ -8,7 +8,17 @@ public enum CRC32 {
         return crc
     }
 
-    public static func checksum<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> UInt32 {
+    public static func checksum(_ bytes: [UInt8]) -> UInt32 {
+        bytes.withUnsafeBytes(checksum)
+    }
+
+    public static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+        bytes.withUnsafeBytes(checksum)
+    }
+
+    /// Over raw memory: the loop the others share, with no per-byte
+    /// iterator or bounds checks of a generic collection.
+    public static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         table.withUnsafeBufferPointer { table in
             var crc: UInt32 = 0xFFFF_FFFF
             for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
