@@ -92,6 +92,9 @@ public enum Limits {
     /// …and how long it stays open, so readers in other processes see an
     /// import's progress within a second.
     public static let projectionBatchAgeMsMax = 1_000
+    /// SQLite page cache while a projection is built from the whole log,
+    /// in KiB: the indexes being filled stay in memory longer.
+    public static let projectionBuildCacheKiB = 131_072
     /// Interned record numbers the writer keeps in memory (about 100 bytes
     /// each); past it the cache starts again empty.
     public static let recordIDsCachedMax = 200_000

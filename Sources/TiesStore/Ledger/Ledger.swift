@@ -65,7 +65,7 @@ public final class Ledger {
             throw LedgerError(.ledgerBusy, "another process is creating a ledger at \(layout.directory)")
         }
         try LogFile.create(layout)
-        _ = try restoreProjection(layout, log: try LogFile(layout, writable: false), fromSnapshots: false, warn: { _ in })
+        _ = try restoreProjection(layout, log: try LogFile(layout, writable: false), fromSnapshots: false, warn: { _ in }, progress: nil)
         withExtendedLifetime(lock) {}
         return layout
     }
@@ -108,7 +108,7 @@ public final class Ledger {
                           backgroundSnapshots: nil, warn: warn)
         }
         let log = try LogFile(layout, writable: true)
-        let ledger = Ledger(layout: layout, lock: lock, log: log, projection: try openProjection(layout, log: log, warn: warn),
+        let ledger = Ledger(layout: layout, lock: lock, log: log, projection: try openProjection(layout, log: log, warn: warn, progress: progress),
                             backgroundSnapshots: snapshotsInBackground && access == .write ? BackgroundSnapshots() : nil, warn: warn)
         try ledger.catchUp(progress: progress)
         if access == .read { ledger.lock = nil }
@@ -118,7 +118,8 @@ public final class Ledger {
     /// Opens the projection. One that is missing, of another schema
     /// version, or unreadable by SQLite is derived data: it is restored from
     /// the newest valid snapshot (or rebuilt from the log) and caught up.
-    private static func openProjection(_ layout: LedgerLayout, log: LogFile, warn: @Sendable (String) -> Void) throws(LedgerError) -> Projection {
+    private static func openProjection(_ layout: LedgerLayout, log: LogFile, warn: @Sendable (String) -> Void,
+                                       progress: ((ReplayProgress) -> Void)?) throws(LedgerError) -> Projection {
         if layout.fileSystem.exists(layout.projection) {
             do {
                 return try Projection.open(path: layout.projection, readOnly: false)
@@ -134,14 +135,18 @@ public final class Ledger {
             }
             for file in layout.projectionFiles { try layout.fileSystem.unlink(file) }
         }
-        return try restoreProjection(layout, log: log, fromSnapshots: true, warn: warn)
+        return try restoreProjection(layout, log: log, fromSnapshots: true, warn: warn, progress: progress).projection
     }
 
     /// A new projection: a copy of the newest snapshot that passes every
-    /// check (others are skipped with a warning), or an empty one.
+    /// check (others are skipped with a warning), or else one built from
+    /// the whole log (empty for an empty log). `replayedFrom`: the seq the
+    /// log was replayed from (the snapshot's, or 0).
     static func restoreProjection(_ layout: LedgerLayout, log: LogFile, fromSnapshots: Bool,
-                                  warn: @Sendable (String) -> Void) throws(LedgerError) -> Projection {
+                                  warn: @Sendable (String) -> Void,
+                                  progress: ((ReplayProgress) -> Void)?) throws(LedgerError) -> (projection: Projection, replayedFrom: Int64) {
         let store = SnapshotStore(layout: layout)
+        var restored = false
         for file in fromSnapshots ? try store.files() : [] {
             let info = store.check(file.path, seq: file.seq, log: log)
             guard info.isValid else {
@@ -149,10 +154,13 @@ public final class Ledger {
                 continue
             }
             try layout.fileSystem.copyFile(file.path, toNewFile: layout.projection, directory: layout.directory)
+            restored = true
             break
         }
+        if !restored && log.size > 0 { try buildProjection(layout, log: log, progress: progress) }
         do {
-            return try Projection.open(path: layout.projection, readOnly: false)
+            let projection = try Projection.open(path: layout.projection, readOnly: false)
+            return (projection, restored ? projection.head.seq : 0)
         } catch {
             switch error {
             case .schemaVersion(let found): throw LedgerError(.ledgerDamaged, "a new projection reports schema version \(found)")

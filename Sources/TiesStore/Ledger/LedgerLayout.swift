@@ -27,6 +27,9 @@ public struct LedgerLayout: Sendable {
     public var lock: String { directory + "/lock" }
 
     var projectionFiles: [String] { [projection, projection + "-wal", projection + "-shm"] }
+    /// Where a projection is built from the whole log before it is renamed
+    /// to `projection` (only the writer builds, so one name is enough).
+    var projectionBeingBuilt: String { directory + "/projection-building.sqlite" }
 
     /// Refuses the ledger when one of the files opened by name in it is a
     /// symbolic link. The store opens its own files with `O_NOFOLLOW`

@@ -82,10 +82,10 @@ extension Ledger {
         backgroundSnapshots?.waitUntilIdle(timeoutMs: Limits.snapshotWaitMs)
         projection.db.close()
         for file in layout.projectionFiles { try layout.fileSystem.unlink(file) }
-        projection = try Ledger.restoreProjection(layout, log: log, fromSnapshots: !full, warn: warn)
-        let start = projection.head.seq
+        let restored = try Ledger.restoreProjection(layout, log: log, fromSnapshots: !full, warn: warn, progress: progress)
+        projection = restored.projection
         try catchUp(progress: progress)
         projectionFailure = nil
-        return (start, projection.head.seq)
+        return (restored.replayedFrom, projection.head.seq)
     }
 }

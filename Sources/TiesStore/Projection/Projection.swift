@@ -71,9 +71,36 @@ final class Projection {
 
     private func createSchema() throws(LedgerError) {
         try db.transaction { () throws(LedgerError) in
-            for statement in ProjectionSchema.statements { try db.execute(statement) }
+            for statement in ProjectionSchema.tables + ProjectionSchema.secondaryIndexes { try db.execute(statement) }
             try db.execute("PRAGMA user_version=\(ProjectionSchema.version)")
         }
+    }
+
+    /// A new projection file to replay the whole log into, in one go: no
+    /// journal and no syncs (the file is temporary until `finishBuilding`
+    /// and is thrown away if anything fails), and no secondary indexes yet.
+    /// Its user version stays 0, so it is never mistaken for a finished one.
+    static func startBuilding(at path: String) throws(LedgerError) -> Projection {
+        let projection = Projection(db: try SQLiteConnection(path: path, readOnly: false))
+        try projection.db.execute("PRAGMA journal_mode=OFF")
+        try projection.db.execute("PRAGMA synchronous=OFF")
+        try projection.db.execute("PRAGMA cache_size=-\(Limits.projectionBuildCacheKiB)")
+        for statement in ProjectionSchema.tables { try projection.db.execute(statement) }
+        projection.batching = .bulk
+        return projection
+    }
+
+    /// Creates the secondary indexes (each one sort, not an insert per
+    /// event), stamps the schema version and switches to WAL: from here
+    /// on the file is an ordinary projection.
+    func finishBuilding() throws(LedgerError) {
+        try flush()
+        batching = .everyApply
+        try db.transaction { () throws(LedgerError) in
+            for statement in ProjectionSchema.secondaryIndexes { try db.execute(statement) }
+            try db.execute("PRAGMA user_version=\(ProjectionSchema.version)")
+        }
+        try db.execute("PRAGMA journal_mode=WAL")
     }
 
     private func loadHead() throws(LedgerError) {

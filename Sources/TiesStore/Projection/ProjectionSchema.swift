@@ -9,7 +9,8 @@ enum ProjectionSchema {
     /// `to_seq` of a version that is still current: larger than any seq.
     static let openEnded = Int64.max
 
-    static let statements = [
+    /// The tables, with the indexes that applying events looks things up by.
+    static let tables = [
         // Progress: what has been applied, in the same transaction as the data.
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID",
         "CREATE TABLE object_types (name TEXT PRIMARY KEY, description TEXT, defined_seq INTEGER NOT NULL)",
@@ -32,7 +33,6 @@ enum ProjectionSchema {
         CREATE TABLE links (type INTEGER NOT NULL, from_record INTEGER NOT NULL, to_record INTEGER NOT NULL,
             version_id INTEGER NOT NULL, PRIMARY KEY (type, from_record, to_record)) WITHOUT ROWID
         """,
-        "CREATE INDEX links_by_to ON links (type, to_record)",
         // Every version of every link with its validity interval [from, to).
         """
         CREATE TABLE link_versions (id INTEGER PRIMARY KEY, type INTEGER NOT NULL,
@@ -41,13 +41,10 @@ enum ProjectionSchema {
             from_seq INTEGER NOT NULL, from_at INTEGER NOT NULL,
             to_seq INTEGER NOT NULL, to_at INTEGER)
         """,
-        "CREATE INDEX versions_by_from ON link_versions (from_record, to_seq, from_seq)",
-        "CREATE INDEX versions_by_to ON link_versions (to_record, to_seq, from_seq)",
         """
         CREATE TABLE commits (first_seq INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL, at INTEGER NOT NULL,
             actor TEXT NOT NULL, reason TEXT, idempotency_key TEXT, log_offset INTEGER NOT NULL, hash TEXT NOT NULL)
         """,
-        "CREATE INDEX commits_by_at ON commits (at)",
         // Where each event's bytes are in the log, and their CRC-32. `body`
         // holds the event only when its line was not written canonically.
         """
@@ -60,6 +57,16 @@ enum ProjectionSchema {
         // the log for commits that appended events; recorded here directly
         // for keyed requests that appended nothing (first_seq NULL).
         "CREATE TABLE idempotency (key TEXT PRIMARY KEY, digest TEXT, response TEXT, first_seq INTEGER) WITHOUT ROWID",
+    ]
+
+    /// Indexes only queries and the decider use: a projection built from
+    /// the log in one go creates them at the end, sorted, instead of
+    /// inserting into them event by event.
+    static let secondaryIndexes = [
+        "CREATE INDEX links_by_to ON links (type, to_record)",
+        "CREATE INDEX versions_by_from ON link_versions (from_record, to_seq, from_seq)",
+        "CREATE INDEX versions_by_to ON link_versions (to_record, to_seq, from_seq)",
+        "CREATE INDEX commits_by_at ON commits (at)",
     ]
 
     /// Every current link with its type ID and records as text, its

@@ -20,8 +20,8 @@ final class ScratchProjection {
             return
         }
         do {
-            projection = try Projection.open(path: path, readOnly: false)
-            projection?.batching = .bulk
+            // Only read for its current state and digest: no secondary indexes needed.
+            projection = try Projection.startBuilding(at: path)
         } catch {
             throw LedgerError(.ioError, "cannot create a scratch projection at \(path) to replay into")
         }
