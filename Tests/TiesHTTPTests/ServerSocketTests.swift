@@ -190,8 +190,9 @@ struct ServerSocketTests {
 
     @Test("Past the connection limit, with every connection mid-request, a new connection gets 503 and is closed; a freed slot admits the next one")
     func connectionLimit() throws {
-        // Heads that may stay unfinished for as long as a loaded machine needs.
-        let server = try ServerHarness { $0.connectionsMax = 2; $0.headerReadTimeoutMs = 120_000 }
+        // Heads that may stay unfinished for as long as a loaded machine needs,
+        // and are never old enough to be closed to make room.
+        let server = try ServerHarness { $0.connectionsMax = 2; $0.headerReadTimeoutMs = 120_000; $0.slowHeadEvictionMs = 120_000 }
         defer { server.stop(removeDirectory: true) }
         let first = try server.connect()
         let second = try server.connect()

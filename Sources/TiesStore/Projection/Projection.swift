@@ -299,8 +299,7 @@ final class Projection {
             try open(link, attributes: JSONValue.object(attributes).encodedString, linkedSeq: seq, linkedAt: at, seq: seq, at: at)
         case .unlinked(let key):
             let link = try internedLink(key, seq: seq)
-            let versionID = try currentVersion(of: link, seq: seq).versionID
-            try closeVersion(versionID, seq: seq, at: at)
+            try close(try currentVersion(of: link, seq: seq), seq: seq, at: at)
             try db.statement("DELETE FROM links WHERE type = ?1 AND from_record = ?2 AND to_record = ?3")
                 .bind(1, link.type).bind(2, link.from).bind(3, link.to).run()
             try indexRecords(link, seq: seq)
@@ -310,7 +309,7 @@ final class Projection {
             var attributes = current.attributes
             attributes.merge(set) { _, new in new }
             for name in unset { attributes[name] = nil }
-            try closeVersion(current.versionID, seq: seq, at: at)
+            try close(current, seq: seq, at: at)
             try open(link, attributes: JSONValue.object(attributes).encodedString, linkedSeq: current.linkedSeq,
                      linkedAt: current.linkedAt, seq: seq, at: at)
         }
@@ -336,19 +335,20 @@ final class Projection {
     /// Opens a new version and points the current link at it (insert or replace).
     private func open(_ link: InternedLink, attributes: String, linkedSeq: Int64, linkedAt: Int64, seq: Int64, at: Int64) throws(LedgerError) {
         try db.statement("""
-            INSERT INTO link_versions (type, from_record, to_record, attributes, linked_seq, linked_at, from_seq, from_at, to_seq)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+            INSERT INTO link_versions (type, from_record, to_record, attributes, linked_seq, linked_at, from_seq, from_at, to_seq, node)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
             """).bind(1, link.type).bind(2, link.from).bind(3, link.to).bind(4, attributes).bind(5, linkedSeq).bind(6, linkedAt)
-            .bind(7, seq).bind(8, at).bind(9, ProjectionSchema.openEnded).run()
+            .bind(7, seq).bind(8, at).bind(9, ProjectionSchema.openEnded).bind(10, IntervalNode.node(from: seq, to: nil)).run()
         let versionID = db.lastInsertRowID
         try db.statement("INSERT OR REPLACE INTO links (type, from_record, to_record, version_id) VALUES (?1, ?2, ?3, ?4)")
             .bind(1, link.type).bind(2, link.from).bind(3, link.to).bind(4, versionID).run()
         try indexRecords(link, seq: seq)
     }
 
-    private func closeVersion(_ versionID: Int64, seq: Int64, at: Int64) throws(LedgerError) {
-        try db.statement("UPDATE link_versions SET to_seq = ?2, to_at = ?3 WHERE id = ?1")
-            .bind(1, versionID).bind(2, seq).bind(3, at).run()
+    /// Ends a version's interval at `seq`, which files it at its fork node.
+    private func close(_ version: CurrentVersion, seq: Int64, at: Int64) throws(LedgerError) {
+        try db.statement("UPDATE link_versions SET to_seq = ?2, to_at = ?3, node = ?4 WHERE id = ?1")
+            .bind(1, version.versionID).bind(2, seq).bind(3, at).bind(4, IntervalNode.node(from: version.fromSeq, to: seq)).run()
     }
 
     private func indexRecords(_ link: InternedLink, seq: Int64) throws(LedgerError) {
@@ -362,11 +362,12 @@ final class Projection {
         var attributes: Attributes
         var linkedSeq: Int64
         var linkedAt: Int64
+        var fromSeq: Int64
     }
 
     private func currentVersion(of link: InternedLink, seq: Int64) throws(LedgerError) -> CurrentVersion {
         let statement = try db.statement("""
-            SELECT l.version_id, v.attributes, v.linked_seq, v.linked_at FROM links l JOIN link_versions v ON v.id = l.version_id
+            SELECT l.version_id, v.attributes, v.linked_seq, v.linked_at, v.from_seq FROM links l JOIN link_versions v ON v.id = l.version_id
             WHERE l.type = ?1 AND l.from_record = ?2 AND l.to_record = ?3
             """)
         defer { statement.reset() }
@@ -375,7 +376,7 @@ final class Projection {
             throw LedgerError(.ledgerDamaged, "seq \(seq) changes a link that the projection does not hold")
         }
         return CurrentVersion(versionID: statement.int(0), attributes: try Self.attributes(statement.bytes(1)),
-                              linkedSeq: statement.int(2), linkedAt: statement.int(3))
+                              linkedSeq: statement.int(2), linkedAt: statement.int(3), fromSeq: statement.int(4))
     }
 
     static func attributes(_ json: [UInt8]) throws(LedgerError) -> Attributes {

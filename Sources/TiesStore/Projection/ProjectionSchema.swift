@@ -33,13 +33,14 @@ enum ProjectionSchema {
         CREATE TABLE links (type INTEGER NOT NULL, from_record INTEGER NOT NULL, to_record INTEGER NOT NULL,
             version_id INTEGER NOT NULL, PRIMARY KEY (type, from_record, to_record)) WITHOUT ROWID
         """,
-        // Every version of every link with its validity interval [from, to).
+        // Every version of every link with its validity interval [from, to),
+        // filed at the interval tree node of that interval (IntervalNode).
         """
         CREATE TABLE link_versions (id INTEGER PRIMARY KEY, type INTEGER NOT NULL,
             from_record INTEGER NOT NULL, to_record INTEGER NOT NULL, attributes TEXT NOT NULL,
             linked_seq INTEGER NOT NULL, linked_at INTEGER NOT NULL,
             from_seq INTEGER NOT NULL, from_at INTEGER NOT NULL,
-            to_seq INTEGER NOT NULL, to_at INTEGER)
+            to_seq INTEGER NOT NULL, to_at INTEGER, node INTEGER NOT NULL)
         """,
         """
         CREATE TABLE commits (first_seq INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL, at INTEGER NOT NULL,
@@ -64,8 +65,8 @@ enum ProjectionSchema {
     /// inserting into them event by event.
     static let secondaryIndexes = [
         "CREATE INDEX links_by_to ON links (type, to_record)",
-        "CREATE INDEX versions_by_from ON link_versions (from_record, to_seq, from_seq)",
-        "CREATE INDEX versions_by_to ON link_versions (to_record, to_seq, from_seq)",
+        "CREATE INDEX versions_by_from ON link_versions (from_record, node, from_seq, to_seq)",
+        "CREATE INDEX versions_by_to ON link_versions (to_record, node, from_seq, to_seq)",
         "CREATE INDEX commits_by_at ON commits (at)",
     ]
 

@@ -2,6 +2,9 @@ import TiesCore
 
 /// Read queries: each one an index lookup, never a replay.
 extension Projection {
+    /// Places for the nodes of one seq's path: levels 0–62 and the open level.
+    static let pathNodesMax = 64
+
     /// The seq whose state answers "as of `point`": the last whole commit at
     /// or before it (0 before the first commit).
     func resolve(_ point: AsOf) throws(LedgerError) -> (seq: Int64, at: Timestamp?) {
@@ -26,7 +29,9 @@ extension Projection {
     }
 
     /// The links of `record` at `seq`: those it is the `from` of, and those
-    /// it is the `to` of in types that were bidirectional at `seq`.
+    /// it is the `to` of in types that were bidirectional at `seq`. Only the
+    /// interval tree nodes on `seq`'s path are looked at (IntervalNode), so
+    /// the time does not grow with the record's history.
     func links(of record: RecordRef, atSeq seq: Int64) throws(LedgerError) -> [LinkView] {
         guard let id = try recordID(record) else { return [] }
         let columns = "t.id, fr.ref, tr.ref, v.attributes, v.linked_seq, v.linked_at, v.from_seq, v.from_at"
@@ -34,16 +39,22 @@ extension Projection {
             JOIN relationship_types t ON t.number = v.type JOIN records fr ON fr.id = v.from_record
             JOIN records tr ON tr.id = v.to_record
             """
+        let nodes = (0..<Self.pathNodesMax).map { "?\($0 + 3)" }.joined(separator: ", ")
         let statement = try db.statement("""
-            SELECT \(columns), 0 FROM link_versions v \(joins) WHERE v.from_record = ?1 AND v.to_seq > ?2 AND v.from_seq <= ?2
+            SELECT \(columns), 0 FROM link_versions v \(joins)
+            WHERE v.from_record = ?1 AND v.node IN (\(nodes)) AND v.from_seq <= ?2 AND v.to_seq > ?2
             UNION ALL
-            SELECT \(columns), 1 FROM link_versions v \(joins) WHERE v.to_record = ?1 AND v.to_seq > ?2 AND v.from_seq <= ?2
+            SELECT \(columns), 1 FROM link_versions v \(joins)
+            WHERE v.to_record = ?1 AND v.node IN (\(nodes)) AND v.from_seq <= ?2 AND v.to_seq > ?2
               AND (SELECT b.bidirectional FROM relationship_type_versions b
                    WHERE b.type = v.type AND b.from_seq <= ?2 ORDER BY b.from_seq DESC LIMIT 1) = 1
             ORDER BY 9, 1, 2, 3
             """)
         defer { statement.reset() }
         statement.bind(1, id).bind(2, seq)
+        let path = IntervalNode.path(to: seq, head: head.seq)
+        // Unused places repeat a node of the path: an IN list ignores repeats.
+        for place in 0..<Self.pathNodesMax { statement.bind(Int32(place + 3), path[min(place, path.count - 1)]) }
         var links: [LinkView] = []
         while try statement.step() {
             guard let type = typesByID[statement.string(0)],

@@ -1,0 +1,153 @@
+import Testing
+import TiesCore
+@testable import TiesStore
+import TiesTestSupport
+
+/// Projection schema 3: event bodies read back from the log, transactions
+/// spanning many log commits, and the projection built from the whole log
+/// in a file of its own.
+@Suite("projection storage")
+struct ProjectionStorageTests {
+    /// A ledger with a setup commit (seqs 1–2) and two commits of one link each, closed.
+    static func twoCommits() throws -> (TemporaryDirectory, [ScannedCommit]) {
+        let directory = try TemporaryDirectory()
+        let ledger = try makeLedger(in: directory.path)
+        _ = try ledger.commit([Op.define("order"), Op.register(Keys.placed)], metadata: metadata())
+        _ = try ledger.commit([Op.link(Keys.placed, "ada", "o1", ["note": .string("first")])], metadata: metadata("alice"))
+        _ = try ledger.commit([Op.link(Keys.placed, "ada", "o2")], metadata: metadata("bob"))
+        let commits = try readWholeLog(ledger)
+        ledger.close()
+        return (directory, commits)
+    }
+
+    @Test("a byte changed inside an event in the log makes history ledger_damaged, naming the seq, never a wrong answer")
+    func changedEventBytesAreDamage() throws {
+        let (directory, commits) = try Self.twoCommits()
+        defer { directory.cleanUp() }
+        // The middle commit's event: opening checks only the last commit, so
+        // this damage is found by the read that uses the bytes.
+        let linked = commits[1]
+        let line = linked.sealed.line
+        let eventStart = try #require(CommitCodec.eventRanges(of: linked.commit, in: Array(line))?.first)
+        let noteAt = try #require(Array(line[eventStart]).firstRange(of: Array("first".utf8))).lowerBound + eventStart.lowerBound
+        var log = try Files.read(directory.file("log.jsonl"))
+        log[Int(linked.offset) + noteAt] = UInt8(ascii: "F")
+        try Files.write(directory.file("log.jsonl"), log)
+
+        let ledger = try Ledger.open(at: directory.path, access: .read)
+        let error = expectLedgerError(.ledgerDamaged) { try ledger.history(of: person("ada")) }
+        #expect(error?.details["seq"] == .int(linked.commit.firstSeq), "\(String(describing: error))")
+        expectLedgerError(.ledgerDamaged) { try ledger.events(after: 0, limit: 10) }
+        // Current state does not need the event's bytes and still answers.
+        #expect(try ledger.relationships(of: person("ada")).links.count == 2)
+    }
+
+    @Test("history reads each event's bytes from the log, events close together in one read, in the order asked")
+    func historyFromTheLog() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let ledger = try makeLedger(in: directory.path)
+        _ = try ledger.commit([Op.define("order"), Op.register(Keys.placed)], metadata: metadata())
+        // One commit of many events, then one event per commit.
+        _ = try ledger.commit((0..<40).map { Op.link(Keys.placed, "ada", "o\($0)") }, metadata: metadata("bulk"))
+        for index in 0..<10 { _ = try ledger.commit([Op.unlink(Keys.placed, "ada", "o\(index)")], metadata: metadata("one")) }
+        let page = try ledger.history(of: person("ada"), limit: 50)
+        #expect(page.entries.map(\.seq) == Array((3...52).reversed()).map(Int64.init))
+        #expect(page.entries.prefix(10).allSatisfy { $0.actor == "one" && $0.event.isUnlink })
+        #expect(page.entries.dropFirst(10).allSatisfy { $0.actor == "bulk" })
+        let feed = try ledger.events(after: 0, limit: 1000)
+        #expect(feed.map(\.seq) == Array(1...52).map(Int64.init))
+        let fromLog = try readWholeLog(ledger).flatMap(\.commit.events)
+        #expect(feed.map(\.event) == fromLog)
+    }
+
+    @Test("a line not in the canonical encoding keeps its events in the projection and still answers")
+    func nonCanonicalLineKeepsItsEvents() throws {
+        let (directory, commits) = try Self.twoCommits()
+        defer { directory.cleanUp() }
+        // Rewrite the last commit with a space after each event's first brace,
+        // rehashed: a valid line that `seal` would not write.
+        let last = try #require(commits.last)
+        // `,"hash":"` + 64 hex + `"}` + `\n` end every line.
+        var body = Array(last.sealed.line.dropLast(9 + 64 + 2 + 1))
+        body = Array(String(decoding: body, as: UTF8.self).replacingOccurrences(of: #"{"seq""#, with: #"{ "seq""#).utf8)
+        let line = body + Array(#","hash":"\#(SHA256.hexDigest(body))"}"#.utf8) + [UInt8(ascii: "\n")]
+        let log = try Files.read(directory.file("log.jsonl"))
+        try Files.write(directory.file("log.jsonl"), Array(log[..<Int(last.offset)]) + line)
+        try Files.removeProjection(in: directory.path)
+
+        let ledger = try Ledger.open(at: directory.path, access: .write)
+        #expect(CommitCodec.eventRanges(of: last.commit, in: Array(line.dropLast())) == nil)
+        let entries = try ledger.history(of: person("ada")).entries
+        #expect(entries.first?.seq == last.commit.firstSeq && entries.first?.actor == "bob")
+        #expect(try ledger.projection.count("events WHERE body IS NOT NULL") == 1)
+    }
+
+    @Test("commits gathered in one projection transaction and lost in a crash are applied again on open")
+    func bulkTransactionLostInACrash() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let warnings = WarningLog()
+        let ledger = try makeLedger(in: directory.path, warn: warnings.sink)
+        _ = try ledger.commit([Op.define("order"), Op.register(Keys.placed)], metadata: metadata())
+        let committedHead = ledger.headSeq
+        ledger.bulkLoading {
+            for index in 0..<5 { _ = try? ledger.commit([Op.link(Keys.placed, "ada", "o\(index)")], metadata: metadata()) }
+            #expect(ledger.headSeq == committedHead + 5)
+            // Another connection sees only what the projection committed.
+            let reader = try? Ledger.open(at: directory.path, access: .read)
+            #expect(reader?.headSeq == committedHead)
+            // The process dies: the open transaction is gone, the log is not.
+            ledger.projection.db.close()
+        }
+        #expect(warnings.messages.count == 1, "\(warnings.messages)")
+        ledger.close()
+        let log = try Files.read(directory.file("log.jsonl"))
+        let reopened = try Ledger.open(at: directory.path, access: .write)
+        #expect(reopened.headSeq == committedHead + 5)
+        #expect(try reopened.relationships(of: person("ada")).links.count == 5)
+        #expect(try Files.read(directory.file("log.jsonl")) == log)
+        #expect(try Verifier.verify(directory: directory.path).isIntact)
+    }
+
+    @Test("an import's projection transaction commits once the batch is full, so readers in other processes see progress")
+    func bulkBatchesCommitWhenFull() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let ledger = try makeLedger(in: directory.path)
+        _ = try ledger.commit([Op.define("order"), Op.register(Keys.placed)], metadata: metadata())
+        ledger.projection.batching = ProjectionBatching(events: 3, ageNs: UInt64.max)
+        _ = try ledger.commit([Op.link(Keys.placed, "ada", "o1"), Op.link(Keys.placed, "ada", "o2")], metadata: metadata())
+        #expect(try Ledger.open(at: directory.path, access: .read).headSeq == 2)
+        _ = try ledger.commit([Op.link(Keys.placed, "ada", "o3")], metadata: metadata())
+        #expect(try Ledger.open(at: directory.path, access: .read).headSeq == 5)
+        ledger.projection.batching = .everyApply
+    }
+
+    @Test("a projection built from the whole log has every index and the schema version, and leaves no building file")
+    func builtFromTheWholeLog() throws {
+        let (directory, _) = try Self.twoCommits()
+        defer { directory.cleanUp() }
+        // A building file left by a crash is replaced, not trusted.
+        try Files.write(directory.file("projection-building.sqlite"), Array("not a database".utf8))
+        try Files.removeProjection(in: directory.path)
+        let ledger = try Ledger.open(at: directory.path, access: .write)
+        #expect(ledger.headSeq == 4)
+        #expect(!Files.exists(directory.file("projection-building.sqlite")))
+        #expect(try ledger.projection.db.userVersion == ProjectionSchema.version)
+        for index in ["links_by_to", "versions_by_from", "versions_by_to", "commits_by_at"] {
+            #expect(try ledger.projection.count("sqlite_master WHERE type = 'index' AND name = '\(index)'") == 1, "\(index)")
+        }
+        let rebuilt = try ledger.rebuild(full: true)
+        #expect(rebuilt == (0, 4))
+        #expect(try ledger.history(of: person("ada")).entries.count == 2)
+        #expect(try Verifier.verify(directory: directory.path).isIntact)
+    }
+}
+
+private extension Event {
+    var isUnlink: Bool {
+        if case .unlinked = self { return true }
+        return false
+    }
+}
