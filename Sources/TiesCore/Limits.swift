@@ -90,8 +90,11 @@ public enum Limits {
     /// one transaction and the replay a crash costs.
     public static let projectionBatchEventsMax = 100_000
     /// …and how long it stays open, so readers in other processes see an
-    /// import's progress within a second.
-    public static let projectionBatchAgeMsMax = 1_000
+    /// import's progress within a few seconds.
+    public static let projectionBatchAgeMsMax = 5_000
+    /// Bytes of the projection's WAL file kept after a checkpoint; a large
+    /// transaction's WAL is truncated back to this.
+    public static let projectionWALBytesKept = 16 * 1024 * 1024
     /// SQLite page cache while a projection is built from the whole log,
     /// in KiB: the indexes being filled stay in memory longer.
     public static let projectionBuildCacheKiB = 131_072

@@ -48,7 +48,7 @@ extension Ledger {
     /// Runs `body` (an import) with the projection applying its commits in
     /// large transactions rather than one per commit; each commit is still
     /// durable in the log before it is answered. Readers in other processes
-    /// see the projection move at least once a second (ProjectionBatching).
+    /// see the projection move at least every five seconds (ProjectionBatching).
     public func bulkLoading<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         projection.batching = .bulk
         defer {

@@ -16,11 +16,21 @@ final class Projection {
     /// Interned record numbers by the UTF-8 bytes of `type:id` (bytes, not
     /// `String`: canonically equivalent IDs are different records), a
     /// bounded cache of `records`.
-    private var recordIDs: [[UInt8]: Int64] = [:]
+    private var recordIDs: [RecordKey: Int64] = [:]
     /// When the open write transaction commits.
     var batching = ProjectionBatching.everyApply
+    /// Set while the projection is built from the whole log: the
+    /// per-record event index is derived from the link versions at the end.
+    private var isBeingBuilt = false
     /// The write transaction `apply` has begun and not yet committed.
     private var openBatch: OpenBatch?
+
+    /// `type:id` as UTF-8 bytes, hashed in one call rather than byte by byte.
+    private struct RecordKey: Hashable {
+        let bytes: [UInt8]
+        init(_ ref: String) { bytes = Array(ref.utf8) }
+        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+    }
 
     /// A link event's key as the tables hold it.
     private struct InternedLink {
@@ -49,6 +59,8 @@ final class Projection {
                 try db.execute("PRAGMA journal_mode=WAL")
                 // The log is durable; the projection can always catch up from it.
                 try db.execute("PRAGMA synchronous=NORMAL")
+                // A large transaction grows the WAL; cut it back after checkpoints.
+                try db.execute("PRAGMA journal_size_limit=\(Limits.projectionWALBytesKept)")
             }
             try db.execute("PRAGMA cache_size=-65536")
             let version = try db.userVersion
@@ -87,6 +99,7 @@ final class Projection {
         try projection.db.execute("PRAGMA cache_size=-\(Limits.projectionBuildCacheKiB)")
         for statement in ProjectionSchema.tables { try projection.db.execute(statement) }
         projection.batching = .bulk
+        projection.isBeingBuilt = true
         return projection
     }
 
@@ -96,7 +109,9 @@ final class Projection {
     func finishBuilding() throws(LedgerError) {
         try flush()
         batching = .everyApply
+        isBeingBuilt = false
         try db.transaction { () throws(LedgerError) in
+            try db.statement(ProjectionSchema.recordEventsFromVersions).bind(1, ProjectionSchema.openEnded).run()
             for statement in ProjectionSchema.secondaryIndexes { try db.execute(statement) }
             try db.execute("PRAGMA user_version=\(ProjectionSchema.version)")
         }
@@ -352,6 +367,7 @@ final class Projection {
     }
 
     private func indexRecords(_ link: InternedLink, seq: Int64) throws(LedgerError) {
+        guard !isBeingBuilt else { return }
         let statement = try db.statement("INSERT OR IGNORE INTO record_events (record, seq) VALUES (?1, ?3), (?2, ?3)")
         defer { statement.reset() }
         try statement.bind(1, link.from).bind(2, link.to).bind(3, seq).run()
@@ -392,7 +408,7 @@ final class Projection {
     /// ever named it.
     func recordID(_ record: RecordRef) throws(LedgerError) -> Int64? {
         let ref = record.description
-        let key = Array(ref.utf8)
+        let key = RecordKey(ref)
         if let id = recordIDs[key] { return id }
         let statement = try db.statement("SELECT id FROM records WHERE ref = ?1")
         defer { statement.reset() }
@@ -409,13 +425,13 @@ final class Projection {
         let ref = record.description
         try db.statement("INSERT INTO records (ref) VALUES (?1)").bind(1, ref).run()
         let id = db.lastInsertRowID
-        remember(Array(ref.utf8), id)
+        remember(RecordKey(ref), id)
         return id
     }
 
     /// Interned numbers are never reused, so a cached one stays right (a
     /// rolled-back transaction clears the cache); it is bounded by emptying.
-    private func remember(_ key: [UInt8], _ id: Int64) {
+    private func remember(_ key: RecordKey, _ id: Int64) {
         if recordIDs.count >= Limits.recordIDsCachedMax { recordIDs.removeAll(keepingCapacity: true) }
         recordIDs[key] = id
     }

@@ -70,6 +70,19 @@ enum ProjectionSchema {
         "CREATE INDEX commits_by_at ON commits (at)",
     ]
 
+    /// The per-record event index, derived from the link versions: every
+    /// link event opens or closes a version (or both), so a record's events
+    /// are the starts and the ends of the versions it is an endpoint of.
+    /// Sorted, so the rows go in as appends. `?1`: `openEnded`.
+    static let recordEventsFromVersions = """
+        INSERT OR IGNORE INTO record_events (record, seq) SELECT record, seq FROM (
+            SELECT from_record AS record, from_seq AS seq FROM link_versions
+            UNION ALL SELECT to_record, from_seq FROM link_versions
+            UNION ALL SELECT from_record, to_seq FROM link_versions WHERE to_seq < ?1
+            UNION ALL SELECT to_record, to_seq FROM link_versions WHERE to_seq < ?1)
+        ORDER BY record, seq
+        """
+
     /// Every current link with its type ID and records as text, its
     /// attributes, when it was linked and when its version began; unordered.
     /// `database` names an attached copy (`src.`) or is empty.

@@ -23,7 +23,7 @@ extension Projection {
             let statement = try db.statement(sql)
             defer { statement.reset() }
             while try statement.step() {
-                hasher.update(try row(statement).encodedBytes)
+                hasher.update(row(statement))
                 hasher.update([UInt8(ascii: "\n")])
             }
         }
@@ -31,20 +31,24 @@ extension Projection {
     }
 
     /// One row as a JSON array: text as strings, NULL as null, integers as
-    /// numbers, attributes (stored as canonical JSON) as their object.
-    private func row(_ statement: SQLiteStatement) throws(LedgerError) -> JSONValue {
-        var values: [JSONValue] = []
+    /// numbers, attributes as the canonical JSON object they are stored as
+    /// (written as they are: parsing and encoding again gives the same bytes).
+    private func row(_ statement: SQLiteStatement) -> [UInt8] {
+        var writer = JSONWriter()
+        writer.writeRaw("[")
         for column in 0..<statement.columnCount {
+            if column > 0 { writer.writeRaw(",") }
             if statement.isNull(column) {
-                values.append(.null)
+                writer.writeNull()
             } else if statement.isInteger(column) {
-                values.append(.int(statement.int(column)))
+                writer.writeInt(statement.int(column))
             } else if statement.columnName(column) == "attributes" {
-                values.append(.object(try Self.attributes(statement.bytes(column))))
+                writer.writeRawBytes(statement.bytes(column))
             } else {
-                values.append(.string(statement.string(column)))
+                writer.writeString(statement.string(column))
             }
         }
-        return .array(values)
+        writer.writeRaw("]")
+        return writer.bytes
     }
 }
