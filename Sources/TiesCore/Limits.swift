@@ -95,9 +95,16 @@ public enum Limits {
     /// Bytes of the projection's WAL file kept after a checkpoint; a large
     /// transaction's WAL is truncated back to this.
     public static let projectionWALBytesKept = 16 * 1024 * 1024
-    /// SQLite page cache while a projection is built from the whole log,
-    /// in KiB: the indexes being filled stay in memory longer.
-    public static let projectionBuildCacheKiB = 131_072
+    /// SQLite page cache of each projection connection, in KiB: the hot
+    /// index pages of a million-event ledger, within the RSS budget.
+    public static let projectionCacheKiB = 65_536
+    /// Events read and checked ahead of the projection while it is built
+    /// from the log (see ScanAhead): enough to keep both cores busy, a few
+    /// MB of memory.
+    public static let scanAheadEventsMax = 20_000
+    /// How long applying waits for the log reader before it calls the read
+    /// stalled (it only reads a local file).
+    public static let logReadStallMs = 60_000
     /// Interned record numbers the writer keeps in memory (about 100 bytes
     /// each); past it the cache starts again empty.
     public static let recordIDsCachedMax = 200_000

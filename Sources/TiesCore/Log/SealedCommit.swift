@@ -15,4 +15,13 @@ public struct SealedCommit: Sendable {
         self.hash = hash
         self.eventRanges = eventRanges
     }
+
+    /// The same commit with each event's place in its line found (a commit
+    /// read back from the log does not know them; see
+    /// `CommitCodec.eventRanges(of:in:)`, which leaves them nil for a line
+    /// not in the canonical encoding).
+    public func locatingEvents() -> SealedCommit {
+        guard eventRanges == nil else { return self }
+        return SealedCommit(commit: commit, line: line, hash: hash, eventRanges: CommitCodec.eventRanges(of: commit, in: line))
+    }
 }

@@ -14,7 +14,8 @@ extension Ledger {
         try fileSystem.unlink(path)
         do throws(LedgerError) {
             let projection = try Projection.startBuilding(at: path)
-            var scanner = log.scanner(from: 0, expectedSeq: 1, expectedPrevious: CommitCodec.genesisHash)
+            // Reading and checking the log overlaps with applying it.
+            let scanner = ScanAhead(log)
             while let scanned = try scanner.next() {
                 if try projection.apply([scanned]) {
                     progress?(ReplayProgress(seq: scanned.commit.lastSeq, bytesDone: scanned.endOffset, bytesTotal: log.size))

@@ -62,7 +62,7 @@ final class Projection {
                 // A large transaction grows the WAL; cut it back after checkpoints.
                 try db.execute("PRAGMA journal_size_limit=\(Limits.projectionWALBytesKept)")
             }
-            try db.execute("PRAGMA cache_size=-65536")
+            try db.execute("PRAGMA cache_size=-\(Limits.projectionCacheKiB)")
             let version = try db.userVersion
             if version == 0 && !readOnly {
                 try projection.createSchema()
@@ -96,7 +96,7 @@ final class Projection {
         let projection = Projection(db: try SQLiteConnection(path: path, readOnly: false))
         try projection.db.execute("PRAGMA journal_mode=OFF")
         try projection.db.execute("PRAGMA synchronous=OFF")
-        try projection.db.execute("PRAGMA cache_size=-\(Limits.projectionBuildCacheKiB)")
+        try projection.db.execute("PRAGMA cache_size=-\(Limits.projectionCacheKiB)")
         for statement in ProjectionSchema.tables { try projection.db.execute(statement) }
         projection.batching = .bulk
         projection.isBeingBuilt = true

@@ -51,8 +51,8 @@ final class ScratchProjection {
 extension ScratchProjection {
     /// Replays the log from its start up to the limit seq.
     func replay(_ log: LogFile, progress: ((ReplayProgress) -> Void)?) throws(LedgerError) {
-        var scanner = log.scanner(from: 0, expectedSeq: 1, expectedPrevious: CommitCodec.genesisHash)
-        while let commit = try scanner.next(), commit.commit.lastSeq <= limit {
+        let scanner = ScanAhead(log, upTo: limit)
+        while let commit = try scanner.next() {
             try apply(commit, progress: progress, logBytes: log.size)
         }
         try finish()

@@ -10,4 +10,5 @@ struct RestartResult: Equatable {
     var fullReplayMs: Double
 
     var ratio: Double { fullReplayMs > 0 ? fromSnapshotMs / fullReplayMs : 0 }
+    var fullReplayEventsPerSecond: Double { fullReplayMs > 0 ? Double(headSeq) * 1_000 / fullReplayMs : 0 }
 }

@@ -24,14 +24,23 @@ struct BenchReport {
         return importResult.eventsPerSecond / floor.eventsPerSecond
     }
 
+    var projectionToLogRatio: Double? {
+        guard let files = projectionFileBytes, let logBytes = stats?.logBytes, logBytes > 0 else { return nil }
+        return Double(files.database + files.wal) / Double(logBytes)
+    }
+
     var peakResidentMB: Double? { peakResidentKiB.map { Double($0) * 1024 / 1e6 } }
 
     /// The checks of the phases that ran, and the peak RSS of the whole run.
     var checks: [Check] {
         var checks: [Check] = []
         if options.phases.contains(.import) {
+            checks.append(Check(name: "import, durable (events/s)", measured: importResult.eventsPerSecond, unit: "events/s",
+                                limit: Targets.importEventsPerSecondMin, atLeast: true))
             checks.append(Check(name: "import / floor (events/s ratio)", measured: importFloorRatio, unit: "",
                                 limit: Targets.importFloorRatioMin, atLeast: true))
+            checks.append(Check(name: "projection (database + WAL) / log bytes", measured: projectionToLogRatio, unit: "",
+                                limit: Targets.projectionToLogRatioMax, atLeast: false))
         }
         if let last = queryPoints.last {
             let first = queryPoints.count > 1 ? queryPoints.first : nil
@@ -54,6 +63,8 @@ struct BenchReport {
         if options.phases.contains(.reopen) {
             checks.append(Check(name: "restart from a snapshot ≤ 1% behind / full rebuild", measured: restart?.ratio, unit: "",
                                 limit: Targets.restartRatioMax, atLeast: false))
+            checks.append(Check(name: "full rebuild from the log (events/s)", measured: restart?.fullReplayEventsPerSecond, unit: "events/s",
+                                limit: Targets.rebuildEventsPerSecondMin, atLeast: true))
         }
         if let http { checks += Self.httpChecks(http) }
         checks.append(Check(name: "peak RSS (VmHWM, whole run)", measured: peakResidentMB, unit: "MB",
@@ -66,6 +77,8 @@ struct BenchReport {
             Check(name: "HTTP durable commits/s (\(http.clients) keep-alive client\(http.clients == 1 ? "" : "s"), 1 link each)", measured: http.commitsPerSecond,
                   unit: "commits/s", limit: Targets.httpCommitsPerSecondMin, atLeast: true),
             Check(name: "HTTP latency p99 per request", measured: http.latencyP99Ms, unit: "ms", limit: Targets.httpLatencyP99MsMax, atLeast: false),
+            Check(name: "HTTP latency max (an automatic snapshot included)", measured: http.latencyMaxMs, unit: "ms",
+                  limit: Targets.httpLatencyMaxMsMax, atLeast: false),
             Check(name: "HTTP errors (non-2xx, I/O, unsent)", measured: Double(http.errorCount), unit: "errors",
                   limit: Targets.httpErrorsMax, atLeast: false),
         ]
