@@ -136,7 +136,7 @@ extension BenchReport {
         case "×": return Format.fixed(value, 2) + "×"
         case "µs": return Format.microseconds(value) + " µs"
         case "ms": return Format.fixed(value, value < 10 ? 2 : 1) + " ms"
-        case "commits/s": return Format.rate(value) + " commits/s"
+        case "commits/s", "events/s": return Format.rate(value) + " " + unit
         case "errors": return Format.grouped(Int64(value)) + " errors"
         default: return Format.fixed(value, 1) + " " + unit
         }
