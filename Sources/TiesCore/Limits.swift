@@ -89,8 +89,8 @@ public enum Limits {
     /// or catching up (log commits applied together): bounds the memory of
     /// one transaction and the replay a crash costs.
     public static let projectionBatchEventsMax = 100_000
-    /// …and how long it stays open, so readers in other processes see an
-    /// import's progress within a few seconds.
+    /// …and how long it stays open (checked as commits are applied), so
+    /// readers in other processes see a running import's progress.
     public static let projectionBatchAgeMsMax = 5_000
     /// Bytes of the projection's WAL file kept after a checkpoint; a large
     /// transaction's WAL is truncated back to this.
@@ -99,14 +99,16 @@ public enum Limits {
     /// index pages of a million-event ledger, within the RSS budget.
     public static let projectionCacheKiB = 65_536
     /// Events read and checked ahead of the projection while it is built
-    /// from the log (see ScanAhead): enough to keep both cores busy, a few
-    /// MB of memory.
+    /// from the log (see ScanAhead): enough to keep both cores busy…
     public static let scanAheadEventsMax = 20_000
+    /// …and at most this many bytes of log lines (decoded, about three
+    /// times that in memory); one commit is always let through.
+    public static let scanAheadBytesMax = 8 * 1024 * 1024
     /// How long applying waits for the log reader before it calls the read
     /// stalled (it only reads a local file).
     public static let logReadStallMs = 60_000
-    /// Interned record numbers the writer keeps in memory (about 100 bytes
-    /// each); past it the cache starts again empty.
+    /// Interned record numbers each projection connection keeps in memory
+    /// (about 100 bytes each); past it the cache starts again empty.
     public static let recordIDsCachedMax = 200_000
     /// Operations per commit that `ties import` makes unless told otherwise.
     public static let importBatchDefault = 1000

@@ -8,6 +8,7 @@ extension SnapshotInfo {
             "takenAt": takenAt.map { .string($0.description) } ?? .null, "headHash": headHash.map(JSONValue.string) ?? .null,
             "stateDigest": stateDigest.map(JSONValue.string) ?? .null, "valid": .bool(isValid),
             "problem": problem.map(JSONValue.string) ?? .null,
+            "otherSchemaVersion": otherSchemaVersion.map(JSONValue.int) ?? .null,
         ])
     }
 }

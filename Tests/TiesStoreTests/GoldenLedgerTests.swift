@@ -86,6 +86,15 @@ struct GoldenLedgerTests {
         }
         let report = try Verifier.verify(directory: copy.path)
         #expect(report.isIntact, "\(report.problems)")
+        // Today's snapshot of the golden ledger restores to the same answers.
+        try ledger.takeSnapshot()
+        ledger.close()
+        try Files.removeProjection(in: copy.path)
+        let restored = try Ledger.open(at: copy.path, access: .write)
+        for (question, answer) in try Self.questions(restored) {
+            golden.check(Self.fileName(question), json: answer)
+        }
+        golden.expectPassed()
     }
 
     /// Writes the golden story into a new ledger (in the golden directory

@@ -146,6 +146,75 @@ struct ProjectionStorageTests {
 }
 
 extension ProjectionStorageTests {
+    @Test("a reader whose head is older than its snapshot still finds a version closed later at a higher interval level")
+    func staleReaderFindsHighLevelVersions() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let ledger = try makeLedger(in: directory.path)
+        _ = try ledger.commit([Op.define("order"), Op.register(Keys.placed)], metadata: metadata())
+        _ = try ledger.commit([Op.link(Keys.placed, "ada", "o1")], metadata: metadata())  // seq 3
+        for index in 0..<37 { _ = try ledger.commit([Op.link(Keys.placed, "bob", "x\(index)")], metadata: metadata()) }
+        #expect(ledger.headSeq == 40)
+        let reader = try Ledger.open(at: directory.path, access: .read)
+        for index in 0..<29 { _ = try ledger.commit([Op.link(Keys.placed, "bob", "y\(index)")], metadata: metadata()) }
+        _ = try ledger.commit([Op.unlink(Keys.placed, "ada", "o1")], metadata: metadata())  // seq 70: [3, 70) is filed at level 7
+        #expect(ledger.headSeq == 70 && reader.headSeq == 40)
+        #expect(try reader.relationships(of: person("ada"), asOf: .seq(40)).links.map(\.to) == [record("order", "o1")])
+        #expect(try ledger.relationships(of: person("ada"), asOf: .seq(69)).links.count == 1)
+        #expect(try ledger.relationships(of: person("ada")).links.isEmpty)
+    }
+
+    @Test("an open batch that SQLite dropped by itself stops writes before anything is appended, and a reopen catches up")
+    func droppedBatchStopsWrites() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let warnings = WarningLog()
+        let ledger = try makeLedger(in: directory.path, warn: warnings.sink)
+        _ = try ledger.commit([Op.define("order"), Op.register(Keys.placed)], metadata: metadata())
+        let log = try ledger.bulkLoading { () throws in
+            _ = try ledger.commit([Op.link(Keys.placed, "ada", "o1")], metadata: metadata())
+            // What SQLite does after a failed statement (a full disk, an I/O error).
+            try ledger.projection.db.execute("ROLLBACK")
+            let log = try Files.read(directory.file("log.jsonl"))
+            expectLedgerError(.ioError) { try ledger.commit([Op.link(Keys.placed, "ada", "o1")], metadata: metadata()) }
+            #expect(try Files.read(directory.file("log.jsonl")) == log, "nothing decided on the dropped state was appended")
+            expectLedgerError(.ioError) { try ledger.commit([Op.link(Keys.placed, "ada", "o2")], metadata: metadata()) }
+            return log
+        }
+        #expect(!warnings.messages.isEmpty)
+        ledger.close()
+        let reopened = try Ledger.open(at: directory.path, access: .write)
+        #expect(reopened.headSeq == 3)
+        #expect(try reopened.relationships(of: person("ada")).links.count == 1)
+        #expect(try Files.read(directory.file("log.jsonl")) == log)
+    }
+
+    @Test("while the writer builds the projection, another process is told the ledger is busy")
+    func readerDuringABuildIsBusy() throws {
+        let (directory, _) = try Self.twoCommits()
+        defer { directory.cleanUp() }
+        let writer = try Ledger.open(at: directory.path, access: .write)
+        // The moment of a rebuild when the old projection is gone.
+        try Files.removeProjection(in: directory.path)
+        expectLedgerError(.ledgerBusy) { try Ledger.open(at: directory.path, access: .read) }
+        withExtendedLifetime(writer) {}
+    }
+
+    @Test("an empty snapshot file is damage, not one from another version")
+    func emptySnapshotIsDamage() throws {
+        let (directory, _) = try Self.twoCommits()
+        defer { directory.cleanUp() }
+        let ledger = try Ledger.open(at: directory.path, access: .write)
+        let taken = try ledger.takeSnapshot()
+        try Files.write(taken.path, [])
+        let listed = try ledger.snapshots()
+        #expect(listed.count == 1 && !listed[0].isValid && !listed[0].isOtherVersion, "\(listed)")
+        ledger.close()
+        #expect(try !Verifier.verify(directory: directory.path).isIntact)
+    }
+}
+
+extension ProjectionStorageTests {
     /// Rows of a projection table, in key order, as text.
     static func rows(_ ledger: Ledger, _ sql: String) throws -> [String] {
         let statement = try ledger.projection.db.statement(sql)

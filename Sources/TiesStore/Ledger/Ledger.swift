@@ -108,6 +108,7 @@ public final class Ledger {
                           backgroundSnapshots: nil, warn: warn)
         }
         let log = try LogFile(layout, writable: true)
+        try log.sync()
         let ledger = Ledger(layout: layout, lock: lock, log: log, projection: try openProjection(layout, log: log, warn: warn, progress: progress),
                             backgroundSnapshots: snapshotsInBackground && access == .write ? BackgroundSnapshots() : nil, warn: warn)
         try ledger.catchUp(progress: progress)
@@ -145,6 +146,9 @@ public final class Ledger {
     static func restoreProjection(_ layout: LedgerLayout, log: LogFile, fromSnapshots: Bool,
                                   warn: @Sendable (String) -> Void,
                                   progress: ((ReplayProgress) -> Void)?) throws(LedgerError) -> (projection: Projection, replayedFrom: Int64) {
+        // A WAL left beside a projection that is gone would be replayed into
+        // its replacement: SQLite does not tie a WAL to one database file.
+        for file in layout.projectionFiles where file != layout.projection { try layout.fileSystem.unlink(file) }
         let store = SnapshotStore(layout: layout)
         var restored = false
         for file in fromSnapshots ? try store.files() : [] {
@@ -170,6 +174,10 @@ public final class Ledger {
     }
 
     private static func openProjectionReadOnly(_ layout: LedgerLayout) throws(LedgerError) -> Projection {
+        // The active writer removed it and is building its replacement.
+        guard layout.fileSystem.exists(layout.projection) else {
+            throw LedgerError(.ledgerBusy, "the projection is being rebuilt by the active writer; try again shortly")
+        }
         do {
             return try Projection.open(path: layout.projection, readOnly: true)
         } catch {

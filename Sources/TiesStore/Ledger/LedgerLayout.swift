@@ -26,7 +26,9 @@ public struct LedgerLayout: Sendable {
     /// Held with `flock` by the one writer; holds its pid for messages.
     public var lock: String { directory + "/lock" }
 
-    var projectionFiles: [String] { [projection, projection + "-wal", projection + "-shm"] }
+    /// The WAL files first: removed in this order, a crash never leaves a
+    /// WAL beside no database (see `Ledger.restoreProjection`).
+    var projectionFiles: [String] { [projection + "-wal", projection + "-shm", projection] }
     /// Where a projection is built from the whole log before it is renamed
     /// to `projection` (only the writer builds, so one name is enough).
     var projectionBeingBuilt: String { directory + "/projection-building.sqlite" }
@@ -35,7 +37,7 @@ public struct LedgerLayout: Sendable {
     /// symbolic link. The store opens its own files with `O_NOFOLLOW`
     /// anyway; this also covers the projection, which SQLite opens.
     func refuseSymbolicLinks() throws(LedgerError) {
-        for file in [log, lock, config] + projectionFiles where fileSystem.isSymbolicLink(file) {
+        for file in [log, lock, config, projectionBeingBuilt] + projectionFiles where fileSystem.isSymbolicLink(file) {
             throw LedgerError.symbolicLink(file)
         }
     }

@@ -20,6 +20,12 @@ extension Ledger {
             throw LedgerError(.ledgerReadOnly, "this ledger was opened for reading; open it for writing to commit")
         }
         if let stale = projectionFailure { throw stale }
+        do throws(LedgerError) {
+            try projection.checkOpenBatch()
+        } catch {
+            projectionFailed(error)
+            throw projectionFailure ?? error
+        }
         var group = GroupState(overlay: CommitOverlay(base: projection), head: projection.head,
                                at: max(now, projection.head.lastAt ?? now))  // Never earlier than the last commit.
         // One read transaction for all the decider's lookups: SQLite takes
@@ -30,6 +36,14 @@ extension Ledger {
             }
         }
         guard !group.sealed.isEmpty || !group.unappendedKeys.isEmpty else { return outcomes }
+        // A read that failed while deciding may have made SQLite drop an open
+        // batch: then the decisions saw a state without it, and none may be appended.
+        do throws(LedgerError) {
+            try projection.checkOpenBatch()
+        } catch {
+            projectionFailed(error)
+            throw projectionFailure ?? error
+        }
         ChainInvariant.check(group.sealed, continue: projection.head.seq, projection.head.hash)
         let offsets = try log.append(group.sealed.map(\.line))
         // Durable from here on: the answers stand even if the projection
@@ -48,7 +62,7 @@ extension Ledger {
     /// Runs `body` (an import) with the projection applying its commits in
     /// large transactions rather than one per commit; each commit is still
     /// durable in the log before it is answered. Readers in other processes
-    /// see the projection move at least every five seconds (ProjectionBatching).
+    /// see the projection move as each such transaction commits (ProjectionBatching).
     public func bulkLoading<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         projection.batching = .bulk
         defer {

@@ -71,6 +71,14 @@ final class LogFile {
         return offsets
     }
 
+    /// Makes whatever the file holds durable. On opening for writing: a
+    /// writer killed between its write and its `fdatasync` leaves bytes in
+    /// the page cache only, and nothing derived from them (a projection, a
+    /// snapshot) may become durable before they are.
+    func sync() throws(LedgerError) {
+        try fileSystem.fdatasync(fd, path: path)
+    }
+
     /// Cuts a torn tail off (never acknowledged data) and syncs.
     func truncate(to offset: Int64) throws(LedgerError) {
         try fileSystem.ftruncate(fd, to: offset, path: path)

@@ -47,6 +47,7 @@ private final class ScanAheadState: @unchecked Sendable {
     private let condition = NSCondition()
     private var ready: [Result<ScannedCommit, LedgerError>] = []
     private var readyEvents = 0
+    private var readyBytes = 0
     private var finished = false
     private var stopped = false
     private var scannerTornTail: TornTail?
@@ -64,7 +65,10 @@ private final class ScanAheadState: @unchecked Sendable {
         }
         guard !ready.isEmpty else { return nil }
         let item = ready.removeFirst()
-        if case .success(let scanned) = item { readyEvents -= scanned.commit.events.count }
+        if case .success(let scanned) = item {
+            readyEvents -= scanned.commit.events.count
+            readyBytes -= scanned.sealed.line.count
+        }
         condition.broadcast()
         return try item.get()
     }
@@ -93,15 +97,21 @@ private final class ScanAheadState: @unchecked Sendable {
             }
             condition.lock()
             defer { condition.unlock() }
-            // Wait for room; `stopped` is checked at least every second.
-            while readyEvents >= Limits.scanAheadEventsMax && !stopped {
+            // Wait for room (one commit always fits, however large);
+            // `stopped` is checked at least every second.
+            while !ready.isEmpty && (readyEvents >= Limits.scanAheadEventsMax || readyBytes >= Limits.scanAheadBytesMax) && !stopped {
                 _ = condition.wait(until: Date(timeIntervalSinceNow: 1))
             }
             if case .success(let scanned)? = item, let limit, scanned.commit.lastSeq > limit {
                 finished = true
             } else if let item, !stopped {
                 ready.append(item)
-                if case .success(let scanned) = item { readyEvents += scanned.commit.events.count } else { finished = true }
+                if case .success(let scanned) = item {
+                    readyEvents += scanned.commit.events.count
+                    readyBytes += scanned.sealed.line.count
+                } else {
+                    finished = true
+                }
             } else {
                 finished = true
                 scannerTornTail = box.scanner.tornTail

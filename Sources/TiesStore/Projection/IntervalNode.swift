@@ -18,23 +18,27 @@
 enum IntervalNode {
     /// The level of every open version: above any closed interval's.
     static let openLevel = 62
-    /// Node numbers hold the level in their low 6 bits.
+    /// Node numbers hold the level in their low 6 bits…
     private static let levelBits = 6
+    /// …and the prefix above it, so seqs stay below 2^56 (a ledger of 7·10^16 events).
+    static let seqBitsMax = 56
 
     /// The node an interval `[from, to)` is filed at; `to` nil while open.
     static func node(from: Int64, to: Int64?) -> Int64 {
         guard let to else { return encode(level: openLevel, prefix: 0) }
-        precondition(from >= 0 && to > from && to <= (1 << (openLevel - 1)), "an interval of seqs [from, to), from < to ≤ 2^61")
+        precondition(from >= 0 && to > from && to <= (1 << seqBitsMax), "an interval of seqs [from, to), from < to ≤ 2^56")
         let differing = UInt64(from) ^ UInt64(to - 1)
         let level = differing == 0 ? 0 : 64 - differing.leadingZeroBitCount
         return encode(level: level, prefix: from >> level)
     }
 
     /// Every node on the path from the root to seq `seq` that can hold an
-    /// interval of a ledger whose head is `head`: levels up to the bit
-    /// length of `head`, and the open level.
+    /// interval of a ledger whose last seq is `head`: levels up to the bit
+    /// length of `head`, and the open level. (`head` must be the last seq of
+    /// the snapshot queried: a version closed after an older head may be
+    /// filed above its bit length.)
     static func path(to seq: Int64, head: Int64) -> [Int64] {
-        let top = min(64 - UInt64(max(head, seq, 1)).leadingZeroBitCount, openLevel - 1)
+        let top = min(64 - UInt64(max(head, seq, 1)).leadingZeroBitCount, seqBitsMax)
         return (0...top).map { encode(level: $0, prefix: seq >> $0) } + [encode(level: openLevel, prefix: 0)]
     }
 

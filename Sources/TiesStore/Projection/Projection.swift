@@ -201,6 +201,7 @@ final class Projection {
         precondition(commits.first.map { $0.offset >= head.logEndOffset } ?? true, "a commit before the projection's end offset")
         let applied = ProjectionHead(seq: last.commit.lastSeq, hash: last.sealed.hash, logEndOffset: last.endOffset,
                                      lastCommitOffset: last.offset, lastAt: last.commit.at)
+        try checkOpenBatch()
         do throws(LedgerError) {
             if openBatch == nil {
                 try db.execute("BEGIN IMMEDIATE")
@@ -224,6 +225,7 @@ final class Projection {
     /// own: the log is the durable record, and the projection catches up
     /// from it after a crash).
     func flush() throws(LedgerError) {
+        try checkOpenBatch()
         guard openBatch != nil else { return }
         do throws(LedgerError) {
             try db.execute("COMMIT")
@@ -232,6 +234,16 @@ final class Projection {
             throw error
         }
         openBatch = nil
+    }
+
+    /// SQLite rolls a whole transaction back by itself when a statement in
+    /// it fails with a full disk, an I/O error or no memory — a read as
+    /// well as a write. An open batch that SQLite no longer holds must
+    /// never be built on: its commits are in the log but not here.
+    func checkOpenBatch() throws(LedgerError) {
+        guard openBatch != nil, !db.isInTransaction else { return }
+        try abandonBatch()
+        throw LedgerError(.ioError, "SQLite rolled back the projection's open transaction after a failed statement; reopen the ledger to catch up from the log")
     }
 
     /// Rolls the open transaction back and reloads what it may have cached
@@ -400,6 +412,17 @@ final class Projection {
             throw LedgerError(.ledgerDamaged, "the projection holds attributes that are not a JSON object")
         }
         return attributes
+    }
+
+    /// A relationship type's interned number for a query: from the cache,
+    /// or from the table when the type was registered after this
+    /// connection last loaded its types (a reader that has not refreshed).
+    func queryTypeNumber(_ id: String) throws(LedgerError) -> Int64? {
+        if let number = typeNumbers[id] { return number }
+        let statement = try db.statement("SELECT number FROM relationship_types WHERE id = ?1")
+        defer { statement.reset() }
+        statement.bind(1, id)
+        return try statement.step() ? statement.int(0) : nil
     }
 
     // MARK: Interned records

@@ -14,7 +14,7 @@ extension Projection: LedgerStateView {
     }
 
     func attributes(of link: LinkKey) throws(LedgerError) -> Attributes? {
-        guard let type = typeNumbers[link.typeId], let from = try recordID(link.from), let to = try recordID(link.to) else { return nil }
+        guard let type = try queryTypeNumber(link.typeId), let from = try recordID(link.from), let to = try recordID(link.to) else { return nil }
         let statement = try db.statement("""
             SELECT v.attributes FROM links l JOIN link_versions v ON v.id = l.version_id
             WHERE l.type = ?1 AND l.from_record = ?2 AND l.to_record = ?3
@@ -26,10 +26,10 @@ extension Projection: LedgerStateView {
     }
 
     func partners(typeId: String, of record: RecordRef, on side: LinkSide, limit: Int) throws(LedgerError) -> [RecordRef] {
-        guard let type = typeNumbers[typeId], let id = try recordID(record) else { return [] }
+        guard let type = try queryTypeNumber(typeId), let id = try recordID(record) else { return [] }
         let sql = side == .to
-            ? "SELECT r.ref FROM links l JOIN records r ON r.id = l.from_record WHERE l.type = ?1 AND l.to_record = ?2 LIMIT ?3"
-            : "SELECT r.ref FROM links l JOIN records r ON r.id = l.to_record WHERE l.type = ?1 AND l.from_record = ?2 LIMIT ?3"
+            ? "SELECT r.ref FROM links l JOIN records r ON r.id = l.from_record WHERE l.type = ?1 AND l.to_record = ?2 ORDER BY r.ref LIMIT ?3"
+            : "SELECT r.ref FROM links l JOIN records r ON r.id = l.to_record WHERE l.type = ?1 AND l.from_record = ?2 ORDER BY r.ref LIMIT ?3"
         let statement = try db.statement(sql)
         defer { statement.reset() }
         statement.bind(1, type).bind(2, id).bind(3, Int64(limit))
@@ -37,7 +37,7 @@ extension Projection: LedgerStateView {
     }
 
     func crowdedRecords(typeId: String, on side: LinkSide, limit: Int) throws(LedgerError) -> [RecordRef] {
-        guard let type = typeNumbers[typeId] else { return [] }
+        guard let type = try queryTypeNumber(typeId) else { return [] }
         let column = side == .to ? "to_record" : "from_record"
         let statement = try db.statement("""
             SELECT r.ref FROM links l JOIN records r ON r.id = l.\(column) WHERE l.type = ?1

@@ -75,7 +75,7 @@ final class SQLiteConnection {
     }
 
     /// True while a transaction is open on this connection.
-    var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+    var isInTransaction: Bool { handle != nil && sqlite3_get_autocommit(handle) == 0 }
 
     private func inTransaction<T>(_ begin: String, _ body: () throws(LedgerError) -> T) throws(LedgerError) -> T {
         try execute(begin)

@@ -2,8 +2,8 @@ import TiesCore
 
 /// Read queries: each one an index lookup, never a replay.
 extension Projection {
-    /// Places for the nodes of one seq's path: levels 0–62 and the open level.
-    static let pathNodesMax = 64
+    /// Places for the nodes of one seq's path: levels 0–56 and the open level.
+    static let pathNodesMax = IntervalNode.seqBitsMax + 2
 
     /// The seq whose state answers "as of `point`": the last whole commit at
     /// or before it (0 before the first commit).
@@ -33,7 +33,23 @@ extension Projection {
     /// interval tree nodes on `seq`'s path are looked at (IntervalNode), so
     /// the time does not grow with the record's history.
     func links(of record: RecordRef, atSeq seq: Int64) throws(LedgerError) -> [LinkView] {
-        guard let id = try recordID(record) else { return [] }
+        // One read transaction: the path must reach every level a version of
+        // this snapshot may be filed at, and this connection's `head` may be
+        // older than what its statements see (a reader that has not refreshed).
+        try db.reading { () throws(LedgerError) in
+            guard let id = try recordID(record) else { return [] }
+            return try links(of: id, atSeq: seq, path: IntervalNode.path(to: seq, head: try lastSeq()))
+        }
+    }
+
+    /// The last seq the projection holds, as this connection's snapshot sees it.
+    private func lastSeq() throws(LedgerError) -> Int64 {
+        let statement = try db.statement("SELECT MAX(seq) FROM events")
+        defer { statement.reset() }
+        return try statement.step() && !statement.isNull(0) ? statement.int(0) : 0
+    }
+
+    private func links(of id: Int64, atSeq seq: Int64, path: [Int64]) throws(LedgerError) -> [LinkView] {
         let columns = "t.id, fr.ref, tr.ref, v.attributes, v.linked_seq, v.linked_at, v.from_seq, v.from_at"
         let joins = """
             JOIN relationship_types t ON t.number = v.type JOIN records fr ON fr.id = v.from_record
@@ -52,7 +68,6 @@ extension Projection {
             """)
         defer { statement.reset() }
         statement.bind(1, id).bind(2, seq)
-        let path = IntervalNode.path(to: seq, head: head.seq)
         // Unused places repeat a node of the path: an IN list ignores repeats.
         for place in 0..<Self.pathNodesMax { statement.bind(Int32(place + 3), path[min(place, path.count - 1)]) }
         var links: [LinkView] = []
@@ -96,7 +111,7 @@ extension Projection {
 
     /// Every version of one link, oldest first.
     func versions(of link: LinkKey) throws(LedgerError) -> [LinkVersion] {
-        guard let type = typeNumbers[link.typeId], let from = try recordID(link.from), let to = try recordID(link.to) else { return [] }
+        guard let type = try queryTypeNumber(link.typeId), let from = try recordID(link.from), let to = try recordID(link.to) else { return [] }
         let statement = try db.statement("""
             SELECT attributes, linked_seq, from_seq, from_at, to_seq, to_at FROM link_versions
             WHERE from_record = ?2 AND type = ?1 AND to_record = ?3 ORDER BY from_seq

@@ -73,11 +73,13 @@ struct SnapshotStore {
                 snapshot = try Projection.open(path: path, readOnly: true, walMode: false)
             } catch {
                 switch error {
+                case .schemaVersion(let found) where found == 0:
+                    throw LedgerError(.ledgerDamaged, "it is not a projection (an empty database, schema version 0)")
                 case .schemaVersion(let found):
                     info.otherSchemaVersion = found
                     info.problem = """
                         it was written by another version of Ties (projection schema \(found), this one uses \(ProjectionSchema.version)): \
-                        not used; the log is replayed instead and the next snapshot replaces it
+                        not used (the log is replayed instead), and pruned as newer snapshots are taken
                         """
                     return info
                 case .storage(let storageError): throw storageError

@@ -63,9 +63,8 @@ public enum Verifier {
         } catch {
             // One of another schema version (written by another version of
             // Ties) is not damage: the next open for writing rebuilds it.
-            if case .storage = error {
-                report.problems.append(VerifyProblem(message: "the projection cannot be opened; it is rebuilt on the next open"))
-            }
+            if case .schemaVersion(let found) = error, found != 0 { return nil }
+            report.problems.append(VerifyProblem(message: "the projection cannot be opened; it is rebuilt on the next open"))
             return nil
         }
         let (seq, digest) = try projection.db.reading { () throws(LedgerError) in
