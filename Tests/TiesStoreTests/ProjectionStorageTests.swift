@@ -8,6 +8,15 @@ import TiesTestSupport
 /// in a file of its own.
 @Suite("projection storage")
 struct ProjectionStorageTests {
+    /// A new ledger, open, with `order` and the `placed` type (seqs 1–2).
+    static func placedLedger() throws -> (TemporaryDirectory, Ledger, WarningLog) {
+        let directory = try TemporaryDirectory()
+        let warnings = WarningLog()
+        let ledger = try makeLedger(in: directory.path, warn: warnings.sink)
+        _ = try ledger.commit([Op.define("order"), Op.register(Keys.placed)], metadata: metadata())
+        return (directory, ledger, warnings)
+    }
+
     /// A ledger with a setup commit (seqs 1–2) and two commits of one link each, closed.
     static func twoCommits() throws -> (TemporaryDirectory, [ScannedCommit]) {
         let directory = try TemporaryDirectory()
@@ -85,11 +94,8 @@ struct ProjectionStorageTests {
 
     @Test("commits gathered in one projection transaction and lost in a crash are applied again on open")
     func bulkTransactionLostInACrash() throws {
-        let directory = try TemporaryDirectory()
+        let (directory, ledger, warnings) = try Self.placedLedger()
         defer { directory.cleanUp() }
-        let warnings = WarningLog()
-        let ledger = try makeLedger(in: directory.path, warn: warnings.sink)
-        _ = try ledger.commit([Op.define("order"), Op.register(Keys.placed)], metadata: metadata())
         let committedHead = ledger.headSeq
         ledger.bulkLoading {
             for index in 0..<5 { _ = try? ledger.commit([Op.link(Keys.placed, "ada", "o\(index)")], metadata: metadata()) }
@@ -166,11 +172,8 @@ extension ProjectionStorageTests {
 
     @Test("an open batch that SQLite dropped by itself stops writes before anything is appended, and a reopen catches up")
     func droppedBatchStopsWrites() throws {
-        let directory = try TemporaryDirectory()
+        let (directory, ledger, warnings) = try Self.placedLedger()
         defer { directory.cleanUp() }
-        let warnings = WarningLog()
-        let ledger = try makeLedger(in: directory.path, warn: warnings.sink)
-        _ = try ledger.commit([Op.define("order"), Op.register(Keys.placed)], metadata: metadata())
         let log = try ledger.bulkLoading { () throws in
             _ = try ledger.commit([Op.link(Keys.placed, "ada", "o1")], metadata: metadata())
             // What SQLite does after a failed statement (a full disk, an I/O error).
