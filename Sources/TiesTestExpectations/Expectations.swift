@@ -28,3 +28,15 @@ extension GoldenFiles {
         }
     }
 }
+
+extension FuzzInputs {
+    /// Runs `check` on each kept input of `target` (name, bytes), after
+    /// recording an issue if fewer than `atLeast` are kept: a replay of
+    /// nothing would pass whatever the parsers do.
+    public static func replay(_ target: String, atLeast: Int, sourceLocation: SourceLocation = #_sourceLocation,
+                              _ check: (String, [UInt8]) throws -> Void) throws {
+        let inputs = try all(target)
+        #expect(inputs.count >= atLeast, "\(inputs.count) inputs kept for \(target)", sourceLocation: sourceLocation)
+        for (name, bytes) in inputs { try check(name, bytes) }
+    }
+}

@@ -1,5 +1,6 @@
 import Testing
 @testable import TiesHTTP
+import TiesTestExpectations
 import TiesTestSupport
 
 /// Random and mutated inputs, from a fixed seed so a failure replays. The
@@ -70,6 +71,17 @@ struct HTTPParserFuzzTests {
             #expect(request.path.hasPrefix("/"))
             #expect(request.body.count <= maxBodyBytes)
             #expect(request.headers.count <= HTTPLimits.headerFieldsMax)
+        }
+    }
+
+    @Test("The inputs kept for the libFuzzer target (seeds and every crasher) keep the invariants, whole and split in two")
+    func keptInputs() throws {
+        try FuzzInputs.replay("http-request", atLeast: 5) { name, input in
+            let whole = Wire.parse(input, maxBodyBytes: 4096)
+            Self.checkInvariants(whole, maxBodyBytes: 4096)
+            let split = input.isEmpty ? 0 : Int(input[0]) % (input.count + 1)
+            let pieces = [split, input.count - split].filter { $0 > 0 }
+            #expect(Wire.parse(input, pieces: pieces, maxBodyBytes: 4096).withoutContinues == whole.withoutContinues, "\(name)")
         }
     }
 
