@@ -114,6 +114,10 @@ public enum Limits {
     public static let importBatchDefault = 1000
     /// `config.json`: a few settings; anything larger is not ours.
     public static let configFileBytesMax = 64 * 1024
+    /// `scrubEveryHours` in `config.json`: up to a year between passes.
+    public static let scrubEveryHoursMax = 8_760.0
+    /// `scrubMBPerSecond`: up to 10 GB/s, more than any disk reads.
+    public static let scrubMBPerSecondMax = 10_000.0
     /// Snapshots kept by the automatic policy: 1–1000 (each is a copy of
     /// the projection, so more is only disk).
     public static let snapshotsKeptMax = 1000

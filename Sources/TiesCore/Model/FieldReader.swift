@@ -47,6 +47,16 @@ public struct FieldReader {
         }
     }
 
+    /// An integer or a fraction, as a `Double`.
+    public func optionalNumber(_ field: String) throws(LedgerError) -> Double? {
+        switch fields[field] {
+        case nil, .null?: return nil
+        case .int(let value)?: return Double(value)
+        case .double(let value)?: return value
+        default: throw fail(field, "must be a number")
+        }
+    }
+
     public func optionalBool(_ field: String) throws(LedgerError) -> Bool? {
         switch fields[field] {
         case nil, .null?: return nil

@@ -7,10 +7,13 @@ import TiesStore
 public final class API: Sendable {
     let service: LedgerService
     let keys: KeyStore
+    /// The background scrub whose progress health reports (nil: none runs).
+    let scrub: LogScrub?
 
-    public init(service: LedgerService, keys: KeyStore) {
+    public init(service: LedgerService, keys: KeyStore, scrub: LogScrub? = nil) {
         self.service = service
         self.keys = keys
+        self.scrub = scrub
     }
 
     /// Every endpoint. The OpenAPI document must list exactly these (a test checks).

@@ -12,7 +12,9 @@ public enum Problem {
         case .payloadTooLarge: return 413
         case .idempotencyKeyReused: return 422
         case .ledgerBusy: return 503
-        case .ledgerNotFound, .ledgerExists, .ledgerDamaged, .ioError, .ledgerReadOnly: return 500
+        // Damage found in the log: the service is there, writing is not.
+        case .ledgerDamaged: return 503
+        case .ledgerNotFound, .ledgerExists, .ioError, .ledgerReadOnly: return 500
         }
     }
 

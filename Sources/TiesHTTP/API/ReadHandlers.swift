@@ -10,8 +10,25 @@ extension API {
         return (query["wait"].flatMap(Int64.init) ?? 0) > 0
     }
 
+    /// 503 `damaged` while `damaged.json` says the log was found damaged;
+    /// otherwise ok, with the head and the background scrub's progress.
     func health(_ request: APIRequest) throws(LedgerError) -> HTTPResponse {
-        .json(.object(["status": .string("ok"), "headSeq": .int(service.head.seq)]))
+        if let damage = try DamageRecord.load(service.layout) {
+            return .json(.object([
+                "status": .string("damaged"), "seq": damage.seq.map(JSONValue.int) ?? .null,
+                "offset": damage.offset.map(JSONValue.int) ?? .null, "foundBy": .string(damage.foundBy),
+                "foundAt": .string(damage.foundAt.description), "detail": .string(damage.message),
+            ]), status: 503)
+        }
+        var fields: [String: JSONValue] = ["status": .string("ok"), "headSeq": .int(service.head.seq)]
+        if let progress = scrub?.progress {
+            fields["scrub"] = .object([
+                "running": .bool(progress.running), "passesCompleted": .int(Int64(progress.passesCompleted)),
+                "bytesDone": .int(progress.bytesDone), "bytesTotal": .int(progress.bytesTotal),
+                "lastPassEndedAt": progress.lastPassEndedAt.map { .string($0.description) } ?? .null,
+            ])
+        }
+        return .json(.object(fields))
     }
 
     func openAPI(_ request: APIRequest) -> HTTPResponse {

@@ -8,13 +8,17 @@ import TiesSystem
 public final class TiesServer: Sendable {
     public let service: LedgerService
     public let keys: KeyStore
+    /// The background scrub (config.json: scrubEveryHours, scrubMBPerSecond).
+    public let scrub: LogScrub
     private let server: HTTPServer
     public var port: UInt16 { server.port }
 
     public init(ledgerDirectory: String, configuration: HTTPServerConfiguration, log: @escaping @Sendable (String) -> Void) throws(LedgerError) {
+        let scrubPolicy = try ScrubPolicy.load(directory: ledgerDirectory)
         service = try LedgerService(directory: ledgerDirectory, warn: { log("warning: \($0)") })
         keys = KeyStore(ledgerDirectory: ledgerDirectory)
-        let api = API(service: service, keys: keys)
+        scrub = LogScrub(directory: ledgerDirectory, policy: scrubPolicy, warn: { log("warning: \($0)") })
+        let api = API(service: service, keys: keys, scrub: scrub)
         do {
             server = try HTTPServer(configuration: configuration, log: log, waitsOnPurpose: API.waitsForCommits,
                                     screen: { api.refusal(forHead: $0) }) { api.handle($0) }
@@ -24,7 +28,10 @@ public final class TiesServer: Sendable {
         }
     }
 
-    public func start() { server.start() }
+    public func start() {
+        server.start()
+        scrub.start()
+    }
 
     /// Open connections, and how many of them wait for a request.
     public var openConnections: (total: Int, idle: Int) { server.openConnections }
@@ -36,6 +43,7 @@ public final class TiesServer: Sendable {
         // Long polls answer now (with Connection: close) rather than hold
         // the stop up for their whole wait.
         server.stop(graceMs: graceMs, wake: service.releaseWaiters)
+        scrub.stop()
         service.shutdown(timeoutMs: graceMs)
     }
 

@@ -25,6 +25,8 @@ public struct LedgerLayout: Sendable {
     public var config: String { directory + "/config.json" }
     /// Held with `flock` by the one writer; holds its pid for messages.
     public var lock: String { directory + "/lock" }
+    /// Present while damage found by `ties verify` or the scrub is unresolved.
+    public var damaged: String { directory + "/damaged.json" }
 
     /// The WAL files first: removed in this order, a crash never leaves a
     /// WAL beside no database (see `Ledger.restoreProjection`).

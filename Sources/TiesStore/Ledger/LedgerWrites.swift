@@ -20,6 +20,7 @@ extension Ledger {
             throw LedgerError(.ledgerReadOnly, "this ledger was opened for reading; open it for writing to commit")
         }
         if let stale = projectionFailure { throw stale }
+        if let damage = try DamageRecord.load(layout) { throw damage.refusal }
         do throws(LedgerError) {
             try projection.checkOpenBatch()
         } catch {

@@ -44,6 +44,9 @@ public final class LedgerService: @unchecked Sendable {
         thread.start()
     }
 
+    /// Where the ledger is (a constant of the writer, safe from any thread).
+    public var layout: LedgerLayout { writer.layout }
+
     /// The last durable seq and its hash.
     public var head: (seq: Int64, hash: String) {
         stateLock.lock()

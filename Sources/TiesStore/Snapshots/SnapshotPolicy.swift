@@ -14,26 +14,6 @@ public struct SnapshotPolicy: Sendable, Equatable {
     public init() {}
 
     static func load(_ layout: LedgerLayout) throws(LedgerError) -> SnapshotPolicy {
-        var policy = SnapshotPolicy()
-        guard let bytes = try layout.fileSystem.readSmallFile(layout.config, limit: Limits.configFileBytesMax) else { return policy }
-        let bad = { (problem: String) in
-            LedgerError(.ledgerDamaged, "\(layout.config): \(problem)", details: ["path": .string(layout.config)])
-        }
-        guard case .object(let fields)? = try? JSONParser.parse(bytes) else { throw bad("not a JSON object") }
-        let reader = try FieldReader(.object(fields), context: "config", failure: .ledgerDamaged)
-        try reader.rejectUnknown(allowed: ["snapshotEveryCommits", "snapshotEveryLogBytes", "snapshotsKept"])
-        if let value = try reader.optionalInt("snapshotEveryCommits") {
-            guard value >= 0 else { throw bad("snapshotEveryCommits must be 0 or more") }
-            policy.everyCommits = value
-        }
-        if let value = try reader.optionalInt("snapshotEveryLogBytes") {
-            guard value >= 0 else { throw bad("snapshotEveryLogBytes must be 0 or more") }
-            policy.everyLogBytes = value
-        }
-        if let value = try reader.optionalInt("snapshotsKept") {
-            guard (1...Int64(Limits.snapshotsKeptMax)).contains(value) else { throw bad("snapshotsKept must be between 1 and \(Limits.snapshotsKeptMax)") }
-            policy.kept = Int(value)
-        }
-        return policy
+        try LedgerConfig.load(layout).snapshots
     }
 }

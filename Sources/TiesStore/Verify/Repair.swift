@@ -39,6 +39,8 @@ public enum Repair {
             for snapshot in stale { try layout.fileSystem.rename(snapshot.path, snapshot.path + ".after-repair") }
             if !stale.isEmpty { try layout.fileSystem.fsyncDirectory(layout.snapshots) }
             for file in layout.projectionFiles { try layout.fileSystem.unlink(file) }
+            // What remains is whole up to the cut (it is replayed just below).
+            try DamageRecord.clear(layout)
             withExtendedLifetime(lock) {}
         }
         _ = try Ledger.open(at: directory, access: .write, warn: warn)

@@ -38,7 +38,19 @@ public enum Verifier {
         for snapshot in report.snapshots where !snapshot.isValid && !snapshot.isOtherVersion {
             report.problems.append(VerifyProblem(seq: snapshot.seq, message: "snapshot \(snapshot.path): \(snapshot.problem ?? "")"))
         }
+        try recordDamage(report, in: layout)
         return report
+    }
+
+    /// Damage in the log's bytes (not a torn tail, which the next open cuts
+    /// off, nor a snapshot or the projection, which are derived) is kept in
+    /// `damaged.json`; a log found whole removes an earlier record.
+    private static func recordDamage(_ report: VerifyReport, in layout: LedgerLayout) throws(LedgerError) {
+        guard let damage = report.problems.first(where: { $0.offset != nil && !$0.isTornTail }) else {
+            try DamageRecord.clear(layout)
+            return
+        }
+        try DamageRecord(seq: damage.seq, offset: damage.offset, foundAt: Ledger.clock(), foundBy: "verify", message: damage.message).save(layout)
     }
 
     /// Every snapshot, against the log as it is after they were listed (a
@@ -96,7 +108,7 @@ public enum Verifier {
                 guard terminated else { throw LedgerError(.ledgerDamaged, "the last line is incomplete (a torn write; it is cut off on the next open)") }
                 sealed = try CommitCodec.open(line)
             } catch {
-                report.problems.append(VerifyProblem(seq: expectedSeq, offset: offset, message: error.message))
+                report.problems.append(VerifyProblem(seq: expectedSeq, offset: offset, message: error.message, isTornTail: !terminated))
                 continue
             }
             let commit = sealed.commit

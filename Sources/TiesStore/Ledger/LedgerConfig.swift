@@ -1,0 +1,56 @@
+import TiesCore
+
+/// The ledger's optional `config.json`: the snapshot policy and the
+/// background scrub's schedule, e.g.
+/// `{"snapshotEveryCommits": 100000, "snapshotEveryLogBytes": 67108864, "snapshotsKept": 3,
+///   "scrubEveryHours": 24, "scrubMBPerSecond": 50}`. Unknown keys are refused.
+struct LedgerConfig {
+    var snapshots = SnapshotPolicy()
+    var scrub = ScrubPolicy()
+
+    static func load(_ layout: LedgerLayout) throws(LedgerError) -> LedgerConfig {
+        var config = LedgerConfig()
+        guard let bytes = try layout.fileSystem.readSmallFile(layout.config, limit: Limits.configFileBytesMax) else { return config }
+        let bad = { (problem: String) in
+            LedgerError(.ledgerDamaged, "\(layout.config): \(problem)", details: ["path": .string(layout.config)])
+        }
+        guard case .object(let fields)? = try? JSONParser.parse(bytes) else { throw bad("not a JSON object") }
+        let reader = try FieldReader(.object(fields), context: "config", failure: .ledgerDamaged)
+        try reader.rejectUnknown(allowed: ["snapshotEveryCommits", "snapshotEveryLogBytes", "snapshotsKept", "scrubEveryHours", "scrubMBPerSecond"])
+        if let value = try reader.optionalInt("snapshotEveryCommits") {
+            guard value >= 0 else { throw bad("snapshotEveryCommits must be 0 or more") }
+            config.snapshots.everyCommits = value
+        }
+        if let value = try reader.optionalInt("snapshotEveryLogBytes") {
+            guard value >= 0 else { throw bad("snapshotEveryLogBytes must be 0 or more") }
+            config.snapshots.everyLogBytes = value
+        }
+        if let value = try reader.optionalInt("snapshotsKept") {
+            guard (1...Int64(Limits.snapshotsKeptMax)).contains(value) else { throw bad("snapshotsKept must be between 1 and \(Limits.snapshotsKeptMax)") }
+            config.snapshots.kept = Int(value)
+        }
+        if let value = try reader.optionalNumber("scrubEveryHours") {
+            guard value > 0, value <= Limits.scrubEveryHoursMax else { throw bad("scrubEveryHours must be more than 0 and at most \(Int(Limits.scrubEveryHoursMax))") }
+            config.scrub.everyHours = value
+        }
+        if let value = try reader.optionalNumber("scrubMBPerSecond") {
+            guard value > 0, value <= Limits.scrubMBPerSecondMax else { throw bad("scrubMBPerSecond must be more than 0 and at most \(Int(Limits.scrubMBPerSecondMax))") }
+            config.scrub.mbPerSecond = value
+        }
+        return config
+    }
+}
+
+/// When `ties serve` scrubs the whole log (checksums and the hash chain)
+/// in the background, and how fast: a first pass at start, then every
+/// `everyHours`, reading at most `mbPerSecond` MB (10^6 bytes) a second.
+public struct ScrubPolicy: Sendable, Equatable {
+    public var everyHours: Double = 24
+    public var mbPerSecond: Double = 50
+
+    public init() {}
+
+    public static func load(directory: String) throws(LedgerError) -> ScrubPolicy {
+        try LedgerConfig.load(LedgerLayout(directory: directory)).scrub
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import TiesCore
+import TiesSystem
+
+/// The background scrub of `ties serve`: a full pass over the log —
+/// every checksum and the hash chain — at start, then every
+/// `ScrubPolicy.everyHours`, reading at most `mbPerSecond`. Damage it finds
+/// is kept in `damaged.json` (DamageRecord): writes are then refused and
+/// health answers 503 until `ties repair` or a `ties verify` that finds the
+/// log whole. It reads through a file descriptor of its own; a line still
+/// being appended at the end is a tail, not damage.
+///
+/// `@unchecked Sendable`: the mutable state is guarded by `condition`.
+public final class LogScrub: @unchecked Sendable {
+    /// What the scrub has done, for `GET /v1/health`.
+    public struct Progress: Sendable, Equatable {
+        public var passesCompleted = 0
+        public var running = false
+        public var bytesDone: Int64 = 0
+        public var bytesTotal: Int64 = 0
+        public var lastPassEndedAt: Timestamp?
+        public var lastProblem: String?
+    }
+
+    private let layout: LedgerLayout
+    private let policy: ScrubPolicy
+    private let warn: @Sendable (String) -> Void
+    private let condition = NSCondition()
+    private var state = Progress()
+    private var stopped = false
+    private let done = DispatchSemaphore(value: 0)
+    private var started = false
+    /// Set by the first `stop` that waits for the thread: later ones return at once.
+    private var joined = false
+
+    public init(directory: String, policy: ScrubPolicy, warn: @escaping @Sendable (String) -> Void) {
+        layout = LedgerLayout(directory: directory)
+        self.policy = policy
+        self.warn = warn
+    }
+
+    public var progress: Progress {
+        condition.lock()
+        defer { condition.unlock() }
+        return state
+    }
+
+    public func start() {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !started else { return }
+        started = true
+        let thread = Thread { [self] in
+            run()
+            done.signal()
+        }
+        thread.name = "ties-scrub"
+        thread.start()
+    }
+
+    /// Stops the scrub and waits for its thread (it checks every 100 ms);
+    /// stopping again returns at once.
+    public func stop() {
+        condition.lock()
+        stopped = true
+        let mustJoin = started && !joined
+        joined = true
+        condition.broadcast()
+        condition.unlock()
+        if mustJoin { done.wait() }
+    }
+
+    private var isStopped: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return stopped
+    }
+
+    private func run() {
+        while !isStopped {
+            pass()
+            // Until the next pass, or until stopped.
+            let next = Date(timeIntervalSinceNow: policy.everyHours * 3_600)
+            condition.lock()
+            while !stopped && Date() < next { _ = condition.wait(until: min(next, Date(timeIntervalSinceNow: 60))) }
+            condition.unlock()
+        }
+    }
+
+    /// One pass over the log as it is when the pass starts.
+    func pass() {
+        do throws(LedgerError) {
+            let log = try LogFile(layout, writable: false)
+            let total = try log.currentSize()
+            update { $0.running = true; $0.bytesDone = 0; $0.bytesTotal = total }
+            let started = SystemClock.monotonicNanoseconds()
+            let bytesPerSecond = policy.mbPerSecond * 1_000_000
+            var scanner = log.scanner(from: 0, expectedSeq: 1, expectedPrevious: CommitCodec.genesisHash)
+            while let scanned = try scanner.next(), !isStopped {
+                update { $0.bytesDone = scanned.endOffset }
+                if scanned.endOffset >= total { break }
+                // Ahead of the allowed rate: wait, in slices, for the clock to catch up.
+                let dueNs = UInt64(Double(scanned.endOffset) / bytesPerSecond * 1e9)
+                while !isStopped, SystemClock.monotonicNanoseconds() - started < dueNs {
+                    Thread.sleep(forTimeInterval: min(0.1, Double(dueNs - (SystemClock.monotonicNanoseconds() - started)) / 1e9))
+                }
+            }
+            update { $0.running = false; $0.passesCompleted += 1; $0.lastPassEndedAt = Ledger.clock(); $0.lastProblem = nil }
+        } catch {
+            update { $0.running = false; $0.lastProblem = error.message }
+            guard error.code == .ledgerDamaged else {
+                warn("the background scrub could not read the log: \(error.message)")
+                return
+            }
+            warn("the background scrub found damage: \(error.message)")
+            let record = DamageRecord(seq: error.details["seq"]?.int64Value, offset: error.details["offset"]?.int64Value,
+                                      foundAt: Ledger.clock(), foundBy: "scrub", message: error.message)
+            do throws(LedgerError) {
+                try record.save(layout)
+            } catch {
+                warn("the background scrub could not record the damage in \(layout.damaged): \(error.message)")
+            }
+        }
+    }
+
+    private func update(_ change: (inout Progress) -> Void) {
+        condition.lock()
+        change(&state)
+        condition.unlock()
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+import TiesCore
+@testable import TiesHTTP
+@testable import TiesStore
+import TiesTestExpectations
+import TiesTestSupport
+
+/// The background scrub of `ties serve`, and what damage it finds does:
+/// health 503 `damaged`, writes refused with 503 `ledger_damaged`, reads go
+/// on; `ties repair` clears it.
+@Suite("background scrub")
+struct ScrubTests {
+    /// A ledger of three commits, closed; the byte offset of each commit's line.
+    static func ledger() throws -> (TemporaryDirectory, [Int]) {
+        let directory = try TemporaryDirectory("ties-scrub-")
+        try Ledger.create(at: directory.path)
+        let ledger = try Ledger.open(at: directory.path, access: .write)
+        _ = try ledger.commit([Op.define("order"), Op.register(Keys.placed)], metadata: CommitMetadata(actor: "t"))
+        _ = try ledger.commit([Op.link(Keys.placed, "ada", "o1")], metadata: CommitMetadata(actor: "t"))
+        _ = try ledger.commit([Op.link(Keys.placed, "ada", "o2")], metadata: CommitMetadata(actor: "t"))
+        ledger.close()
+        let log = [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory.file("log.jsonl"))))
+        let starts = [0] + log.indices.filter { log[$0] == UInt8(ascii: "\n") }.map { $0 + 1 }.dropLast()
+        return (directory, Array(starts))
+    }
+
+    @Test("a flipped byte in an old commit is found by the scrub at start: health 503 damaged, writes 503, reads 200", .timeLimit(.minutes(1)))
+    func damageFoundByTheScrub() throws {
+        let (directory, starts) = try Self.ledger()
+        defer { directory.cleanUp() }
+        // The middle commit (seq 3): opening checks only the last one.
+        let path = directory.file("log.jsonl")
+        var log = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        log[starts[1] + 30] ^= 0x01
+        try Data(log).write(to: URL(fileURLWithPath: path))
+
+        let server = try ServerHarness(directory: directory.path)
+        defer { server.stop() }
+        var health = try server.call("GET", "/v1/health", token: nil)
+        #expect(Wait.until(timeoutMs: 30_000) {
+            health = (try? server.call("GET", "/v1/health", token: nil)) ?? health
+            return health.status == 503
+        })
+        #expect(health.json["status"].string == "damaged" && health.json["seq"].int == 3 && health.json["offset"].int == Int64(starts[1]),
+                "\(health)")
+        #expect(health.json["foundBy"].string == "scrub")
+        let write = try server.call("POST", "/v1/object-types", #"{"name":"later"}"#, token: server.appendKey)
+        #expect(write.status == 503 && write.code == "ledger_damaged", "\(write)")
+        #expect(write.json["seq"].int == 3, "\(write)")
+        let read = try server.call("GET", "/v1/records/person/ada/relationships", token: server.readKey)
+        #expect(read.status == 200, "\(read)")
+        server.stop()
+
+        // Repair keeps the log up to the commit before the damage, and clears the record.
+        _ = try Repair.run(directory: directory.path, truncateAt: 2, warn: { _ in })
+        #expect(!FileManager.default.fileExists(atPath: directory.file("damaged.json")))
+        let ledger = try Ledger.open(at: directory.path, access: .write)
+        _ = try ledger.commit([Op.define("later")], metadata: CommitMetadata(actor: "t"))
+    }
+
+    @Test("on a whole log the scrub completes a pass and health reports it, with the bytes it read", .timeLimit(.minutes(1)))
+    func wholeLogPasses() throws {
+        let (directory, _) = try Self.ledger()
+        defer { directory.cleanUp() }
+        let server = try ServerHarness(directory: directory.path)
+        defer { server.stop() }
+        var health = try server.call("GET", "/v1/health", token: nil)
+        #expect(Wait.until(timeoutMs: 30_000) {
+            health = (try? server.call("GET", "/v1/health", token: nil)) ?? health
+            return health.json["scrub"]["passesCompleted"].int == 1
+        }, "\(health)")
+        let size = try FileManager.default.attributesOfItem(atPath: directory.file("log.jsonl"))[.size] as? Int
+        #expect(health.status == 200 && health.json["scrub"]["bytesDone"].int == size.map(Int64.init), "\(health)")
+    }
+
+    @Test("the scrub's rate limit is kept: a pass over 2 MB at 1 MB/s takes about two seconds")
+    func rateLimit() throws {
+        let directory = try TemporaryDirectory("ties-scrub-rate-")
+        defer { directory.cleanUp() }
+        try Ledger.create(at: directory.path)
+        let ledger = try Ledger.open(at: directory.path, access: .write)
+        _ = try ledger.commit([Op.define("order"), Op.register(Keys.placed)], metadata: CommitMetadata(actor: "t"))
+        while try ledger.stats().logBytes < 2_000_000 {
+            _ = try ledger.commit((0..<1_000).map { Op.link(Keys.placed, "p\(ledger.headSeq)", "o\($0)") }, metadata: CommitMetadata(actor: "t"))
+        }
+        ledger.close()
+        var policy = ScrubPolicy()
+        policy.mbPerSecond = 1
+        let scrub = LogScrub(directory: directory.path, policy: policy, warn: { _ in })
+        let start = Date()
+        scrub.pass()
+        let seconds = Date().timeIntervalSince(start)
+        #expect(scrub.progress.passesCompleted == 1)
+        #expect(seconds >= 1.8, "\(seconds) s for \(scrub.progress.bytesDone) bytes at 1 MB/s")
+    }
+}
