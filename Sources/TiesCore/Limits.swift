@@ -116,8 +116,12 @@ public enum Limits {
     public static let configFileBytesMax = 64 * 1024
     /// `scrubEveryHours` in `config.json`: up to a year between passes.
     public static let scrubEveryHoursMax = 8_760.0
-    /// `scrubMBPerSecond`: up to 10 GB/s, more than any disk reads.
+    /// `scrubMBPerSecond`: 1 MB/s to 10 GB/s (more than any disk reads).
+    public static let scrubMBPerSecondMin = 1.0
     public static let scrubMBPerSecondMax = 10_000.0
+    /// The first pass after start reads at least this fast, so a 1 GB log
+    /// is scrubbed within a minute whatever `scrubMBPerSecond` says.
+    public static let scrubFirstPassMBPerSecondMin = 20.0
     /// Snapshots kept by the automatic policy: 1–1000 (each is a copy of
     /// the projection, so more is only disk).
     public static let snapshotsKeptMax = 1000

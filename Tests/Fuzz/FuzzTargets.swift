@@ -23,7 +23,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
 }
 
 enum FuzzTarget {
-    static let all: [String: ([UInt8]) -> Void] = [
+    static let all: [String: @Sendable ([UInt8]) -> Void] = [
         "json": json, "commit-line": commitLine, "operation": operation,
         "http-request": httpRequest, "cli-arguments": cliArguments,
     ]
@@ -46,37 +46,48 @@ enum FuzzTarget {
         if let ranges = CommitCodec.eventRanges(of: sealed.commit, in: sealed.line) {
             precondition(ranges.count == sealed.commit.events.count && ranges.allSatisfy { $0.upperBound <= sealed.line.count })
         }
+        // A line `seal` would write itself is canonical: its events are found.
         if let resealed = try? CommitCodec.seal(sealed.commit), resealed.line == sealed.line {
-            precondition(resealed.hash == sealed.hash, "the same line hashed twice differently")
+            precondition(CommitCodec.eventRanges(of: sealed.commit, in: sealed.line) != nil, "a canonical line whose events are not found")
         }
     }
 
-    /// An operation line either decodes or is refused with an error; never a crash.
+    /// An operation line either decodes or is refused with an error, and
+    /// decoding is a function of the value: the same line decodes the same.
     static func operation(_ bytes: [UInt8]) {
         guard let value = try? JSONParser.parse(bytes, maxDepth: Limits.jsonDepthMax) else { return }
-        _ = try? OperationDecoding.decode(value)
+        let first = try? OperationDecoding.decode(value)
+        precondition(first == (try? OperationDecoding.decode(value)), "one value decoded two ways")
     }
 
-    /// Bytes fed to the request parser in two pieces (split where the first
-    /// byte says) give requests or a parse error, each request within the limits.
+    /// Bytes fed to the request parser whole, and in two pieces split where
+    /// the first byte says, give the same requests and the same refusal,
+    /// each request within the limits.
     static func httpRequest(_ bytes: [UInt8]) {
-        var parser = HTTPRequestParser(maxBodyBytes: 4096)
         let split = bytes.isEmpty ? 0 : Int(bytes[0]) % (bytes.count + 1)
-        for piece in [bytes[..<split], bytes[split...]] {
+        let whole = parse([bytes[...]])
+        let pieces = parse([bytes[..<split], bytes[split...]])
+        precondition(whole.requests == pieces.requests && whole.refused == pieces.refused, "how the bytes arrive changed what was read")
+        precondition(whole.requests.allSatisfy { $0.body.count <= 4096 }, "a body over the parser's limit")
+    }
+
+    private static func parse(_ pieces: [ArraySlice<UInt8>]) -> (requests: [HTTPRequest], refused: Bool) {
+        var parser = HTTPRequestParser(maxBodyBytes: 4096)
+        var requests: [HTTPRequest] = []
+        for piece in pieces {
             parser.append(Array(piece))
             while true {
                 let event: HTTPParseEvent?
                 do {
                     event = try parser.next()
                 } catch {
-                    return  // Refused: the connection would be answered and closed.
+                    return (requests, true)  // Refused: the connection would be answered and closed.
                 }
                 guard let event else { break }  // Needs more bytes.
-                if case .request(let request) = event {
-                    precondition(request.body.count <= 4096, "a body over the parser's limit")
-                }
+                if case .request(let request) = event { requests.append(request) }
             }
         }
+        return (requests, false)
     }
 
     /// NUL-separated arguments against a command of every option kind:

@@ -89,7 +89,7 @@ struct ScrubTests {
         policy.mbPerSecond = 1
         let scrub = LogScrub(directory: directory.path, policy: policy, warn: { _ in })
         let start = Date()
-        scrub.pass()
+        scrub.pass(mbPerSecond: policy.mbPerSecond)
         let seconds = Date().timeIntervalSince(start)
         #expect(scrub.progress.passesCompleted == 1)
         #expect(seconds >= 1.8, "\(seconds) s for \(scrub.progress.bytesDone) bytes at 1 MB/s")

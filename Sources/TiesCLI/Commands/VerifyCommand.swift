@@ -6,13 +6,15 @@ struct VerifyCommand: Command {
         name: "verify", summary: "check the log, the snapshots and the projection; print the head hash",
         options: CommonOptions.reading,
         discussion: """
-            Reads everything and changes nothing. Checks every commit's checksum, the whole hash chain,
+            Reads everything. Checks every commit's checksum, the whole hash chain,
             seq continuity and non-decreasing commit times; every snapshot (schema version, stamp,
             that the log holds its commit, its state digest); and that the projection's state digest
             equals that of a fresh replay of the log. Prints what it checked and the head seq and hash:
             write the hash down, and a later verify proves the log up to there was not rewritten.
             Exit 0 only if everything holds; otherwise every problem is listed with its seq and byte
-            offset, and the exit code is 3.
+            offset, and the exit code is 3. It changes one thing: damage in the log's bytes is kept
+            in damaged.json (writes are then refused, reads go on), and a verify that finds the log
+            whole removes it (TiesCLI.docc/Commands.md).
             """,
         examples: ["ties verify", "ties verify --json | jq .headHash"])
 

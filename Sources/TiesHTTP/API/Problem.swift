@@ -1,4 +1,5 @@
 import TiesCore
+import TiesStore
 
 /// RFC 9457 problem details: every error the API answers, as
 /// `application/problem+json` with the error's `code` (TiesHTTP.docc/Errors.md).
@@ -12,15 +13,20 @@ public enum Problem {
         case .payloadTooLarge: return 413
         case .idempotencyKeyReused: return 422
         case .ledgerBusy: return 503
-        // Damage found in the log: the service is there, writing is not.
-        case .ledgerDamaged: return 503
-        case .ledgerNotFound, .ledgerExists, .ioError, .ledgerReadOnly: return 500
+        case .ledgerDamaged, .ledgerNotFound, .ledgerExists, .ioError, .ledgerReadOnly: return 500
         }
+    }
+
+    /// The status of one error: a write refused because damage in the log
+    /// is recorded (damaged.json) is 503 — the service is there, writing is
+    /// not — with its seq and offset; any other `ledger_damaged` is a 500.
+    static func status(for error: LedgerError) -> Int {
+        error.code == .ledgerDamaged && error.details[DamageRecord.refusalMarker] == .bool(true) ? 503 : status(for: error.code)
     }
 
     /// A problem response for a ledger error, carrying its details unchanged.
     static func response(_ error: LedgerError) -> HTTPResponse {
-        let status = status(for: error.code)
+        let status = status(for: error)
         // Storage failures are not the client's to see in detail (paths, syscalls).
         let detail = status == 500 ? "the ledger could not complete the request (\(error.code.rawValue)); see the server log" : error.message
         let details = status == 500 ? [:] : error.details

@@ -34,7 +34,9 @@ struct LedgerConfig {
             config.scrub.everyHours = value
         }
         if let value = try reader.optionalNumber("scrubMBPerSecond") {
-            guard value > 0, value <= Limits.scrubMBPerSecondMax else { throw bad("scrubMBPerSecond must be more than 0 and at most \(Int(Limits.scrubMBPerSecondMax))") }
+            guard value >= Limits.scrubMBPerSecondMin, value <= Limits.scrubMBPerSecondMax else {
+                throw bad("scrubMBPerSecond must be between \(Int(Limits.scrubMBPerSecondMin)) and \(Int(Limits.scrubMBPerSecondMax))")
+            }
             config.scrub.mbPerSecond = value
         }
         return config

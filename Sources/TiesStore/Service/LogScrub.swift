@@ -58,8 +58,9 @@ public final class LogScrub: @unchecked Sendable {
         thread.start()
     }
 
-    /// Stops the scrub and waits for its thread (it checks every 100 ms);
-    /// stopping again returns at once.
+    /// Stops the scrub and waits for its thread (it checks every 100 ms;
+    /// at most `Limits.writerStopWaitMs`, then it ends on its own, reading
+    /// only its own file descriptor); stopping again returns at once.
     public func stop() {
         condition.lock()
         stopped = true
@@ -67,7 +68,7 @@ public final class LogScrub: @unchecked Sendable {
         joined = true
         condition.broadcast()
         condition.unlock()
-        if mustJoin { done.wait() }
+        if mustJoin { _ = done.wait(timeout: .now() + .milliseconds(Limits.writerStopWaitMs)) }
     }
 
     private var isStopped: Bool {
@@ -77,8 +78,11 @@ public final class LogScrub: @unchecked Sendable {
     }
 
     private func run() {
+        var first = true
         while !isStopped {
-            pass()
+            // The first pass must cover a 1 GB log within a minute of start.
+            pass(mbPerSecond: first ? max(policy.mbPerSecond, Limits.scrubFirstPassMBPerSecondMin) : policy.mbPerSecond)
+            first = false
             // Until the next pass, or until stopped.
             let next = Date(timeIntervalSinceNow: policy.everyHours * 3_600)
             condition.lock()
@@ -88,24 +92,23 @@ public final class LogScrub: @unchecked Sendable {
     }
 
     /// One pass over the log as it is when the pass starts.
-    func pass() {
+    func pass(mbPerSecond: Double) {
         do throws(LedgerError) {
             let log = try LogFile(layout, writable: false)
             let total = try log.currentSize()
             update { $0.running = true; $0.bytesDone = 0; $0.bytesTotal = total }
-            let started = SystemClock.monotonicNanoseconds()
-            let bytesPerSecond = policy.mbPerSecond * 1_000_000
+            var pace = ScrubPace(bytesPerSecond: mbPerSecond * 1_000_000)
             var scanner = log.scanner(from: 0, expectedSeq: 1, expectedPrevious: CommitCodec.genesisHash)
             while let scanned = try scanner.next(), !isStopped {
                 update { $0.bytesDone = scanned.endOffset }
                 if scanned.endOffset >= total { break }
-                // Ahead of the allowed rate: wait, in slices, for the clock to catch up.
-                let dueNs = UInt64(Double(scanned.endOffset) / bytesPerSecond * 1e9)
-                while !isStopped, SystemClock.monotonicNanoseconds() - started < dueNs {
-                    Thread.sleep(forTimeInterval: min(0.1, Double(dueNs - (SystemClock.monotonicNanoseconds() - started)) / 1e9))
-                }
+                while !isStopped, let wait = pace.wait(afterBytes: scanned.endOffset) { Thread.sleep(forTimeInterval: min(0.1, wait)) }
             }
-            update { $0.running = false; $0.passesCompleted += 1; $0.lastPassEndedAt = Ledger.clock(); $0.lastProblem = nil }
+            let finished = !isStopped
+            update {
+                $0.running = false
+                if finished { $0.passesCompleted += 1; $0.lastPassEndedAt = Ledger.clock(); $0.lastProblem = nil }
+            }
         } catch {
             update { $0.running = false; $0.lastProblem = error.message }
             guard error.code == .ledgerDamaged else {
@@ -114,7 +117,7 @@ public final class LogScrub: @unchecked Sendable {
             }
             warn("the background scrub found damage: \(error.message)")
             let record = DamageRecord(seq: error.details["seq"]?.int64Value, offset: error.details["offset"]?.int64Value,
-                                      foundAt: Ledger.clock(), foundBy: "scrub", message: error.message)
+                                      foundAt: Ledger.clock(), foundBy: "scrub", message: DamageRecord.withoutPaths(error.message, layout))
             do throws(LedgerError) {
                 try record.save(layout)
             } catch {
@@ -127,5 +130,29 @@ public final class LogScrub: @unchecked Sendable {
         condition.lock()
         change(&state)
         condition.unlock()
+    }
+}
+
+/// The scrub's speed limit: how long to wait after `bytes` so the pass
+/// reads at most `bytesPerSecond`. A pass held up (by the disk, by other
+/// work) does not then burst to catch up: falling more than a second
+/// behind moves the start of the reckoning.
+struct ScrubPace {
+    let bytesPerSecond: Double
+    private var startNs = SystemClock.monotonicNanoseconds()
+    private var startBytes: Int64 = 0
+
+    init(bytesPerSecond: Double) { self.bytesPerSecond = bytesPerSecond }
+
+    /// Seconds to wait before reading on, nil when none.
+    mutating func wait(afterBytes bytes: Int64) -> Double? {
+        let now = SystemClock.monotonicNanoseconds()
+        let elapsed = Double(now &- startNs) / 1e9
+        let due = Double(bytes - startBytes) / bytesPerSecond
+        if elapsed - due > 1 {
+            (startNs, startBytes) = (now, bytes)
+            return nil
+        }
+        return due > elapsed ? due - elapsed : nil
     }
 }

@@ -22,14 +22,27 @@ public struct DamageRecord: Sendable, Equatable {
                  "foundAt": .string(foundAt.description), "foundBy": .string(foundBy), "message": .string(message)])
     }
 
-    /// The record in `layout`'s directory, nil when there is none.
+    /// A message fit to show any client: the ledger's directory left out.
+    static func withoutPaths(_ message: String, _ layout: LedgerLayout) -> String {
+        message.replacingOccurrences(of: layout.directory + "/", with: "").replacingOccurrences(of: layout.directory, with: "the ledger directory")
+    }
+
+    /// The record in `layout`'s directory, nil when there is none, or when
+    /// it names a place past the end of the log as it is now (left by a
+    /// `ties verify` that ran while `ties repair` cut the log there).
     public static func load(_ layout: LedgerLayout) throws(LedgerError) -> DamageRecord? {
+        guard let record = try loadFile(layout) else { return nil }
+        if let offset = record.offset, offset >= layout.fileSystem.fileSize(atPath: layout.log) { return nil }
+        return record
+    }
+
+    private static func loadFile(_ layout: LedgerLayout) throws(LedgerError) -> DamageRecord? {
         guard let bytes = try layout.fileSystem.readSmallFile(layout.damaged, limit: Limits.configFileBytesMax) else { return nil }
         guard case .object(let fields)? = try? JSONParser.parse(bytes),
               let at = fields["foundAt"]?.stringValue.flatMap(Timestamp.init(rfc3339:)) else {
             // Unreadable, it still says the log was found damaged.
             return DamageRecord(seq: nil, offset: nil, foundAt: Timestamp(millisecondsSinceEpoch: 0), foundBy: "unknown",
-                                message: "\(layout.damaged) is not readable")
+                                message: "damaged.json is not readable")
         }
         return DamageRecord(seq: fields["seq"]?.int64Value, offset: fields["offset"]?.int64Value, foundAt: at,
                             foundBy: fields["foundBy"]?.stringValue ?? "unknown", message: fields["message"]?.stringValue ?? "")
@@ -49,12 +62,17 @@ public struct DamageRecord: Sendable, Equatable {
         try layout.fileSystem.fsyncDirectory(layout.directory)
     }
 
+    /// The detail that tells a write refused for recorded damage (HTTP 503,
+    /// its message shown) from other `ledger_damaged` errors (500, generic).
+    public static let refusalMarker = "damageRecorded"
+
     /// The error a write gets while the record is there.
     var refusal: LedgerError {
         let place = seq.map { "at seq \($0)" + (offset.map { " (byte offset \($0))" } ?? "") } ?? "in the log"
         return LedgerError(.ledgerDamaged, """
             the log was found damaged \(place) by \(foundBy) at \(foundAt): \(message). Writes are refused until \
             `ties repair --truncate-at SEQ` or a `ties verify` that finds the log whole again
-            """, details: ["seq": seq.map(JSONValue.int) ?? .null, "offset": offset.map(JSONValue.int) ?? .null])
+            """, details: ["seq": seq.map(JSONValue.int) ?? .null, "offset": offset.map(JSONValue.int) ?? .null,
+                           DamageRecord.refusalMarker: .bool(true)])
     }
 }

@@ -1,6 +1,6 @@
 import TiesCore
 
-/// `ties verify`: reads everything, changes nothing. Checks every commit's
+/// `ties verify`: reads everything, changes only `damaged.json`. Checks every commit's
 /// checksum, the whole hash chain, seq continuity and non-decreasing time;
 /// every snapshot; and that the projection's state digest equals that of a
 /// fresh replay of the log to the same seq. Damage does not stop it: each
@@ -38,7 +38,12 @@ public enum Verifier {
         for snapshot in report.snapshots where !snapshot.isValid && !snapshot.isOtherVersion {
             report.problems.append(VerifyProblem(seq: snapshot.seq, message: "snapshot \(snapshot.path): \(snapshot.problem ?? "")"))
         }
-        try recordDamage(report, in: layout)
+        do {
+            try recordDamage(report, in: layout)
+        } catch {
+            // The report matters more than the record (a read-only copy, a backup).
+            report.problems.append(VerifyProblem(message: "the damage could not be recorded in damaged.json: \(error.message)"))
+        }
         return report
     }
 
@@ -50,7 +55,8 @@ public enum Verifier {
             try DamageRecord.clear(layout)
             return
         }
-        try DamageRecord(seq: damage.seq, offset: damage.offset, foundAt: Ledger.clock(), foundBy: "verify", message: damage.message).save(layout)
+        try DamageRecord(seq: damage.seq, offset: damage.offset, foundAt: Ledger.clock(), foundBy: "verify",
+                         message: DamageRecord.withoutPaths(damage.message, layout)).save(layout)
     }
 
     /// Every snapshot, against the log as it is after they were listed (a
