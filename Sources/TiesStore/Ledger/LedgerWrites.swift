@@ -21,12 +21,6 @@ extension Ledger {
         }
         if let stale = projectionFailure { throw stale }
         if let damage = try DamageRecord.load(layout) { throw damage.refusal }
-        do throws(LedgerError) {
-            try projection.checkOpenBatch()
-        } catch {
-            projectionFailed(error)
-            throw projectionFailure ?? error
-        }
         var group = GroupState(overlay: CommitOverlay(base: projection), head: projection.head,
                                at: max(now, projection.head.lastAt ?? now))  // Never earlier than the last commit.
         // One read transaction for all the decider's lookups: SQLite takes
@@ -37,8 +31,9 @@ extension Ledger {
             }
         }
         guard !group.sealed.isEmpty || !group.unappendedKeys.isEmpty else { return outcomes }
-        // A read that failed while deciding may have made SQLite drop an open
-        // batch: then the decisions saw a state without it, and none may be appended.
+        // SQLite may have dropped the open batch (a statement that failed,
+        // here or in an earlier group): then the decisions saw a state
+        // without it, and none may be appended. One check, just before the append.
         do throws(LedgerError) {
             try projection.checkOpenBatch()
         } catch {
