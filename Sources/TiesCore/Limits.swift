@@ -25,6 +25,12 @@ public enum Limits {
     /// Attributes on one link, after any merge: bounds every link version
     /// stored and every row an as-of query returns.
     public static let attributesPerLinkMax = 100
+    /// Fields per record, after an upsert is merged (the same bound as attributes).
+    public static let fieldsPerRecordMax = 100
+    /// Identifier fields per object type.
+    public static let identifiersPerTypeMax = 20
+    /// Records listed as `candidates` of an `ambiguous_match`, and by `record find`.
+    public static let matchCandidatesMax = 10
 
     // MARK: Commits
 

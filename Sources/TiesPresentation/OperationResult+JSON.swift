@@ -12,6 +12,8 @@ extension OperationResult {
         case .link: return "link"
         case .attributes: return "setAttributes"
         case .unlink: return "unlink"
+        case .record: return "upsertRecord"
+        case .erased: return "eraseRecord"
         }
     }
 
@@ -34,6 +36,10 @@ extension OperationResult {
             fields["changed"] = .bool(changed)
         case .unlink(let key):
             fields = linkJSON(key).objectValue ?? [:]
+        case .record(let record, let created, let changed):
+            fields = ["record": .string(record.description), "created": .bool(created), "changed": .bool(changed)]
+        case .erased(let record, let changed):
+            fields = ["record": .string(record.description), "changed": .bool(changed)]
         }
         fields["op"] = .string(op)
         fields["seq"] = seq.map(JSONValue.int) ?? .null

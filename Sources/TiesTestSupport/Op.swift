@@ -3,8 +3,14 @@ import TiesCore
 /// Short builders for operations (TiesCore.docc/Operations.md), as values (`Op.link(…)`) and as
 /// the JSON lines an import file or a batch holds (`Op.line(Op.link(…))`).
 public enum Op {
-    public static func define(_ name: String, description: String? = nil) -> Operation {
-        .defineObjectType(ObjectType(name: name, description: description))
+    public static func define(_ name: String, description: String? = nil, identifiers: [Identifier] = [],
+                              requireRecords: Bool? = nil) -> Operation {
+        .defineObjectType(ObjectTypeDefinition(name: name, description: description, identifiers: identifiers, requireRecords: requireRecords))
+    }
+
+    public static func upsert(_ record: String, set: Attributes = [:], unset: [String] = []) -> Operation {
+        guard let ref = RecordRef(parsing: record) else { preconditionFailure("Op.upsert needs TYPE:ID, got \(record)") }
+        return .upsertRecord(ref, set: set, unset: unset)
     }
 
     public static func register(_ key: RelationshipTypeKey, cardinality: Cardinality? = nil, description: String? = nil,
@@ -85,6 +91,8 @@ public enum Op {
         case .defineObjectType(let type):
             fields = ["op": .string("defineObjectType"), "name": .string(type.name)]
             if let description = type.description { fields["description"] = .string(description) }
+            if !type.identifiers.isEmpty { fields["identifiers"] = .array(type.identifiers.map(\.jsonValue)) }
+            if let requireRecords = type.requireRecords { fields["requireRecords"] = .bool(requireRecords) }
         case .registerRelationshipType(let registration):
             fields = json(registration.key)
             fields["op"] = .string("registerRelationshipType")
@@ -103,8 +111,22 @@ public enum Op {
         case .unlink(let request):
             fields = json(request)
             fields["op"] = .string("unlink")
+        case .upsertRecord(let record, let set, let unset):
+            fields = ["op": .string("upsertRecord"), "objectType": .string(record.type), "externalId": .string(record.id)]
+            if !set.isEmpty { fields["set"] = .object(set) }
+            if !unset.isEmpty { fields["unset"] = .array(unset.map(JSONValue.string)) }
+        case .eraseRecord:
+            preconditionFailure("erasure has no operation line")
         }
         return .object(fields)
+    }
+
+    /// `personExternalId` or `personMatch` (and so on for the other sides).
+    private static func json(_ selector: RecordSelector, side: String) -> [String: JSONValue] {
+        switch selector {
+        case .id(let id): return [side + "ExternalId": .string(id)]
+        case .match(let match): return [side + "Match": .object(["field": .string(match.field), "value": match.value])]
+        }
     }
 
     /// The type reference and endpoint fields of a link request.
@@ -116,11 +138,11 @@ public enum Op {
         }
         switch request.style {
         case .personAndObject:
-            fields["personExternalId"] = .string(request.fromID)
-            fields["customObjectExternalId"] = .string(request.toID)
+            fields.merge(json(request.from, side: "person")) { _, new in new }
+            fields.merge(json(request.to, side: "customObject")) { _, new in new }
         case .parentAndChild:
-            fields["parentExternalId"] = .string(request.fromID)
-            fields["childExternalId"] = .string(request.toID)
+            fields.merge(json(request.from, side: "parent")) { _, new in new }
+            fields.merge(json(request.to, side: "child")) { _, new in new }
         case .records:
             preconditionFailure("a CLI-style (TYPE:ID) link request has no operation line; use the endpoint style of its kind")
         }

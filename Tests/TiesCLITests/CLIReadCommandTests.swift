@@ -281,7 +281,7 @@ struct CLIReadCommandTests {
         #expect(again.stderr.contains("ledger_exists"))
     }
 
-    static let commandNames = ["init", "define-type", "register-type", "types", "link", "unlink", "set-attr",
+    static let commandNames = ["init", "define-type", "register-type", "types", "link", "unlink", "set-attr", "record", "erase",
                                "import", "show", "history", "log", "stats", "snapshot", "snapshots", "verify", "rebuild", "repair", "export", "serve", "keys", "demo"]
 
     @Test func theCommandTableHasEveryDocumentedCommand() {

@@ -65,13 +65,13 @@ struct CLIWriteCommandTests {
         #expect(created["seq"] == .int(1))
 
         let again = try ledger.succeed("define-type", "order")
-        #expect(again.stdout.contains("already defined; nothing appended"))
+        #expect(again.stdout.contains("already defined as asked; nothing appended"))
         let againJSON = try ledger.succeedJSON("define-type", "order")
         #expect(againJSON["created"] == .bool(false))
         #expect(againJSON["seq"] == .null)
 
         let described = try ledger.succeed("define-type", "order", "--description", "A purchase")
-        #expect(described.stdout.contains("updated the description of 'order' (seq 2)"))
+        #expect(described.stdout.contains("updated object type 'order' (seq 2)"))
         #expect(try ledger.open().headSeq == 2)
         let types = try ledger.succeedJSON("types")
         #expect(types["objectTypes"]?[0]?["description"] == .string("A purchase"))

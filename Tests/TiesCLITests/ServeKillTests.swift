@@ -163,7 +163,7 @@ extension ChildProcessTests {
             // Spot-check that the acknowledged seq holds that very link.
             for link in acknowledged.sorted(by: { $0.seq < $1.seq }).enumerated().filter({ $0.offset % 25 == 0 }).map(\.element) {
                 let entry = try opened.events(after: link.seq - 1, limit: 1).first
-                guard case .linked(let key, _)? = entry?.event else {
+                guard case .linked(let key, _, _)? = entry?.event else {
                     Issue.record("\(context): seq \(link.seq) is not a link: \(String(describing: entry))")
                     continue
                 }

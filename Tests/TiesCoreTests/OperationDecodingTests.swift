@@ -16,7 +16,7 @@ struct OperationDecodingTests {
     /// The example lines of TiesCore.docc/Operations.md, verbatim.
     static let specExamples: [Valid] = [
         Valid(line: #"{"op":"defineObjectType","name":"order","description":"A purchase"}"#,
-              expected: .defineObjectType(ObjectType(name: "order", description: "A purchase"))),
+              expected: .defineObjectType(ObjectTypeDefinition(name: "order", description: "A purchase"))),
         Valid(line: #"{"op":"registerRelationshipType","kind":"person_to_co","role":"placed","customObjectType":"order","cardinality":"ONE_TO_MANY"}"#,
               expected: .registerRelationshipType(Registration(key: .personToCo(role: "placed", objectType: "order"), cardinality: .oneToMany))),
         Valid(line: #"{"op":"link","relationshipTypeId":"rt_2hk9","personExternalId":"user_123","customObjectExternalId":"ord_998","attributes":{"channel":"web"}}"#,
@@ -32,9 +32,9 @@ struct OperationDecodingTests {
 
     static let otherValid: [Valid] = [
         Valid(line: #"{"op":"defineObjectType","name":"order"}"#,
-              expected: .defineObjectType(ObjectType(name: "order", description: nil))),
+              expected: .defineObjectType(ObjectTypeDefinition(name: "order"))),
         Valid(line: #"{"name":"order","op":"defineObjectType"}"#,
-              expected: .defineObjectType(ObjectType(name: "order", description: nil))),
+              expected: .defineObjectType(ObjectTypeDefinition(name: "order"))),
         Valid(line: #"{"op":"registerRelationshipType","kind":"co_to_co","role":"contains","parentCustomObjectType":"order","childCustomObjectType":"line_item","cardinality":"MANY_TO_MANY","description":"d","bidirectional":true}"#,
               expected: .registerRelationshipType(Registration(key: .coToCo(role: "contains", parent: "order", child: "line_item"),
                                                                cardinality: .manyToMany, description: "d", bidirectional: true))),

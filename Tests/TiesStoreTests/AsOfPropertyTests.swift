@@ -71,18 +71,20 @@ private struct Model {
             if let description = change.description { type.description = description }
             if let bidirectional = change.bidirectional { type.bidirectional = bidirectional }
             types[id] = type
-        case .linked(let key, let attributes):
+        case .linked(let key, let attributes, _):
             guard types[key.typeId] != nil else { return "seq \(seq) links in unknown type" }
             guard links[key] == nil else { return "seq \(seq) links \(key) which is already linked" }
             links[key] = ModelLink(attributes: attributes, linkedSeq: seq, versionSeq: seq)
-        case .unlinked(let key):
+        case .unlinked(let key, _):
             guard links.removeValue(forKey: key) != nil else { return "seq \(seq) unlinks \(key) which is not linked" }
-        case .attributesChanged(let key, let set, let unset):
+        case .attributesChanged(let key, let set, let unset, _):
             guard var link = links[key] else { return "seq \(seq) changes \(key) which is not linked" }
             for (name, value) in set { link.attributes[name] = value }
             for name in unset { link.attributes[name] = nil }
             link.versionSeq = seq
             links[key] = link
+        case .recordUpserted, .recordErased:
+            return "seq \(seq) is a record event, which this test never makes"
         }
         return nil
     }
@@ -172,6 +174,8 @@ private enum Predictor {
             let resolved = resolve(request, in: model)
             guard case .success(let (_, key)) = resolved else { return failure(resolved) }
             return model.links[key] == nil ? .rejected(.relationshipNotFound) : .appends(1)
+        case .upsertRecord, .eraseRecord:
+            preconditionFailure("the property test generates link operations only")
         }
     }
 
@@ -224,9 +228,12 @@ private enum Predictor {
         case (.personToCo, .parentAndChild), (.coToCo, .personAndObject): return .failure(.code(.invalidField))
         default: break
         }
-        if request.fromID.isEmpty || request.toID.isEmpty { return .failure(.code(.invalidField)) }
-        return .success((id, LinkKey(typeId: id, from: RecordRef(type: key.fromType, id: request.fromID),
-                                     to: RecordRef(type: key.toType, id: request.toID))))
+        guard case .id(let fromID) = request.from, case .id(let toID) = request.to else {
+            preconditionFailure("the property test names records by ID")
+        }
+        if fromID.isEmpty || toID.isEmpty { return .failure(.code(.invalidField)) }
+        return .success((id, LinkKey(typeId: id, from: RecordRef(type: key.fromType, id: fromID),
+                                     to: RecordRef(type: key.toType, id: toID))))
     }
 
     private static func failure(_ result: Result<(String, LinkKey), Unresolved>) -> Prediction {

@@ -148,7 +148,7 @@ struct BadInputTests {
             #expect(inverse.links.map { Array($0.from.id.utf8) } == [bytes], "\(label): \(bytes)")
             let history = try ledger.history(of: person(id))
             #expect(history.entries.count == 1, "\(label): \(bytes)")
-            if case .linked(let key, let attributes)? = history.entries.first?.event {
+            if case .linked(let key, let attributes, _)? = history.entries.first?.event {
                 #expect(Array(key.from.id.utf8) == bytes && Array(key.to.id.utf8) == bytes, "\(label): \(bytes)")
                 #expect(attributes["label"]?.stringValue.map { Array($0.utf8) } == bytes, "\(label): \(bytes)")
             } else {

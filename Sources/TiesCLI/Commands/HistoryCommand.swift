@@ -10,7 +10,7 @@ struct HistoryCommand: Command {
             .value("limit", "N", "entries per page (1–\(Limits.pageSizeMax), default \(Limits.pageSizeDefault))"),
             .value("after", "CURSOR", "continue after this cursor (printed at the end of the previous page)"),
         ] + CommonOptions.reading,
-        discussion: "Every link, unlink and attribute change on either end of a link of RECORD, with seq, time,\nactor and reason.",
+        discussion: "Every link, unlink and attribute change on either end of a link of RECORD, and every change\nof RECORD's own fields (an erased record's values show as {\"erased\":true}), with seq, time,\nactor and reason.",
         examples: ["ties history person:user_123", "ties history person:user_123 --limit 10 --after h57"])
 
     static func run(_ context: Context) throws -> Int32 {
@@ -32,15 +32,30 @@ struct HistoryCommand: Command {
         return lines
     }
 
+    private static func changes(_ set: Attributes, _ unset: [String]) -> String {
+        let parts = (set.isEmpty ? [] : ["set " + JSONValue.object(set).encodedString]) + (unset.isEmpty ? [] : ["unset " + unset.joined(separator: ", ")])
+        return parts.isEmpty ? "created" : parts.joined(separator: "; ")
+    }
+
+    /// How the records were found, when a side was matched by an identifier.
+    private static func describe(_ matchedBy: MatchedBy) -> String {
+        let sides = [matchedBy.from.map { "from by \($0)" }, matchedBy.to.map { "to by \($0)" }].compactMap { $0 }
+        return sides.isEmpty ? "" : " (matched \(sides.joined(separator: ", ")))"
+    }
+
     static func describe(_ event: Event) -> String {
         switch event {
-        case .linked(let key, let attributes):
+        case .linked(let key, let attributes, let matchedBy):
             return "linked \(key.from) → \(key.to) [\(key.typeId)]\(attributes.isEmpty ? "" : " " + JSONValue.object(attributes).encodedString)"
-        case .unlinked(let key):
-            return "unlinked \(key.from) → \(key.to) [\(key.typeId)]"
-        case .attributesChanged(let key, let set, let unset):
-            let parts = (set.isEmpty ? [] : ["set " + JSONValue.object(set).encodedString]) + (unset.isEmpty ? [] : ["unset " + unset.joined(separator: ", ")])
-            return "attributes of \(key.from) → \(key.to) [\(key.typeId)]: \(parts.joined(separator: "; "))"
+                + describe(matchedBy)
+        case .unlinked(let key, let matchedBy):
+            return "unlinked \(key.from) → \(key.to) [\(key.typeId)]" + describe(matchedBy)
+        case .attributesChanged(let key, let set, let unset, let matchedBy):
+            return "attributes of \(key.from) → \(key.to) [\(key.typeId)]: \(changes(set, unset))" + describe(matchedBy)
+        case .recordUpserted(let record, let set, let unset):
+            return "fields of \(record): \(changes(set.mapValues(\.shown), unset))"
+        case .recordErased(let record):
+            return "erased the fields of \(record)"
         default:
             return event.name
         }

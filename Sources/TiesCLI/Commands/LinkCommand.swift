@@ -6,7 +6,7 @@ struct LinkCommand: Command {
         name: "link", summary: "link two records (one commit)",
         arguments: LinkArguments.arguments,
         options: [.value("attr", "K=V", "an attribute; V is a JSON scalar (3, true, null, \"007\") or plain text", repeatable: true)] + CommonOptions.writing,
-        discussion: "Linking an existing link with no new attributes appends nothing (created: false);\nwith new attribute values it records only the change.",
+        discussion: "Linking an existing link with no new attributes appends nothing (created: false);\nwith new attribute values it records only the change.\n\n" + LinkArguments.matchingHelp,
         examples: ["ties link placed/order person:user_123 order:ord_998 --attr channel=web", "ties link rt_abcd2345 user_123 ord_998"])
 
     static func run(_ context: Context) throws -> Int32 {

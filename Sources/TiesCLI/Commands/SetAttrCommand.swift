@@ -9,7 +9,7 @@ struct SetAttrCommand: Command {
             .value("attr", "K=V", "set an attribute; V is a JSON scalar or plain text", repeatable: true),
             .value("unset", "K", "remove an attribute", repeatable: true),
         ] + CommonOptions.writing,
-        discussion: "Only real changes are recorded; if nothing changes, nothing is appended.",
+        discussion: "Only real changes are recorded; if nothing changes, nothing is appended.\n\n" + LinkArguments.matchingHelp,
         examples: ["ties set-attr placed/order person:user_123 order:ord_998 --attr status=returned --unset channel"])
 
     static func run(_ context: Context) throws -> Int32 {

@@ -5,7 +5,7 @@ struct UnlinkCommand: Command {
     static let spec = CommandSpec(
         name: "unlink", summary: "remove a link (one commit; history keeps it)",
         arguments: LinkArguments.arguments, options: CommonOptions.writing,
-        discussion: "Fails with relationship_not_found if the link does not exist now.",
+        discussion: "Fails with relationship_not_found if the link does not exist now.\n\n" + LinkArguments.matchingHelp,
         examples: ["ties unlink placed/order person:user_123 order:ord_998 --reason \"order cancelled\""])
 
     static func run(_ context: Context) throws -> Int32 {

@@ -32,6 +32,12 @@ public struct LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
         case idempotencyKeyReused = "idempotency_key_reused"
         case sequenceConflict = "sequence_conflict"
         case ledgerBusy = "ledger_busy"
+        case invalidMatchingField = "invalid_matching_field"
+        case targetRecordNotFound = "target_record_not_found"
+        case ambiguousMatch = "ambiguous_match"
+        case duplicateIdentifier = "duplicate_identifier"
+        case recordNotFound = "record_not_found"
+        case recordErased = "record_erased"
         // Storage: the ledger cannot be read or written.
         case ledgerNotFound = "ledger_not_found"
         case ledgerExists = "ledger_exists"

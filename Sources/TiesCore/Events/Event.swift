@@ -4,9 +4,11 @@ public enum Event: Hashable, Sendable {
     case objectTypeDefined(ObjectType)
     case relationshipTypeRegistered(RelationshipType)
     case relationshipTypeUpdated(id: String, change: RelationshipTypeChange)
-    case linked(LinkKey, attributes: Attributes)
-    case unlinked(LinkKey)
-    case attributesChanged(LinkKey, set: Attributes, unset: [String])
+    case linked(LinkKey, attributes: Attributes, matchedBy: MatchedBy = MatchedBy())
+    case unlinked(LinkKey, matchedBy: MatchedBy = MatchedBy())
+    case attributesChanged(LinkKey, set: Attributes, unset: [String], matchedBy: MatchedBy = MatchedBy())
+    case recordUpserted(RecordRef, set: [String: FieldValue], unset: [String])
+    case recordErased(RecordRef)
 
     /// The event's name in the log (`"type"` field).
     public var name: String {
@@ -17,14 +19,24 @@ public enum Event: Hashable, Sendable {
         case .linked: return "relationship.linked"
         case .unlinked: return "relationship.unlinked"
         case .attributesChanged: return "relationship.attributesChanged"
+        case .recordUpserted: return "record.upserted"
+        case .recordErased: return "record.erased"
         }
     }
 
     /// The link an event is about, if it is a link event.
     public var link: LinkKey? {
         switch self {
-        case .linked(let key, _), .unlinked(let key), .attributesChanged(let key, _, _): return key
-        case .objectTypeDefined, .relationshipTypeRegistered, .relationshipTypeUpdated: return nil
+        case .linked(let key, _, _), .unlinked(let key, _), .attributesChanged(let key, _, _, _): return key
+        case .objectTypeDefined, .relationshipTypeRegistered, .relationshipTypeUpdated, .recordUpserted, .recordErased: return nil
+        }
+    }
+
+    /// The record a record event is about.
+    public var record: RecordRef? {
+        switch self {
+        case .recordUpserted(let record, _, _), .recordErased(let record): return record
+        case .objectTypeDefined, .relationshipTypeRegistered, .relationshipTypeUpdated, .linked, .unlinked, .attributesChanged: return nil
         }
     }
 }

@@ -9,9 +9,7 @@ public enum OperationResultCoding {
         switch result {
         case .objectType(let type, let created, let changed):
             writer.writeString("objectType")
-            writer.writeRaw(",\"name\":")
-            writer.writeString(type.name)
-            EventCoding.writeOptional("description", type.description, to: &writer)
+            EventCoding.writeObjectType(type, to: &writer)
             writeFlags(created: created, changed: changed, to: &writer)
         case .relationshipType(let type, let created, let changed):
             writer.writeString("relationshipType")
@@ -28,6 +26,14 @@ public enum OperationResultCoding {
         case .unlink(let key):
             writer.writeString("unlink")
             EventCoding.writeLinkKey(key, to: &writer)
+        case .record(let record, let created, let changed):
+            writer.writeString("record")
+            EventCoding.writeRecord(record, to: &writer)
+            writeFlags(created: created, changed: changed, to: &writer)
+        case .erased(let record, let changed):
+            writer.writeString("erased")
+            EventCoding.writeRecord(record, to: &writer)
+            writeFlags(created: nil, changed: changed, to: &writer)
         }
         writer.writeRaw("}")
     }
@@ -67,8 +73,7 @@ public enum OperationResultCoding {
         let name = try fields.requiredString("result")
         switch name {
         case "objectType":
-            let type = ObjectType(name: try fields.requiredString("name"), description: try fields.optionalString("description"))
-            return .objectType(type, created: try required(fields, "created"), changed: try required(fields, "changed"))
+            return .objectType(try EventCoding.decodeObjectType(fields), created: try required(fields, "created"), changed: try required(fields, "changed"))
         case "relationshipType":
             return .relationshipType(try EventCoding.decodeRegistration(fields), created: try required(fields, "created"),
                                      changed: try required(fields, "changed"))
@@ -78,6 +83,10 @@ public enum OperationResultCoding {
             return .attributes(try EventCoding.decodeLinkKey(fields), changed: try required(fields, "changed"))
         case "unlink":
             return .unlink(try EventCoding.decodeLinkKey(fields))
+        case "record":
+            return .record(try EventCoding.decodeRecord(fields), created: try required(fields, "created"), changed: try required(fields, "changed"))
+        case "erased":
+            return .erased(try EventCoding.decodeRecord(fields), changed: try required(fields, "changed"))
         default:
             throw LedgerError(.ledgerDamaged, "unknown operation result '\(name)'")
         }

@@ -13,8 +13,10 @@ public enum OperationDecoding {
     public static func decode(op: String, fields: FieldReader) throws(LedgerError) -> Operation {
         switch op {
         case "defineObjectType":
-            try fields.rejectUnknown(allowed: ["op", "name", "description"])
-            return .defineObjectType(ObjectType(name: try fields.requiredString("name"), description: try fields.optionalString("description")))
+            try fields.rejectUnknown(allowed: ["op", "name", "description", "identifiers", "requireRecords"])
+            return .defineObjectType(ObjectTypeDefinition(
+                name: try fields.requiredString("name"), description: try fields.optionalString("description"),
+                identifiers: try identifiers(fields), requireRecords: try fields.optionalBool("requireRecords")))
         case "registerRelationshipType":
             try fields.rejectUnknown(allowed: registrationFields.union(["op"]))
             return .registerRelationshipType(try registration(fields))
@@ -28,6 +30,10 @@ public enum OperationDecoding {
         case "unlink":
             try fields.rejectUnknown(allowed: linkFields.union(["op"]))
             return .unlink(try linkRequest(fields))
+        case "upsertRecord":
+            try fields.rejectUnknown(allowed: ["op", "objectType", "externalId", "set", "unset"])
+            return .upsertRecord(RecordRef(type: try fields.requiredString("objectType"), id: try fields.requiredString("externalId")),
+                                 set: try fields.optionalObject("set") ?? [:], unset: try fields.optionalStringArray("unset") ?? [])
         default:
             throw LedgerError(.invalidField, "unknown op '\(op)'; expected one of \(Operation.names.joined(separator: ", "))",
                               details: ["field": .string("op")])
@@ -41,7 +47,44 @@ public enum OperationDecoding {
     static let linkFields: Set<String> = [
         "relationshipTypeId", "relationshipType",
         "personExternalId", "customObjectExternalId", "parentExternalId", "childExternalId",
+        "personMatch", "customObjectMatch", "parentMatch", "childMatch",
     ]
+
+    /// `[{"field":"email","unique":true}, …]`; `unique` defaults to false.
+    static func identifiers(_ fields: FieldReader) throws(LedgerError) -> [Identifier] {
+        guard let value = fields.fields["identifiers"], value != .null else { return [] }
+        guard case .array(let items) = value else { throw fields.fail("identifiers", "must be an array of {\"field\",\"unique\"} objects") }
+        var result: [Identifier] = []
+        for item in items {
+            let identifier = try FieldReader(item, context: "identifiers", failure: .invalidField)
+            try identifier.rejectUnknown(allowed: ["field", "unique"])
+            result.append(Identifier(field: try identifier.requiredString("field"), unique: try identifier.optionalBool("unique") ?? false))
+        }
+        return result
+    }
+
+    /// One endpoint: `…ExternalId` (a string) or `…Match` (`{"field","value"}`), not both.
+    static func selector(_ fields: FieldReader, side: String) throws(LedgerError) -> RecordSelector? {
+        let idField = side + "ExternalId"
+        let matchField = side + "Match"
+        switch (try fields.optionalString(idField), try fields.optionalObject(matchField)) {
+        case (let id?, nil):
+            return .id(id)
+        case (nil, let object?):
+            let match = try FieldReader(.object(object), context: matchField, failure: .invalidField)
+            try match.rejectUnknown(allowed: ["field", "value"])
+            guard let value = match.fields["value"] else { throw match.fail("value", "is required") }
+            switch value {
+            case .array, .object: throw match.fail("value", "must be a JSON scalar (string, number, bool or null)")
+            case .null, .bool, .int, .double, .string: break
+            }
+            return .match(FieldMatch(field: try match.requiredString("field"), value: value))
+        case (.some, .some):
+            throw fields.fail(matchField, "cannot be given together with '\(idField)'")
+        case (nil, nil):
+            return nil
+        }
+    }
 
     /// Kind, role and object types, with the object-type fields that belong
     /// to the kind (and none of the others).
@@ -94,18 +137,18 @@ public enum OperationDecoding {
         case (nil, nil):
             throw fields.fail("relationshipTypeId", "is required (or 'relationshipType' with kind, role and object types)")
         }
-        let person = try fields.optionalString("personExternalId")
-        let object = try fields.optionalString("customObjectExternalId")
-        let parent = try fields.optionalString("parentExternalId")
-        let child = try fields.optionalString("childExternalId")
+        let person = try selector(fields, side: "person")
+        let object = try selector(fields, side: "customObject")
+        let parent = try selector(fields, side: "parent")
+        let child = try selector(fields, side: "child")
         switch (person, object, parent, child) {
         case (let from?, let to?, nil, nil):
-            return LinkRequest(type: reference, fromID: from, toID: to, style: .personAndObject)
+            return LinkRequest(type: reference, from: from, to: to, style: .personAndObject)
         case (nil, nil, let from?, let to?):
-            return LinkRequest(type: reference, fromID: from, toID: to, style: .parentAndChild)
+            return LinkRequest(type: reference, from: from, to: to, style: .parentAndChild)
         default:
             throw fields.fail(person != nil || object != nil ? "customObjectExternalId" : "parentExternalId",
-                              "endpoints must be 'personExternalId' + 'customObjectExternalId' or 'parentExternalId' + 'childExternalId'")
+                              "endpoints must be 'personExternalId' + 'customObjectExternalId' or 'parentExternalId' + 'childExternalId' (or their '…Match' forms)")
         }
     }
 }

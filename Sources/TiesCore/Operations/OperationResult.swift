@@ -5,11 +5,14 @@ public enum OperationResult: Hashable, Sendable {
     case link(LinkKey, created: Bool, changed: Bool)
     case attributes(LinkKey, changed: Bool)
     case unlink(LinkKey)
+    case record(RecordRef, created: Bool, changed: Bool)
+    case erased(RecordRef, changed: Bool)
 
     /// False for operations that found things already as asked.
     public var appendedEvents: Bool {
         switch self {
-        case .objectType(_, _, let changed), .relationshipType(_, _, let changed), .link(_, _, let changed), .attributes(_, let changed):
+        case .objectType(_, _, let changed), .relationshipType(_, _, let changed), .link(_, _, let changed), .attributes(_, let changed),
+             .record(_, _, let changed), .erased(_, let changed):
             return changed
         case .unlink:
             return true

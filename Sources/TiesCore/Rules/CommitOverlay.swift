@@ -11,6 +11,8 @@ public final class CommitOverlay: LedgerStateView {
     /// Per (type, record, side): partners added (true) or removed (false).
     private var partnerChanges: [PartnerSlot: [RecordRef: Bool]] = [:]
     private var slotsByType: [String: Set<PartnerSlot>] = [:]
+    /// Records upserted or erased in this overlay, with their state after it.
+    private var recordStates: [RecordRef: RecordState] = [:]
 
     struct PartnerSlot: Hashable {
         var typeId: String
@@ -37,13 +39,23 @@ public final class CommitOverlay: LedgerStateView {
                 throw LedgerError(.ledgerDamaged, "update of unknown relationship type \(id)")
             }
             typesByID[id] = change.applied(to: current)
-        case .linked(let key, let attributes):
+        case .linked(let key, let attributes, _):
             links[key] = .some(attributes)
             recordPartnerChange(key, added: true)
-        case .unlinked(let key):
+        case .unlinked(let key, _):
             links[key] = .some(nil)
             recordPartnerChange(key, added: false)
-        case .attributesChanged(let key, let set, let unset):
+        case .recordUpserted(let record, let set, let unset):
+            var state = try self.record(record) ?? RecordState(fields: [:], erased: false)
+            for (field, value) in set {
+                // A value that cannot be read (its record erased) holds nothing.
+                state.fields[field] = value.value
+            }
+            for field in unset { state.fields[field] = nil }
+            recordStates[record] = state
+        case .recordErased(let record):
+            recordStates[record] = RecordState(fields: [:], erased: true)
+        case .attributesChanged(let key, let set, let unset, _):
             guard var attributes = try self.attributes(of: key) else {
                 throw LedgerError(.ledgerDamaged, "attribute change on a link that does not exist")
             }
@@ -101,6 +113,36 @@ public final class CommitOverlay: LedgerStateView {
             result.append(partner)
         }
         return Array(result.prefix(limit))
+    }
+
+    public func record(_ record: RecordRef) throws(LedgerError) -> RecordState? {
+        if let state = recordStates[record] { return state }
+        return try base.record(record)
+    }
+
+    public func records(ofType type: String, field: String, holding value: JSONValue, limit: Int) throws(LedgerError) -> [RecordRef] {
+        let changed = recordStates.filter { $0.key.type.utf8Equals(type) }
+        var result = try base.records(ofType: type, field: field, holding: value, limit: limit + changed.count)
+            .filter { changed[$0] == nil }
+        result += changed.filter { $0.value.fields[field] == value }.map(\.key)
+        return Array(result.sorted().prefix(limit))
+    }
+
+    public func recordsSharingValues(ofType type: String, field: String, limit: Int) throws(LedgerError) -> [RecordRef] {
+        let changed = recordStates.keys.filter { $0.type.utf8Equals(type) }
+        // A record changed here can relieve itself and at most one other.
+        var candidates = try base.recordsSharingValues(ofType: type, field: field, limit: limit + 2 * changed.count)
+        candidates += changed.sorted()
+        var result: [RecordRef] = []
+        var seen: Set<RecordRef> = []
+        for candidate in candidates where seen.insert(candidate).inserted {
+            guard let value = try record(candidate)?.fields[field] else { continue }
+            if try records(ofType: type, field: field, holding: value, limit: 2).count > 1 {
+                result.append(candidate)
+                if result.count == limit { break }
+            }
+        }
+        return result
     }
 
     public func crowdedRecords(typeId: String, on side: LinkSide, limit: Int) throws(LedgerError) -> [RecordRef] {

@@ -39,6 +39,10 @@ public enum Decider {
             return try LinkRules.setAttributes(request, set: set, unset: unset, in: state)
         case .unlink(let request):
             return try LinkRules.unlink(request, in: state)
+        case .upsertRecord(let record, let set, let unset):
+            return try RecordRules.upsert(record, set: set, unset: unset, in: state)
+        case .eraseRecord(let record):
+            return try RecordRules.erase(record, in: state)
         }
     }
 }

@@ -8,4 +8,7 @@ public struct EmptyLedgerState: LedgerStateView {
     public func attributes(of link: LinkKey) throws(LedgerError) -> Attributes? { nil }
     public func partners(typeId: String, of record: RecordRef, on side: LinkSide, limit: Int) throws(LedgerError) -> [RecordRef] { [] }
     public func crowdedRecords(typeId: String, on side: LinkSide, limit: Int) throws(LedgerError) -> [RecordRef] { [] }
+    public func record(_ record: RecordRef) throws(LedgerError) -> RecordState? { nil }
+    public func records(ofType type: String, field: String, holding value: JSONValue, limit: Int) throws(LedgerError) -> [RecordRef] { [] }
+    public func recordsSharingValues(ofType type: String, field: String, limit: Int) throws(LedgerError) -> [RecordRef] { [] }
 }

@@ -1,22 +1,52 @@
-/// `defineObjectType`: an upsert by name. Defining it again with the same
-/// description appends nothing; with another description it appends a new
-/// `objectType.defined` that replaces the description.
-enum ObjectTypeRules {
-    static func define(_ type: ObjectType, in state: CommitOverlay) throws(LedgerError) -> ([Event], OperationResult) {
-        try Validation.typeName(type.name, field: "name")
-        try Validation.description(type.description)
-        if type.name == RecordRef.personType {
-            // Built in: always defined, nothing to record.
-            return ([], .objectType(ObjectType(name: type.name, description: nil), created: false, changed: false))
+/// `defineObjectType`: an upsert by name (`person` included, which is built
+/// in and can be refined). What the operation omits is kept; identifiers
+/// are merged. Nothing new appends nothing; a change appends an
+/// `objectType.defined` holding the whole new definition.
+public enum ObjectTypeRules {
+    static func define(_ definition: ObjectTypeDefinition, in state: CommitOverlay) throws(LedgerError) -> ([Event], OperationResult) {
+        try Validation.typeName(definition.name, field: "name")
+        try Validation.description(definition.description)
+        try validate(definition.identifiers)
+        let existing = try state.objectTypeOrBuiltIn(named: definition.name)
+        var defined = existing ?? ObjectType(name: definition.name, description: nil)
+        if let description = definition.description { defined.description = description }
+        if let requireRecords = definition.requireRecords { defined.requireRecords = requireRecords }
+        for identifier in definition.identifiers {
+            if let index = defined.identifiers.firstIndex(where: { $0.field.utf8Equals(identifier.field) }) {
+                defined.identifiers[index] = identifier
+            } else {
+                defined.identifiers.append(identifier)
+            }
         }
-        guard let existing = try state.objectType(named: type.name) else {
-            return ([.objectTypeDefined(type)], .objectType(type, created: true, changed: true))
+        guard defined.identifiers.count <= Limits.identifiersPerTypeMax else {
+            throw Validation.fail("identifiers", "would give the type \(defined.identifiers.count) identifiers; at most \(Limits.identifiersPerTypeMax)")
         }
-        guard let description = type.description, description != existing.description else {
-            return ([], .objectType(existing, created: false, changed: false))
+        guard defined != existing else {
+            return ([], .objectType(defined, created: false, changed: false))
         }
-        let redefined = ObjectType(name: type.name, description: description)
-        return ([.objectTypeDefined(redefined)], .objectType(redefined, created: false, changed: true))
+        for identifier in defined.identifiers where identifier.unique && existing?.identifier(identifier.field)?.unique != true {
+            try requireUniqueValues(of: identifier.field, type: defined.name, in: state)
+        }
+        return ([.objectTypeDefined(defined)], .objectType(defined, created: existing == nil, changed: true))
+    }
+
+    private static func validate(_ identifiers: [Identifier]) throws(LedgerError) {
+        var seen: Set<String> = []
+        for identifier in identifiers {
+            try Validation.attributeKey(identifier.field, field: "identifiers")
+            guard seen.insert(identifier.field).inserted else {
+                throw Validation.fail("identifiers", "names field '\(identifier.field)' twice")
+            }
+        }
+    }
+
+    /// Making an identifier unique needs its current values to be unique already.
+    private static func requireUniqueValues(of field: String, type: String, in state: any LedgerStateView) throws(LedgerError) {
+        let sharing = try state.recordsSharingValues(ofType: type, field: field, limit: Limits.matchCandidatesMax)
+        guard let first = sharing.first else { return }
+        throw LedgerError(.duplicateIdentifier, "'\(field)' cannot be a unique identifier of \(type): records such as \(first) share a value",
+                          details: ["field": .string(field), "objectType": .string(type),
+                                    "records": .array(sharing.map { .string($0.description) })])
     }
 
     /// Checks that `name` is a defined custom object type; unknown names fail
@@ -27,10 +57,24 @@ enum ObjectTypeRules {
             throw Validation.fail(field, "must be a custom object type; 'person' is built in and is always the from side of person_to_co")
         }
         guard try state.objectType(named: name) == nil else { return }
-        let suggestions = Suggestions.closest(to: name, among: try state.objectTypeNames())
+        throw try unknownType(name, field: field, allowingPerson: false, in: state)
+    }
+
+    /// The object type `name` (custom or `person`), or `unknown_object_type`
+    /// with close names as `suggestions`.
+    public static func requireType(_ name: String, field: String, in state: any LedgerStateView) throws(LedgerError) -> ObjectType {
+        try Validation.typeName(name, field: field)
+        if let type = try state.objectTypeOrBuiltIn(named: name) { return type }
+        throw try unknownType(name, field: field, allowingPerson: true, in: state)
+    }
+
+    private static func unknownType(_ name: String, field: String, allowingPerson: Bool, in state: any LedgerStateView) throws(LedgerError) -> LedgerError {
+        let names = Set(try state.objectTypeNames() + (allowingPerson ? [RecordRef.personType] : []))
+            .filter { allowingPerson || $0 != RecordRef.personType }
+        let suggestions = Suggestions.closest(to: name, among: names.sorted(by: utf8Less))
         var message = "object type '\(name)' is not defined"
         if !suggestions.isEmpty { message += "; did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?" }
-        throw LedgerError(.unknownObjectType, message, details: [
+        return LedgerError(.unknownObjectType, message, details: [
             "field": .string(field), "name": .string(name), "suggestions": .array(suggestions.map(JSONValue.string)),
         ])
     }

@@ -7,9 +7,9 @@ public enum Problem {
     /// The HTTP status for each ledger error code (TiesHTTP.docc/Errors.md).
     static func status(for code: LedgerError.Code) -> Int {
         switch code {
-        case .invalidField, .invalidJSON, .invalidCardinality: return 400
-        case .unknownObjectType, .unknownRelationshipType, .relationshipNotFound: return 404
-        case .cardinalityViolation, .sequenceConflict: return 409
+        case .invalidField, .invalidJSON, .invalidCardinality, .invalidMatchingField: return 400
+        case .unknownObjectType, .unknownRelationshipType, .relationshipNotFound, .targetRecordNotFound, .recordNotFound: return 404
+        case .cardinalityViolation, .sequenceConflict, .ambiguousMatch, .duplicateIdentifier, .recordErased: return 409
         case .payloadTooLarge: return 413
         case .idempotencyKeyReused: return 422
         case .ledgerBusy: return 503

@@ -79,8 +79,8 @@ extension API {
         return try commit(request, [operation], envelope: envelope) { receipt in
             guard let result = receipt.results.first else { return (200, .object([:])) }
             let created: Bool = switch result {
-            case .objectType(_, let created, _), .relationshipType(_, let created, _), .link(_, let created, _): created
-            case .attributes, .unlink: false
+            case .objectType(_, let created, _), .relationshipType(_, let created, _), .link(_, let created, _), .record(_, let created, _): created
+            case .attributes, .unlink, .erased: false
             }
             return (created ? createdStatus : 200, result.jsonValue(seq: receipt.lastSeq))
         }

@@ -19,6 +19,8 @@ public final class Ledger {
     private var lock: WriterLock?
     let log: LogFile
     var projection: Projection
+    /// The keys that seal record field values (writable for the writer).
+    let recordKeys: RecordKeys?
     /// Reports things a user should know but that do not stop the work.
     let warn: @Sendable (String) -> Void
     /// Set when committed seqs could not be applied to the projection: the
@@ -30,12 +32,13 @@ public final class Ledger {
     /// own thread (tests that count every I/O operation of the writer).
     let backgroundSnapshots: BackgroundSnapshots?
 
-    private init(layout: LedgerLayout, lock: WriterLock?, log: LogFile, projection: Projection,
+    private init(layout: LedgerLayout, lock: WriterLock?, log: LogFile, projection: Projection, recordKeys: RecordKeys?,
                  backgroundSnapshots: BackgroundSnapshots?, warn: @escaping @Sendable (String) -> Void) {
         self.layout = layout
         self.lock = lock
         self.log = log
         self.projection = projection
+        self.recordKeys = recordKeys
         self.backgroundSnapshots = backgroundSnapshots
         self.warn = warn
     }
@@ -65,7 +68,8 @@ public final class Ledger {
             throw LedgerError(.ledgerBusy, "another process is creating a ledger at \(layout.directory)")
         }
         try LogFile.create(layout)
-        _ = try restoreProjection(layout, log: try LogFile(layout, writable: false), fromSnapshots: false, warn: { _ in }, progress: nil)
+        _ = try restoreProjection(layout, log: try LogFile(layout, writable: false), keys: try RecordKeys.open(layout, writable: true),
+                                  fromSnapshots: false, warn: { _ in }, progress: nil)
         withExtendedLifetime(lock) {}
         return layout
     }
@@ -104,12 +108,16 @@ public final class Ledger {
             }
             // A writer is active and keeps the projection current: read it as it is.
             let projection = try openProjectionReadOnly(layout)
-            return Ledger(layout: layout, lock: nil, log: try LogFile(layout, writable: false), projection: projection,
+            let keys = try RecordKeys.open(layout, writable: false)
+            projection.recordKeys = keys
+            return Ledger(layout: layout, lock: nil, log: try LogFile(layout, writable: false), projection: projection, recordKeys: keys,
                           backgroundSnapshots: nil, warn: warn)
         }
         let log = try LogFile(layout, writable: true)
         try log.sync()
-        let ledger = Ledger(layout: layout, lock: lock, log: log, projection: try openProjection(layout, log: log, warn: warn, progress: progress),
+        let keys = try RecordKeys.open(layout, writable: true)
+        let ledger = Ledger(layout: layout, lock: lock, log: log,
+                            projection: try openProjection(layout, log: log, keys: keys, warn: warn, progress: progress), recordKeys: keys,
                             backgroundSnapshots: snapshotsInBackground && access == .write ? BackgroundSnapshots() : nil, warn: warn)
         try ledger.catchUp(progress: progress)
         if access == .read { ledger.lock = nil }
@@ -119,11 +127,13 @@ public final class Ledger {
     /// Opens the projection. One that is missing, of another schema
     /// version, or unreadable by SQLite is derived data: it is restored from
     /// the newest valid snapshot (or rebuilt from the log) and caught up.
-    private static func openProjection(_ layout: LedgerLayout, log: LogFile, warn: @Sendable (String) -> Void,
+    private static func openProjection(_ layout: LedgerLayout, log: LogFile, keys: RecordKeys?, warn: @Sendable (String) -> Void,
                                        progress: ((ReplayProgress) -> Void)?) throws(LedgerError) -> Projection {
         if layout.fileSystem.exists(layout.projection) {
             do {
-                return try Projection.open(path: layout.projection, readOnly: false)
+                let projection = try Projection.open(path: layout.projection, readOnly: false)
+                projection.recordKeys = keys
+                return projection
             } catch {
                 switch error {
                 case .schemaVersion(let found):
@@ -136,14 +146,14 @@ public final class Ledger {
             }
             for file in layout.projectionFiles { try layout.fileSystem.unlink(file) }
         }
-        return try restoreProjection(layout, log: log, fromSnapshots: true, warn: warn, progress: progress).projection
+        return try restoreProjection(layout, log: log, keys: keys, fromSnapshots: true, warn: warn, progress: progress).projection
     }
 
     /// A new projection: a copy of the newest snapshot that passes every
     /// check (others are skipped with a warning), or else one built from
     /// the whole log (empty for an empty log). `replayedFrom`: the seq the
     /// log was replayed from (the snapshot's, or 0).
-    static func restoreProjection(_ layout: LedgerLayout, log: LogFile, fromSnapshots: Bool,
+    static func restoreProjection(_ layout: LedgerLayout, log: LogFile, keys: RecordKeys?, fromSnapshots: Bool,
                                   warn: @Sendable (String) -> Void,
                                   progress: ((ReplayProgress) -> Void)?) throws(LedgerError) -> (projection: Projection, replayedFrom: Int64) {
         // A WAL left beside a projection that is gone would be replayed into
@@ -161,9 +171,10 @@ public final class Ledger {
             restored = true
             break
         }
-        if !restored && log.size > 0 { try buildProjection(layout, log: log, progress: progress) }
+        if !restored && log.size > 0 { try buildProjection(layout, log: log, keys: keys, progress: progress) }
         do {
             let projection = try Projection.open(path: layout.projection, readOnly: false)
+            projection.recordKeys = keys
             return (projection, restored ? projection.head.seq : 0)
         } catch {
             switch error {

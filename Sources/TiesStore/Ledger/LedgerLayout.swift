@@ -25,6 +25,9 @@ public struct LedgerLayout: Sendable {
     public var config: String { directory + "/config.json" }
     /// Held with `flock` by the one writer; holds its pid for messages.
     public var lock: String { directory + "/lock" }
+    /// The keys that seal record field values in the log: not derived,
+    /// part of every backup (see RecordKeys).
+    public var recordKeys: String { directory + "/record-keys.sqlite" }
     /// Present while damage found by `ties verify` or the scrub is unresolved.
     public var damaged: String { directory + "/damaged.json" }
 
@@ -39,7 +42,7 @@ public struct LedgerLayout: Sendable {
     /// symbolic link. The store opens its own files with `O_NOFOLLOW`
     /// anyway; this also covers the projection, which SQLite opens.
     func refuseSymbolicLinks() throws(LedgerError) {
-        for file in [log, lock, config, projectionBeingBuilt] + projectionFiles where fileSystem.isSymbolicLink(file) {
+        for file in [log, lock, config, recordKeys, recordKeys + "-journal", projectionBeingBuilt] + projectionFiles where fileSystem.isSymbolicLink(file) {
             throw LedgerError.symbolicLink(file)
         }
     }

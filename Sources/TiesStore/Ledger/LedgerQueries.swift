@@ -14,7 +14,7 @@ extension Ledger {
             throw LedgerError(.invalidField, "'limit' must be between 1 and \(Limits.pageSizeMax)", details: ["field": .string("limit")])
         }
         let beforeSeq = try cursor.map(HistoryCursor.decode) ?? Int64.max
-        let entries = try log.entries(try projection.history(of: record, beforeSeq: beforeSeq, limit: limit + 1))
+        let entries = try opened(try log.entries(try projection.history(of: record, beforeSeq: beforeSeq, limit: limit + 1)))
         let page = Array(entries.prefix(limit))
         let next = entries.count > limit ? page.last.map { HistoryCursor.encode($0.seq) } : nil
         return HistoryPage(record: record, entries: page, next: next)
@@ -25,7 +25,14 @@ extension Ledger {
         guard (1...Limits.pageSizeMax).contains(limit) else {
             throw LedgerError(.invalidField, "'limit' must be between 1 and \(Limits.pageSizeMax)", details: ["field": .string("limit")])
         }
-        return try log.entries(try projection.events(after: max(seq, 0), limit: limit))
+        return try opened(try log.entries(try projection.events(after: max(seq, 0), limit: limit)))
+    }
+
+    /// Entries read from the log with their record field values opened.
+    private func opened(_ entries: [HistoryEntry]) throws(LedgerError) -> [HistoryEntry] {
+        var opened = entries
+        for index in opened.indices { opened[index].event = try recordKeys.opened(opened[index].event) }
+        return opened
     }
 
     /// Every version of one link, oldest first (empty if it never existed).

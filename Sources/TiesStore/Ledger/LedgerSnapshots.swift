@@ -82,7 +82,7 @@ extension Ledger {
         backgroundSnapshots?.waitUntilIdle(timeoutMs: Limits.snapshotWaitMs)
         projection.db.close()
         for file in layout.projectionFiles { try layout.fileSystem.unlink(file) }
-        let restored = try Ledger.restoreProjection(layout, log: log, fromSnapshots: !full, warn: warn, progress: progress)
+        let restored = try Ledger.restoreProjection(layout, log: log, keys: recordKeys, fromSnapshots: !full, warn: warn, progress: progress)
         projection = restored.projection
         try catchUp(progress: progress)
         projectionFailure = nil

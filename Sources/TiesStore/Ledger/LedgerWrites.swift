@@ -41,12 +41,19 @@ extension Ledger {
             throw projectionFailure ?? error
         }
         ChainInvariant.check(group.sealed, continue: projection.head.seq, projection.head.hash)
+        // A record's key is durable before any value it sealed is.
+        try recordKeys?.store(group.newKeys)
         let offsets = try log.append(group.sealed.map(\.line))
         // Durable from here on: the answers stand even if the projection
         // cannot keep up; it is then refused until reopened and caught up.
         do throws(LedgerError) {
             try projection.apply(zip(group.sealed, offsets).map { ScannedCommit(sealed: $0, offset: $1) })
             for record in group.unappendedKeys { try projection.recordIdempotency(record) }
+            let erased = group.sealed.flatMap(\.commit.events).compactMap { event -> RecordRef? in
+                if case .recordErased(let record) = event { return record }
+                return nil
+            }
+            if !erased.isEmpty { try purgeErased(erased, erasedAtSeq: projection.head.seq) }
         } catch {
             projectionFailed(error)
             return outcomes
@@ -97,6 +104,8 @@ extension Ledger {
         /// Keyed requests that appended nothing: remembered in the projection
         /// only (a commit must hold an event; see the LogFormat article).
         var unappendedKeys: [IdempotencyRecord] = []
+        /// Keys made for records that had none, stored before the append.
+        var newKeys: [RecordRef: [UInt8]] = [:]
 
         init(overlay: CommitOverlay, head: ProjectionHead, at: Timestamp) {
             self.overlay = overlay
@@ -144,7 +153,7 @@ extension Ledger {
         }
         let sealed = try CommitCodec.seal(Commit(
             firstSeq: group.head.seq + 1, at: group.at, actor: metadata.actor, reason: metadata.reason,
-            idempotencyKey: key, events: plan.events, previousHash: group.head.hash,
+            idempotencyKey: key, events: try sealFields(plan.events, newKeys: &group.newKeys), previousHash: group.head.hash,
             requestDigest: key == nil ? nil : request.requestDigest, results: key == nil ? nil : plan.results))
         if !isLast {
             for event in plan.events { try group.overlay.apply(event) }

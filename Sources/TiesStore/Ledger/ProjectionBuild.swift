@@ -8,12 +8,13 @@ extension Ledger {
     /// (fsync, rename, fsync of the directory). A crash or a failure leaves
     /// at most the unfinished file, which the next build removes first.
     /// Stops before a torn tail: `catchUp` cuts that off afterwards.
-    static func buildProjection(_ layout: LedgerLayout, log: LogFile, progress: ((ReplayProgress) -> Void)?) throws(LedgerError) {
+    static func buildProjection(_ layout: LedgerLayout, log: LogFile, keys: RecordKeys?, progress: ((ReplayProgress) -> Void)?) throws(LedgerError) {
         let fileSystem = layout.fileSystem
         let path = layout.projectionBeingBuilt
         try fileSystem.unlink(path)
         do throws(LedgerError) {
             let projection = try Projection.startBuilding(at: path)
+            projection.recordKeys = keys
             // Reading and checking the log overlaps with applying it.
             let scanner = ScanAhead(log)
             while let scanned = try scanner.next() {

@@ -24,6 +24,10 @@ final class Projection {
     private var isBeingBuilt = false
     /// The write transaction `apply` has begun and not yet committed.
     private var openBatch: OpenBatch?
+    /// Opens the record field values of events read from the log, and
+    /// loses the key of a record whose erasure is applied. Nil: no values
+    /// can be opened (a reader of a ledger without a key store).
+    var recordKeys: RecordKeys?
 
     /// `type:id` as UTF-8 bytes, hashed in one call rather than byte by byte.
     private struct RecordKey: Hashable {
@@ -55,6 +59,10 @@ final class Projection {
         do {
             let db = try SQLiteConnection(path: path, readOnly: readOnly)
             let projection = Projection(db: db)
+            if !readOnly {
+                // Freed space is zeroed: no old field value lingers in the file (see erase).
+                try db.execute("PRAGMA secure_delete=ON")
+            }
             if !readOnly && walMode {
                 try db.execute("PRAGMA journal_mode=WAL")
                 // The log is durable; the projection can always catch up from it.
@@ -96,6 +104,7 @@ final class Projection {
         let projection = Projection(db: try SQLiteConnection(path: path, readOnly: false))
         try projection.db.execute("PRAGMA journal_mode=OFF")
         try projection.db.execute("PRAGMA synchronous=OFF")
+        try projection.db.execute("PRAGMA secure_delete=ON")
         try projection.db.execute("PRAGMA cache_size=-\(Limits.projectionCacheKiB)")
         for statement in ProjectionSchema.tables { try projection.db.execute(statement) }
         projection.batching = .bulk
@@ -173,10 +182,12 @@ final class Projection {
                 description: types.optionalString(6), bidirectional: types.int(7) != 0)
             cache(type, number: types.int(8))
         }
-        let objects = try db.statement("SELECT name, description FROM object_types")
+        let objects = try db.statement("SELECT name, description, identifiers, require_records FROM object_types")
         defer { objects.reset() }
         while try objects.step() {
-            objectTypes[objects.string(0)] = ObjectType(name: objects.string(0), description: objects.optionalString(1))
+            objectTypes[objects.string(0)] = ObjectType(name: objects.string(0), description: objects.optionalString(1),
+                                                        identifiers: try Self.identifiers(objects.isNull(2) ? nil : objects.bytes(2)),
+                                                        requireRecords: objects.int(3) != 0)
         }
     }
 
@@ -302,8 +313,10 @@ final class Projection {
     private func apply(_ event: Event, seq: Int64, at: Int64) throws(LedgerError) {
         switch event {
         case .objectTypeDefined(let type):
-            try db.statement("INSERT OR REPLACE INTO object_types (name, description, defined_seq) VALUES (?1, ?2, ?3)")
-                .bind(1, type.name).bind(2, type.description).bind(3, seq).run()
+            try db.statement("INSERT OR REPLACE INTO object_types (name, description, defined_seq, identifiers, require_records) VALUES (?1, ?2, ?3, ?4, ?5)")
+                .bind(1, type.name).bind(2, type.description).bind(3, seq)
+                .bind(4, type.identifiers.isEmpty ? nil : JSONValue.array(type.identifiers.map(\.jsonValue)).encodedString)
+                .bind(5, type.requireRecords ? 1 : 0).run()
             objectTypes[type.name] = type
         case .relationshipTypeRegistered(let type):
             try db.statement("""
@@ -321,16 +334,20 @@ final class Projection {
                 .bind(1, id).bind(2, updated.cardinality?.rawValue).bind(3, updated.description).bind(4, updated.bidirectional ? 1 : 0).run()
             cache(updated, number: try typeNumber(id, seq: seq))
             if change.bidirectional != nil { try recordBidirectional(updated, seq: seq) }
-        case .linked(let key, let attributes):
+        case .recordUpserted(let record, let set, let unset):
+            try applyUpsert(record, set: try recordKeys.opened(set, of: record), unset: unset, seq: seq)
+        case .recordErased(let record):
+            try applyErasure(record, seq: seq)
+        case .linked(let key, let attributes, _):
             let link = try internedLink(key, seq: seq)
             try open(link, attributes: JSONValue.object(attributes).encodedString, linkedSeq: seq, linkedAt: at, seq: seq, at: at)
-        case .unlinked(let key):
+        case .unlinked(let key, _):
             let link = try internedLink(key, seq: seq)
             try close(try currentVersion(of: link, seq: seq), seq: seq, at: at)
             try db.statement("DELETE FROM links WHERE type = ?1 AND from_record = ?2 AND to_record = ?3")
                 .bind(1, link.type).bind(2, link.from).bind(3, link.to).run()
             try indexRecords(link, seq: seq)
-        case .attributesChanged(let key, let set, let unset):
+        case .attributesChanged(let key, let set, let unset, _):
             let link = try internedLink(key, seq: seq)
             let current = try currentVersion(of: link, seq: seq)
             var attributes = current.attributes
@@ -407,6 +424,17 @@ final class Projection {
                               linkedSeq: statement.int(2), linkedAt: statement.int(3), fromSeq: statement.int(4))
     }
 
+    static func identifiers(_ json: [UInt8]?) throws(LedgerError) -> [Identifier] {
+        guard let json else { return [] }
+        guard case .array(let items)? = try? JSONParser.parse(json) else {
+            throw LedgerError(.ledgerDamaged, "the projection holds identifiers that are not a JSON array")
+        }
+        return try items.map { item throws(LedgerError) in
+            let fields = try FieldReader(item, context: "identifier", failure: .ledgerDamaged)
+            return Identifier(field: try fields.requiredString("field"), unique: try fields.optionalBool("unique") ?? false)
+        }
+    }
+
     static func attributes(_ json: [UInt8]) throws(LedgerError) -> Attributes {
         guard case .object(let attributes)? = try? JSONParser.parse(json) else {
             throw LedgerError(.ledgerDamaged, "the projection holds attributes that are not a JSON object")
@@ -443,7 +471,7 @@ final class Projection {
     }
 
     /// The record's number, given one if it has none yet.
-    private func intern(_ record: RecordRef) throws(LedgerError) -> Int64 {
+    func intern(_ record: RecordRef) throws(LedgerError) -> Int64 {
         if let id = try recordID(record) { return id }
         let ref = record.description
         try db.statement("INSERT INTO records (ref) VALUES (?1)").bind(1, ref).run()

@@ -4,8 +4,10 @@
 /// Version 3: records and relationship types are interned to integers, so
 /// every index is on small integers; event bodies stay in the log and the
 /// projection keeps where each one is, with its CRC-32.
+/// Version 4: records' fields (current and every version), identifiers
+/// and `requireRecords` of object types.
 enum ProjectionSchema {
-    static let version: Int64 = 3
+    static let version: Int64 = 4
     /// `to_seq` of a version that is still current: larger than any seq.
     static let openEnded = Int64.max
 
@@ -13,7 +15,10 @@ enum ProjectionSchema {
     static let tables = [
         // Progress: what has been applied, in the same transaction as the data.
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID",
-        "CREATE TABLE object_types (name TEXT PRIMARY KEY, description TEXT, defined_seq INTEGER NOT NULL)",
+        """
+        CREATE TABLE object_types (name TEXT PRIMARY KEY, description TEXT, defined_seq INTEGER NOT NULL,
+            identifiers TEXT, require_records INTEGER NOT NULL DEFAULT 0)
+        """,
         // `number` is the type's interned ID in every other table.
         """
         CREATE TABLE relationship_types (number INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
@@ -26,8 +31,22 @@ enum ProjectionSchema {
         CREATE TABLE relationship_type_versions (type INTEGER NOT NULL, from_seq INTEGER NOT NULL,
             bidirectional INTEGER NOT NULL, PRIMARY KEY (type, from_seq)) WITHOUT ROWID
         """,
-        // Every record a link ever named, interned: `ref` is `type:id`.
-        "CREATE TABLE records (id INTEGER PRIMARY KEY, ref TEXT NOT NULL UNIQUE)",
+        // Every record a link or upsert ever named, interned: `ref` is
+        // `type:id`. `upserted_seq`: its first upsert (NULL: never upserted).
+        "CREATE TABLE records (id INTEGER PRIMARY KEY, ref TEXT NOT NULL UNIQUE, upserted_seq INTEGER, erased_seq INTEGER)",
+        // A record's current fields. `value`: the JSON of the value (NULL
+        // once erased); `value_key`: a 64-bit hash of it that lookups go
+        // by, so that no index page (interior ones included) ever holds a
+        // value that erasure must remove.
+        """
+        CREATE TABLE record_fields (record INTEGER NOT NULL, field TEXT NOT NULL, type TEXT NOT NULL, value TEXT,
+            value_key INTEGER, from_seq INTEGER NOT NULL, PRIMARY KEY (record, field)) WITHOUT ROWID
+        """,
+        // Every version of every field, valid over [from_seq, to_seq).
+        """
+        CREATE TABLE record_field_versions (record INTEGER NOT NULL, from_seq INTEGER NOT NULL, field TEXT NOT NULL,
+            to_seq INTEGER NOT NULL, value TEXT, PRIMARY KEY (record, from_seq, field)) WITHOUT ROWID
+        """,
         // Current links: one row per (type, from, to), pointing at its open version.
         """
         CREATE TABLE links (type INTEGER NOT NULL, from_record INTEGER NOT NULL, to_record INTEGER NOT NULL,
@@ -68,6 +87,7 @@ enum ProjectionSchema {
         "CREATE INDEX versions_by_from ON link_versions (from_record, node, from_seq, to_seq)",
         "CREATE INDEX versions_by_to ON link_versions (to_record, node, from_seq, to_seq)",
         "CREATE INDEX commits_by_at ON commits (at)",
+        "CREATE INDEX record_fields_by_value ON record_fields (type, field, value_key)",
     ]
 
     /// The per-record event index, derived from the link versions: every

@@ -48,14 +48,18 @@ extension Projection: LedgerStateView {
         return try records(statement)
     }
 
-    private func records(_ statement: SQLiteStatement) throws(LedgerError) -> [RecordRef] {
-        var result: [RecordRef] = []
-        while try statement.step() {
-            guard let record = RecordRef(parsing: statement.string(0)) else {
-                throw LedgerError(.ledgerDamaged, "the projection holds a malformed record")
-            }
-            result.append(record)
-        }
-        return result
+    func record(_ record: RecordRef) throws(LedgerError) -> RecordState? {
+        guard let id = try recordID(record) else { return nil }
+        let state = try db.statement("SELECT upserted_seq, erased_seq FROM records WHERE id = ?1")
+        defer { state.reset() }
+        state.bind(1, id)
+        guard try state.step(), !state.isNull(0) else { return nil }
+        let erased = !state.isNull(1)
+        let current = try db.statement("SELECT field, value FROM record_fields WHERE record = ?1 AND value IS NOT NULL")
+        defer { current.reset() }
+        current.bind(1, id)
+        var fields: Attributes = [:]
+        while try current.step() { fields[current.string(0)] = try Self.value(current.bytes(1)) }
+        return RecordState(fields: fields, erased: erased)
     }
 }

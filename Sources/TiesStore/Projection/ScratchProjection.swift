@@ -25,6 +25,8 @@ final class ScratchProjection {
         } catch {
             throw LedgerError(.ioError, "cannot create a scratch projection at \(path) to replay into")
         }
+        // Read-only: a replay opens values, and never loses a key.
+        projection?.recordKeys = try RecordKeys.open(layout, writable: false)
     }
 
     var appliedSeq: Int64 { projection?.head.seq ?? -1 }

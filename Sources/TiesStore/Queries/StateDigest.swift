@@ -1,7 +1,8 @@
 import TiesCore
 
 /// A canonical digest of the current state — object types, relationship
-/// types, current links and their attributes — so "projection = log" can be
+/// types, current links and their attributes, records and their fields —
+/// so "projection = log" can be
 /// checked: the same function over the live projection, a snapshot, or a
 /// projection freshly replayed from the log must give the same hex string.
 ///
@@ -18,6 +19,13 @@ extension Projection {
             FROM relationship_types ORDER BY id
             """,
             "SELECT 'link', type_id, from_record, to_record, attributes FROM (\(ProjectionSchema.currentLinks())) ORDER BY 2, 3, 4",
+            // Rows only where records are used, so ledgers without them digest as they always have.
+            """
+            SELECT 'objectTypeRecords', name, identifiers, require_records FROM object_types
+            WHERE identifiers IS NOT NULL OR require_records <> 0 ORDER BY name
+            """,
+            "SELECT 'record', ref, erased_seq IS NOT NULL FROM records WHERE upserted_seq IS NOT NULL ORDER BY ref",
+            "SELECT 'field', r.ref, f.field, f.value FROM record_fields f JOIN records r ON r.id = f.record ORDER BY 2, 3",
         ]
         for sql in queries {
             let statement = try db.statement(sql)

@@ -1,0 +1,137 @@
+import TiesCore
+
+/// Records' fields in the projection: the current value of each field
+/// (looked up by a hash of the value), every version with its interval,
+/// and erasure, which leaves field names and no values.
+extension Projection {
+    func applyUpsert(_ record: RecordRef, set: [String: FieldValue], unset: [String], seq: Int64) throws(LedgerError) {
+        let id = try intern(record)
+        try db.statement("UPDATE records SET upserted_seq = ?2 WHERE id = ?1 AND upserted_seq IS NULL").bind(1, id).bind(2, seq).run()
+        for field in unset { try closeField(id, field: field, seq: seq) }
+        let setCurrent = try db.statement("""
+            INSERT OR REPLACE INTO record_fields (record, field, type, value, value_key, from_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            """)
+        let addVersion = try db.statement("INSERT INTO record_field_versions (record, from_seq, field, to_seq, value) VALUES (?1, ?2, ?3, ?4, ?5)")
+        for (field, value) in set.sorted(by: { utf8Less($0.key, $1.key) }) {
+            try closeField(id, field: field, seq: seq)
+            let json = value.value?.encodedString
+            setCurrent.reset()
+            try setCurrent.bind(1, id).bind(2, field).bind(3, record.type).bind(4, json).bind(5, json.map(Self.valueKey)).bind(6, seq).run()
+            addVersion.reset()
+            try addVersion.bind(1, id).bind(2, seq).bind(3, field).bind(4, ProjectionSchema.openEnded).bind(5, json).run()
+        }
+        try indexRecordEvent(id, seq: seq)
+    }
+
+    /// Ends the field's open version at `seq` and removes its current value.
+    private func closeField(_ record: Int64, field: String, seq: Int64) throws(LedgerError) {
+        try db.statement("UPDATE record_field_versions SET to_seq = ?3 WHERE record = ?1 AND field = ?2 AND to_seq = ?4")
+            .bind(1, record).bind(2, field).bind(3, seq).bind(4, ProjectionSchema.openEnded).run()
+        try db.statement("DELETE FROM record_fields WHERE record = ?1 AND field = ?2").bind(1, record).bind(2, field).run()
+    }
+
+    /// Drops every value the record's fields ever held (secure_delete
+    /// zeroes the freed bytes), keeps their names and intervals, and loses
+    /// the record's key.
+    func applyErasure(_ record: RecordRef, seq: Int64) throws(LedgerError) {
+        let id = try intern(record)
+        try db.statement("UPDATE records SET erased_seq = ?2 WHERE id = ?1").bind(1, id).bind(2, seq).run()
+        try db.statement("UPDATE record_fields SET value = NULL, value_key = NULL WHERE record = ?1").bind(1, id).run()
+        try db.statement("UPDATE record_field_versions SET value = NULL WHERE record = ?1").bind(1, id).run()
+        try indexRecordEvent(id, seq: seq)
+        try recordKeys?.destroy(record)
+    }
+
+    /// Checkpoints the WAL into the database and truncates it to nothing,
+    /// so no frame written before an erasure survives in it. Waits for
+    /// readers up to SQLite's busy timeout.
+    func truncateWAL() throws(LedgerError) {
+        let statement = try db.statement("PRAGMA wal_checkpoint(TRUNCATE)")
+        defer { statement.reset() }
+        guard try statement.step(), statement.int(0) == 0 else {
+            throw LedgerError(.ioError, "the projection's WAL could not be emptied after an erasure (readers held it for \(Limits.sqliteBusyTimeoutMs) ms); it is emptied at the next checkpoint")
+        }
+    }
+
+    private func indexRecordEvent(_ record: Int64, seq: Int64) throws(LedgerError) {
+        try db.statement("INSERT OR IGNORE INTO record_events (record, seq) VALUES (?1, ?2)").bind(1, record).bind(2, seq).run()
+    }
+
+    /// What lookups go by: the first 8 bytes of SHA-256 of the value's JSON.
+    static func valueKey(_ json: String) -> Int64 {
+        SHA256.digest(Array(json.utf8)).prefix(8).reduce(Int64(0)) { $0 << 8 | Int64($1) }
+    }
+
+    // MARK: Reading records
+
+    /// A record's fields as of `seq` (nil when it was not upserted by
+    /// then), the seq of its last change up to `seq`, and whether it is
+    /// erased (now: erasure reaches every point in time).
+    func recordFields(_ record: RecordRef, atSeq seq: Int64) throws(LedgerError) -> RecordFields? {
+        guard let id = try recordID(record) else { return nil }
+        let state = try db.statement("SELECT upserted_seq, erased_seq FROM records WHERE id = ?1")
+        defer { state.reset() }
+        state.bind(1, id)
+        guard try state.step(), !state.isNull(0), state.int(0) <= seq else { return nil }
+        let upsertedSeq = state.int(0)
+        let erasedSeq = state.isNull(1) ? nil : state.int(1)
+        let versions = try db.statement("""
+            SELECT field, value, from_seq, to_seq FROM record_field_versions WHERE record = ?1 AND from_seq <= ?2
+            """)
+        defer { versions.reset() }
+        versions.bind(1, id).bind(2, seq)
+        var fields: [String: FieldValue] = [:]
+        var since = upsertedSeq
+        while try versions.step() {
+            let toSeq = versions.int(3)
+            since = max(since, versions.int(2), toSeq <= seq ? toSeq : 0)
+            guard toSeq > seq else { continue }
+            fields[versions.string(0)] = FieldValue(value: versions.isNull(1) ? nil : try Self.value(versions.bytes(1)))
+        }
+        if let erasedSeq, erasedSeq <= seq { since = max(since, erasedSeq) }
+        return RecordFields(record: record, fields: fields, since: since, erasedSeq: erasedSeq)
+    }
+
+    static func value(_ json: [UInt8]) throws(LedgerError) -> JSONValue {
+        guard let value = try? JSONParser.parse(json) else {
+            throw LedgerError(.ledgerDamaged, "the projection holds a record field value that is not JSON")
+        }
+        return value
+    }
+
+    /// Records of `type` whose `field` now holds `value`, in `ref` order.
+    func records(ofType type: String, field: String, holding value: JSONValue, limit: Int) throws(LedgerError) -> [RecordRef] {
+        let json = value.encodedString
+        let statement = try db.statement("""
+            SELECT r.ref FROM record_fields f JOIN records r ON r.id = f.record
+            WHERE f.type = ?1 AND f.field = ?2 AND f.value_key = ?3 AND f.value = ?4 ORDER BY r.ref LIMIT ?5
+            """)
+        defer { statement.reset() }
+        statement.bind(1, type).bind(2, field).bind(3, Self.valueKey(json)).bind(4, json).bind(5, Int64(limit))
+        return try records(statement)
+    }
+
+    func recordsSharingValues(ofType type: String, field: String, limit: Int) throws(LedgerError) -> [RecordRef] {
+        let statement = try db.statement("""
+            SELECT r.ref FROM record_fields f JOIN records r ON r.id = f.record
+            WHERE f.type = ?1 AND f.field = ?2 AND f.value IS NOT NULL AND EXISTS (
+                SELECT 1 FROM record_fields o WHERE o.type = f.type AND o.field = f.field AND o.value_key = f.value_key
+                    AND o.value = f.value AND o.record <> f.record)
+            ORDER BY r.ref LIMIT ?3
+            """)
+        defer { statement.reset() }
+        statement.bind(1, type).bind(2, field).bind(3, Int64(limit))
+        return try records(statement)
+    }
+
+    func records(_ statement: SQLiteStatement) throws(LedgerError) -> [RecordRef] {
+        var result: [RecordRef] = []
+        while try statement.step() {
+            guard let record = RecordRef(parsing: statement.string(0)) else {
+                throw LedgerError(.ledgerDamaged, "the projection holds a malformed record")
+            }
+            result.append(record)
+        }
+        return result
+    }
+}
