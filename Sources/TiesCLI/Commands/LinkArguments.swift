@@ -24,14 +24,10 @@ enum LinkArguments {
         guard let equals = inner.firstIndex(of: "="), equals != inner.startIndex else { return nil }
         let type = String(text[..<open])
         guard !type.contains(":") else { return nil }
-        return (type, FieldMatch(field: String(inner[..<equals]), value: scalar(String(inner[inner.index(after: equals)...]))))
+        return (type, FieldMatch(field: String(inner[..<equals]), value: JSONValue.scalar(orText: String(inner[inner.index(after: equals)...]))))
     }
 
-    /// A JSON scalar if `text` parses as one (3, true, null, "quoted"), otherwise the text itself.
-    static func scalar(_ text: String) -> JSONValue {
-        if let value = try? JSONParser.parse(text), value.isScalar { return value }
-        return .string(text)
-    }
+
 
     /// `rt_…`, `role/type` or `role/parent/child`.
     static func typeReference(_ text: String, _ context: Context) throws -> RelationshipTypeReference {
@@ -88,7 +84,7 @@ enum LinkArguments {
             guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
                 throw context.usage("--\(option) must be KEY=VALUE; got '\(pair)'")
             }
-            attributes[String(pair[..<equals])] = scalar(String(pair[pair.index(after: equals)...]))
+            attributes[String(pair[..<equals])] = JSONValue.scalar(orText: String(pair[pair.index(after: equals)...]))
         }
         return attributes
     }

@@ -41,7 +41,7 @@ struct RecordCommand: Command {
             }
             let match = positionals[2]
             let found = try context.openLedger(.read).findRecords(
-                ofType: positionals[1], field: String(match[..<equals]), value: LinkArguments.scalar(String(match[match.index(after: equals)...])))
+                ofType: positionals[1], field: String(match[..<equals]), value: JSONValue.scalar(orText: String(match[match.index(after: equals)...])))
             let shown = found.prefix(Limits.matchCandidatesMax)
             var text = found.isEmpty ? ["no \(positionals[1]) record holds that value"] : shown.flatMap { lines($0) }
             if found.count > shown.count { text.append("(more than \(Limits.matchCandidatesMax) records hold it; the first \(shown.count) are shown)") }

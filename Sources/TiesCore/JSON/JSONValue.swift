@@ -73,3 +73,13 @@ public enum JSONValue: Hashable, Sendable {
         }
     }
 }
+
+extension JSONValue {
+    /// How the CLI's `K=V` options and the HTTP lookup's `value` read a
+    /// value: a JSON scalar when the text parses as one (3, true, null,
+    /// "quoted"), otherwise the text itself as a string.
+    public static func scalar(orText text: String) -> JSONValue {
+        if let value = try? JSONParser.parse(Array(text.utf8)), value.isScalar { return value }
+        return .string(text)
+    }
+}

@@ -19,4 +19,21 @@ struct APIRequest {
         }
         return number
     }
+
+    /// `asOf`: a seq or an RFC 3339 time, nil when absent.
+    func queryAsOf() throws(LedgerError) -> AsOf? {
+        guard let text = query["asOf"] else { return nil }
+        guard let point = AsOf(parsing: text) else {
+            throw LedgerError(.invalidField, "'asOf' must be a seq (1234) or an RFC 3339 time (2026-11-01T00:00:00Z)", details: ["field": .string("asOf")])
+        }
+        return point
+    }
+
+    /// An unknown query parameter is a mistake worth stopping (a typo'd
+    /// filter would otherwise answer as if it were not there).
+    func rejectUnknownQuery(allowed: Set<String>) throws(LedgerError) {
+        guard let unknown = query.keys.sorted().first(where: { !allowed.contains($0) }) else { return }
+        let expected = allowed.isEmpty ? "this endpoint takes none" : "expected \(allowed.sorted().joined(separator: ", "))"
+        throw LedgerError(.invalidField, "unknown query parameter '\(unknown)'; \(expected)", details: ["field": .string(unknown)])
+    }
 }

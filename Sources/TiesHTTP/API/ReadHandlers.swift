@@ -120,7 +120,7 @@ extension API {
         ]))
     }
 
-    private func record(_ request: APIRequest) throws(LedgerError) -> RecordRef {
+    func record(_ request: APIRequest) throws(LedgerError) -> RecordRef {
         let type = request.parameters["type"] ?? ""
         let id = request.parameters["id"] ?? ""
         try Validation.recordID(id, field: "id")

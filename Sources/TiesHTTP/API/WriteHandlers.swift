@@ -90,7 +90,7 @@ extension API {
     /// With an `Idempotency-Key`, a retry gets the first attempt's receipt,
     /// rendered the same way (`Idempotency-Replayed: true`); a retry of a
     /// request an older version recorded gets the answer it stored then.
-    private func commit(_ request: APIRequest, _ operations: [Operation], envelope: [String: JSONValue],
+    func commit(_ request: APIRequest, _ operations: [Operation], envelope: [String: JSONValue],
                         render: (CommitReceipt) -> (Int, JSONValue)) throws(LedgerError) -> HTTPResponse {
         let fields = try FieldReader(.object(envelope), context: "request", failure: .invalidField)
         let expected = try Self.expectedHeadSeq(request, body: try fields.optionalInt("expectedHeadSeq"))

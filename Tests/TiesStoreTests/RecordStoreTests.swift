@@ -1,0 +1,158 @@
+import Foundation
+import Testing
+import TiesCore
+@testable import TiesStore
+import TiesTestSupport
+
+/// Records on a real ledger: sealed in the log, opened by their keys,
+/// versioned for as-of, looked up by an index, and erased for good
+/// (TiesCore.docc/Records.md).
+struct RecordStoreTests {
+    static let personal = ["ada@example.com", "Ada Lovelace", "ada@new.example", "+44 20 7946 0000"]
+
+    /// person identifiers email (unique) and phone; u1 with email, name,
+    /// phone (seq 2), then a new email and no phone (seq 3); u2 (seq 4);
+    /// a link to o1 found by email (seq 5–6).
+    static func story(_ ledger: Ledger) throws {
+        _ = try ledger.commit([Op.define("person", identifiers: [Identifier(field: "email", unique: true), Identifier(field: "phone", unique: false)])],
+                              metadata: metadata())
+        _ = try ledger.commit([Op.upsert("person:u1", set: ["email": .string(personal[0]), "name": .string(personal[1]), "phone": .string(personal[3])])],
+                              metadata: metadata())
+        _ = try ledger.commit([Op.upsert("person:u1", set: ["email": .string(personal[2])], unset: ["phone"])], metadata: metadata())
+        _ = try ledger.commit([Op.upsert("person:u2", set: ["email": .string("bob@example.com")])], metadata: metadata())
+        _ = try ledger.commit([Op.define("order"), Op.register(Keys.placed)], metadata: metadata())
+        _ = try ledger.commit([.link(LinkRequest(type: .key(Keys.placed), from: .match(FieldMatch(field: "email", value: .string(personal[2]))),
+                                                 to: .id("o1"), style: .personAndObject), attributes: [:])], metadata: metadata("linker", reason: "by email"))
+    }
+
+    /// Every file under `directory` that holds any of `values`, as bytes.
+    static func filesHolding(_ values: [String], in directory: String) throws -> [String] {
+        let files = try #require(FileManager.default.enumerator(atPath: directory)?.allObjects as? [String])
+        return try files.filter { name in
+            var isDirectory: ObjCBool = false
+            let path = directory + "/" + name
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { return false }
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            return values.contains { bytes.range(of: Data($0.utf8)) != nil }
+        }
+    }
+
+    @Test func theLogHoldsNoPlainValueAndEveryReadOpensThem() throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try makeLedger(in: directory.path)
+        try Self.story(ledger)
+        let log = try Data(contentsOf: URL(fileURLWithPath: ledger.layout.log))
+        for value in Self.personal { #expect(log.range(of: Data(value.utf8)) == nil, "\(value) is in the log") }
+        let now = try ledger.record(person("u1"))
+        #expect(now.fields == ["email": FieldValue(value: .string(Self.personal[2])), "name": FieldValue(value: .string(Self.personal[1]))])
+        #expect(now.since == 3 && now.erasedSeq == nil)
+        let before = try ledger.record(person("u1"), asOf: .seq(2))
+        #expect(before.fields.mapValues(\.value) == ["email": .string(Self.personal[0]), "name": .string(Self.personal[1]), "phone": .string(Self.personal[3])])
+        #expect(before.since == 2)
+        for (record, point) in [(person("u2"), AsOf.seq(3)), (person("nobody"), nil)] {
+            do {
+                _ = try ledger.record(record, asOf: point)
+                Issue.record("\(record) answered before it was upserted")
+            } catch {
+                #expect(error.code == .recordNotFound)
+            }
+        }
+        // History shows the field changes with their values, and how the link found its person.
+        let history = try ledger.history(of: person("u1"))
+        #expect(history.entries.map(\.seq) == [7, 3, 2])
+        guard case .recordUpserted(_, let set, let unset) = history.entries[1].event else { Issue.record("\(history)"); return }
+        #expect(set["email"]?.value == .string(Self.personal[2]) && unset == ["phone"])
+        guard case .linked(_, _, let matchedBy) = history.entries[0].event else { Issue.record("\(history)"); return }
+        #expect(matchedBy == MatchedBy(from: "email"))
+    }
+
+    @Test func fieldsSurviveReopenRebuildAndSnapshots() throws {
+        let directory = try TemporaryDirectory()
+        var ledger: Ledger? = try makeLedger(in: directory.path)
+        try Self.story(try #require(ledger))
+        let expected = try #require(ledger).record(person("u1"), asOf: .seq(2))
+        try #require(ledger).takeSnapshot()
+        ledger = nil
+        let reopened = try Ledger.open(at: directory.path, access: .write)
+        #expect(try reopened.record(person("u1"), asOf: .seq(2)) == expected)
+        try reopened.rebuild(full: true)
+        #expect(try reopened.record(person("u1"), asOf: .seq(2)) == expected)
+        #expect(try reopened.findRecords(ofType: "person", field: "email", value: .string(Self.personal[2])).map(\.record) == [person("u1")])
+        try reopened.rebuild(full: false)
+        #expect(try reopened.record(person("u1"), asOf: .seq(2)) == expected)
+        #expect(try Verifier.verify(directory: directory.path).problems.isEmpty)
+    }
+
+    @Test func findGoesByIdentifiersOnlyAndThroughTheIndex() throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try makeLedger(in: directory.path)
+        try Self.story(ledger)
+        #expect(try ledger.findRecords(ofType: "person", field: "email", value: .string("bob@example.com")).map(\.record) == [person("u2")])
+        #expect(try ledger.findRecords(ofType: "person", field: "email", value: .string(Self.personal[0])).isEmpty)
+        do {
+            _ = try ledger.findRecords(ofType: "person", field: "name", value: .string(Self.personal[1]))
+            Issue.record("a field that is not an identifier was looked up")
+        } catch {
+            #expect(error.code == .invalidMatchingField)
+        }
+        do {
+            _ = try ledger.findRecords(ofType: "persn", field: "email", value: .string("x"))
+            Issue.record("an unknown type was answered")
+        } catch {
+            #expect(error.code == .unknownObjectType && error.details["suggestions"] == .array([.string("person")]))
+        }
+        let plan = try ledger.projection.db.statement("""
+            EXPLAIN QUERY PLAN SELECT r.ref FROM record_fields f JOIN records r ON r.id = f.record
+            WHERE f.type = 'person' AND f.field = 'email' AND f.value_key = 1 AND f.value = '"x"' ORDER BY r.ref LIMIT 11
+            """)
+        var steps: [String] = []
+        while try plan.step() { steps.append(plan.string(3)) }
+        plan.reset()
+        #expect(steps.contains { $0.contains("USING INDEX record_fields_by_value") }, "\(steps)")
+    }
+
+    @Test func erasureLeavesNoValueInAnyFileOfTheLedger() throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try makeLedger(in: directory.path)
+        try Self.story(ledger)
+        try ledger.takeSnapshot()
+        #expect(try !Self.filesHolding(Self.personal, in: directory.path).isEmpty, "the projection holds the values before erasure")
+        let receipt = try ledger.commit([.eraseRecord(person("u1"))], metadata: metadata("dpo", reason: "GDPR request"))
+        #expect(receipt.firstSeq == 8)
+        #expect(try Self.filesHolding(Self.personal, in: directory.path) == [])
+        // Every answer shows the values as erased, at every point in time.
+        let now = try ledger.record(person("u1"))
+        #expect(now.erasedSeq == 8 && now.fields.keys.sorted() == ["email", "name"] && now.fields.values.allSatisfy { $0.value == nil })
+        #expect(try ledger.record(person("u1"), asOf: .seq(2)).fields.values.allSatisfy { $0.value == nil })
+        for entry in try ledger.history(of: person("u1")).entries {
+            if case .recordUpserted(_, let set, _) = entry.event { #expect(set.values.allSatisfy { $0.value == nil }) }
+        }
+        #expect(try ledger.findRecords(ofType: "person", field: "email", value: .string(Self.personal[2])).isEmpty)
+        // Its ID and links stay; the other record is untouched; the chain still verifies.
+        #expect(try ledger.relationships(of: person("u1")).links.count == 1)
+        #expect(try ledger.record(person("u2")).fields["email"]?.value == .string("bob@example.com"))
+        #expect(try Verifier.verify(directory: directory.path).problems.isEmpty)
+        // Snapshots, rebuilds and exports taken afterwards hold no value either.
+        try ledger.takeSnapshot()
+        try ledger.rebuild(full: true)
+        #expect(try ledger.record(person("u1"), asOf: .seq(3)).fields.values.allSatisfy { $0.value == nil })
+        let export = directory.path + "/export.sqlite"
+        _ = try Exporter.exportSQLite(ledger, asOf: nil, to: export)
+        var lines: [String] = []
+        _ = try Exporter.exportJSONLines(ledger, asOf: .seq(3)) { lines.append($0.encodedString); return true }
+        #expect(try Self.filesHolding(Self.personal, in: directory.path) == [])
+        #expect(!lines.joined().contains("ada@"))
+    }
+
+    @Test func aCopyWithoutItsKeyStoreCannotReadFieldValues() throws {
+        let directory = try TemporaryDirectory()
+        let copy = try TemporaryDirectory()
+        var ledger: Ledger? = try makeLedger(in: directory.path)
+        try Self.story(try #require(ledger))
+        ledger = nil
+        try FileManager.default.copyItem(atPath: directory.path + "/log.jsonl", toPath: copy.path + "/log.jsonl")
+        let reader = try Ledger.open(at: copy.path, access: .write)
+        #expect(try reader.record(person("u1")).fields.values.allSatisfy { $0.value == nil })
+        #expect(try reader.relationships(of: person("u1")).links.count == 1)
+    }
+}
