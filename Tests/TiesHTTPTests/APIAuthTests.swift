@@ -48,6 +48,19 @@ struct APIAuthTests {
                      try #require((200..<300).contains(relinked.status), "\(relinked)")
                  }),
         Endpoint("POST", "/v1/batch", #"[{"op":"defineObjectType","name":"account"}]"#, needs: .append),
+        Endpoint("GET", "/v1/records/person?field=email&value=a@x", needs: .read, prepare: { harness, _ in
+            try harness.expect(200, "POST", "/v1/object-types", #"{"name":"person","identifiers":[{"field":"email","unique":true}]}"#, as: .admin)
+        }),
+        Endpoint("GET", "/v1/records/person/u1", needs: .read, prepare: { harness, _ in
+            let reply = harness.call("PUT", "/v1/records/person/u1", #"{"set":{"email":"a@x"}}"#, as: .admin)
+            try #require([200, 201].contains(reply.status), "\(reply)")
+        }),
+        Endpoint("PUT", "/v1/records/person/u1", #"{"set":{"k":"v"}}"#, needs: .append),
+        Endpoint("POST", "/v1/records/person/u1/erase", #"{"reason":"asked to"}"#, needs: .admin, prepare: { harness, _ in
+            // Upserted for the first caller; erased (and refused new fields) after the admin's turn.
+            let reply = harness.call("PUT", "/v1/records/person/u1", #"{"set":{"email":"a@x"}}"#, as: .admin)
+            try #require([200, 201, 409].contains(reply.status), "\(reply)")
+        }),
         Endpoint("GET", "/v1/records/person/u1/relationships", needs: .read),
         Endpoint("GET", "/v1/records/person/u1/history", needs: .read),
         Endpoint("GET", "/v1/relationships/history?relationshipTypeId=RT&from=u1&to=o1", needs: .read),

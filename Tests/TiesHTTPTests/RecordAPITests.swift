@@ -1,0 +1,159 @@
+import Testing
+@testable import TiesHTTP
+import TiesCore
+import TiesStore
+import TiesTestSupport
+
+/// The record endpoints and matching over HTTP (TiesHTTP.docc, TiesCore.docc/Records.md).
+struct RecordAPITests {
+    static let identifiers = #"{"name":"person","identifiers":[{"field":"email","unique":true},{"field":"city"}]}"#
+
+    /// The shop, person identifiers, and people u1 (a@x, Oslo) and u2 (b@x, Oslo).
+    static func harness() throws -> (APIHarness, placed: String) {
+        let harness = try APIHarness()
+        let (placed, _) = try harness.defineShop()
+        try harness.expect(200, "POST", "/v1/object-types", identifiers)
+        try harness.expect(201, "PUT", "/v1/records/person/u1", #"{"set":{"email":"a@x","city":"Oslo","name":"Ada"}}"#)
+        try harness.expect(201, "PUT", "/v1/records/person/u2", #"{"set":{"email":"b@x","city":"Oslo"}}"#)
+        return (harness, placed)
+    }
+
+    @Test("PUT creates (201) and updates (200) a record; nothing new appends nothing")
+    func upsert() throws {
+        let (harness, _) = try Self.harness()
+        defer { harness.close() }
+        let head = harness.head
+        let unchanged = try harness.expect(200, "PUT", "/v1/records/person/u1", #"{"set":{"email":"a@x"}}"#)
+        #expect(unchanged["created"].bool == false && unchanged["changed"].bool == false && unchanged["seq"].isNull)
+        #expect(harness.head == head)
+        let changed = try harness.expect(200, "PUT", "/v1/records/person/u1", #"{"set":{"email":"a2@x"},"unset":["name"],"reason":"moved"}"#)
+        #expect(changed["op"].string == "upsertRecord" && changed["record"].string == "person:u1" && changed["seq"].int == head + 1)
+        let shown = try harness.expect(200, "GET", "/v1/records/person/u1", as: .read)
+        #expect(shown["fields"].description == #"{"city":"Oslo","email":"a2@x"}"#)
+        #expect(shown["since"].int == head + 1 && !shown["erased"].exists)
+        let before = try harness.expect(200, "GET", "/v1/records/person/u1?asOf=\(head)", as: .read)
+        #expect(before["fields"].description == #"{"city":"Oslo","email":"a@x","name":"Ada"}"#)
+    }
+
+    @Test("PUT refuses what it cannot take", arguments: [
+        (#"{"set":{"email":"b@x"}}"#, 409, "duplicate_identifier"),
+        (#"{"set":{"k":[1]}}"#, 400, "invalid_field"),
+        (#"{"set":{"k":1},"unset":["k"]}"#, 400, "invalid_field"),
+        (#"{"fields":{"k":1}}"#, 400, "invalid_field"),
+        (#"[1]"#, 400, "invalid_field"),
+        (#"{"set":"#, 400, "invalid_json"),
+    ])
+    func upsertRefusals(body: String, status: Int, code: String) throws {
+        let (harness, _) = try Self.harness()
+        defer { harness.close() }
+        let head = harness.head
+        let reply = harness.call("PUT", "/v1/records/person/u1", body)
+        #expect(reply.status == status && reply.code == code, "\(reply)")
+        #expect(harness.head == head)
+        if code == "duplicate_identifier" { #expect(reply.json["holder"].string == "person:u2") }
+    }
+
+    @Test("GET refuses unknown records, types, query parameters and as-of points")
+    func readRefusals() throws {
+        let (harness, _) = try Self.harness()
+        defer { harness.close() }
+        let cases: [(String, Int, String)] = [
+            ("/v1/records/person/nobody", 404, "record_not_found"),
+            ("/v1/records/person/u2?asOf=4", 404, "record_not_found"),
+            ("/v1/records/persn/u1", 404, "unknown_object_type"),
+            ("/v1/records/person/u1?asof=3", 400, "invalid_field"),
+            ("/v1/records/person/u1?asOf=yesterday", 400, "invalid_field"),
+            ("/v1/records/person?field=name&value=Ada", 400, "invalid_matching_field"),
+            ("/v1/records/person?field=email", 400, "invalid_field"),
+            ("/v1/records/person?field=email&value=a@x&limit=3", 400, "invalid_field"),
+            ("/v1/records/ordr?field=email&value=a@x", 404, "unknown_object_type"),
+        ]
+        for (target, status, code) in cases {
+            let reply = harness.call("GET", target, as: .read)
+            #expect(reply.status == status && reply.code == code, "\(target) → \(reply)")
+        }
+        #expect(harness.call("GET", "/v1/records/persn/u1", as: .read).json["suggestions"].description == #"["person"]"#)
+    }
+
+    @Test("Lookup by identifier: values compare as JSON values; more than ten holders say so")
+    func find() throws {
+        let (harness, _) = try Self.harness()
+        defer { harness.close() }
+        let found = try harness.expect(200, "GET", "/v1/records/person?field=email&value=a@x", as: .read)
+        #expect(found["records"].array.map { $0["record"].string } == ["person:u1"] && found["more"].bool == false)
+        try harness.expect(201, "PUT", "/v1/records/person/n1", #"{"set":{"email":7}}"#)
+        #expect(try harness.expect(200, "GET", "/v1/records/person?field=email&value=7", as: .read)["records"].array.count == 1)
+        #expect(try harness.expect(200, "GET", "/v1/records/person?field=email&value=%227%22", as: .read)["records"].array.isEmpty)
+        for index in 1...11 { try harness.expect(201, "PUT", "/v1/records/person/c\(index)", #"{"set":{"city":"Rome"}}"#) }
+        let many = try harness.expect(200, "GET", "/v1/records/person?field=city&value=Rome", as: .read)
+        #expect(many["records"].array.count == 10 && many["more"].bool == true)
+    }
+
+    @Test("A batch can upsert a person and link it by email in one commit; the history says how it was found")
+    func matchInsideABatch() throws {
+        let (harness, placed) = try Self.harness()
+        defer { harness.close() }
+        let batch = """
+            [{"op":"upsertRecord","objectType":"person","externalId":"u3","set":{"email":"c@x"}},
+             {"op":"link","relationshipTypeId":"\(placed)","personMatch":{"field":"email","value":"c@x"},"customObjectExternalId":"o1"}]
+            """
+        let reply = try harness.expect(200, "POST", "/v1/batch", batch)
+        #expect(reply["results"][1]["from"].string == "person:u3", "\(reply)")
+        let history = try harness.expect(200, "GET", "/v1/records/person/u3/history", as: .read)
+        #expect(history["entries"][0]["event"]["matchedBy"].description == #"{"from":{"field":"email"}}"#, "\(history)")
+        #expect(history["entries"][1]["event"]["set"].description == #"{"email":"c@x"}"#, "\(history)")
+    }
+
+    @Test("Matching errors over HTTP: each code, with candidates for an ambiguous match")
+    func matchingErrors() throws {
+        let (harness, placed) = try Self.harness()
+        defer { harness.close() }
+        func link(_ match: String) -> Reply {
+            harness.call("POST", "/v1/relationships", #"{"relationshipTypeId":"\#(placed)","personMatch":\#(match),"customObjectExternalId":"o1"}"#)
+        }
+        let ambiguous = link(#"{"field":"city","value":"Oslo"}"#)
+        #expect(ambiguous.status == 409 && ambiguous.code == "ambiguous_match", "\(ambiguous)")
+        #expect(ambiguous.json["candidates"].description == #"["u1","u2"]"#)
+        let missing = link(#"{"field":"email","value":"z@x"}"#)
+        #expect(missing.status == 404 && missing.code == "target_record_not_found", "\(missing)")
+        let wrongField = link(#"{"field":"name","value":"Ada"}"#)
+        #expect(wrongField.status == 400 && wrongField.code == "invalid_matching_field", "\(wrongField)")
+        let both = harness.call("POST", "/v1/relationships",
+                                #"{"relationshipTypeId":"\#(placed)","personExternalId":"u1","personMatch":{"field":"email","value":"a@x"},"customObjectExternalId":"o1"}"#)
+        #expect(both.status == 400 && both.code == "invalid_field", "\(both)")
+        let notScalar = link(#"{"field":"email","value":["a@x"]}"#)
+        #expect(notScalar.status == 400 && notScalar.code == "invalid_field", "\(notScalar)")
+        #expect(link(#"{"field":"email","value":"a@x"}"#).status == 201)
+    }
+
+    @Test("requireRecords: a link to a record never upserted is target_record_not_found")
+    func requireRecords() throws {
+        let (harness, placed) = try Self.harness()
+        defer { harness.close() }
+        try harness.expect(200, "POST", "/v1/object-types", #"{"name":"order","requireRecords":true}"#)
+        let refused = harness.call("POST", "/v1/relationships", Bodies.placed(placed, "u1", "o1"))
+        #expect(refused.status == 404 && refused.code == "target_record_not_found", "\(refused)")
+        try harness.expect(201, "PUT", "/v1/records/order/o1", "{}")
+        try harness.expect(201, "POST", "/v1/relationships", Bodies.placed(placed, "u1", "o1"))
+    }
+
+    @Test("Erasure: admin only; afterwards every answer shows the values as erased and new fields are refused")
+    func erase() throws {
+        let (harness, _) = try Self.harness()
+        defer { harness.close() }
+        #expect(harness.call("POST", "/v1/records/person/u1/erase", as: .append).status == 403)
+        let erased = try harness.expect(200, "POST", "/v1/records/person/u1/erase", #"{"reason":"GDPR"}"#, as: .admin)
+        #expect(erased["op"].string == "eraseRecord" && erased["changed"].bool == true)
+        let again = try harness.expect(200, "POST", "/v1/records/person/u1/erase", as: .admin)
+        #expect(again["changed"].bool == false && again["seq"].isNull)
+        let shown = try harness.expect(200, "GET", "/v1/records/person/u1?asOf=6", as: .read)
+        #expect(shown["erased"].bool == true)
+        #expect(shown["fields"].description == #"{"city":{"erased":true},"email":{"erased":true},"name":{"erased":true}}"#)
+        let history = try harness.expect(200, "GET", "/v1/records/person/u1/history", as: .read)
+        #expect(history["entries"][0]["reason"].string == "GDPR" && history["entries"][0]["event"]["type"].string == "record.erased")
+        #expect(history["entries"][1]["event"]["set"]["email"].description == #"{"erased":true}"#)
+        let refused = harness.call("PUT", "/v1/records/person/u1", #"{"set":{"email":"new@x"}}"#)
+        #expect(refused.status == 409 && refused.code == "record_erased", "\(refused)")
+        #expect(harness.call("POST", "/v1/records/person/nobody/erase", as: .admin).code == "record_not_found")
+    }
+}
