@@ -26,7 +26,7 @@ final class RateLimiter: Sendable {
     /// The bucket a request of `key` of this kind draws on; nil when there
     /// is no key (`GET /v1/health`) or that kind is unlimited for it.
     func bucket(for key: APIKey?, kind: RateLimits.Kind) -> KeyBucket? {
-        guard let key, let limit = key.rateLimits.over(defaults)[kind] else { return nil }
+        guard let key, let limit = key.rateLimits.withDefaults(defaults)[kind] else { return nil }
         return KeyBucket(limiter: self, id: BucketID(keyHash: key.sha256, kind: kind), limit: limit)
     }
 

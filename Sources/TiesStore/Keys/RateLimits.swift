@@ -29,7 +29,7 @@ public struct RateLimits: Sendable, Equatable {
     public var isEmpty: Bool { read == nil && write == nil }
 
     /// These limits, each one that is absent taken from `defaults`.
-    public func over(_ defaults: RateLimits) -> RateLimits {
+    public func withDefaults(_ defaults: RateLimits) -> RateLimits {
         RateLimits(read: read ?? defaults.read, write: write ?? defaults.write)
     }
 
