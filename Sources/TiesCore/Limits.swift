@@ -132,6 +132,20 @@ public enum Limits {
     /// the projection, so more is only disk).
     public static let snapshotsKeptMax = 1000
 
+    // MARK: Rate limits (`ties serve`)
+
+    /// `perSecond` of a rate limit (config.json or `ties keys create
+    /// --read-rate`): 0.001 (a token every 1000 s) to 1,000,000. Slower
+    /// than that, a refill outlasts any client's patience; faster, the limit
+    /// limits nothing. Within it, a bucket counts exactly in billionths of a
+    /// token (the rate kept to a millionth of a token a second) and no sum
+    /// can overflow.
+    public static let rateLimitPerSecondMin = 0.001
+    public static let rateLimitPerSecondMax = 1_000_000.0
+    /// `burst`: 1 to 1,000,000 whole tokens, the most a bucket holds. One
+    /// token is a request, or one operation of a batch.
+    public static let rateLimitBurstMax = 1_000_000
+
     // MARK: API keys
 
     /// `keys.json`: room for tens of thousands of keys; read whole on

@@ -123,7 +123,7 @@ final class APIHarness: Sendable {
 
 /// A `TiesServer` on 127.0.0.1 (or `host`), port 0, over a new or given
 /// ledger directory, with an append and a read key; `configure` may change
-/// the rest of its configuration.
+/// the rest of its configuration, `clockMs` is what its rate limits refill by.
 final class ServerHarness: Sendable {
     let directory: String
     let server: TiesServer
@@ -134,7 +134,8 @@ final class ServerHarness: Sendable {
     let host: String
 
     init(directory existing: String? = nil, host: String = "127.0.0.1", keys: (append: String, read: String)? = nil,
-         configure: (inout HTTPServerConfiguration) -> Void = { _ in }) throws {
+         configure: (inout HTTPServerConfiguration) -> Void = { _ in },
+         clockMs: @escaping @Sendable () -> Int64 = { SystemClock.monotonicMilliseconds() }) throws {
         if let existing {
             directory = existing
             scratch = nil
@@ -147,7 +148,7 @@ final class ServerHarness: Sendable {
         self.host = host
         var configuration = HTTPServerConfiguration(host: host, port: 0)
         configure(&configuration)
-        server = try TiesServer(ledgerDirectory: directory, configuration: configuration, log: { _ in })
+        server = try TiesServer(ledgerDirectory: directory, configuration: configuration, clockMs: clockMs, log: { _ in })
         if let keys {
             appendKey = keys.append
             readKey = keys.read

@@ -12,13 +12,22 @@ struct KeysCommand: Command {
         options: [
             .value("name", "N", "create: the key's name, which becomes the actor of its commits"),
             .value("role", "R", "create: read (GET), append (read + writes) or admin (append + keys, snapshots)"),
+            .value("read-rate", "R/B", "create: the key's own read limit on `ties serve`, R requests a second, bursts of B (e.g. 5/10)"),
+            .value("write-rate", "R/B", "create: the key's own write limit, R a second, bursts of B (e.g. 0.5/3); a batch costs one per operation"),
         ] + CommonOptions.reading,
         discussion: """
             `create` prints the new key once; only its SHA-256 is stored (in keys.json in the ledger).
             `revoke` takes effect at once, also on a running server. Keys can be managed while
             `ties serve` runs.
+            Rate limits are token buckets, one for reads (GET) and one for writes: R/B refills R tokens
+            a second (R may be fractional) up to a burst of B, with
+            \(RateLimit.bounds).
+            A key's own limit overrides the default in the ledger's config.json ("rateLimits");
+            without either, that kind of request is not limited. A running server applies a new
+            key's limits at its first request.
             """,
-        examples: ["ties keys create --name crm-sync --role append", "ties keys list", "ties keys revoke crm-sync"])
+        examples: ["ties keys create --name crm-sync --role append", "ties keys create --name bulk-import --role append --write-rate 5/100",
+                   "ties keys list", "ties keys revoke crm-sync"])
 
     static func run(_ context: Context) throws -> Int32 {
         let store = KeyStore(ledgerDirectory: context.ledgerDirectory)
@@ -31,13 +40,17 @@ struct KeysCommand: Command {
             guard let name = context.arguments.value("name") ?? positionals.dropFirst().first else { throw context.usage("create needs --name N") }
             guard let roleText = context.arguments.value("role") else { throw context.usage("create needs --role read|append|admin") }
             guard let role = KeyRole(rawValue: roleText) else { throw context.usage("--role must be read, append or admin; got '\(roleText)'") }
-            let key = try store.create(name: name, role: role, now: Ledger.clock())
-            context.emit(.object(["name": .string(name), "role": .string(role.rawValue), "key": .string(key)]),
-                         lines: [key, "(key '\(name)', role \(role.rawValue); shown once: only its hash is stored)"])
+            let rateLimits = RateLimits(read: try rate("read-rate", context), write: try rate("write-rate", context))
+            let key = try store.create(name: name, role: role, rateLimits: rateLimits, now: Ledger.clock())
+            var created: [String: JSONValue] = ["name": .string(name), "role": .string(role.rawValue), "key": .string(key)]
+            if !rateLimits.isEmpty { created["rateLimits"] = rateLimits.jsonValue }
+            let summary = (["key '\(name)'", "role \(role.rawValue)"] + rateWords(rateLimits)).joined(separator: ", ")
+            context.emit(.object(created), lines: [key, "(\(summary); shown once: only its hash is stored)"])
         case "list":
             let keys = try store.keys()
-            let lines = keys.isEmpty ? ["(no keys)"] : keys.map {
-                "\($0.name)  \($0.role.rawValue)  created \($0.createdAt)\($0.revokedAt.map { "  REVOKED \($0)" } ?? "")"
+            let lines = keys.isEmpty ? ["(no keys)"] : keys.map { key in
+                ([key.name, key.role.rawValue, "created \(key.createdAt)"] + rateWords(key.rateLimits)
+                    + (key.revokedAt.map { ["REVOKED \($0)"] } ?? [])).joined(separator: "  ")
             }
             context.emit(.object(["keys": .array(keys.map { key in
                 var fields = key.jsonValue.objectValue ?? [:]
@@ -52,5 +65,19 @@ struct KeysCommand: Command {
             throw context.usage("ACTION must be create, list or revoke; got '\(positionals[0])'")
         }
         return CLI.ExitCode.ok
+    }
+
+    /// `--read-rate` / `--write-rate` as a limit; a usage error when it is not `R/B` within bounds.
+    private static func rate(_ option: String, _ context: Context) throws -> RateLimit? {
+        guard let text = context.arguments.value(option) else { return nil }
+        guard let limit = RateLimit(parsing: text) else {
+            throw context.usage("--\(option) must be R/B, R tokens a second up to a burst of B (for example 5/10 or 0.5/3), with \(RateLimit.bounds); got '\(text)'")
+        }
+        return limit
+    }
+
+    /// `read-rate 5/10`, `write-rate 0.5/3`: the key's own limits as `create` takes them.
+    private static func rateWords(_ limits: RateLimits) -> [String] {
+        RateLimits.Kind.allCases.compactMap { kind in limits[kind].map { "\(kind.rawValue)-rate \($0)" } }
     }
 }

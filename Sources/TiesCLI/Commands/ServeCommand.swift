@@ -15,6 +15,8 @@ struct ServeCommand: Command {
             needs `Authorization: Bearer KEY` (create keys with `ties keys create`). Concurrent
             writes are group-committed: one fsync answers many. One access-log line per request
             goes to stderr (method, path, status, duration, key name; never bodies or keys).
+            Per-key rate limits (config.json "rateLimits", read at start, and `ties keys create
+            --read-rate/--write-rate`) answer a key over its limit with 429 and Retry-After.
             SIGTERM or Ctrl-C stops accepting, lets in-flight requests finish and exits 0.
             The document of the API is served at /v1/openapi.json.
             """,

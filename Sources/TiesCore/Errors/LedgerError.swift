@@ -29,6 +29,7 @@ public struct LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
         case cardinalityViolation = "cardinality_violation"
         case relationshipNotFound = "relationship_not_found"
         case payloadTooLarge = "payload_too_large"
+        case rateLimited = "rate_limited"
         case idempotencyKeyReused = "idempotency_key_reused"
         case sequenceConflict = "sequence_conflict"
         case ledgerBusy = "ledger_busy"

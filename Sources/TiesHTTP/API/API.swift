@@ -1,5 +1,6 @@
 import TiesCore
 import TiesStore
+import TiesSystem
 
 /// The HTTP API (TiesHTTP.docc/Endpoints.md) over a `LedgerService`: routing, authentication,
 /// handlers, problem+json errors. Pure request → response; the listener
@@ -9,11 +10,17 @@ public final class API: Sendable {
     let keys: KeyStore
     /// The background scrub whose progress health reports (nil: none runs).
     let scrub: LogScrub?
+    let limiter: RateLimiter
 
-    public init(service: LedgerService, keys: KeyStore, scrub: LogScrub? = nil) {
+    /// `rateLimits` are config.json's defaults (none: only keys with their
+    /// own limits are limited); `clockMs` is the monotonic clock the buckets
+    /// refill by.
+    public init(service: LedgerService, keys: KeyStore, scrub: LogScrub? = nil, rateLimits: RateLimits = RateLimits(),
+                clockMs: @escaping @Sendable () -> Int64 = { SystemClock.monotonicMilliseconds() }) {
         self.service = service
         self.keys = keys
         self.scrub = scrub
+        limiter = RateLimiter(defaults: rateLimits, clockMs: clockMs)
     }
 
     /// Every endpoint. The OpenAPI document must list exactly these (a test checks).
@@ -27,7 +34,8 @@ public final class API: Sendable {
         Route(method: "POST", template: "/v1/relationships", role: .append, handle: { api, request throws(LedgerError) in try api.link(request) }),
         Route(method: "PATCH", template: "/v1/relationships", role: .append, handle: { api, request throws(LedgerError) in try api.setAttributes(request) }),
         Route(method: "DELETE", template: "/v1/relationships", role: .append, handle: { api, request throws(LedgerError) in try api.unlink(request) }),
-        Route(method: "POST", template: "/v1/batch", role: .append, handle: { api, request throws(LedgerError) in try api.batch(request) }),
+        Route(method: "POST", template: "/v1/batch", role: .append, chargedPerOperation: true,
+              handle: { api, request throws(LedgerError) in try api.batch(request) }),
         Route(method: "GET", template: "/v1/records/{type}", role: .read, handle: { api, request throws(LedgerError) in try api.findRecords(request) }),
         Route(method: "GET", template: "/v1/records/{type}/{id}", role: .read, handle: { api, request throws(LedgerError) in try api.recordFields(request) }),
         Route(method: "PUT", template: "/v1/records/{type}/{id}", role: .append, handle: { api, request throws(LedgerError) in try api.upsertRecord(request) }),
@@ -42,26 +50,45 @@ public final class API: Sendable {
     public static var endpoints: [(method: String, path: String)] { routes.map { ($0.method, $0.template) } }
 
     /// Answers one request; never throws, every failure is a problem+json.
+    /// A rate-limited key's answers all carry its bucket's state.
     public func handle(_ request: HTTPRequest) -> HandledResponse {
         switch admit(request) {
-        case .refused(let refusal): return refusal
-        case .admitted(let route, let parameters, let key): return run(route, parameters: parameters, key: key, request: request)
+        case .refused(let refusal):
+            return refusal
+        case .admitted(let route, let parameters, let key, let bucket):
+            return Self.stamped(run(route, parameters: parameters, key: key, bucket: bucket, request: request), with: bucket)
         }
     }
 
     /// The answer to a request that its head alone refuses (no such
     /// endpoint, a method the path does not have, no valid key, a role too
-    /// weak), or nil when its body should be read. The listener asks before
-    /// it reads a body, so a client without a key cannot make the server
-    /// buffer one. `handle` checks everything again on the whole request.
+    /// weak, an empty bucket), or nil when its body should be read. The
+    /// listener asks before it reads a body, so a client without a key (or
+    /// out of tokens) cannot make the server buffer one. `handle` checks
+    /// everything again on the whole request, and charges it.
     public func refusal(forHead head: HTTPRequest) -> HandledResponse? {
-        guard case .refused(let refusal) = admit(head) else { return nil }
-        return refusal
+        switch admit(head) {
+        case .refused(let refusal):
+            return refusal
+        case .admitted(_, _, let key, let bucket):
+            do throws(LedgerError) {
+                try bucket?.require(1)
+                return nil
+            } catch {
+                return Self.stamped(HandledResponse(Problem.response(error), principal: key?.name), with: bucket)
+            }
+        }
     }
 
     private enum Admission {
-        case admitted(Route, parameters: [String: String], key: APIKey?)
+        case admitted(Route, parameters: [String: String], key: APIKey?, bucket: KeyBucket?)
         case refused(HandledResponse)
+    }
+
+    private static func stamped(_ handled: HandledResponse, with bucket: KeyBucket?) -> HandledResponse {
+        var stamped = handled
+        bucket?.stamp(&stamped.response.headers)
+        return stamped
     }
 
     /// Routing and authentication: everything decided from the head.
@@ -79,15 +106,27 @@ public final class API: Sendable {
                                                              detail: "\(request.method) is not allowed here; use \(allowed.joined(separator: " or "))", headers: headers)))
         case .route(let route, let parameters):
             switch authenticate(request, needs: route.role) {
-            case .success(let key): return .admitted(route, parameters: parameters, key: key)
-            case .failure(let refusal): return .refused(HandledResponse(refusal.response, principal: refusal.principal))
+            case .success(let key):
+                return .admitted(route, parameters: parameters, key: key, bucket: limiter.bucket(for: key, kind: route.rateKind))
+            case .failure(let refusal):
+                // A key too weak for the route (403) is told its bucket's state too.
+                return .refused(Self.stamped(HandledResponse(refusal.response, principal: refusal.key?.name),
+                                             with: limiter.bucket(for: refusal.key, kind: route.rateKind)))
             }
         }
     }
 
-    private func run(_ route: Route, parameters: [String: String], key: APIKey?, request: HTTPRequest) -> HandledResponse {
+    /// Charges the key's bucket before any work (a batch: its first token
+    /// must be there, and the handler charges one per operation once it
+    /// has counted them), then runs the handler.
+    private func run(_ route: Route, parameters: [String: String], key: APIKey?, bucket: KeyBucket?, request: HTTPRequest) -> HandledResponse {
         do throws(LedgerError) {
-            let apiRequest = APIRequest(http: request, parameters: parameters, query: try Router.query(request.query), key: key)
+            if route.chargedPerOperation {
+                try bucket?.require(1)
+            } else {
+                try bucket?.charge(1)
+            }
+            let apiRequest = APIRequest(http: request, parameters: parameters, query: try Router.query(request.query), key: key, bucket: bucket)
             return HandledResponse(try route.handle(self, apiRequest), principal: key?.name)
         } catch {
             return HandledResponse(Problem.response(error), principal: key?.name)
@@ -96,7 +135,8 @@ public final class API: Sendable {
 
     struct Refusal: Error {
         let response: HTTPResponse
-        let principal: String?
+        /// The authenticated key whose role was too weak (403); nil otherwise.
+        let key: APIKey?
     }
 
     /// `Authorization: Bearer KEY`: 401 without a valid, unrevoked key, 403
@@ -107,20 +147,20 @@ public final class API: Sendable {
         challenge.set(name: "www-authenticate", value: "Bearer realm=\"ties\"")
         guard let header = request.headers["authorization"], header.lowercased().hasPrefix("bearer "),
               case let token = String(header.dropFirst(7)).trimmingSpaces, !token.isEmpty else {
-            return .failure(Refusal(response: Problem.response(status: 401, code: "unauthorized", detail: "send Authorization: Bearer KEY", headers: challenge), principal: nil))
+            return .failure(Refusal(response: Problem.response(status: 401, code: "unauthorized", detail: "send Authorization: Bearer KEY", headers: challenge), key: nil))
         }
         let key: APIKey?
         do {
             key = try keys.authenticate(token)
         } catch {
-            return .failure(Refusal(response: Problem.response(error), principal: nil))
+            return .failure(Refusal(response: Problem.response(error), key: nil))
         }
         guard let key else {
-            return .failure(Refusal(response: Problem.response(status: 401, code: "unauthorized", detail: "the key is not valid or was revoked", headers: challenge), principal: nil))
+            return .failure(Refusal(response: Problem.response(status: 401, code: "unauthorized", detail: "the key is not valid or was revoked", headers: challenge), key: nil))
         }
         guard key.role >= role else {
             return .failure(Refusal(response: Problem.response(status: 403, code: "forbidden",
-                                                              detail: "key '\(key.name)' has role \(key.role.rawValue); this needs \(role.rawValue)"), principal: key.name))
+                                                              detail: "key '\(key.name)' has role \(key.role.rawValue); this needs \(role.rawValue)"), key: key))
         }
         return .success(key)
     }

@@ -1,13 +1,14 @@
 import TiesCore
 import TiesStore
 
-/// A request matched to a route: decoded path parameters and query, and
-/// the key that made it.
+/// A request matched to a route: decoded path parameters and query, the
+/// key that made it and the bucket it draws on (nil: not rate limited).
 struct APIRequest {
     let http: HTTPRequest
     let parameters: [String: String]
     let query: [String: String]
     let key: APIKey?
+    let bucket: KeyBucket?
 
     var actor: String { key?.name ?? "anonymous" }
 

@@ -12,6 +12,7 @@ public enum Problem {
         case .cardinalityViolation, .sequenceConflict, .ambiguousMatch, .duplicateIdentifier, .recordErased: return 409
         case .payloadTooLarge: return 413
         case .idempotencyKeyReused: return 422
+        case .rateLimited: return 429
         case .ledgerBusy: return 503
         case .ledgerDamaged, .ledgerNotFound, .ledgerExists, .ioError, .ledgerReadOnly: return 500
         }
@@ -24,13 +25,16 @@ public enum Problem {
         error.code == .ledgerDamaged && error.details[DamageRecord.refusalMarker] == .bool(true) ? 503 : status(for: error.code)
     }
 
-    /// A problem response for a ledger error, carrying its details unchanged.
+    /// A problem response for a ledger error, carrying its details
+    /// unchanged; a `retryAfter` detail is also sent as `Retry-After`.
     static func response(_ error: LedgerError) -> HTTPResponse {
         let status = status(for: error)
         // Storage failures are not the client's to see in detail (paths, syscalls).
         let detail = status == 500 ? "the ledger could not complete the request (\(error.code.rawValue)); see the server log" : error.message
         let details = status == 500 ? [:] : error.details
-        return response(status: status, code: error.code.rawValue, detail: detail, extra: details)
+        var headers = HTTPHeaders()
+        if let seconds = details[KeyBucket.retryAfterDetail]?.int64Value { headers.set(name: "Retry-After", value: String(seconds)) }
+        return response(status: status, code: error.code.rawValue, detail: detail, extra: details, headers: headers)
     }
 
     /// A problem response: `{"type","title","status","detail","code", …extra}`.

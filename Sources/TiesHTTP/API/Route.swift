@@ -7,15 +7,24 @@ struct Route: Sendable {
     let method: String
     let template: String
     let role: KeyRole?
+    /// True when the handler charges the key's bucket one token per
+    /// operation once it has counted them (a batch); otherwise a request is
+    /// charged one token before its handler runs.
+    let chargedPerOperation: Bool
     let handle: @Sendable (API, APIRequest) throws(LedgerError) -> HTTPResponse
     /// The template split once, not on every request.
     let segments: [Substring]
 
-    init(method: String, template: String, role: KeyRole?, handle: @escaping @Sendable (API, APIRequest) throws(LedgerError) -> HTTPResponse) {
+    init(method: String, template: String, role: KeyRole?, chargedPerOperation: Bool = false,
+         handle: @escaping @Sendable (API, APIRequest) throws(LedgerError) -> HTTPResponse) {
         self.method = method
         self.template = template
         self.role = role
+        self.chargedPerOperation = chargedPerOperation
         self.handle = handle
         segments = template.split(separator: "/", omittingEmptySubsequences: false)
     }
+
+    /// GETs (and the HEADs answered by them) read; everything else writes.
+    var rateKind: RateLimits.Kind { method == "GET" ? .read : .write }
 }

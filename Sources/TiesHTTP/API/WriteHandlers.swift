@@ -49,6 +49,8 @@ extension API {
             throw LedgerError(.invalidField, "the body must be a JSON array of operations")
         }
         guard !items.isEmpty else { throw LedgerError(.invalidField, "a batch needs at least one operation", details: ["field": .string("operations")]) }
+        // Counted, not yet decoded: the whole cost is charged before the work.
+        try request.bucket?.charge(Int64(items.count))
         var operations: [Operation] = []
         for (index, item) in items.enumerated() {
             do throws(LedgerError) {

@@ -13,12 +13,16 @@ public final class TiesServer: Sendable {
     private let server: HTTPServer
     public var port: UInt16 { server.port }
 
-    public init(ledgerDirectory: String, configuration: HTTPServerConfiguration, log: @escaping @Sendable (String) -> Void) throws(LedgerError) {
-        let scrubPolicy = try ScrubPolicy.load(directory: ledgerDirectory)
+    /// config.json is read once, here. `clockMs` is the monotonic clock the
+    /// rate limits' buckets refill by (tests pass one they move by hand).
+    public init(ledgerDirectory: String, configuration: HTTPServerConfiguration,
+                clockMs: @escaping @Sendable () -> Int64 = { SystemClock.monotonicMilliseconds() },
+                log: @escaping @Sendable (String) -> Void) throws(LedgerError) {
+        let config = try LedgerConfig.load(directory: ledgerDirectory)
         service = try LedgerService(directory: ledgerDirectory, warn: { log("warning: \($0)") })
         keys = KeyStore(ledgerDirectory: ledgerDirectory)
-        scrub = LogScrub(directory: ledgerDirectory, policy: scrubPolicy, warn: { log("warning: \($0)") })
-        let api = API(service: service, keys: keys, scrub: scrub)
+        scrub = LogScrub(directory: ledgerDirectory, policy: config.scrub, warn: { log("warning: \($0)") })
+        let api = API(service: service, keys: keys, scrub: scrub, rateLimits: config.rateLimits, clockMs: clockMs)
         do {
             server = try HTTPServer(configuration: configuration, log: log, waitsOnPurpose: API.waitsForCommits,
                                     screen: { api.refusal(forHead: $0) }) { api.handle($0) }

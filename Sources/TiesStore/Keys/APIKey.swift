@@ -9,11 +9,17 @@ public struct APIKey: Sendable, Equatable {
     public var sha256: String
     public var createdAt: Timestamp
     public var revokedAt: Timestamp?
+    /// The key's own rate limits, each overriding config.json's default.
+    public var rateLimits = RateLimits()
 
+    /// `rateLimits` only when the key has one, so the records of keys
+    /// without them read exactly as before.
     public var jsonValue: JSONValue {
-        .object([
+        var fields: [String: JSONValue] = [
             "name": .string(name), "role": .string(role.rawValue), "sha256": .string(sha256),
             "createdAt": .string(createdAt.description), "revokedAt": revokedAt.map { .string($0.description) } ?? .null,
-        ])
+        ]
+        if !rateLimits.isEmpty { fields["rateLimits"] = rateLimits.jsonValue }
+        return .object(fields)
     }
 }

@@ -43,8 +43,9 @@ public final class KeyStore: Sendable {
     }
 
     /// Creates a key and returns it; only its hash is stored, so this is the
-    /// one time it can be shown.
-    public func create(name: String, role: KeyRole, now: Timestamp) throws(LedgerError) -> String {
+    /// one time it can be shown. `rateLimits` are the key's own, overriding
+    /// config.json's defaults.
+    public func create(name: String, role: KeyRole, rateLimits: RateLimits = RateLimits(), now: Timestamp) throws(LedgerError) -> String {
         try Validation.scalars(name, field: "name", max: Limits.keyNameScalarsMax)
         try Validation.noControlCharacters(name, field: "name")
         let token = "tk_" + Hex.encode(try withSystemCall { () throws(SystemError) in try Entropy.bytes(24) })
@@ -52,7 +53,8 @@ public final class KeyStore: Sendable {
             if keys.contains(where: { $0.name == name && $0.revokedAt == nil }) {
                 throw LedgerError(.invalidField, "an active key named '\(name)' already exists; revoke it first", details: ["field": .string("name")])
             }
-            keys.append(APIKey(name: name, role: role, sha256: SHA256.hexDigest(Array(token.utf8)), createdAt: now, revokedAt: nil))
+            keys.append(APIKey(name: name, role: role, sha256: SHA256.hexDigest(Array(token.utf8)), createdAt: now, revokedAt: nil,
+                               rateLimits: rateLimits))
         }
         return token
     }
@@ -79,6 +81,7 @@ public final class KeyStore: Sendable {
         withExtendedLifetime(fileLock) {}
     }
 
+    /// Keys written before rate limits have no `rateLimits` and load as unlimited.
     private func load() throws(LedgerError) -> [APIKey] {
         guard let bytes = try fileSystem.readSmallFile(path, limit: Limits.keyFileBytesMax) else { return [] }
         let damaged = LedgerError(.ledgerDamaged, "\(path) is not a keys file this version understands")
@@ -91,7 +94,11 @@ public final class KeyStore: Sendable {
                 throw damaged
             }
             let revoked = fields["revokedAt"]?.stringValue.flatMap(Timestamp.init(rfc3339:))
-            keys.append(APIKey(name: name, role: role, sha256: hash, createdAt: created, revokedAt: revoked))
+            var key = APIKey(name: name, role: role, sha256: hash, createdAt: created, revokedAt: revoked)
+            if let limits = fields["rateLimits"] {
+                key.rateLimits = try RateLimits(json: limits, context: "\(path): key '\(name)': rateLimits")
+            }
+            keys.append(key)
         }
         return keys
     }

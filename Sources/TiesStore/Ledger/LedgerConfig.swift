@@ -1,12 +1,21 @@
 import TiesCore
 
-/// The ledger's optional `config.json`: the snapshot policy and the
-/// background scrub's schedule, e.g.
+/// The ledger's optional `config.json`: the snapshot policy, the
+/// background scrub's schedule and the default rate limits of `ties serve`, e.g.
 /// `{"snapshotEveryCommits": 100000, "snapshotEveryLogBytes": 67108864, "snapshotsKept": 3,
-///   "scrubEveryHours": 24, "scrubMBPerSecond": 50}`. Unknown keys are refused.
-struct LedgerConfig {
+///   "scrubEveryHours": 24, "scrubMBPerSecond": 50,
+///   "rateLimits": {"read": {"burst": 100, "perSecond": 50}, "write": {"burst": 20, "perSecond": 5}}}`.
+/// Unknown keys are refused.
+public struct LedgerConfig: Sendable {
     var snapshots = SnapshotPolicy()
-    var scrub = ScrubPolicy()
+    public internal(set) var scrub = ScrubPolicy()
+    /// Every key's limits unless it has its own; none by default.
+    public internal(set) var rateLimits = RateLimits()
+
+    /// What `ties serve` reads once at start.
+    public static func load(directory: String) throws(LedgerError) -> LedgerConfig {
+        try load(LedgerLayout(directory: directory))
+    }
 
     static func load(_ layout: LedgerLayout) throws(LedgerError) -> LedgerConfig {
         var config = LedgerConfig()
@@ -16,7 +25,8 @@ struct LedgerConfig {
         }
         guard case .object(let fields)? = try? JSONParser.parse(bytes) else { throw bad("not a JSON object") }
         let reader = try FieldReader(.object(fields), context: "config", failure: .ledgerDamaged)
-        try reader.rejectUnknown(allowed: ["snapshotEveryCommits", "snapshotEveryLogBytes", "snapshotsKept", "scrubEveryHours", "scrubMBPerSecond"])
+        try reader.rejectUnknown(allowed: ["snapshotEveryCommits", "snapshotEveryLogBytes", "snapshotsKept", "scrubEveryHours", "scrubMBPerSecond",
+                                           "rateLimits"])
         if let value = try reader.optionalInt("snapshotEveryCommits") {
             guard value >= 0 else { throw bad("snapshotEveryCommits must be 0 or more") }
             config.snapshots.everyCommits = value
@@ -39,6 +49,9 @@ struct LedgerConfig {
             }
             config.scrub.mbPerSecond = value
         }
+        if let value = reader.fields["rateLimits"] {
+            config.rateLimits = try RateLimits(json: value, context: "\(layout.config): rateLimits")
+        }
         return config
     }
 }
@@ -51,8 +64,4 @@ public struct ScrubPolicy: Sendable, Equatable {
     public var mbPerSecond: Double = 50
 
     public init() {}
-
-    public static func load(directory: String) throws(LedgerError) -> ScrubPolicy {
-        try LedgerConfig.load(LedgerLayout(directory: directory)).scrub
-    }
 }
