@@ -156,3 +156,25 @@ struct RecordStoreTests {
         #expect(try reader.relationships(of: person("u1")).links.count == 1)
     }
 }
+
+extension RecordStoreTests {
+    /// A crash after `record.erased` is in the log but before the snapshots
+    /// taken earlier are removed: the next writer open removes them.
+    @Test func theWriterRemovesSnapshotsOlderThanAnErasureWhenItOpens() throws {
+        let directory = try TemporaryDirectory()
+        var ledger: Ledger? = try makeLedger(in: directory.path)
+        try Self.story(try #require(ledger))
+        try #require(ledger).takeSnapshot()
+        let snapshots = directory.path + "/snapshots"
+        let kept = directory.path + "/kept-snapshot"
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: snapshots).first)
+        try FileManager.default.copyItem(atPath: snapshots + "/" + name, toPath: kept)
+        _ = try #require(ledger).commit([.eraseRecord(person("u1"))], metadata: metadata())
+        ledger = nil
+        // As if the process had died before removing it.
+        try FileManager.default.moveItem(atPath: kept, toPath: snapshots + "/" + name)
+        #expect(try Self.filesHolding(Self.personal, in: directory.path) == ["snapshots/" + name])
+        _ = try Ledger.open(at: directory.path, access: .write)
+        #expect(try Self.filesHolding(Self.personal, in: directory.path) == [])
+    }
+}

@@ -53,7 +53,7 @@ extension Ledger {
                 if case .recordErased(let record) = event { return record }
                 return nil
             }
-            if !erased.isEmpty { try purgeErased(erased, erasedAtSeq: projection.head.seq) }
+            if !erased.isEmpty { try purgeErased(erased) }
         } catch {
             projectionFailed(error)
             return outcomes

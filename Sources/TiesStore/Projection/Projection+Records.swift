@@ -42,6 +42,14 @@ extension Projection {
         try recordKeys?.destroy(record)
     }
 
+    /// The seq of the latest erasure, nil when nothing was ever erased.
+    func lastErasureSeq() throws(LedgerError) -> Int64? {
+        let statement = try db.statement("SELECT MAX(erased_seq) FROM records WHERE erased_seq IS NOT NULL")
+        defer { statement.reset() }
+        guard try statement.step(), !statement.isNull(0) else { return nil }
+        return statement.int(0)
+    }
+
     /// Checkpoints the WAL into the database and truncates it to nothing,
     /// so no frame written before an erasure survives in it. Waits for
     /// readers up to SQLite's busy timeout.
@@ -49,7 +57,7 @@ extension Projection {
         let statement = try db.statement("PRAGMA wal_checkpoint(TRUNCATE)")
         defer { statement.reset() }
         guard try statement.step(), statement.int(0) == 0 else {
-            throw LedgerError(.ioError, "the projection's WAL could not be emptied after an erasure (readers held it for \(Limits.sqliteBusyTimeoutMs) ms); it is emptied at the next checkpoint")
+            throw LedgerError(.ioError, "the projection's WAL could not be emptied after an erasure (readers held it for \(Limits.sqliteBusyTimeoutMs) ms); it is emptied when the writer next opens the ledger")
         }
     }
 

@@ -88,6 +88,7 @@ enum ProjectionSchema {
         "CREATE INDEX versions_by_to ON link_versions (to_record, node, from_seq, to_seq)",
         "CREATE INDEX commits_by_at ON commits (at)",
         "CREATE INDEX record_fields_by_value ON record_fields (type, field, value_key)",
+        "CREATE INDEX records_by_erasure ON records (erased_seq) WHERE erased_seq IS NOT NULL",
     ]
 
     /// The per-record event index, derived from the link versions: every

@@ -40,20 +40,33 @@ extension Ledger {
         (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &random) }
     }
 
-    /// After erasures were applied: loses the erased records' keys, commits
-    /// the projection and empties its WAL (whose frames still hold the
-    /// values), and removes the snapshots taken before, which hold them too.
-    func purgeErased(_ records: [RecordRef], erasedAtSeq seq: Int64) throws(LedgerError) {
+    /// After erasures were applied: loses the erased records' keys, then
+    /// removes what still holds their values outside the log.
+    func purgeErased(_ records: [RecordRef]) throws(LedgerError) {
         for record in records { try recordKeys?.destroy(record) }
         try projection.flush()
-        try projection.truncateWAL()
+        try removeCopiesOfErasedValues()
+    }
+
+    /// Removes the snapshots taken before the latest erasure (they hold its
+    /// values) and empties the projection's WAL (whose frames may too).
+    /// Run after every erasure and whenever the writer opens the ledger,
+    /// so a crash between an erasure and this step is made good.
+    func removeCopiesOfErasedValues() throws(LedgerError) {
+        guard let erasedSeq = try projection.lastErasureSeq() else { return }
         backgroundSnapshots?.waitUntilIdle(timeoutMs: Limits.snapshotWaitMs)
-        let store = SnapshotStore(layout: layout)
-        let older = try store.files().filter { $0.seq < seq }
-        guard !older.isEmpty else { return }
-        for file in older { try layout.fileSystem.unlink(file.path) }
-        try layout.fileSystem.fsyncDirectory(layout.snapshots)
-        warn("erasure removed \(older.count) snapshot(s) taken before it (they held the erased values); the next one is taken as usual")
+        let older = try SnapshotStore(layout: layout).files().filter { $0.seq < erasedSeq }
+        if !older.isEmpty {
+            for file in older { try layout.fileSystem.unlink(file.path) }
+            try layout.fileSystem.fsyncDirectory(layout.snapshots)
+            warn("removed \(older.count) snapshot(s) taken before an erasure (they held the erased values); the next one is taken as usual")
+        }
+        do throws(LedgerError) {
+            try projection.truncateWAL()
+        } catch {
+            // Readers held the WAL: its frames are overwritten as it is reused, and emptied at the next open.
+            warn(error.message)
+        }
     }
 
     // MARK: Queries
