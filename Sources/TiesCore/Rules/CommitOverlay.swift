@@ -11,8 +11,18 @@ public final class CommitOverlay: LedgerStateView {
     /// Per (type, record, side): partners added (true) or removed (false).
     private var partnerChanges: [PartnerSlot: [RecordRef: Bool]] = [:]
     private var slotsByType: [String: Set<PartnerSlot>] = [:]
-    /// Records upserted or erased in this overlay, with their state after it.
+    /// Records upserted or erased in this overlay, with their state after it…
     private var recordStates: [RecordRef: RecordState] = [:]
+    /// …by type, and who holds each value now, so a match or a uniqueness
+    /// check in a large commit does not walk every record it changed.
+    private var changedRecordsByType: [String: Set<RecordRef>] = [:]
+    private var holders: [FieldHolding: Set<RecordRef>] = [:]
+
+    struct FieldHolding: Hashable {
+        var type: String
+        var field: String
+        var value: JSONValue
+    }
 
     struct PartnerSlot: Hashable {
         var typeId: String
@@ -52,9 +62,9 @@ public final class CommitOverlay: LedgerStateView {
                 state.fields[field] = value.value
             }
             for field in unset { state.fields[field] = nil }
-            recordStates[record] = state
+            try setState(state, of: record)
         case .recordErased(let record):
-            recordStates[record] = RecordState(fields: [:], erased: true)
+            try setState(RecordState(fields: [:], erased: true), of: record)
         case .attributesChanged(let key, let set, let unset, _):
             guard var attributes = try self.attributes(of: key) else {
                 throw LedgerError(.ledgerDamaged, "attribute change on a link that does not exist")
@@ -63,6 +73,17 @@ public final class CommitOverlay: LedgerStateView {
             for name in unset { attributes[name] = nil }
             links[key] = .some(attributes)
         }
+    }
+
+    private func setState(_ state: RecordState, of record: RecordRef) throws(LedgerError) {
+        for (field, value) in try self.record(record)?.fields ?? [:] {
+            holders[FieldHolding(type: record.type, field: field, value: value)]?.remove(record)
+        }
+        for (field, value) in state.fields {
+            holders[FieldHolding(type: record.type, field: field, value: value), default: []].insert(record)
+        }
+        recordStates[record] = state
+        changedRecordsByType[record.type, default: []].insert(record)
     }
 
     private func recordPartnerChange(_ key: LinkKey, added: Bool) {
@@ -121,15 +142,15 @@ public final class CommitOverlay: LedgerStateView {
     }
 
     public func records(ofType type: String, field: String, holding value: JSONValue, limit: Int) throws(LedgerError) -> [RecordRef] {
-        let changed = recordStates.filter { $0.key.type.utf8Equals(type) }
+        let changed = changedRecordsByType[type] ?? []
         var result = try base.records(ofType: type, field: field, holding: value, limit: limit + changed.count)
-            .filter { changed[$0] == nil }
-        result += changed.filter { $0.value.fields[field] == value }.map(\.key)
+            .filter { !changed.contains($0) }
+        result += holders[FieldHolding(type: type, field: field, value: value)] ?? []
         return Array(result.sorted().prefix(limit))
     }
 
     public func recordsSharingValues(ofType type: String, field: String, limit: Int) throws(LedgerError) -> [RecordRef] {
-        let changed = recordStates.keys.filter { $0.type.utf8Equals(type) }
+        let changed = changedRecordsByType[type] ?? []
         // A record changed here can relieve itself and at most one other.
         var candidates = try base.recordsSharingValues(ofType: type, field: field, limit: limit + 2 * changed.count)
         candidates += changed.sorted()
