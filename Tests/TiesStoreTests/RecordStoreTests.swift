@@ -178,3 +178,31 @@ extension RecordStoreTests {
         #expect(try Self.filesHolding(Self.personal, in: directory.path) == [])
     }
 }
+
+extension RecordStoreTests {
+    @Test func exportsHoldRecordsAsOfTheirPoint() throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try makeLedger(in: directory.path)
+        try Self.story(ledger)
+        var rows: [JSONValue] = []
+        _ = try Exporter.exportJSONLines(ledger, asOf: .seq(2)) { rows.append($0); return true }
+        let records = rows.filter { $0.objectValue?["type"] == .string("record") }
+        #expect(records == [.object(["type": .string("record"), "record": .string("person:u1"), "since": .int(2), "fields": .object([
+            "email": .string(Self.personal[0]), "name": .string(Self.personal[1]), "phone": .string(Self.personal[3])])])])
+        _ = try ledger.commit([.eraseRecord(person("u1"))], metadata: metadata())
+        let file = directory.path + "/export.sqlite"
+        _ = try Exporter.exportSQLite(ledger, asOf: nil, to: file)
+        let export = try SQLiteConnection(path: file, readOnly: true)
+        let statement = try export.statement("SELECT record, type, id, fields, erased FROM records ORDER BY record")
+        var exported: [String] = []
+        while try statement.step() {
+            exported.append((0..<5).map { statement.isInteger($0) ? String(statement.int($0)) : statement.string($0) }.joined(separator: " | "))
+        }
+        statement.reset()
+        #expect(exported == [#"person:u1 | person | u1 | {"email":{"erased":true},"name":{"erased":true}} | 1"#,
+                             #"person:u2 | person | u2 | {"email":"bob@example.com"} | 0"#])
+        let types = try export.statement("SELECT identifiers FROM object_types WHERE name = 'person'")
+        #expect(try types.step() && types.string(0).contains(#""field":"email""#))
+        types.reset()
+    }
+}

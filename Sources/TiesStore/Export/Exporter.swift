@@ -9,7 +9,7 @@ public enum Exporter {
 
     static let schema = [
         "CREATE TABLE metadata (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-        "CREATE TABLE object_types (name TEXT PRIMARY KEY, description TEXT)",
+        "CREATE TABLE object_types (name TEXT PRIMARY KEY, description TEXT, identifiers TEXT, require_records INTEGER NOT NULL)",
         """
         CREATE TABLE relationship_types (relationship_type_id TEXT PRIMARY KEY, kind TEXT NOT NULL, role TEXT NOT NULL,
             from_object_type TEXT NOT NULL, to_object_type TEXT NOT NULL, cardinality TEXT, description TEXT,
@@ -26,6 +26,8 @@ public enum Exporter {
             key TEXT NOT NULL, value, json_type TEXT NOT NULL, PRIMARY KEY (relationship_type_id, from_record, to_record, key))
         """,
         "CREATE INDEX relationships_by_to ON relationships (to_record)",
+        // `fields`: a JSON object; an erased record's values are {"erased":true}.
+        "CREATE TABLE records (record TEXT PRIMARY KEY, type TEXT NOT NULL, id TEXT NOT NULL, fields TEXT NOT NULL, erased INTEGER NOT NULL)",
     ]
 
     /// What an export holds: the seq it is as of, and how to check it.
@@ -66,7 +68,7 @@ public enum Exporter {
     }
 
     /// Calls `emit` with each JSON Lines row of the state as of `point`:
-    /// metadata, object types, relationship types, relationships.
+    /// metadata, object types, relationship types, relationships, records.
     public static func exportJSONLines(_ ledger: Ledger, asOf point: AsOf?, emit: (JSONValue) -> Bool) throws(LedgerError) -> Stamp {
         try ledger.withState(asOf: point) { source, stamp throws(LedgerError) in
             guard emit(stamp.jsonValue) else { return stamp }
@@ -77,11 +79,15 @@ public enum Exporter {
             for type in catalog.relationshipTypes {
                 guard emit(tagged(type.jsonValue, "relationshipType")) else { return stamp }
             }
+            var going = true
             try source.forEachLink { link, attributes throws(LedgerError) in
                 var fields = linkJSON(link).objectValue ?? [:]
                 fields["attributes"] = .object(attributes)
-                return emit(tagged(.object(fields), "relationship"))
+                going = emit(tagged(.object(fields), "relationship"))
+                return going
             }
+            guard going else { return stamp }
+            try source.forEachRecord { record throws(LedgerError) in emit(tagged(record.jsonValue, "record")) }
             return stamp
         }
     }
@@ -98,7 +104,7 @@ public enum Exporter {
         try out.transaction { () throws(LedgerError) in
             for statement in schema { try out.execute(statement) }
             try out.execute("ATTACH DATABASE '\(source.db.path.replacingQuotes)' AS src")
-            try out.execute("INSERT INTO object_types SELECT name, description FROM src.object_types")
+            try out.execute("INSERT INTO object_types SELECT name, description, identifiers, require_records FROM src.object_types")
             try out.execute("""
                 INSERT INTO relationship_types SELECT id, kind, role, from_type, to_type, cardinality, description, bidirectional
                 FROM src.relationship_types
@@ -114,6 +120,13 @@ public enum Exporter {
             try out.execute("""
                 INSERT INTO attributes SELECT l.type_id, l.from_record, l.to_record, a.key, a.value, a.type
                 FROM (\(current)) l, json_each(l.attributes) a
+                """)
+            try out.execute("""
+                INSERT INTO records SELECT r.ref, substr(r.ref, 1, instr(r.ref, ':') - 1), substr(r.ref, instr(r.ref, ':') + 1),
+                    (SELECT json_group_object(f.field, CASE WHEN f.value IS NULL THEN json('{"erased":true}') ELSE json(f.value) END)
+                     FROM src.record_fields f WHERE f.record = r.id),
+                    r.erased_seq IS NOT NULL
+                FROM src.records r WHERE r.upserted_seq IS NOT NULL
                 """)
             let metadata: [(String, String)] = [
                 ("format", format), ("as_of_seq", String(stamp.seq)), ("as_of_time", stamp.at?.description ?? ""),

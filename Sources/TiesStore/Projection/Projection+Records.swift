@@ -100,6 +100,19 @@ extension Projection {
         return RecordFields(record: record, fields: fields, since: since, erasedSeq: erasedSeq)
     }
 
+    /// Every upserted record with its current fields, in `ref` order (exports).
+    func forEachRecord(_ body: (RecordFields) throws(LedgerError) -> Bool) throws(LedgerError) {
+        let records = try db.statement("SELECT ref FROM records WHERE upserted_seq IS NOT NULL ORDER BY ref")
+        defer { records.reset() }
+        while try records.step() {
+            guard let record = RecordRef(parsing: records.string(0)) else {
+                throw LedgerError(.ledgerDamaged, "the projection holds a malformed record")
+            }
+            // Its own statement: the fields are read while the record list is open.
+            guard let fields = try recordFields(record, atSeq: head.seq), try body(fields) else { return }
+        }
+    }
+
     static func value(_ json: [UInt8]) throws(LedgerError) -> JSONValue {
         guard let value = try? JSONParser.parse(json) else {
             throw LedgerError(.ledgerDamaged, "the projection holds a record field value that is not JSON")

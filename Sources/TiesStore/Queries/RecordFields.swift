@@ -10,3 +10,16 @@ public struct RecordFields: Sendable, Hashable {
     /// Set once the record is erased: its values are then unreadable at every point in time.
     public var erasedSeq: Int64?
 }
+
+extension RecordFields {
+    /// `{"record","fields","since"}`, plus `"erased":true` once erased
+    /// (each field's value is then `{"erased":true}`): the one shape of a
+    /// record in answers and exports.
+    public var jsonValue: JSONValue {
+        var object: [String: JSONValue] = [
+            "record": .string(record.description), "fields": .object(fields.mapValues(\.shown)), "since": .int(since),
+        ]
+        if erasedSeq != nil { object["erased"] = .bool(true) }
+        return .object(object)
+    }
+}
