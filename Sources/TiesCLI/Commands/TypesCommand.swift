@@ -10,11 +10,22 @@ struct TypesCommand: Command {
     static func run(_ context: Context) throws -> Int32 {
         let catalog = try context.openLedger(.read).catalog
         var lines = ["object types:"]
-        lines += catalog.objectTypes.isEmpty ? ["  (none)"] : catalog.objectTypes.map { "  \($0.name)\($0.description.map { "  — \($0)" } ?? "")" }
+        lines += catalog.objectTypes.isEmpty ? ["  (none)"] : catalog.objectTypes.map { "  \(describe($0))" }
         lines.append("relationship types:")
         lines += catalog.relationshipTypes.isEmpty ? ["  (none)"] : catalog.relationshipTypes.map { "  \($0.id)  \(describe($0))" }
         context.emit(catalog.jsonValue, lines: lines)
         return CLI.ExitCode.ok
+    }
+
+    /// `person  identifiers: email (unique), city  requires records — description`
+    static func describe(_ type: ObjectType) -> String {
+        var text = type.name
+        if !type.identifiers.isEmpty {
+            text += "  identifiers: " + type.identifiers.map { $0.field + ($0.unique ? " (unique)" : "") }.joined(separator: ", ")
+        }
+        if type.requireRecords { text += "  requires records" }
+        if let description = type.description { text += "  — \(description)" }
+        return text
     }
 
     /// `person_to_co placed/order ONE_TO_MANY bidirectional — description`
