@@ -26,7 +26,7 @@ struct RecordAPITests {
         let unchanged = try harness.expect(200, "PUT", "/v1/records/person/u1", #"{"set":{"email":"a@x"}}"#)
         #expect(unchanged["created"].bool == false && unchanged["changed"].bool == false && unchanged["seq"].isNull)
         #expect(harness.head == head)
-        let changed = try harness.expect(200, "PUT", "/v1/records/person/u1", #"{"set":{"email":"a2@x"},"unset":["name"],"reason":"moved"}"#)
+        let changed = try harness.expect(200, "PUT", "/v1/records/person/u1", #"{"op":"upsertRecord","set":{"email":"a2@x"},"unset":["name"],"reason":"moved"}"#)
         #expect(changed["op"].string == "upsertRecord" && changed["record"].string == "person:u1" && changed["seq"].int == head + 1)
         let shown = try harness.expect(200, "GET", "/v1/records/person/u1", as: .read)
         #expect(shown["fields"].description == #"{"city":"Oslo","email":"a2@x"}"#)
@@ -40,6 +40,7 @@ struct RecordAPITests {
         (#"{"set":{"k":[1]}}"#, 400, "invalid_field"),
         (#"{"set":{"k":1},"unset":["k"]}"#, 400, "invalid_field"),
         (#"{"fields":{"k":1}}"#, 400, "invalid_field"),
+        (#"{"op":"link","set":{"k":1}}"#, 400, "invalid_field"),
         (#"[1]"#, 400, "invalid_field"),
         (#"{"set":"#, 400, "invalid_json"),
     ])

@@ -10,6 +10,9 @@ extension API {
         guard case .object(var fields) = try Self.parseBody(request) else {
             throw LedgerError(.invalidField, "the body must be a JSON object: {\"set\":{…},\"unset\":[…]}")
         }
+        if let given = fields.removeValue(forKey: "op"), given != .string("upsertRecord") {
+            throw LedgerError(.invalidField, "'op' must be 'upsertRecord' at this endpoint (or left out)", details: ["field": .string("op")])
+        }
         let envelope = fields.filter { Self.envelopeFields.contains($0.key) }
         fields = fields.filter { !Self.envelopeFields.contains($0.key) }
         let reader = try FieldReader(.object(fields), context: "record", failure: .invalidField)
