@@ -41,6 +41,9 @@ enum Bench {
         if options.phases.contains(.import) {
             try importAndQuery(options, work: work, into: &report)
             // The ledger is closed (deinit) here: its WAL checkpointed, its lock released.
+            if options.records > 0 {
+                report.records = try importRecordsAndRead(options, work: work)
+            }
             if options.phases.contains(.reopen) {
                 BenchSystem.progress("timing \(BenchLimits.reopenRuns) reopens")
                 report.reopen = try LedgerPhases.reopen(work + "/ledger", runs: BenchLimits.reopenRuns)
@@ -62,12 +65,9 @@ enum Bench {
     /// Setup, generation, then the import in two parts with a query point
     /// after each. The ledger lives only inside this function.
     private static func importAndQuery(_ options: BenchOptions, work: String, into report: inout BenchReport) throws(BenchError) {
-        let ledger = try LedgerPhases.create(work + "/ledger")
         let setup = WorkloadType.setupLines
-        let setupPath = work + "/setup.jsonl"
-        try writeLines(setup.map(\.encodedBytes), to: setupPath)
-        var imported = try LedgerPhases.importFile(setupPath, into: ledger, expectedEvents: setup.count)
-
+        let (ledger, setupImport) = try createWithSetup(work + "/ledger", setup: setup, setupPath: work + "/setup.jsonl")
+        var imported = setupImport
         var generator = WorkloadGenerator(shape: WorkloadShape(events: options.events), seed: options.seed,
                                           typeIDs: try LedgerPhases.typeIDs(ledger))
         // The last 1% comes after a snapshot, so a restart replays a 1% tail.
@@ -80,7 +80,7 @@ enum Bench {
         let generationStart = BenchSystem.nowNs()
         for (path, count) in parts {
             BenchSystem.progress("generating \(count) operations into \(path)")
-            try writeWorkload(&generator, count: count, to: path)
+            try writeLines(count, to: path) { _ in generator.next().json }
             universes.append(generator.universe)
         }
         report.generationSeconds = Double(BenchSystem.nowNs() - generationStart) / 1e9
@@ -103,15 +103,38 @@ enum Bench {
         report.projectionFileBytes = (BenchSystem.fileSize(projection), BenchSystem.fileSize(projection + "-wal"))
     }
 
-    private static func writeWorkload(_ generator: inout WorkloadGenerator, count: Int, to path: String) throws(BenchError) {
-        let file = try BufferedFile(creating: path)
-        for _ in 0..<count { try file.appendLine(generator.next().json) }
-        try file.close()
+    /// The records phase, right after the main import so that the two
+    /// rates are measured under the same conditions: as many events into
+    /// a ledger of their own, `options.records` of them person-record
+    /// upserts in place of links; then reads of those records.
+    private static func importRecordsAndRead(_ options: BenchOptions, work: String) throws(BenchError) -> RecordsResult {
+        let setup = WorkloadType.setupLines + [PersonRecords.definition]
+        let (ledger, setupImport) = try createWithSetup(work + "/records-ledger", setup: setup, setupPath: work + "/records-setup.jsonl")
+        let links = WorkloadGenerator(shape: WorkloadShape(events: options.events), seed: options.seed, typeIDs: try LedgerPhases.typeIDs(ledger))
+        let lines = options.events - setup.count
+        var workload = RecordsWorkload(links: links, records: options.records, lines: lines, firstSeq: ledger.headSeq + 1, seed: options.seed)
+        let path = work + "/records-workload.jsonl"
+        BenchSystem.progress("records phase: generating \(lines) operations, \(options.records) of them record upserts, into \(path)")
+        try writeLines(lines, to: path) { _ in workload.next() }
+        BenchSystem.progress("records phase: importing \(lines) operations from \(path)")
+        let imported = setupImport + (try LedgerPhases.importFile(path, into: ledger, expectedEvents: lines))
+        BenchSystem.progress("records phase: timing \(options.queries) lookups by email and \(options.queries) reads as of a seq")
+        var random = SplitMix64(seed: options.seed).derived(0x5265_6164_7321)
+        return try RecordsBench.measure(ledger, workload: workload, setupEvents: setup.count, imported: imported, reads: options.queries,
+                                        random: &random)
     }
 
-    private static func writeLines(_ lines: [[UInt8]], to path: String) throws(BenchError) {
+    /// A new ledger at `directory` with `setup` imported from `setupPath`.
+    private static func createWithSetup(_ directory: String, setup: [JSONValue], setupPath: String) throws(BenchError) -> (Ledger, ImportResult) {
+        let ledger = try LedgerPhases.create(directory)
+        try writeLines(setup.count, to: setupPath) { setup[$0].encodedBytes }
+        return (ledger, try LedgerPhases.importFile(setupPath, into: ledger, expectedEvents: setup.count))
+    }
+
+    /// Writes `count` lines, the `index`-th from `line(index)`.
+    private static func writeLines(_ count: Int, to path: String, _ line: (Int) -> [UInt8]) throws(BenchError) {
         let file = try BufferedFile(creating: path)
-        for line in lines { try file.appendLine(line) }
+        for index in 0..<count { try file.appendLine(line(index)) }
         try file.close()
     }
 }

@@ -17,6 +17,12 @@ enum BenchLimits {
     static let queriesMin = 100
     static let queriesMax = 1_000_000
     static let queriesDefault = 2_000
+    /// Person records in the records phase's workload, counted inside
+    /// `--events`: at most half of them, so the links the import rate is
+    /// compared on stay the larger part, and at most 10M, past which the
+    /// generator's 8 bytes a record (upsert order, upsert seq) weigh on
+    /// the peak RSS the run also checks.
+    static func recordsMax(events: Int) -> Int { min(10_000_000, events / 2) }
     /// Reopens timed; the median of a few resists one slow open.
     static let reopenRuns = 5
     /// PATH_MAX on Linux, less room for the file names the run adds.

@@ -5,6 +5,8 @@ struct BenchOptions: Equatable {
     var events = BenchLimits.eventsDefault
     var seed: UInt64 = 42
     var queries = BenchLimits.queriesDefault
+    /// Person records for the records phase; 0 leaves the phase out.
+    var records = 0
     var httpRequests = BenchLimits.httpRequestsDefault
     var httpClients = BenchLimits.httpClientsDefault
     var phases = Set(BenchPhase.allCases)
@@ -15,7 +17,7 @@ struct BenchOptions: Equatable {
     var help = false
 
     static let usage = """
-        usage: ties-bench [--phases LIST] [--events N] [--seed S] [--queries Q]
+        usage: ties-bench [--phases LIST] [--events N] [--records R] [--seed S] [--queries Q]
                           [--http-requests N] [--http-clients C] [--dir DIR] [--keep] [--json]
 
         Measures Ties on a deterministic synthetic workload, in one run:
@@ -28,13 +30,19 @@ struct BenchOptions: Equatable {
              clients send --http-requests single-link commits (POST /v1/relationships), each client
              waiting for one answer before its next request; the ledger's policy takes an automatic
              snapshot halfway through, so the latencies include what a snapshot costs the writer,
-          7. reads the peak RSS.
+          7. with --records R, right after step 2: imports N events of the same workload into a ledger
+             of its own, R of them person-record upserts (email a unique identifier, city another) in
+             place of as many links; compares its rate with step 2's; times Q findRecords by email
+             and Q record(_:asOf:) reads on it,
+          8. reads the peak RSS.
         Each measurement is printed next to its target with PASS or MISS.
 
         options:
           --phases LIST       comma-separated, of \(BenchPhase.allCases.map(\.rawValue).joined(separator: ", ")) or all (default all);
                               queries and reopen measure the imported ledger, so they bring import in
           --events N          events to generate and import, \(BenchLimits.eventsMin)...\(BenchLimits.eventsMax) (default \(BenchLimits.eventsDefault))
+          --records R         person records in the records phase, counted inside N, 0...min(N/2, \(BenchLimits.recordsMax(events: .max)))
+                              (default 0: no records phase); brings in import, whose rate it is compared with
           --seed S            workload seed, 0...\(UInt64.max) (default 42)
           --queries Q         queries of each kind per measurement point, \(BenchLimits.queriesMin)...\(BenchLimits.queriesMax) (default \(BenchLimits.queriesDefault))
           --http-requests N   links the HTTP load sends, \(BenchLimits.httpRequestsMin)...\(BenchLimits.httpRequestsMax) (default \(BenchLimits.httpRequestsDefault))
@@ -61,6 +69,7 @@ struct BenchOptions: Equatable {
             }
             switch name {
             case "--events": options.events = try integer(try value(), option: name, in: BenchLimits.eventsMin...BenchLimits.eventsMax)
+            case "--records": options.records = try integer(try value(), option: name, in: 0...BenchLimits.recordsMax(events: BenchLimits.eventsMax))
             case "--seed": options.seed = try unsigned(try value(), option: name)
             case "--queries": options.queries = try integer(try value(), option: name, in: BenchLimits.queriesMin...BenchLimits.queriesMax)
             case "--http-requests":
@@ -80,6 +89,11 @@ struct BenchOptions: Equatable {
                 throw .usage("unknown argument '\(argument)'")
             }
         }
+        guard options.records <= BenchLimits.recordsMax(events: options.events) else {
+            throw .usage("--records must be at most \(BenchLimits.recordsMax(events: options.events)) with --events \(options.events) (at most half the events), got \(options.records)")
+        }
+        // The records phase compares its import with the main one.
+        if options.records > 0 { options.phases.insert(.import) }
         return options
     }
 

@@ -13,15 +13,12 @@ extension BenchReport {
                 "sqliteVersion": .string(machine.sqliteVersion), "build": .string(machine.build),
             ]),
             "options": .object([
-                "events": .int(Int64(options.events)), "seed": .string(String(options.seed)), "queries": .int(Int64(options.queries)),
+                "events": .int(Int64(options.events)), "records": .int(Int64(options.records)), "seed": .string(String(options.seed)),
+                "queries": .int(Int64(options.queries)),
                 "httpRequests": .int(Int64(options.httpRequests)), "httpClients": .int(Int64(options.httpClients)),
                 "phases": .array(options.phases.sorted().map { .string($0.rawValue) }),
             ]),
-            "import": !options.phases.contains(.import) ? .null : .object([
-                "events": .int(importResult.events), "commits": .int(Int64(importResult.commits)),
-                "seconds": .double(importResult.seconds), "eventsPerSecond": .double(importResult.eventsPerSecond),
-                "bytesWritten": .int(importResult.bytesWritten),
-            ]),
+            "import": !options.phases.contains(.import) ? .null : Self.json(importResult),
             "queries": .array(queryPoints.map(Self.json)),
             "importFloorRatio": importFloorRatio.map(JSONValue.double) ?? .null,
             "restart": restart.map { .object(["snapshotSeq": .int($0.snapshotSeq), "headSeq": .int($0.headSeq),
@@ -37,6 +34,7 @@ extension BenchReport {
         ]
         fields["workload"] = workload.map { workloadJSON($0) } ?? .null
         fields["floor"] = floor.map(Self.json) ?? .null
+        fields["records"] = records.map { recordsJSON($0) } ?? .null
         fields["http"] = http.map(Self.json) ?? .null
         var ledger = stats?.jsonValue.objectValue ?? [:]
         if let files = projectionFileBytes {
@@ -56,6 +54,22 @@ extension BenchReport {
             "orders": .int(Int64(workload.universe.orders)), "lineItems": .int(Int64(workload.universe.lineItems)),
             "hottestPersonEvents": .int(Int64(workload.hottestPersonEvents)), "tenthPersonEvents": .int(Int64(workload.tenthPersonEvents)),
             "medianPersonEvents": .int(Int64(workload.medianPersonEvents)), "generationSeconds": .double(generationSeconds),
+        ])
+    }
+
+    private func recordsJSON(_ records: RecordsResult) -> JSONValue {
+        .object([
+            "records": .int(Int64(records.records)), "setupEvents": .int(Int64(records.setupEvents)), "links": .int(Int64(records.links)),
+            "import": Self.json(records.imported), "importRatioToWithout": recordsImportRatio.map(JSONValue.double) ?? .null,
+            "headSeq": .int(records.headSeq), "findRecordsByEmail": Self.json(records.emailLookup),
+            "findRecordsByEmailMisses": .int(Int64(records.emailMisses)), "recordAsOf": Self.json(records.recordAsOf),
+        ])
+    }
+
+    private static func json(_ result: ImportResult) -> JSONValue {
+        .object([
+            "events": .int(result.events), "commits": .int(Int64(result.commits)), "seconds": .double(result.seconds),
+            "eventsPerSecond": .double(result.eventsPerSecond), "bytesWritten": .int(result.bytesWritten),
         ])
     }
 
@@ -93,10 +107,10 @@ extension BenchReport {
     }
 
     private static func json(_ latency: QueryKindLatency) -> JSONValue {
-        func summary(_ s: LatencySummary) -> JSONValue {
-            .object(["count": .int(Int64(s.count)), "p50Us": .double(s.p50Us), "p99Us": .double(s.p99Us), "maxUs": .double(s.maxUs)])
-        }
-        return .object(["all": summary(latency.all), "hot": summary(latency.hot), "cold": summary(latency.cold),
-                        "rowsReturned": .int(Int64(latency.rowsReturned))])
+        .object(["all": json(latency.all), "hot": json(latency.hot), "cold": json(latency.cold), "rowsReturned": .int(Int64(latency.rowsReturned))])
+    }
+
+    private static func json(_ summary: LatencySummary) -> JSONValue {
+        .object(["count": .int(Int64(summary.count)), "p50Us": .double(summary.p50Us), "p99Us": .double(summary.p99Us), "maxUs": .double(summary.maxUs)])
     }
 }

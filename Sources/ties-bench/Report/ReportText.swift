@@ -10,6 +10,7 @@ extension BenchReport {
         out += "\nmeasurements\n"
         out += Format.table(throughputRows)
         for point in queryPoints { out += Format.table(queryRows(point)) }
+        if let records { out += Format.table(recordReadRows(records)) }
         out += Format.table(reopenRows)
         if let http {
             out += "  HTTP load: POST /v1/relationships, 1 link per commit, \(http.clients) clients × 1 keep-alive connection, no pipelining\n"
@@ -75,7 +76,29 @@ extension BenchReport {
         if let ratio = importFloorRatio {
             rows.append(["  import / floor, same run", Format.fixed(ratio, 2), "(floor time \(Format.fixed(floor?.seconds ?? 0, 2)) s / import time \(Format.fixed(importResult.seconds, 2)) s)"])
         }
+        if let records, let ratio = recordsImportRatio {
+            let imported = records.imported
+            rows.append([
+                "  import with records (\(Format.grouped(records.setupEvents)) setup, \(Format.grouped(records.records)) person upserts, \(Format.grouped(records.links)) links)",
+                "\(Format.grouped(imported.events)) events in \(Format.fixed(imported.seconds, 2)) s",
+                "\(Format.rate(imported.eventsPerSecond)) events/s, wrote \(written(imported.bytesWritten, events: imported.events))",
+            ])
+            rows.append(["  import with records / without, same run", Format.fixed(ratio, 2),
+                         "(\(Format.rate(imported.eventsPerSecond)) / \(Format.rate(importResult.eventsPerSecond)) events/s; without: the import above)"])
+        }
         return rows
+    }
+
+    private func recordReadRows(_ records: RecordsResult) -> [[String]] {
+        let reads: [(String, LatencySummary, [String])] = [
+            ("    findRecords(ofType: person, field: email, value:)", records.emailLookup, ["\(Format.grouped(records.emailMisses)) of them for absent emails"]),
+            ("    record(_:asOf: .seq(random, once upserted))", records.recordAsOf, []),
+        ]
+        return [["  record reads @ seq \(Format.grouped(records.headSeq)), \(Format.grouped(records.records)) records (µs)", "n", "p50", "p99", "max"]]
+            + reads.map { name, latency, note in
+                [name, Format.grouped(latency.count), Format.microseconds(latency.p50Us), Format.microseconds(latency.p99Us),
+                 Format.microseconds(latency.maxUs)] + note
+            }
     }
 
     private func queryRows(_ point: QueryPoint) -> [[String]] {

@@ -20,6 +20,16 @@ enum Targets {
     /// The projection (database and WAL, right after the import) against
     /// the log it is derived from.
     static let projectionToLogRatioMax = 1.5
+    /// Records (issue 7) may cost their own events, not slow the import:
+    /// a workload with record upserts in it at most 15% below the same
+    /// number of events without them.
+    static let recordsImportRatioMin = 0.85
+    /// Finding a person by a unique identifier is what every link that
+    /// names its endpoint by email does first, at 1M events and 200k records.
+    static let identifierLookupP99UsMax = 1_000.0
+    /// A filtered page of 100 relationships, at the same size. Its API is
+    /// built on another branch: the check reads n/a until this bench times it.
+    static let filteredPageP99UsMax = 1_000.0
     /// A CLI command opens the ledger every time; 50 ms stays unnoticed.
     static let reopenMsMax = 50.0
     /// Restart after projection loss from a snapshot ≤ 1% behind: ≤ 5% of a full rebuild.

@@ -8,4 +8,6 @@ enum RecordNames {
     static func lineItem(_ n: Int) -> String { "i\(n)" }
     static func household(_ n: Int) -> String { "h\(n)" }
     static func account(_ n: Int) -> String { "a\(n)" }
+    /// Person `n`'s email, the unique identifier of person records.
+    static func email(_ n: Int) -> String { "p\(n)@example.com" }
 }
