@@ -4,6 +4,11 @@ import Glibc
 public enum CurrentProcess {
     public static var id: Int32 { getpid() }
 
+    /// Whether a process with this pid exists (one of another user's too).
+    public static func isRunning(_ pid: Int32) -> Bool {
+        pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
+    }
+
     /// The process's arguments, its own name first, as the bytes it was
     /// given. `CommandLine.arguments` repairs bytes that are not UTF-8 into
     /// U+FFFD, which would silently turn one ID into another.

@@ -67,48 +67,49 @@ struct FieldCipherTests {
     }
 
     static let key = Array(0..<32).map(UInt8.init)
+    static let keys = FieldCipher.Keys(key)!
     static let nonce = Array(100..<116).map(UInt8.init)
     static let ada = RecordRef(type: "person", id: "u1")
 
     /// Computed by the Python script in the Records article's construction
     /// (hmac.new(key, msg, hashlib.sha256)), not by this code.
     @Test func sealMatchesAnIndependentImplementation() {
-        #expect(FieldCipher.seal(.string("ada@example.com"), record: Self.ada, field: "email", key: Self.key, nonce: Self.nonce)
+        #expect(FieldCipher.seal(.string("ada@example.com"), record: Self.ada, field: "email", keys: Self.keys, nonce: Self.nonce[...])
             == "ZGVmZ2hpamtsbW5vcHFyc5zY2kHiJjgYJSk+bXd5rMvGqSm2f+RyZmCIkcHEGJ+Mpg==")
         // 102 bytes of JSON: four keystream blocks, the last one partly used.
-        #expect(FieldCipher.seal(.string(String(repeating: "x", count: 100)), record: Self.ada, field: "email", key: Self.key, nonce: Self.nonce)
+        #expect(FieldCipher.seal(.string(String(repeating: "x", count: 100)), record: Self.ada, field: "email", keys: Self.keys, nonce: Self.nonce[...])
             == "ZGVmZ2hpamtsbW5vcHFyc5zBxljaOzgBMCEqcCFiu96c32PLVznYQYklZW2H4/ynXz91Zr80BaSn6Hn3N0xocq2OvC3kIQKWe4KYAzk9IrlPjwUemVDpsoE9b3qYyHApcSa2JqTwEdcOlof4LLBVJnsbY0XP5Tf9iQqt0npfKOFEoZ8RFAs=")
     }
 
     @Test(arguments: [JSONValue.string("ada@example.com"), .string(""), .int(-7), .double(2.5), .bool(false), .null, .string("é\u{0}\n\"")])
     func openGivesBackWhatWasSealed(value: JSONValue) {
-        let sealed = FieldCipher.seal(value, record: Self.ada, field: "email", key: Self.key, nonce: Self.nonce)
-        #expect(FieldCipher.open(sealed, record: Self.ada, field: "email", key: Self.key) == value)
+        let sealed = FieldCipher.seal(value, record: Self.ada, field: "email", keys: Self.keys, nonce: Self.nonce[...])
+        #expect(FieldCipher.open(sealed, record: Self.ada, field: "email", keys: Self.keys) == value)
         #expect(!sealed.contains("ada@example.com"))
     }
 
     @Test func onlyTheRightKeyRecordAndFieldOpenASealedValue() {
-        let sealed = FieldCipher.seal(.string("ada@example.com"), record: Self.ada, field: "email", key: Self.key, nonce: Self.nonce)
+        let sealed = FieldCipher.seal(.string("ada@example.com"), record: Self.ada, field: "email", keys: Self.keys, nonce: Self.nonce[...])
         var otherKey = Self.key
         otherKey[31] ^= 1
-        #expect(FieldCipher.open(sealed, record: Self.ada, field: "email", key: otherKey) == nil)
-        #expect(FieldCipher.open(sealed, record: RecordRef(type: "person", id: "u2"), field: "email", key: Self.key) == nil)
-        #expect(FieldCipher.open(sealed, record: Self.ada, field: "name", key: Self.key) == nil)
-        #expect(FieldCipher.open(sealed, record: Self.ada, field: "email", key: Array(Self.key.prefix(16))) == nil)
+        #expect(FieldCipher.open(sealed, record: Self.ada, field: "email", keys: FieldCipher.Keys(otherKey)!) == nil)
+        #expect(FieldCipher.open(sealed, record: RecordRef(type: "person", id: "u2"), field: "email", keys: Self.keys) == nil)
+        #expect(FieldCipher.open(sealed, record: Self.ada, field: "name", keys: Self.keys) == nil)
+        #expect(FieldCipher.Keys(Array(Self.key.prefix(16))) == nil && FieldCipher.Keys(Self.key + [0]) == nil)
         // Every single flipped bit of the sealed bytes is caught by the tag.
         let raw = Base64.decode(sealed)!
         for index in raw.indices {
             var flipped = raw
             flipped[index] ^= 0x01
-            #expect(FieldCipher.open(Base64.encode(flipped), record: Self.ada, field: "email", key: Self.key) == nil, "byte \(index)")
+            #expect(FieldCipher.open(Base64.encode(flipped), record: Self.ada, field: "email", keys: Self.keys) == nil, "byte \(index)")
         }
-        #expect(FieldCipher.open("not base64!", record: Self.ada, field: "email", key: Self.key) == nil)
-        #expect(FieldCipher.open(Base64.encode(Array(raw.prefix(31))), record: Self.ada, field: "email", key: Self.key) == nil)
+        #expect(FieldCipher.open("not base64!", record: Self.ada, field: "email", keys: Self.keys) == nil)
+        #expect(FieldCipher.open(Base64.encode(Array(raw.prefix(31))), record: Self.ada, field: "email", keys: Self.keys) == nil)
     }
 
     @Test func freshNoncesGiveDifferentSealsOfOneValue() {
-        let first = FieldCipher.seal(.string("a"), record: Self.ada, field: "f", key: Self.key, nonce: Self.nonce)
-        let second = FieldCipher.seal(.string("a"), record: Self.ada, field: "f", key: Self.key, nonce: Self.nonce.reversed())
+        let first = FieldCipher.seal(.string("a"), record: Self.ada, field: "f", keys: Self.keys, nonce: Self.nonce[...])
+        let second = FieldCipher.seal(.string("a"), record: Self.ada, field: "f", keys: Self.keys, nonce: Self.nonce.reversed()[...])
         #expect(first != second)
     }
 }

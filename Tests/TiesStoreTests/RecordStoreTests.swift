@@ -206,3 +206,61 @@ extension RecordStoreTests {
         types.reset()
     }
 }
+
+extension RecordStoreTests {
+    static func storedKey(_ directory: String, _ record: RecordRef) throws -> [UInt8]? {
+        let keys = try SQLiteConnection(path: directory + "/record-keys.sqlite", readOnly: true)
+        defer { keys.close() }
+        let statement = try keys.statement("SELECT key FROM record_keys WHERE record = ?1")
+        defer { statement.reset() }
+        statement.bind(1, record.description)
+        return try statement.step() ? statement.bytes(0) : nil
+    }
+
+    @Test func erasureLeavesATombstoneAndTheWriterRestoresItAfterACrash() throws {
+        let directory = try TemporaryDirectory()
+        var ledger: Ledger? = try makeLedger(in: directory.path)
+        try Self.story(try #require(ledger))
+        let key = try #require(try Self.storedKey(directory.path, person("u1")))
+        #expect(key.count == FieldCipher.keyByteCount)
+        _ = try #require(ledger).commit([.eraseRecord(person("u1"))], metadata: metadata())
+        #expect(try Self.storedKey(directory.path, person("u1")) == [])
+        ledger = nil
+        // As if the tombstone had been lost: the key is back in the store.
+        let keys = try SQLiteConnection(path: directory.path + "/record-keys.sqlite")
+        try keys.statement("UPDATE record_keys SET key = ?2 WHERE record = ?1").bind(1, "person:u1").bind(2, bytes: key[...]).run()
+        keys.close()
+        _ = try Ledger.open(at: directory.path, access: .write)
+        #expect(try Self.storedKey(directory.path, person("u1")) == [])
+    }
+
+    @Test func aKeyStoreThatDoesNotBelongToTheLogIsDamageOrAWarningNeverAWrongAnswer() throws {
+        let directory = try TemporaryDirectory()
+        var ledger: Ledger? = try makeLedger(in: directory.path)
+        try Self.story(try #require(ledger))
+        ledger = nil
+        // Another key for u1: its sealed values no longer open.
+        let keys = try SQLiteConnection(path: directory.path + "/record-keys.sqlite")
+        try keys.statement("UPDATE record_keys SET key = ?2 WHERE record = ?1").bind(1, "person:u1")
+            .bind(2, bytes: [UInt8](repeating: 7, count: FieldCipher.keyByteCount)[...]).run()
+        // And no key at all for u2.
+        try keys.statement("DELETE FROM record_keys WHERE record = ?1").bind(1, "person:u2").run()
+        keys.close()
+        let warnings = WarningLog()
+        let reopened = try Ledger.open(at: directory.path, access: .write, warn: warnings.sink)
+        do {
+            try reopened.rebuild(full: true)
+            Issue.record("a key that does not open its values was taken for erasure")
+        } catch {
+            #expect(error.code == .ledgerDamaged && error.message.contains("person:u1"), "\(error)")
+        }
+        reopened.close()
+        let keysAgain = try SQLiteConnection(path: directory.path + "/record-keys.sqlite")
+        try keysAgain.statement("DELETE FROM record_keys WHERE record = ?1").bind(1, "person:u1").run()
+        keysAgain.close()
+        let last = try Ledger.open(at: directory.path, access: .write, warn: warnings.sink)
+        try last.rebuild(full: true)
+        #expect(warnings.messages.contains { $0.contains("record-keys.sqlite holds no key for person:u1") }, "\(warnings.messages)")
+        #expect(try last.record(person("u2")).fields["email"]?.value == nil)
+    }
+}

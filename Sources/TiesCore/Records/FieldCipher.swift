@@ -14,28 +14,40 @@ public enum FieldCipher {
     public static let nonceByteCount = 16
     static let tagByteCount = 16
 
+    /// A record key made ready for sealing and opening: its encryption and
+    /// authentication keys derived once, for all of the record's fields.
+    public struct Keys: Sendable {
+        let encryption: HMAC
+        let authentication: HMAC
+
+        /// Nil for a key of the wrong size (a damaged key store).
+        public init?(_ key: [UInt8]) {
+            guard key.count == FieldCipher.keyByteCount else { return nil }
+            encryption = HMAC(key: HMAC.sha256(key: key, Array("ties field encryption".utf8)))
+            authentication = HMAC(key: HMAC.sha256(key: key, Array("ties field authentication".utf8)))
+        }
+    }
+
     /// The sealed form of `value` (its canonical JSON) for `field` of `record`.
     /// `nonce` must be fresh random bytes for every call.
-    public static func seal(_ value: JSONValue, record: RecordRef, field: String, key: [UInt8], nonce: [UInt8]) -> String {
-        precondition(key.count == keyByteCount && nonce.count == nonceByteCount, "field cipher key or nonce of the wrong size")
+    public static func seal(_ value: JSONValue, record: RecordRef, field: String, keys: Keys, nonce: ArraySlice<UInt8>) -> String {
+        precondition(nonce.count == nonceByteCount, "a field cipher nonce of the wrong size")
         var writer = JSONWriter()
         writer.writeValue(value)
-        let keys = DerivedKeys(key)
+        let nonce = Array(nonce)
         let ciphertext = xorKeystream(writer.bytes, key: keys.encryption, nonce: nonce)
         let tag = authenticationTag(record: record, field: field, nonce: nonce, ciphertext: ciphertext, key: keys.authentication)
         return Base64.encode(nonce + ciphertext + tag)
     }
 
-    /// The value `sealed` holds, or nil when it cannot be read with `key`:
+    /// The value `sealed` holds, or nil when it cannot be read with `keys`:
     /// not base64, too short, a tag that does not match (another key, record
     /// or field), or a plaintext that is not one JSON scalar.
-    public static func open(_ sealed: String, record: RecordRef, field: String, key: [UInt8]) -> JSONValue? {
-        guard key.count == keyByteCount, let bytes = Base64.decode(sealed),
-              bytes.count >= nonceByteCount + tagByteCount else { return nil }
+    public static func open(_ sealed: String, record: RecordRef, field: String, keys: Keys) -> JSONValue? {
+        guard let bytes = Base64.decode(sealed), bytes.count >= nonceByteCount + tagByteCount else { return nil }
         let nonce = Array(bytes[..<nonceByteCount])
         let ciphertext = Array(bytes[nonceByteCount..<(bytes.count - tagByteCount)])
         let tag = Array(bytes[(bytes.count - tagByteCount)...])
-        let keys = DerivedKeys(key)
         guard constantTimeEqual(tag, authenticationTag(record: record, field: field, nonce: nonce, ciphertext: ciphertext, key: keys.authentication)),
               let value = try? JSONParser.parse(xorKeystream(ciphertext, key: keys.encryption, nonce: nonce)) else { return nil }
         switch value {
@@ -44,22 +56,13 @@ public enum FieldCipher {
         }
     }
 
-    private struct DerivedKeys {
-        let encryption: [UInt8]
-        let authentication: [UInt8]
-        init(_ key: [UInt8]) {
-            encryption = HMAC.sha256(key: key, Array("ties field encryption".utf8))
-            authentication = HMAC.sha256(key: key, Array("ties field authentication".utf8))
-        }
-    }
-
-    private static func xorKeystream(_ input: [UInt8], key: [UInt8], nonce: [UInt8]) -> [UInt8] {
+    private static func xorKeystream(_ input: [UInt8], key: HMAC, nonce: [UInt8]) -> [UInt8] {
         var output = input
         var counter: UInt32 = 0
         var position = 0
         while position < output.count {
             let counterBytes = (0..<4).map { UInt8(truncatingIfNeeded: counter >> (24 - 8 * UInt32($0))) }
-            let block = HMAC.sha256(key: key, nonce, counterBytes)
+            let block = key.authenticate(nonce, counterBytes)
             for byte in block where position < output.count {
                 output[position] ^= byte
                 position += 1
@@ -69,12 +72,12 @@ public enum FieldCipher {
         return output
     }
 
-    private static func authenticationTag(record: RecordRef, field: String, nonce: [UInt8], ciphertext: [UInt8], key: [UInt8]) -> [UInt8] {
+    private static func authenticationTag(record: RecordRef, field: String, nonce: [UInt8], ciphertext: [UInt8], key: HMAC) -> [UInt8] {
         // Lengths first, so no two (record, field) pairs share an encoding.
         let recordBytes = Array(record.description.utf8)
         let fieldBytes = Array(field.utf8)
-        return Array(HMAC.sha256(key: key, bigEndian(recordBytes.count), recordBytes, bigEndian(fieldBytes.count), fieldBytes,
-                                 nonce, ciphertext).prefix(tagByteCount))
+        return Array(key.authenticate(bigEndian(recordBytes.count), recordBytes, bigEndian(fieldBytes.count), fieldBytes,
+                                      nonce, ciphertext).prefix(tagByteCount))
     }
 
     private static func bigEndian(_ count: Int) -> [UInt8] {

@@ -120,6 +120,7 @@ public final class Ledger {
                             projection: try openProjection(layout, log: log, keys: keys, warn: warn, progress: progress), recordKeys: keys,
                             backgroundSnapshots: snapshotsInBackground && access == .write ? BackgroundSnapshots() : nil, warn: warn)
         try ledger.catchUp(progress: progress)
+        keys?.warnAboutMissingKeys(warn)
         try ledger.removeCopiesOfErasedValues()
         if access == .read { ledger.lock = nil }
         return ledger

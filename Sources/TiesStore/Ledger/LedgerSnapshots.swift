@@ -85,6 +85,7 @@ extension Ledger {
         let restored = try Ledger.restoreProjection(layout, log: log, keys: recordKeys, fromSnapshots: !full, warn: warn, progress: progress)
         projection = restored.projection
         try catchUp(progress: progress)
+        recordKeys?.warnAboutMissingKeys(warn)
         projectionFailure = nil
         return (restored.replayedFrom, projection.head.seq)
     }

@@ -47,13 +47,18 @@ extension Ledger {
         // Durable from here on: the answers stand even if the projection
         // cannot keep up; it is then refused until reopened and caught up.
         do throws(LedgerError) {
-            try projection.apply(zip(group.sealed, offsets).map { ScannedCommit(sealed: $0, offset: $1) })
-            for record in group.unappendedKeys { try projection.recordIdempotency(record) }
+            // Erased records lose their keys first, before anything else can fail.
             let erased = group.sealed.flatMap(\.commit.events).compactMap { event -> RecordRef? in
                 if case .recordErased(let record) = event { return record }
                 return nil
             }
-            if !erased.isEmpty { try purgeErased(erased) }
+            for record in erased { try recordKeys?.destroy(record) }
+            try projection.apply(zip(group.sealed, offsets).map { ScannedCommit(sealed: $0, offset: $1) })
+            for record in group.unappendedKeys { try projection.recordIdempotency(record) }
+            if !erased.isEmpty {
+                try projection.flush()
+                try removeCopiesOfErasedValues()
+            }
         } catch {
             projectionFailed(error)
             return outcomes

@@ -50,6 +50,13 @@ extension Projection {
         return statement.int(0)
     }
 
+    /// Every erased record (few: erasure is rare).
+    func erasedRecords() throws(LedgerError) -> [RecordRef] {
+        let statement = try db.statement("SELECT ref FROM records WHERE erased_seq IS NOT NULL")
+        defer { statement.reset() }
+        return try records(statement)
+    }
+
     /// Checkpoints the WAL into the database and truncates it to nothing,
     /// so no frame written before an erasure survives in it. Waits for
     /// readers up to SQLite's busy timeout.

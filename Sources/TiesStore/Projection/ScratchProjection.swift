@@ -11,7 +11,7 @@ final class ScratchProjection {
     private let fileSystem: any FileSystem
 
     init(layout: LedgerLayout, purpose: String, upTo seq: Int64?) throws(LedgerError) {
-        path = layout.directory + "/\(purpose)-replay-\(CurrentProcess.id).sqlite"
+        path = layout.directory + "/\(purpose)-replay-\(CurrentProcess.id)\(Self.suffix)"
         fileSystem = layout.fileSystem
         limit = seq ?? -1
         for file in [path, path + "-wal", path + "-shm"] { try fileSystem.unlink(file) }
@@ -27,6 +27,19 @@ final class ScratchProjection {
         }
         // Read-only: a replay opens values, and never loses a key.
         projection?.recordKeys = try RecordKeys.open(layout, writable: false)
+    }
+
+    private static let suffix = ".sqlite"
+
+    /// The process a scratch replay file (`PURPOSE-replay-PID.sqlite`, or
+    /// its `-wal`/`-shm`) belongs to; nil for any other name.
+    static func owner(ofFileNamed name: String) -> Int32? {
+        guard let marker = name.firstRange(of: "-replay-") else { return nil }
+        let rest = name[marker.upperBound...]
+        guard let end = rest.firstRange(of: suffix) else { return nil }
+        let tail = rest[end.upperBound...]
+        guard tail.isEmpty || tail == "-wal" || tail == "-shm" || tail == "-journal" else { return nil }
+        return Int32(rest[..<end.lowerBound])
     }
 
     var appliedSeq: Int64 { projection?.head.seq ?? -1 }

@@ -6,66 +6,103 @@ import TiesSystem
 extension Ledger {
     /// Seals the field values of decided `record.upserted` events with
     /// each record's key, making a key for a record that has none yet
-    /// (kept in `newKeys` until it is stored, before the append).
+    /// (kept in `newKeys` until it is stored, before the append). The
+    /// randomness for the commit is read from the kernel in one go.
     func sealFields(_ events: [Event], newKeys: inout [RecordRef: [UInt8]]) throws(LedgerError) -> [Event] {
+        let valueCount = events.reduce(0) { count, event in
+            guard case .recordUpserted(_, let set, _) = event else { return count }
+            return count + set.count
+        }
+        guard valueCount > 0 else { return events }
+        guard let recordKeys, recordKeys.isWritable else {
+            throw LedgerError(.ledgerReadOnly, "record fields are sealed by the writer; open the ledger for writing")
+        }
+        var random = RandomBytes(try Self.entropy(valueCount * (FieldCipher.nonceByteCount + FieldCipher.keyByteCount)))
         var sealed = events
-        var random = SystemRandomNumberGenerator()
+        var prepared: [RecordRef: FieldCipher.Keys] = [:]
         for (index, event) in events.enumerated() {
             guard case .recordUpserted(let record, let set, let unset) = event, !set.isEmpty else { continue }
-            guard let recordKeys, recordKeys.isWritable else {
-                throw LedgerError(.ledgerReadOnly, "record fields are sealed by the writer; open the ledger for writing")
-            }
-            let key: [UInt8]
-            if let made = newKeys[record] {
-                key = made
-            } else if let stored = try recordKeys.key(for: record) {
-                key = stored
+            let keys: FieldCipher.Keys
+            if let ready = prepared[record] {
+                keys = ready
             } else {
-                key = Self.randomBytes(FieldCipher.keyByteCount, &random)
-                newKeys[record] = key
+                let key: [UInt8]
+                if let made = newKeys[record] {
+                    key = made
+                } else if case .key(let stored) = try recordKeys.key(for: record) {
+                    key = stored
+                } else {
+                    key = Array(random.take(FieldCipher.keyByteCount))
+                    newKeys[record] = key
+                }
+                keys = try Self.cipherKeys(key, of: record)
+                prepared[record] = keys
             }
             let values = set.map { field, value -> (String, FieldValue) in
                 guard let plain = value.value else { preconditionFailure("a decided record field without its value") }
-                let nonce = Self.randomBytes(FieldCipher.nonceByteCount, &random)
-                return (field, FieldValue(value: plain, sealed: FieldCipher.seal(plain, record: record, field: field, key: key, nonce: nonce)))
+                let seal = FieldCipher.seal(plain, record: record, field: field, keys: keys, nonce: random.take(FieldCipher.nonceByteCount))
+                return (field, FieldValue(value: plain, sealed: seal))
             }
             sealed[index] = .recordUpserted(record, set: Dictionary(uniqueKeysWithValues: values), unset: unset)
         }
         return sealed
     }
 
-    /// Cryptographically secure: the standard library's system generator
-    /// reads the kernel's (getrandom on Linux).
-    private static func randomBytes(_ count: Int, _ random: inout SystemRandomNumberGenerator) -> [UInt8] {
-        (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &random) }
+    static func cipherKeys(_ key: [UInt8], of record: RecordRef) throws(LedgerError) -> FieldCipher.Keys {
+        guard let keys = FieldCipher.Keys(key) else {
+            throw LedgerError(.ledgerDamaged, "record-keys.sqlite holds a key of \(key.count) bytes for \(record); keys are \(FieldCipher.keyByteCount)")
+        }
+        return keys
     }
 
-    /// After erasures were applied: loses the erased records' keys, then
-    /// removes what still holds their values outside the log.
-    func purgeErased(_ records: [RecordRef]) throws(LedgerError) {
-        for record in records { try recordKeys?.destroy(record) }
-        try projection.flush()
-        try removeCopiesOfErasedValues()
+    private static func entropy(_ count: Int) throws(LedgerError) -> [UInt8] {
+        do {
+            return try Entropy.bytes(count)
+        } catch {
+            throw LedgerError(.ioError, "cannot read random bytes to seal record fields: \(error)")
+        }
     }
 
-    /// Removes the snapshots taken before the latest erasure (they hold its
-    /// values) and empties the projection's WAL (whose frames may too).
-    /// Run after every erasure and whenever the writer opens the ledger,
-    /// so a crash between an erasure and this step is made good.
+    /// Removes what still holds erased values outside the log: the keys of
+    /// erased records (again: a crash may have come between the erasure and
+    /// its key's tombstone), the snapshots taken before the latest erasure,
+    /// files a crash left behind (unfinished snapshots, a projection being
+    /// built, scratch replays of dead processes), and the frames of the
+    /// projection's WAL. Run after every erasure and whenever the writer
+    /// opens the ledger, so what a crash interrupted is made good.
     func removeCopiesOfErasedValues() throws(LedgerError) {
         guard let erasedSeq = try projection.lastErasureSeq() else { return }
+        for record in try projection.erasedRecords() { try recordKeys?.destroy(record) }
         backgroundSnapshots?.waitUntilIdle(timeoutMs: Limits.snapshotWaitMs)
-        let older = try SnapshotStore(layout: layout).files().filter { $0.seq < erasedSeq }
+        let store = SnapshotStore(layout: layout)
+        let older = try store.files().filter { $0.seq < erasedSeq }
         if !older.isEmpty {
             for file in older { try layout.fileSystem.unlink(file.path) }
             try layout.fileSystem.fsyncDirectory(layout.snapshots)
             warn("removed \(older.count) snapshot(s) taken before an erasure (they held the erased values); the next one is taken as usual")
         }
+        try removeLeftovers()
         do throws(LedgerError) {
             try projection.truncateWAL()
         } catch {
             // Readers held the WAL: its frames are overwritten as it is reused, and emptied at the next open.
             warn(error.message)
+        }
+    }
+
+    /// Files only a crash leaves: an unfinished snapshot (while no snapshot
+    /// of this writer runs), a projection build, replays of dead processes.
+    private func removeLeftovers() throws(LedgerError) {
+        let fileSystem = layout.fileSystem
+        if fileSystem.isDirectory(layout.snapshots) {
+            for name in try fileSystem.listDirectory(layout.snapshots) where name.hasPrefix("taking-") && name.hasSuffix(".tmp") {
+                try fileSystem.unlink(layout.snapshots + "/" + name)
+            }
+        }
+        try fileSystem.unlink(layout.projectionBeingBuilt)
+        for name in try fileSystem.listDirectory(layout.directory) {
+            guard let pid = ScratchProjection.owner(ofFileNamed: name), !CurrentProcess.isRunning(pid) else { continue }
+            try fileSystem.unlink(layout.directory + "/" + name)
         }
     }
 

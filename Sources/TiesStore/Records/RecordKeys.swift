@@ -6,12 +6,16 @@ import TiesCore
 /// Erasing a record deletes its key, and with it every value the record's
 /// fields ever held (see the Records article).
 ///
-/// Rollback journal (not WAL) with `secure_delete`, and a full sync on
-/// every commit: a deleted key is overwritten in the file and no copy of
-/// it outlives the transaction that deleted it; a stored key is durable
-/// before the commit that uses it is appended.
+/// Rollback journal (not WAL) with `secure_delete`, synced with `EXTRA`
+/// (the directory too, once the journal is gone, so a power loss cannot
+/// bring a committed change back out): an erased key is overwritten in the
+/// file by an empty one (a tombstone, which says "erased" rather than
+/// "lost"); a stored key is durable before the commit that uses it is appended.
 final class RecordKeys {
     private let db: SQLiteConnection
+    /// Records whose sealed values met no key and no tombstone: a key store
+    /// older than the log (restored from another backup). Bounded.
+    private(set) var recordsWithoutKeys: Set<RecordRef> = []
     /// Only the writer's store changes: readers and replays into scratch
     /// projections (verify, export) read keys and never lose one.
     let isWritable: Bool
@@ -32,7 +36,7 @@ final class RecordKeys {
         try db.execute("PRAGMA secure_delete=ON")
         if writable {
             try db.execute("PRAGMA journal_mode=DELETE")
-            try db.execute("PRAGMA synchronous=FULL")
+            try db.execute("PRAGMA synchronous=EXTRA")
             try db.execute("CREATE TABLE IF NOT EXISTS record_keys (record TEXT PRIMARY KEY, key BLOB NOT NULL) WITHOUT ROWID")
             // Its name in the directory is as durable as its contents.
             if isNew { try layout.fileSystem.fsyncDirectory(layout.directory) }
@@ -40,13 +44,21 @@ final class RecordKeys {
         return RecordKeys(db: db, isWritable: writable)
     }
 
-    /// The record's key, nil when it has none (never sealed a value, or erased).
-    func key(for record: RecordRef) throws(LedgerError) -> [UInt8]? {
+    enum StoredKey: Equatable {
+        case key([UInt8])
+        /// The record was erased: its key is gone for good.
+        case erased
+        /// No key was ever stored for it (it never sealed a value here).
+        case missing
+    }
+
+    func key(for record: RecordRef) throws(LedgerError) -> StoredKey {
         let statement = try db.statement("SELECT key FROM record_keys WHERE record = ?1")
         defer { statement.reset() }
         statement.bind(1, record.description)
-        guard try statement.step() else { return nil }
-        return statement.bytes(0)
+        guard try statement.step() else { return .missing }
+        let key = statement.bytes(0)
+        return key.isEmpty ? .erased : .key(key)
     }
 
     /// Stores new keys durably, in one transaction.
@@ -61,22 +73,46 @@ final class RecordKeys {
         }
     }
 
-    /// Deletes the record's key durably (nothing to do when it has none,
-    /// or for a read-only store).
+    /// Replaces the record's key by a tombstone, durably (a read-only
+    /// store leaves that to the writer).
     func destroy(_ record: RecordRef) throws(LedgerError) {
         guard isWritable else { return }
-        try db.statement("DELETE FROM record_keys WHERE record = ?1").bind(1, record.description).run()
+        try db.statement("INSERT OR REPLACE INTO record_keys (record, key) VALUES (?1, x'')").bind(1, record.description).run()
     }
 
     /// Record field values with the sealed ones opened (left nil when the
     /// record's key is gone, or does not open the value: erased).
     func opened(_ set: [String: FieldValue], of record: RecordRef) throws(LedgerError) -> [String: FieldValue] {
-        guard set.values.contains(where: { $0.value == nil }), let key = try self.key(for: record) else { return set }
+        guard set.values.contains(where: { $0.value == nil }) else { return set }
+        let keys: FieldCipher.Keys
+        switch try key(for: record) {
+        case .erased:
+            return set
+        case .missing:
+            if recordsWithoutKeys.count < Limits.matchCandidatesMax { recordsWithoutKeys.insert(record) }
+            return set
+        case .key(let key):
+            keys = try Ledger.cipherKeys(key, of: record)
+        }
         var opened = set
         for (field, value) in set where value.value == nil {
-            if let sealed = value.sealed { opened[field]?.value = FieldCipher.open(sealed, record: record, field: field, key: key) }
+            guard let sealed = value.sealed else { continue }
+            guard let plain = FieldCipher.open(sealed, record: record, field: field, keys: keys) else {
+                throw LedgerError(.ledgerDamaged, "a sealed value of \(record) field '\(field)' does not open with the record's key: record-keys.sqlite does not belong to this log, or one of them was changed")
+            }
+            opened[field]?.value = plain
         }
         return opened
+    }
+
+    /// Says which records' values could not be read for want of a key.
+    func warnAboutMissingKeys(_ warn: (String) -> Void) {
+        guard let first = recordsWithoutKeys.sorted().first else { return }
+        warn("""
+            record-keys.sqlite holds no key for \(first)\(recordsWithoutKeys.count > 1 ? " and other records" : ""): their field values cannot be \
+            read. Restore record-keys.sqlite from the same backup as the log.
+            """)
+        recordsWithoutKeys.removeAll()
     }
 }
 

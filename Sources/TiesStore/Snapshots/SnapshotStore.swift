@@ -43,12 +43,27 @@ struct SnapshotStore {
             try fileSystem.fsync(path: temporary)
             try fileSystem.rename(temporary, final)
             try fileSystem.fsyncDirectory(layout.snapshots)
+            try discardIfErasedSince(final, seq: head.seq)
             return SnapshotInfo(path: final, seq: head.seq, bytes: fileSystem.fileSize(atPath: final), takenAt: now,
                                 headHash: head.hash, stateDigest: nil, problem: nil)
         } catch {
             try? fileSystem.unlink(temporary)  // Best effort; the failure that matters is reported.
             throw error
         }
+    }
+
+    /// A snapshot taken in the background while a record was erased holds
+    /// values the erasure removed everywhere else; checked after the rename,
+    /// so an erasure either sees this file (and removes it) or is seen here.
+    private func discardIfErasedSince(_ path: String, seq: Int64) throws(LedgerError) {
+        let live = try SQLiteConnection(path: layout.projection, readOnly: true)
+        defer { live.close() }
+        let statement = try live.statement("SELECT MAX(erased_seq) FROM records WHERE erased_seq IS NOT NULL")
+        defer { statement.reset() }
+        guard try statement.step(), !statement.isNull(0), statement.int(0) > seq else { return }
+        try fileSystem.unlink(path)
+        try fileSystem.fsyncDirectory(layout.snapshots)
+        throw LedgerError(.ioError, "a record was erased while the snapshot of seq \(seq) was taken; it held the erased values and was discarded")
     }
 
     /// Adds the digest and time to the copy, in rollback-journal mode so it
