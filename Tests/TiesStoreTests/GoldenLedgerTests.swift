@@ -49,7 +49,23 @@ struct GoldenLedgerTests {
             answers.append(("export-\(seq)", .array(rows)))
         }
         answers.append(("head", .object(["seq": .int(ledger.headSeq), "hash": .string(ledger.headHash)])))
-        return answers
+        return answers.map { ($0.0, withoutLaterMembers($0.1)) }
+    }
+
+    /// An answer without the members answers gained after this ledger was
+    /// recorded, which its golden answers predate. Each is left out only
+    /// with the one value this ledger can give it, so a wrong value still
+    /// fails: it has no inverse roles (`inverseRole` null).
+    static func withoutLaterMembers(_ answer: JSONValue) -> JSONValue {
+        switch answer {
+        case .object(var members):
+            if members["inverseRole"] == .null { members["inverseRole"] = nil }
+            return .object(members.mapValues(withoutLaterMembers))
+        case .array(let items):
+            return .array(items.map(withoutLaterMembers))
+        default:
+            return answer
+        }
     }
 
     static func fileName(_ question: String) -> String {

@@ -20,6 +20,7 @@ public enum EventCoding {
             writer.writeString(id)
             writeOptional("cardinality", change.cardinality?.rawValue, to: &writer)
             writeOptional("description", change.description, to: &writer)
+            writeOptional("inverseRole", change.inverseRole, to: &writer)
             if let bidirectional = change.bidirectional {
                 writer.writeRaw(",\"bidirectional\":")
                 writer.writeBool(bidirectional)
@@ -70,6 +71,7 @@ public enum EventCoding {
         }
         writeOptional("cardinality", type.cardinality?.rawValue, to: &writer)
         writeOptional("description", type.description, to: &writer)
+        writeOptional("inverseRole", type.inverseRole, to: &writer)
         writer.writeRaw(",\"bidirectional\":")
         writer.writeBool(type.bidirectional)
     }
@@ -109,7 +111,7 @@ public enum EventCoding {
             event = .relationshipTypeUpdated(id: try fields.requiredString("relationshipTypeId"), change: RelationshipTypeChange(
                 cardinality: try fields.optionalString("cardinality").map(decodeCardinality),
                 description: try fields.optionalString("description"),
-                bidirectional: try fields.optionalBool("bidirectional")))
+                bidirectional: try fields.optionalBool("bidirectional"), inverseRole: try fields.optionalString("inverseRole")))
         case "relationship.linked":
             event = .linked(try decodeLinkKey(fields), attributes: try fields.requiredObject("attributes"))
         case "relationship.unlinked":
@@ -141,7 +143,7 @@ public enum EventCoding {
             id: try fields.requiredString("relationshipTypeId"), key: key,
             cardinality: try fields.optionalString("cardinality").map(decodeCardinality),
             description: try fields.optionalString("description"),
-            bidirectional: try fields.optionalBool("bidirectional") ?? false)
+            bidirectional: try fields.optionalBool("bidirectional") ?? false, inverseRole: try fields.optionalString("inverseRole"))
     }
 
     private static func decodeCardinality(_ text: String) throws(LedgerError) -> Cardinality {

@@ -3,9 +3,10 @@
 ///
 /// Version 3: records and relationship types are interned to integers, so
 /// every index is on small integers; event bodies stay in the log and the
-/// projection keeps where each one is, with its CRC-32.
+/// projection keeps where each one is, with its CRC-32. Version 4: types
+/// keep their inverse role.
 enum ProjectionSchema {
-    static let version: Int64 = 3
+    static let version: Int64 = 4
     /// `to_seq` of a version that is still current: larger than any seq.
     static let openEnded = Int64.max
 
@@ -18,7 +19,7 @@ enum ProjectionSchema {
         """
         CREATE TABLE relationship_types (number INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
             role TEXT NOT NULL, from_type TEXT NOT NULL, to_type TEXT NOT NULL, cardinality TEXT, description TEXT,
-            bidirectional INTEGER NOT NULL, registered_seq INTEGER NOT NULL,
+            inverse_role TEXT, bidirectional INTEGER NOT NULL, registered_seq INTEGER NOT NULL,
             UNIQUE (kind, role, from_type, to_type))
         """,
         // Whether a type listed links on the `to` record, as of each seq.
