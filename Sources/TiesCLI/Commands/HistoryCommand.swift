@@ -10,7 +10,10 @@ struct HistoryCommand: Command {
             .value("limit", "N", "entries per page (1–\(Limits.pageSizeMax), default \(Limits.pageSizeDefault))"),
             .value("after", "CURSOR", "continue after this cursor (printed at the end of the previous page)"),
         ] + CommonOptions.reading,
-        discussion: "Every link, unlink and attribute change on either end of a link of RECORD, with seq, time,\nactor and reason.",
+        discussion: """
+            Every link, unlink and attribute change on either end of a link of RECORD, with seq, time,
+            actor and reason. A RECORD whose type is not defined is unknown_object_type (exit 1).
+            """,
         examples: ["ties history person:user_123", "ties history person:user_123 --limit 10 --after h57"])
 
     static func run(_ context: Context) throws -> Int32 {

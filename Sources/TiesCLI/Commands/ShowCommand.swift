@@ -7,7 +7,11 @@ struct ShowCommand: Command {
         name: "show", summary: "a record's relationships now, or as of a seq or time",
         arguments: [ArgumentSpec(name: "RECORD", help: "TYPE:ID, split on the first ':' (order:eu:17 is ID 'eu:17')")],
         options: [.value("as-of", "T", "a seq (1234) or an RFC 3339 time (2026-11-01T00:00:00Z): the state after the last commit at or before it")] + CommonOptions.reading,
-        discussion: "Lists links the record is the `from` of, and links it is the `to` of in bidirectional types (direction: inverse).\nAs-of answers come from the stored validity interval of every link version, not from a replay.",
+        discussion: """
+            Lists links the record is the `from` of, and links it is the `to` of in bidirectional types (direction: inverse).
+            As-of answers come from the stored validity interval of every link version, not from a replay.
+            A RECORD whose type is not defined is unknown_object_type (exit 1).
+            """,
         examples: ["ties show person:user_123", "ties show person:user_123 --as-of 42", "ties show order:ord_998 --as-of 2026-03-03T23:59:59Z --json"])
 
     static func run(_ context: Context) throws -> Int32 {

@@ -27,10 +27,15 @@ enum ObjectTypeRules {
             throw Validation.fail(field, "must be a custom object type; 'person' is built in and is always the from side of person_to_co")
         }
         guard try state.objectType(named: name) == nil else { return }
-        let suggestions = Suggestions.closest(to: name, among: try state.objectTypeNames())
+        throw unknownType(name, field: field, candidates: try state.objectTypeNames())
+    }
+
+    /// `unknown_object_type` for `name`, with the close names among `candidates` as `suggestions`.
+    static func unknownType(_ name: String, field: String, candidates: [String]) -> LedgerError {
+        let suggestions = Suggestions.closest(to: name, among: candidates)
         var message = "object type '\(name)' is not defined"
         if !suggestions.isEmpty { message += "; did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?" }
-        throw LedgerError(.unknownObjectType, message, details: [
+        return LedgerError(.unknownObjectType, message, details: [
             "field": .string(field), "name": .string(name), "suggestions": .array(suggestions.map(JSONValue.string)),
         ])
     }

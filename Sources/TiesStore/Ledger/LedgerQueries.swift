@@ -1,15 +1,19 @@
 import TiesCore
 
 extension Ledger {
-    /// A record's relationships now, or as of a seq or time.
+    /// A record's relationships now, or as of a seq or time. A record of an
+    /// object type that does not exist is `unknown_object_type`.
     public func relationships(of record: RecordRef, asOf point: AsOf? = nil) throws(LedgerError) -> RecordRelationships {
+        try QueryRules.requireRecordType(record, field: "type", in: projection)
         let (seq, at) = try point.map { (p: AsOf) throws(LedgerError) in try projection.resolve(p) } ?? (projection.head.seq, projection.head.lastAt)
         return RecordRelationships(record: record, seq: seq, at: at, links: try projection.links(of: record, atSeq: seq))
     }
 
     /// A record's audit trail, newest first. `cursor` is the `next` of the
-    /// previous page.
+    /// previous page. A record of an object type that does not exist is
+    /// `unknown_object_type`.
     public func history(of record: RecordRef, limit: Int = Limits.pageSizeDefault, after cursor: String? = nil) throws(LedgerError) -> HistoryPage {
+        try QueryRules.requireRecordType(record, field: "type", in: projection)
         guard (1...Limits.pageSizeMax).contains(limit) else {
             throw LedgerError(.invalidField, "'limit' must be between 1 and \(Limits.pageSizeMax)", details: ["field": .string("limit")])
         }
