@@ -12,7 +12,8 @@ struct HistoryCommand: Command {
         ] + CommonOptions.reading,
         discussion: """
             Every link, unlink and attribute change on either end of a link of RECORD, with seq, time,
-            actor and reason. A RECORD whose type is not defined is unknown_object_type (exit 1).
+            actor and reason, and the link's name from RECORD's side (its role, or its type's inverse
+            role where RECORD is the `to`). A RECORD whose type is not defined is unknown_object_type (exit 1).
             """,
         examples: ["ties history person:user_123", "ties history person:user_123 --limit 10 --after h57"])
 
@@ -29,7 +30,7 @@ struct HistoryCommand: Command {
         if page.entries.isEmpty { lines.append("\(page.record): no history") }
         for entry in page.entries {
             lines.append("seq \(entry.seq)  \(entry.at)  by \(entry.actor)\(entry.reason.map { "  — \($0)" } ?? "")")
-            lines.append("  \(describe(entry.event))")
+            lines.append("  \(describe(entry.event))\(entry.label.map { "  (\($0))" } ?? "")")
         }
         if let next = page.next { lines.append("older entries: ties history \(page.record) --after \(next)") }
         return lines

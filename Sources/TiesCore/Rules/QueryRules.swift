@@ -9,4 +9,11 @@ public enum QueryRules {
         guard record.type != RecordRef.personType, try state.objectType(named: record.type) == nil else { return }
         throw ObjectTypeRules.unknownType(record.type, field: field, candidates: try state.objectTypeNames() + [RecordRef.personType])
     }
+
+    /// The relationship type a query names, by ID or by key: an unknown one
+    /// is `unknown_relationship_type`, a key naming an undefined object type
+    /// `unknown_object_type` (as when an operation names it).
+    public static func relationshipType(_ reference: RelationshipTypeReference, in state: any LedgerStateView) throws(LedgerError) -> RelationshipType {
+        try RelationshipTypeRules.resolve(reference, in: state)
+    }
 }

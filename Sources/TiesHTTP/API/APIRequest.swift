@@ -11,6 +11,14 @@ struct APIRequest {
 
     var actor: String { key?.name ?? "anonymous" }
 
+    /// Refuses a query parameter the endpoint does not take: a misspelt
+    /// name silently ignored would answer another question than the one asked.
+    func rejectUnknownQuery(allowed: Set<String>) throws(LedgerError) {
+        guard let unknown = query.keys.sorted(by: utf8Less).first(where: { !allowed.contains($0) }) else { return }
+        throw LedgerError(.invalidField, "unknown query parameter '\(unknown)'; this endpoint takes \(allowed.sorted().joined(separator: ", "))",
+                          details: ["field": .string(unknown)])
+    }
+
     func queryInt(_ name: String, in range: ClosedRange<Int64>, default value: Int64) throws(LedgerError) -> Int64 {
         guard let text = query[name] else { return value }
         guard let number = Int64(text), range.contains(number) else {

@@ -4,7 +4,8 @@
 /// Version 3: records and relationship types are interned to integers, so
 /// every index is on small integers; event bodies stay in the log and the
 /// projection keeps where each one is, with its CRC-32. Version 4: types
-/// keep their inverse role.
+/// keep their inverse role, and link versions are indexed by record, type
+/// and node, then the other record, so relationship lists page by index.
 enum ProjectionSchema {
     static let version: Int64 = 4
     /// `to_seq` of a version that is still current: larger than any seq.
@@ -66,8 +67,10 @@ enum ProjectionSchema {
     /// inserting into them event by event.
     static let secondaryIndexes = [
         "CREATE INDEX links_by_to ON links (type, to_record)",
-        "CREATE INDEX versions_by_from ON link_versions (from_record, node, from_seq, to_seq)",
-        "CREATE INDEX versions_by_to ON link_versions (to_record, node, from_seq, to_seq)",
+        // A record's versions by type and interval tree node, then the
+        // other record: each node's part of a listing is one ordered range.
+        "CREATE INDEX versions_by_from ON link_versions (from_record, type, node, to_record, from_seq, to_seq)",
+        "CREATE INDEX versions_by_to ON link_versions (to_record, type, node, from_record, from_seq, to_seq)",
         "CREATE INDEX commits_by_at ON commits (at)",
     ]
 
