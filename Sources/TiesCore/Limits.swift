@@ -64,6 +64,9 @@ public enum Limits {
     /// Page size for history and listings: a page is built in memory.
     public static let pageSizeMax = 1000
     public static let pageSizeDefault = 50
+    /// A record's relationships come 100 to a page unless asked otherwise:
+    /// most records have fewer, so most answers are one page.
+    public static let relationshipPageSizeDefault = 100
     /// `ties log --follow` polls the log this often by default…
     public static let followPollMsDefault = 200
     /// …and never more often (10 ms keeps a follower off the CPU)…

@@ -14,8 +14,9 @@ public enum Op {
     }
 
     public static func register(_ key: RelationshipTypeKey, cardinality: Cardinality? = nil, description: String? = nil,
-                                bidirectional: Bool? = nil) -> Operation {
-        .registerRelationshipType(Registration(key: key, cardinality: cardinality, description: description, bidirectional: bidirectional))
+                                bidirectional: Bool? = nil, inverseRole: String? = nil) -> Operation {
+        .registerRelationshipType(Registration(key: key, cardinality: cardinality, description: description, bidirectional: bidirectional,
+                                               inverseRole: inverseRole))
     }
 
     /// The endpoint fields that go with a kind.
@@ -99,6 +100,7 @@ public enum Op {
             if let cardinality = registration.cardinality { fields["cardinality"] = .string(cardinality.rawValue) }
             if let description = registration.description { fields["description"] = .string(description) }
             if let bidirectional = registration.bidirectional { fields["bidirectional"] = .bool(bidirectional) }
+            if let inverseRole = registration.inverseRole { fields["inverseRole"] = .string(inverseRole) }
         case .link(let request, let attributes):
             fields = json(request)
             fields["op"] = .string("link")

@@ -135,6 +135,33 @@ struct CLIErrorTests {
         #expect(try ledger.open().headSeq == 1)
     }
 
+    @Test(arguments: [["show", "ordr:o-1"], ["show", "ordr:o-1", "--as-of", "1"], ["history", "ordr:o-1"]])
+    func aQueryOfAnUndefinedObjectTypeIsRejectedWithSuggestionsNotAnEmptyAnswer(arguments: [String]) throws {
+        let ledger = try TestLedger.make()
+        defer { ledger.remove() }
+        try ledger.succeed("define-type", "order")
+
+        let text = ledger.ties(arguments)
+        #expect(text.status == CLI.ExitCode.rejected, "\(text)")
+        #expect(text.stderr.hasPrefix("ties: error: unknown_object_type: object type 'ordr' is not defined; did you mean 'order'?"), "\(text)")
+        #expect(text.stdout.isEmpty)
+        let json = ledger.ties(arguments + ["--json"])
+        #expect(json.status == CLI.ExitCode.rejected, "\(json)")
+        let error = try #require(try json.errorJSON()["error"])
+        #expect(error["code"] == .string("unknown_object_type"))
+        #expect(error["suggestions"] == .array([.string("order")]))
+        #expect(error["name"] == .string("ordr"))
+    }
+
+    @Test func personIsAlwaysAKnownTypeAndIsSuggestedForATypo() throws {
+        let ledger = try TestLedger.make()
+        defer { ledger.remove() }
+        #expect(try ledger.succeed("show", "person:ada").stdout.contains("(no relationships)"))
+        let typo = ledger.ties("history", "persn:ada", "--json")
+        #expect(typo.status == CLI.ExitCode.rejected, "\(typo)")
+        #expect(try typo.errorJSON()["error"]?["suggestions"] == .array([.string("person")]))
+    }
+
     @Test func linkingThroughAnUnregisteredTypeIsRejected() throws {
         let ledger = try TestLedger.make()
         defer { ledger.remove() }

@@ -115,6 +115,88 @@ struct CLIReadCommandTests {
         #expect(try ledger.succeedJSON("show", "person:ada")["relationships"]?.arrayValue?.count == 1)
     }
 
+    /// The shop, `owns/order` (not bidirectional, inverse role `owned_by`),
+    /// ada placed and owns o-1, grace owns it too, o-1 contains li-1.
+    private func ownedShop(_ ledger: TestLedger) throws -> (placed: String, owns: String) {
+        let (placed, _) = try ledger.defineShop()
+        let owns = try ledger.succeedJSON("register-type", "--kind", "person_to_co", "--role", "owns", "--object-type", "order",
+                                          "--inverse-role", "owned_by")
+        try ledger.succeed("link", "placed/order", "person:ada", "order:o-1")
+        try ledger.succeed("link", "owns/order", "person:ada", "order:o-1")
+        try ledger.succeed("link", "owns/order", "person:grace", "order:o-1")
+        try ledger.succeed("link", "contains/order/line_item", "order:o-1", "line_item:li-1")
+        return (placed, try #require(owns["relationshipTypeId"]?.stringValue))
+    }
+
+    @Test func showFiltersByDirectionAndTypeAndLabelsLinksFromTheRecordsSide() throws {
+        let ledger = try TestLedger.make()
+        defer { ledger.remove() }
+        let (placed, owns) = try ownedShop(ledger)
+
+        let inbound = try ledger.succeed("show", "order:o-1", "--direction", "inbound").stdout
+        #expect(inbound.contains("  placed ← person:ada  [\(placed)]"), "\(inbound)")
+        #expect(inbound.contains("  owned_by ← person:ada  [\(owns)]"))
+        #expect(inbound.contains("  owned_by ← person:grace  [\(owns)]"))
+        #expect(!inbound.contains("contains"))
+        let usual = try ledger.succeed("show", "order:o-1").stdout
+        #expect(usual.contains("  contains → line_item:li-1") && usual.contains("placed ← person:ada") && !usual.contains("owned_by"), "\(usual)")
+
+        let owned = try ledger.succeedJSON("show", "order:o-1", "--direction", "both", "--type", "owns/order")
+        let links = owned["relationships"]?.arrayValue ?? []
+        #expect(links.map { $0["label"] } == [.string("owned_by"), .string("owned_by")])
+        #expect(links.allSatisfy { $0["relationshipTypeId"] == .string(owns) && $0["direction"] == .string("inverse") && $0["role"] == .string("owns") })
+        #expect(try ledger.succeedJSON("show", "order:o-1", "--direction", "both", "--type", owns) == owned)
+        let outbound = try ledger.succeedJSON("show", "person:grace", "--direction", "outbound")
+        #expect(outbound["relationships"]?[0]?["label"] == .string("owns"))
+
+        let history = try ledger.succeed("history", "order:o-1").stdout
+        #expect(history.contains("linked person:grace → order:o-1 [\(owns)]  (owned_by)"), "\(history)")
+        #expect(history.contains("linked order:o-1 → line_item:li-1"))
+    }
+
+    @Test func showPagesWithLimitAndAfterAndSaysHowToGoOn() throws {
+        let ledger = try TestLedger.make()
+        defer { ledger.remove() }
+        _ = try ownedShop(ledger)
+        #expect(try ledger.succeedJSON("show", "order:o-1", "--direction", "both")["relationships"]?.arrayValue?.count == 4)
+        for limit in 1...5 {
+            let whole = try #require(try ledger.succeedJSON("show", "order:o-1", "--direction", "both")["relationships"]?.arrayValue)
+            var seen: [JSONValue] = []
+            var cursor: String?
+            repeat {
+                let page = try ledger.succeedJSON(["show", "order:o-1", "--direction", "both", "--limit", "\(limit)"] + (cursor.map { ["--after", $0] } ?? []))
+                seen += page["relationships"]?.arrayValue ?? []
+                cursor = page["next"]?.stringValue
+                if cursor == nil { #expect(page["next"] == .null) }
+                // Writes between pages do not shift the listing.
+                try ledger.succeed("link", "contains/order/line_item", "order:o-1", "line_item:later-\(limit)-\(seen.count)")
+            } while cursor != nil && seen.count <= whole.count
+            #expect(seen == whole, "limit \(limit)")
+        }
+        let text = try ledger.succeed("show", "order:o-1", "--direction", "both", "--limit", "2").stdout
+        #expect(text.contains("more: ties show order:o-1 --direction both --limit 2 --after r"), "\(text)")
+        let last = try ledger.succeed("show", "order:o-1", "--limit", "1000").stdout
+        #expect(!last.contains("more:"))
+    }
+
+    @Test(arguments: [
+        (["--direction", "sideways"], CLI.ExitCode.usage, nil), (["--limit", "0"], CLI.ExitCode.usage, nil),
+        (["--limit", "1001"], CLI.ExitCode.usage, nil), (["--limit", "ten"], CLI.ExitCode.usage, nil),
+        (["--type", "placed"], CLI.ExitCode.usage, nil), (["--after", "r1"], CLI.ExitCode.rejected, "invalid_field"),
+        (["--type", "rt_nothere"], CLI.ExitCode.rejected, "unknown_relationship_type"),
+        (["--type", "placed/ordr"], CLI.ExitCode.rejected, "unknown_object_type"),
+    ] as [([String], Int32, String?)])
+    func showRefusesBadListOptions(options: [String], status: Int32, code: String?) throws {
+        let ledger = try TestLedger.make()
+        defer { ledger.remove() }
+        _ = try ledger.defineShop()
+        let run = ledger.ties(["show", "order:o-1", "--json"] + options)
+        #expect(run.status == status, "\(run)")
+        if let code { #expect(try run.errorJSON()["error"]?["code"] == .string(code)) }
+        #expect(try ledger.succeed(["show", "order:o-1", "--limit", "1"]).status == CLI.ExitCode.ok)
+        #expect(try ledger.succeed(["show", "order:o-1", "--limit", "1000"]).status == CLI.ExitCode.ok)
+    }
+
     @Test func historyListsTheAuditTrailNewestFirstWithActorAndReason() throws {
         let ledger = try TestLedger.make()
         defer { ledger.remove() }

@@ -111,6 +111,36 @@ struct CLIWriteCommandTests {
         #expect(try ledger.open().headSeq == 3)
     }
 
+    @Test func registerTypeTakesAnInverseRoleAsAnUpsertThatKeepsItWhenOmitted() throws {
+        let ledger = try TestLedger.make()
+        defer { ledger.remove() }
+        try ledger.succeed("define-type", "order")
+        let register = ["register-type", "--kind", "person_to_co", "--role", "placed", "--object-type", "order"]
+
+        let created = try ledger.succeedJSON(register + ["--inverse-role", "placed_by"])
+        let id = try #require(created["relationshipTypeId"]?.stringValue)
+        #expect(created["created"] == .bool(true))
+        #expect(created["inverseRole"] == .string("placed_by"))
+        #expect(try ledger.logLines().last?.contains(#""role":"placed","customObjectType":"order","inverseRole":"placed_by","bidirectional":false"#) == true)
+
+        let unchanged = try ledger.succeed(register + ["--inverse-role", "placed_by"])
+        #expect(unchanged.stdout.contains("unchanged; nothing appended"), "\(unchanged)")
+        let omitted = try ledger.succeedJSON(register + ["--description", "who bought it"])
+        #expect(omitted["inverseRole"] == .string("placed_by"))
+        #expect(try ledger.logLines().last?.contains(#""relationshipType.updated","relationshipTypeId":"\#(id)","description":"who bought it"}"#) == true)
+
+        let renamed = try ledger.succeed(register + ["--inverse-role", "bought_by"])
+        #expect(renamed.stdout.contains("inverse bought_by"), "\(renamed)")
+        #expect(renamed.stdout.contains("updated, seq 4"))
+        #expect(try ledger.logLines().last?.contains(#""relationshipType.updated","relationshipTypeId":"\#(id)","inverseRole":"bought_by"}"#) == true)
+        #expect(try ledger.succeed("types").stdout.contains("\(id)  person_to_co placed/order  person → order  inverse bought_by  — who bought it"))
+        #expect(try ledger.succeedJSON("types")["relationshipTypes"]?[0]?["inverseRole"] == .string("bought_by"))
+
+        let tooLong = ledger.ties(register + ["--inverse-role", String(repeating: "x", count: 256), "--json"])
+        #expect(tooLong.status == CLI.ExitCode.rejected, "\(tooLong)")
+        #expect(try tooLong.errorJSON()["error"]?["field"] == .string("inverseRole"))
+    }
+
     @Test func registerTypeOfKindCoToCoNamesParentAndChild() throws {
         let ledger = try TestLedger.make()
         defer { ledger.remove() }

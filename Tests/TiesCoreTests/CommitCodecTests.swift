@@ -94,14 +94,33 @@ struct CommitCodecTests {
             reason: "line\nbreak\ttab", idempotencyKey: nil,
             events: [
                 .relationshipTypeRegistered(RelationshipType(id: "rt_zz", key: .coToCo(role: "contains", parent: "order", child: "line_item"),
-                                                             cardinality: nil, description: "é\u{1F}", bidirectional: true)),
+                                                             cardinality: nil, description: "é\u{1F}", bidirectional: true,
+                                                             inverseRole: "part of \"o\"")),
                 .linked(key, attributes: ["null": .null, "t": .bool(true), "f": .bool(false), "min": .int(.min), "max": .int(.max),
                                           "half": .double(0.5), "big": .double(1.5e300), "tiny": .double(-2.5e-8), "s": .string("\u{7F}\u{2028}")]),
                 .attributesChanged(key, set: [:], unset: ["a", "b"]),
                 .relationshipTypeUpdated(id: "rt_zz", change: RelationshipTypeChange(cardinality: .manyToOne, bidirectional: false)),
+                .relationshipTypeUpdated(id: "rt_zz", change: RelationshipTypeChange(inverseRole: "in")),
             ],
             previousHash: String(repeating: "ab", count: 32))
     }()
+
+    @Test("an inverse role is written after the description and before bidirectional, and only when set")
+    func inverseRoleEncoding() throws {
+        let type = RelationshipType(id: "rt_a", key: .personToCo(role: "placed", objectType: "order"), cardinality: nil,
+                                    description: "d", bidirectional: false, inverseRole: "placed_by")
+        func written(_ event: Event) -> String {
+            var writer = JSONWriter()
+            EventCoding.write(event, seq: 1, to: &writer)
+            return String(decoding: writer.bytes, as: UTF8.self)
+        }
+        #expect(written(.relationshipTypeRegistered(type)).hasSuffix(#""description":"d","inverseRole":"placed_by","bidirectional":false}"#))
+        #expect(written(.relationshipTypeUpdated(id: "rt_a", change: RelationshipTypeChange(description: "e", inverseRole: "by")))
+                == #"{"seq":1,"type":"relationshipType.updated","relationshipTypeId":"rt_a","description":"e","inverseRole":"by"}"#)
+        var plain = type
+        plain.inverseRole = nil
+        #expect(EventCoding.jsonValue(.relationshipTypeRegistered(plain), seq: 1).objectValue?["inverseRole"] == nil)
+    }
 
     @Test("unset keys are written sorted by bytes, so they read back sorted")
     func unsetIsSorted() throws {

@@ -114,6 +114,25 @@ struct RuleTests {
         Case("a role with a slash is rejected",
              when: [#"{"op":"registerRelationshipType","kind":"person_to_co","role":"a/b","customObjectType":"order"}"#],
              then: .rejected(.invalidField, index: 0)),
+        Case("re-registering with an inverse role appends relationshipType.updated",
+             when: [#"{"op":"registerRelationshipType","kind":"person_to_co","role":"placed","customObjectType":"order","inverseRole":"placed_by"}"#],
+             then: .events([updated])),
+        Case("re-registering with the same inverse role appends nothing",
+             given: [#"{"op":"registerRelationshipType","kind":"person_to_co","role":"placed","customObjectType":"order","inverseRole":"placed_by"}"#],
+             when: [#"{"op":"registerRelationshipType","kind":"person_to_co","role":"placed","customObjectType":"order","inverseRole":"placed_by"}"#],
+             then: .events([])),
+        Case("an empty inverse role is rejected",
+             when: [#"{"op":"registerRelationshipType","kind":"person_to_co","role":"owns","customObjectType":"order","inverseRole":""}"#],
+             then: .rejected(.invalidField, index: 0)),
+        Case("an inverse role with a slash is rejected",
+             when: [#"{"op":"registerRelationshipType","kind":"person_to_co","role":"owns","customObjectType":"order","inverseRole":"a/b"}"#],
+             then: .rejected(.invalidField, index: 0)),
+        Case("an inverse role longer than 255 characters is rejected",
+             when: [#"{"op":"registerRelationshipType","kind":"person_to_co","role":"owns","customObjectType":"order","inverseRole":"\#(String(repeating: "é", count: 256))"}"#],
+             then: .rejected(.invalidField, index: 0)),
+        Case("an inverse role of 255 characters is accepted",
+             when: [#"{"op":"registerRelationshipType","kind":"person_to_co","role":"owns","customObjectType":"order","inverseRole":"\#(String(repeating: "é", count: 255))"}"#],
+             then: .events([registered])),
     ]
 
     static let linkCases: [Case] = [
@@ -335,6 +354,9 @@ struct RuleTests {
         UpdateCase(name: "bidirectional only",
                    registration: Registration(key: Keys.placed, bidirectional: true),
                    change: RelationshipTypeChange(bidirectional: true), fields: ["bidirectional"]),
+        UpdateCase(name: "an inverse role only",
+                   registration: Registration(key: Keys.placed, cardinality: .oneToMany, inverseRole: "placed_by"),
+                   change: RelationshipTypeChange(inverseRole: "placed_by"), fields: ["inverseRole"]),
         UpdateCase(name: "cardinality and bidirectional, description unchanged",
                    registration: Registration(key: Keys.placed, cardinality: .manyToMany, description: "d1", bidirectional: true),
                    change: RelationshipTypeChange(cardinality: .manyToMany, bidirectional: true),
@@ -372,6 +394,38 @@ struct RuleTests {
         #expect(again.cardinality == .manyToMany)
         #expect(again.description == "d2")
         #expect(again.bidirectional)
+    }
+
+    @Test("an inverse role is registered with the type, kept when omitted, and replaced by a new one")
+    func inverseRoleUpsert() throws {
+        let ledger = MemoryLedger()
+        let plan = try ledger.commit(Op.define("order"), Op.register(Keys.placed, inverseRole: "placed_by"))
+        let type = try ledger.type(Keys.placed)
+        #expect(type.inverseRole == "placed_by")
+        #expect(plan.results.last == .relationshipType(type, created: true, changed: true))
+        let registered = try #require(EventCoding.jsonValue(plan.events[1], seq: 2).objectValue)
+        #expect(registered["inverseRole"] == .string("placed_by"))
+
+        let omitted = try ledger.commit(Op.register(Keys.placed, description: "d"))
+        #expect(omitted.events == [.relationshipTypeUpdated(id: type.id, change: RelationshipTypeChange(description: "d"))])
+        #expect(try ledger.type(Keys.placed).inverseRole == "placed_by")
+
+        let renamed = try ledger.commit(Op.register(Keys.placed, inverseRole: "bought_by"))
+        #expect(renamed.events == [.relationshipTypeUpdated(id: type.id, change: RelationshipTypeChange(inverseRole: "bought_by"))])
+        #expect(try ledger.type(Keys.placed).inverseRole == "bought_by")
+    }
+
+    @Test("a type without an inverse role leaves it out of its event, and its label is the role from both sides")
+    func noInverseRole() throws {
+        let ledger = MemoryLedger()
+        let plan = try ledger.commit(Op.define("order"), Op.register(Keys.placed))
+        let type = try ledger.type(Keys.placed)
+        #expect(type.inverseRole == nil)
+        #expect(EventCoding.jsonValue(plan.events[1], seq: 2).objectValue?["inverseRole"] == nil)
+        #expect(type.label(onToSide: false) == "placed" && type.label(onToSide: true) == "placed")
+        var named = type
+        named.inverseRole = "placed_by"
+        #expect(named.label(onToSide: false) == "placed" && named.label(onToSide: true) == "placed_by")
     }
 
     @Test("relationship type IDs start with rt_ and use the ID alphabet")

@@ -107,6 +107,38 @@ struct APIEndpointTests {
         #expect(refined.json["bidirectional"].bool == true)
     }
 
+    @Test("An inverse role is registered, kept when omitted, replaced by a new one, and listed with the type")
+    func inverseRoleUpsert() throws {
+        let harness = try APIHarness()
+        defer { harness.close() }
+        try harness.expect(201, "POST", "/v1/object-types", Bodies.defineOrder)
+        let named = #"{"kind":"person_to_co","role":"placed","customObjectType":"order","inverseRole":"placed_by"}"#
+        let created = try harness.expect(201, "POST", "/v1/relationship-types", named)
+        let id = try #require(created["relationshipTypeId"].string)
+        #expect(created["inverseRole"].string == "placed_by")
+        #expect(try harness.expect(200, "POST", "/v1/relationship-types", named)["seq"].isNull)
+
+        let omitted = try harness.expect(200, "POST", "/v1/relationship-types",
+                                         #"{"kind":"person_to_co","role":"placed","customObjectType":"order","bidirectional":true}"#)
+        #expect(omitted["inverseRole"].string == "placed_by")
+        let renamed = try harness.expect(200, "POST", "/v1/relationship-types",
+                                         #"{"kind":"person_to_co","role":"placed","customObjectType":"order","inverseRole":"bought_by"}"#)
+        #expect(renamed["inverseRole"].string == "bought_by")
+        #expect(renamed["seq"].int == 4)
+
+        let events = try harness.expect(200, "GET", "/v1/events?after=1", as: .read)["events"].array.map { $0["event"] }
+        #expect(events.map { $0["inverseRole"].string } == ["placed_by", nil, "bought_by"])
+        #expect(events[1]["bidirectional"].bool == true)
+        #expect(events[2]["relationshipTypeId"].string == id)
+        let listed = try harness.expect(200, "GET", "/v1/relationship-types", as: .read)
+        #expect(listed["personToCo"][0]["inverseRole"].string == "bought_by")
+
+        let bad = harness.call("POST", "/v1/relationship-types", #"{"kind":"person_to_co","role":"owns","customObjectType":"order","inverseRole":"a/b"}"#)
+        #expect(bad.status == 400)
+        #expect(bad.json["code"].string == "invalid_field")
+        #expect(bad.json["field"].string == "inverseRole")
+    }
+
     @Test("Relationship types are listed split into personToCo and coToCo")
     func relationshipTypesAreListedByKind() throws {
         let harness = try APIHarness()

@@ -105,6 +105,20 @@ struct APIProblemTests {
         #expect(harness.head == 2)
     }
 
+    @Test("A record of an undefined object type is 404 unknown_object_type with suggestions, never an empty list",
+          arguments: ["/v1/records/ordr/o-1/relationships", "/v1/records/ordr/o-1/relationships?asOf=1", "/v1/records/ordr/o-1/history"])
+    func queriesOfAnUndefinedObjectType(_ target: String) throws {
+        let harness = try APIHarness()
+        defer { harness.close() }
+        try harness.expect(201, "POST", "/v1/object-types", Bodies.defineOrder)
+        let body = Self.problem(harness.call("GET", target, as: .read), 404, "unknown_object_type")
+        #expect(body["suggestions"].array.map(\.string) == ["order"])
+        #expect(body["name"].string == "ordr")
+        #expect(body["field"].string == "type")
+        try harness.expect(200, "GET", "/v1/records/person/never-linked/relationships", as: .read)
+        try harness.expect(200, "GET", "/v1/records/order/never-linked/history", as: .read)
+    }
+
     @Test("A link to an unregistered relationship type is 404 unknown_relationship_type")
     func unknownRelationshipType() throws {
         let harness = try APIHarness()

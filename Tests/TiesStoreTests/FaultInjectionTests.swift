@@ -53,14 +53,14 @@ struct CrashAnswers: Equatable, Sendable {
     var headSeq: Int64
     var headHash: String
     var catalog: TypeCatalog
-    var relationships: [RecordRelationships]
+    var relationships: [Answer<RecordRelationships>]
     var counts: [Int64]
 
     init(_ ledger: Ledger) throws {
         headSeq = ledger.headSeq
         headHash = ledger.headHash
         catalog = ledger.catalog
-        relationships = try CrashWorkload.records.map { try ledger.relationships(of: $0) }
+        relationships = CrashWorkload.records.map { record in Answer { () throws(LedgerError) in try ledger.relationships(of: record) } }
         let stats = try ledger.stats()
         counts = [stats.commits, stats.currentLinks, stats.linkVersions]
     }

@@ -152,6 +152,28 @@ struct ProjectionStorageTests {
 }
 
 extension ProjectionStorageTests {
+    @Test("an inverse role is kept by the projection, a rebuild, a snapshot and the export, and counts in the state digest")
+    func inverseRoleIsStored() throws {
+        let (directory, ledger, _) = try Self.placedLedger()
+        defer { directory.cleanUp() }
+        let plain = try ledger.projection.stateDigest()
+        _ = try ledger.commit([Op.register(Keys.placed, inverseRole: "placed_by")], metadata: metadata())
+        #expect(try ledger.projection.stateDigest() != plain)
+        try ledger.takeSnapshot()
+        _ = try ledger.commit([Op.register(Keys.placed, inverseRole: "bought_by")], metadata: metadata())
+        #expect(ledger.catalog.relationshipTypes.map(\.inverseRole) == ["bought_by"])
+        var rows: [JSONValue] = []
+        _ = try Exporter.exportJSONLines(ledger, asOf: .seq(3)) { rows.append($0); return true }
+        #expect(rows.compactMap { $0.objectValue?["inverseRole"] } == [.string("placed_by")])
+        ledger.close()
+        try Files.removeProjection(in: directory.path)
+        let restored = try Ledger.open(at: directory.path, access: .write)
+        #expect(restored.catalog.relationshipTypes.map(\.inverseRole) == ["bought_by"])
+        #expect(try restored.rebuild(full: true) == (0, 4))
+        #expect(restored.catalog.relationshipTypes.map(\.inverseRole) == ["bought_by"])
+        #expect(try Verifier.verify(directory: directory.path).isIntact)
+    }
+
     @Test("a reader whose head is older than its snapshot still finds a version closed later at a higher interval level")
     func staleReaderFindsHighLevelVersions() throws {
         let directory = try TemporaryDirectory()

@@ -212,14 +212,19 @@ func rows(_ relationships: RecordRelationships) -> [LinkRow] {
     LinkRow.sorted(relationships.links.map(LinkRow.init))
 }
 
+/// A query's answer, or the error it got instead (a record of a type the
+/// ledger has not defined yet is `unknown_object_type`): two ledgers must
+/// agree on both.
+typealias Answer<T> = Result<T, LedgerError>
+
 /// Everything a user can ask a ledger about some records, at every seq:
 /// two ledgers that answer the same are the same to their users.
 struct Answers: Equatable {
     var headSeq: Int64
     var headHash: String
     var catalog: TypeCatalog
-    var shows: [RecordRelationships]
-    var histories: [HistoryPage]
+    var shows: [Answer<RecordRelationships>]
+    var histories: [Answer<HistoryPage>]
     var commits: Int64
     var currentLinks: Int64
     var linkVersions: Int64
@@ -231,10 +236,10 @@ struct Answers: Equatable {
         catalog = ledger.catalog
         shows = []
         for seq in 0...(ledger.headSeq + 1) {
-            for record in records { shows.append(try ledger.relationships(of: record, asOf: .seq(seq))) }
+            for record in records { shows.append(Answer { () throws(LedgerError) in try ledger.relationships(of: record, asOf: .seq(seq)) }) }
         }
-        for record in records { shows.append(try ledger.relationships(of: record)) }
-        histories = try records.map { try ledger.history(of: $0, limit: Limits.pageSizeMax) }
+        for record in records { shows.append(Answer { () throws(LedgerError) in try ledger.relationships(of: record) }) }
+        histories = records.map { record in Answer { () throws(LedgerError) in try ledger.history(of: record, limit: Limits.pageSizeMax) } }
         let stats = try ledger.stats()
         commits = stats.commits
         currentLinks = stats.currentLinks

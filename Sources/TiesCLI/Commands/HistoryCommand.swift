@@ -10,7 +10,12 @@ struct HistoryCommand: Command {
             .value("limit", "N", "entries per page (1–\(Limits.pageSizeMax), default \(Limits.pageSizeDefault))"),
             .value("after", "CURSOR", "continue after this cursor (printed at the end of the previous page)"),
         ] + CommonOptions.reading,
-        discussion: "Every link, unlink and attribute change on either end of a link of RECORD, and every change\nof RECORD's own fields (an erased record's values show as {\"erased\":true}), with seq, time,\nactor and reason.",
+        discussion: """
+            Every link, unlink and attribute change on either end of a link of RECORD, and every change of
+            RECORD's own fields (an erased record's values show as {"erased":true}), with seq, time, actor
+            and reason, and the link's name from RECORD's side (its role, or its type's inverse role where
+            RECORD is the `to`). A RECORD whose type is not defined is unknown_object_type (exit 1).
+            """,
         examples: ["ties history person:user_123", "ties history person:user_123 --limit 10 --after h57"])
 
     static func run(_ context: Context) throws -> Int32 {
@@ -26,7 +31,7 @@ struct HistoryCommand: Command {
         if page.entries.isEmpty { lines.append("\(page.record): no history") }
         for entry in page.entries {
             lines.append("seq \(entry.seq)  \(entry.at)  by \(entry.actor)\(entry.reason.map { "  — \($0)" } ?? "")")
-            lines.append("  \(describe(entry.event))")
+            lines.append("  \(describe(entry.event))\(entry.label.map { "  (\($0))" } ?? "")")
         }
         if let next = page.next { lines.append("older entries: ties history \(page.record) --after \(next)") }
         return lines

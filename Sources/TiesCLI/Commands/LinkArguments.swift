@@ -27,17 +27,12 @@ enum LinkArguments {
         return (type, FieldMatch(field: String(inner[..<equals]), value: JSONValue.scalar(orText: String(inner[inner.index(after: equals)...]))))
     }
 
-
-
-    /// `rt_…`, `role/type` or `role/parent/child`.
-    static func typeReference(_ text: String, _ context: Context) throws -> RelationshipTypeReference {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        switch parts.count {
-        case 1 where text.hasPrefix("rt_"): return .id(text)
-        case 2: return .key(.personToCo(role: parts[0], objectType: parts[1]))
-        case 3: return .key(.coToCo(role: parts[0], parent: parts[1], child: parts[2]))
-        default: throw context.usage("TYPE must be an rt_ ID, role/objecttype or role/parent/child; got '\(text)'")
+    /// `rt_…`, `role/type` or `role/parent/child`; `option` names where it came from in the usage error.
+    static func typeReference(_ text: String, _ context: Context, option: String = "TYPE") throws -> RelationshipTypeReference {
+        guard let reference = RelationshipTypeReference(parsing: text) else {
+            throw context.usage("\(option) must be an rt_ ID, role/objecttype or role/parent/child; got '\(text)'")
         }
+        return reference
     }
 
     /// The link the command names. FROM/TO may be `TYPE:ID` or a bare ID;

@@ -14,16 +14,18 @@ struct RegisterTypeCommand: Command {
             .value("description", "D", "what the relationship means"),
             .flag("bidirectional", "list links on the `to` record too (direction: inverse)"),
             .flag("no-bidirectional", "stop listing links on the `to` record"),
+            .value("inverse-role", "R", "the link's name seen from the `to` record, e.g. placed_by (1–255 characters, no '/')"),
         ] + CommonOptions.writing,
         discussion: """
             Registration is an upsert keyed by (kind, role, object types): registering again with
             different optional fields records only what changed; omitted fields are kept; nothing
             new appends nothing. Prints the type with its ID and whether it was created.
+            --inverse-role names links from their `to` side: `ties show` labels them with it there.
             ONE_TO_MANY: a child/object has at most one person/parent. MANY_TO_ONE: the reverse.
             Tightening the cardinality of a type whose links already break it is refused.
             """,
         examples: [
-            "ties register-type --kind person_to_co --role placed --object-type order --cardinality ONE_TO_MANY",
+            "ties register-type --kind person_to_co --role placed --object-type order --cardinality ONE_TO_MANY --inverse-role placed_by",
             "ties register-type --kind co_to_co --role contains --parent order --child line_item",
         ])
 
@@ -56,7 +58,8 @@ struct RegisterTypeCommand: Command {
             throw context.usage("--bidirectional and --no-bidirectional contradict each other")
         }
         let bidirectional: Bool? = arguments.flag("bidirectional") ? true : arguments.flag("no-bidirectional") ? false : nil
-        let registration = Registration(key: key, cardinality: cardinality, description: arguments.value("description"), bidirectional: bidirectional)
+        let registration = Registration(key: key, cardinality: cardinality, description: arguments.value("description"), bidirectional: bidirectional,
+                                        inverseRole: arguments.value("inverse-role"))
         let receipt = try commit([.registerRelationshipType(registration)], context)
         guard let result = receipt.results.first, case .relationshipType(let type, let created, let changed) = result else { return CLI.ExitCode.ok }
         let status = created ? "created, seq \(receipt.lastSeq ?? 0)" : changed ? "updated, seq \(receipt.lastSeq ?? 0)" : "unchanged; nothing appended"

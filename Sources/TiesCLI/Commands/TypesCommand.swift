@@ -28,11 +28,12 @@ struct TypesCommand: Command {
         return text
     }
 
-    /// `person_to_co placed/order ONE_TO_MANY bidirectional — description`
+    /// `person_to_co placed/order ONE_TO_MANY bidirectional inverse placed_by — description`
     static func describe(_ type: RelationshipType) -> String {
         var text = "\(type.key.kind.rawValue) \(type.key)  \(type.key.fromType) → \(type.key.toType)"
         if let cardinality = type.cardinality { text += "  \(cardinality.rawValue)" }
         if type.bidirectional { text += "  bidirectional" }
+        if let inverseRole = type.inverseRole { text += "  inverse \(inverseRole)" }
         if let description = type.description { text += "  — \(description)" }
         return text
     }

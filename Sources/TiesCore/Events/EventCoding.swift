@@ -26,6 +26,7 @@ public enum EventCoding {
             writer.writeString(id)
             writeOptional("cardinality", change.cardinality?.rawValue, to: &writer)
             writeOptional("description", change.description, to: &writer)
+            writeOptional("inverseRole", change.inverseRole, to: &writer)
             if let bidirectional = change.bidirectional {
                 writer.writeRaw(",\"bidirectional\":")
                 writer.writeBool(bidirectional)
@@ -92,6 +93,7 @@ public enum EventCoding {
         }
         writeOptional("cardinality", type.cardinality?.rawValue, to: &writer)
         writeOptional("description", type.description, to: &writer)
+        writeOptional("inverseRole", type.inverseRole, to: &writer)
         writer.writeRaw(",\"bidirectional\":")
         writer.writeBool(type.bidirectional)
     }
@@ -165,7 +167,7 @@ public enum EventCoding {
             event = .relationshipTypeUpdated(id: try fields.requiredString("relationshipTypeId"), change: RelationshipTypeChange(
                 cardinality: try fields.optionalString("cardinality").map(decodeCardinality),
                 description: try fields.optionalString("description"),
-                bidirectional: try fields.optionalBool("bidirectional")))
+                bidirectional: try fields.optionalBool("bidirectional"), inverseRole: try fields.optionalString("inverseRole")))
         case "relationship.linked":
             event = .linked(try decodeLinkKey(fields), attributes: try fields.requiredObject("attributes"), matchedBy: try decodeMatchedBy(fields))
         case "relationship.unlinked":
@@ -236,7 +238,7 @@ public enum EventCoding {
             id: try fields.requiredString("relationshipTypeId"), key: key,
             cardinality: try fields.optionalString("cardinality").map(decodeCardinality),
             description: try fields.optionalString("description"),
-            bidirectional: try fields.optionalBool("bidirectional") ?? false)
+            bidirectional: try fields.optionalBool("bidirectional") ?? false, inverseRole: try fields.optionalString("inverseRole"))
     }
 
     private static func decodeCardinality(_ text: String) throws(LedgerError) -> Cardinality {

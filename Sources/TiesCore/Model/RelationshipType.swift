@@ -6,17 +6,28 @@ public struct RelationshipType: Hashable, Sendable {
     public var cardinality: Cardinality?
     public var description: String?
     public var bidirectional: Bool
+    /// The link's name seen from its `to` record (`placed_by` for `placed`);
+    /// nil: the role names it from both sides.
+    public var inverseRole: String?
 
-    public init(id: String, key: RelationshipTypeKey, cardinality: Cardinality?, description: String?, bidirectional: Bool) {
+    public init(id: String, key: RelationshipTypeKey, cardinality: Cardinality?, description: String?, bidirectional: Bool,
+                inverseRole: String? = nil) {
         self.id = id
         self.key = key
         self.cardinality = cardinality
         self.description = description
         self.bidirectional = bidirectional
+        self.inverseRole = inverseRole
     }
 
     /// The effective cardinality: no cardinality constrains nothing.
     public var effectiveCardinality: Cardinality { cardinality ?? .manyToMany }
+
+    /// What a link of this type is called from one of its records: the role
+    /// from the `from` record, the inverse role (when set) from the `to` record.
+    public func label(onToSide: Bool) -> String {
+        onToSide ? inverseRole ?? key.role : key.role
+    }
 }
 
 /// Attribute maps: keys to JSON scalars.
@@ -29,6 +40,7 @@ extension RelationshipType {
             "relationshipTypeId": .string(id), "bidirectional": .bool(bidirectional),
             "cardinality": cardinality.map { .string($0.rawValue) } ?? .null,
             "description": description.map(JSONValue.string) ?? .null,
+            "inverseRole": inverseRole.map(JSONValue.string) ?? .null,
         ]
         return .object(fields.merging(key.jsonFields) { _, keyField in keyField })
     }

@@ -42,7 +42,7 @@ public enum OperationDecoding {
 
     static let registrationFields: Set<String> = [
         "kind", "role", "customObjectType", "parentCustomObjectType", "childCustomObjectType",
-        "cardinality", "description", "bidirectional",
+        "cardinality", "description", "bidirectional", "inverseRole",
     ]
     static let linkFields: Set<String> = [
         "relationshipTypeId", "relationshipType",
@@ -120,7 +120,7 @@ public enum OperationDecoding {
             cardinality = parsed
         }
         return Registration(key: key, cardinality: cardinality, description: try fields.optionalString("description"),
-                            bidirectional: try fields.optionalBool("bidirectional"))
+                            bidirectional: try fields.optionalBool("bidirectional"), inverseRole: try fields.optionalString("inverseRole"))
     }
 
     static func linkRequest(_ fields: FieldReader) throws(LedgerError) -> LinkRequest {

@@ -5,11 +5,14 @@ public struct Registration: Hashable, Sendable {
     public var cardinality: Cardinality?
     public var description: String?
     public var bidirectional: Bool?
+    public var inverseRole: String?
 
-    public init(key: RelationshipTypeKey, cardinality: Cardinality? = nil, description: String? = nil, bidirectional: Bool? = nil) {
+    public init(key: RelationshipTypeKey, cardinality: Cardinality? = nil, description: String? = nil, bidirectional: Bool? = nil,
+                inverseRole: String? = nil) {
         self.key = key
         self.cardinality = cardinality
         self.description = description
         self.bidirectional = bidirectional
+        self.inverseRole = inverseRole
     }
 }

@@ -57,7 +57,7 @@ public enum ObjectTypeRules {
             throw Validation.fail(field, "must be a custom object type; 'person' is built in and is always the from side of person_to_co")
         }
         guard try state.objectType(named: name) == nil else { return }
-        throw try unknownType(name, field: field, allowingPerson: false, in: state)
+        throw unknownType(name, field: field, candidates: try state.objectTypeNames().filter { $0 != RecordRef.personType })
     }
 
     /// The object type `name` (custom or `person`), or `unknown_object_type`
@@ -65,13 +65,12 @@ public enum ObjectTypeRules {
     public static func requireType(_ name: String, field: String, in state: any LedgerStateView) throws(LedgerError) -> ObjectType {
         try Validation.typeName(name, field: field)
         if let type = try state.objectTypeOrBuiltIn(named: name) { return type }
-        throw try unknownType(name, field: field, allowingPerson: true, in: state)
+        throw unknownType(name, field: field, candidates: try state.objectTypeNames() + [RecordRef.personType])
     }
 
-    private static func unknownType(_ name: String, field: String, allowingPerson: Bool, in state: any LedgerStateView) throws(LedgerError) -> LedgerError {
-        let names = Set(try state.objectTypeNames() + (allowingPerson ? [RecordRef.personType] : []))
-            .filter { allowingPerson || $0 != RecordRef.personType }
-        let suggestions = Suggestions.closest(to: name, among: names.sorted(by: utf8Less))
+    /// `unknown_object_type` for `name`, with the close names among `candidates` as `suggestions`.
+    static func unknownType(_ name: String, field: String, candidates: [String]) -> LedgerError {
+        let suggestions = Suggestions.closest(to: name, among: Set(candidates).sorted(by: utf8Less))
         var message = "object type '\(name)' is not defined"
         if !suggestions.isEmpty { message += "; did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?" }
         return LedgerError(.unknownObjectType, message, details: [

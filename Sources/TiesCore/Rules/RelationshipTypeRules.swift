@@ -3,17 +3,19 @@ enum RelationshipTypeRules {
     static func register(_ registration: Registration, in state: CommitOverlay) throws(LedgerError) -> ([Event], OperationResult) {
         try validateKey(registration.key, in: state)
         try Validation.description(registration.description)
+        if let inverseRole = registration.inverseRole { try Validation.role(inverseRole, field: "inverseRole") }
         guard let existing = try state.relationshipType(key: registration.key) else {
             let type = RelationshipType(
                 id: try RelationshipTypeID.make(for: registration.key, in: state), key: registration.key,
                 cardinality: registration.cardinality, description: registration.description,
-                bidirectional: registration.bidirectional ?? false)
+                bidirectional: registration.bidirectional ?? false, inverseRole: registration.inverseRole)
             return ([.relationshipTypeRegistered(type)], .relationshipType(type, created: true, changed: true))
         }
         var change = RelationshipTypeChange()
         if let cardinality = registration.cardinality, cardinality != existing.cardinality { change.cardinality = cardinality }
         if let description = registration.description, description != existing.description { change.description = description }
         if let bidirectional = registration.bidirectional, bidirectional != existing.bidirectional { change.bidirectional = bidirectional }
+        if let inverseRole = registration.inverseRole, inverseRole != existing.inverseRole { change.inverseRole = inverseRole }
         guard !change.isEmpty else {
             return ([], .relationshipType(existing, created: false, changed: false))
         }

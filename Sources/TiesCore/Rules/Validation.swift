@@ -16,11 +16,11 @@ public enum Validation {
         try noControlCharacters(name, field: field)
     }
 
-    /// Roles: 1–255 scalars, no `/`, no control characters.
-    public static func role(_ role: String) throws(LedgerError) {
-        try scalars(role, field: "role", max: Limits.nameScalarsMax)
-        if role.utf8.contains(UInt8(ascii: "/")) { throw fail("role", "must not contain '/'") }
-        try noControlCharacters(role, field: "role")
+    /// Roles and inverse roles: 1–255 scalars, no `/`, no control characters.
+    public static func role(_ role: String, field: String = "role") throws(LedgerError) {
+        try scalars(role, field: field, max: Limits.nameScalarsMax)
+        if role.utf8.contains(UInt8(ascii: "/")) { throw fail(field, "must not contain '/'") }
+        try noControlCharacters(role, field: field)
     }
 
     public static func description(_ text: String?) throws(LedgerError) {

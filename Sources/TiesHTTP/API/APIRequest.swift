@@ -12,6 +12,14 @@ struct APIRequest {
 
     var actor: String { key?.name ?? "anonymous" }
 
+    /// Refuses a query parameter the endpoint does not take: a misspelt
+    /// name silently ignored would answer another question than the one asked.
+    func rejectUnknownQuery(allowed: Set<String>) throws(LedgerError) {
+        guard let unknown = query.keys.sorted(by: utf8Less).first(where: { !allowed.contains($0) }) else { return }
+        throw LedgerError(.invalidField, "unknown query parameter '\(unknown)'; this endpoint takes \(allowed.sorted().joined(separator: ", "))",
+                          details: ["field": .string(unknown)])
+    }
+
     func queryInt(_ name: String, in range: ClosedRange<Int64>, default value: Int64) throws(LedgerError) -> Int64 {
         guard let text = query[name] else { return value }
         guard let number = Int64(text), range.contains(number) else {
@@ -28,13 +36,5 @@ struct APIRequest {
             throw LedgerError(.invalidField, "'asOf' must be a seq (1234) or an RFC 3339 time (2026-11-01T00:00:00Z)", details: ["field": .string("asOf")])
         }
         return point
-    }
-
-    /// An unknown query parameter is a mistake worth stopping (a typo'd
-    /// filter would otherwise answer as if it were not there).
-    func rejectUnknownQuery(allowed: Set<String>) throws(LedgerError) {
-        guard let unknown = query.keys.sorted().first(where: { !allowed.contains($0) }) else { return }
-        let expected = allowed.isEmpty ? "this endpoint takes none" : "expected \(allowed.sorted().joined(separator: ", "))"
-        throw LedgerError(.invalidField, "unknown query parameter '\(unknown)'; \(expected)", details: ["field": .string(unknown)])
     }
 }

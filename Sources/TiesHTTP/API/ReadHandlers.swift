@@ -51,17 +51,40 @@ extension API {
         ]))
     }
 
+    /// What a record's relationship list takes (TiesHTTP.docc/Endpoints.md), and nothing else.
+    static let relationshipListParameters: Set<String> = ["relationshipType", "direction", "asOf", "limit", "after"]
+
     func recordRelationships(_ request: APIRequest) throws(LedgerError) -> HTTPResponse {
+        try request.rejectUnknownQuery(allowed: Self.relationshipListParameters)
         let record = try self.record(request)
-        var point: AsOf?
-        if let text = request.query["asOf"] {
-            guard let parsed = AsOf(parsing: text) else {
-                throw LedgerError(.invalidField, "'asOf' must be a seq (1234) or an RFC 3339 time (2026-11-01T00:00:00Z)", details: ["field": .string("asOf")])
-            }
-            point = parsed
+        let filter = try Self.relationshipFilter(request)
+        let limit = try request.queryInt("limit", in: 1...Int64(Limits.pageSizeMax), default: Int64(Limits.relationshipPageSizeDefault))
+        let after = request.query["after"]
+        let point = try request.queryAsOf()
+        let view = try service.read { ledger throws(LedgerError) in
+            try ledger.relationships(of: record, asOf: point, filter: filter, limit: Int(limit), after: after)
         }
-        let view = try service.read { ledger throws(LedgerError) in try ledger.relationships(of: record, asOf: point) }
         return .json(view.jsonValue)
+    }
+
+    /// `relationshipType` (an `rt_` ID or a key `role/objecttype`, `role/parent/child`) and `direction`.
+    private static func relationshipFilter(_ request: APIRequest) throws(LedgerError) -> RelationshipFilter {
+        var filter = RelationshipFilter()
+        if let text = request.query["relationshipType"] {
+            guard let reference = RelationshipTypeReference(parsing: text) else {
+                throw LedgerError(.invalidField, "'relationshipType' must be an rt_ ID, role/objecttype or role/parent/child",
+                                  details: ["field": .string("relationshipType")])
+            }
+            filter.type = reference
+        }
+        if let text = request.query["direction"] {
+            guard let direction = LinkDirection(rawValue: text) else {
+                throw LedgerError(.invalidField, "'direction' must be \(LinkDirection.allCases.map(\.rawValue).joined(separator: ", "))",
+                                  details: ["field": .string("direction")])
+            }
+            filter.direction = direction
+        }
+        return filter
     }
 
     func recordHistory(_ request: APIRequest) throws(LedgerError) -> HTTPResponse {

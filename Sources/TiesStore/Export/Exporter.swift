@@ -13,7 +13,7 @@ public enum Exporter {
         """
         CREATE TABLE relationship_types (relationship_type_id TEXT PRIMARY KEY, kind TEXT NOT NULL, role TEXT NOT NULL,
             from_object_type TEXT NOT NULL, to_object_type TEXT NOT NULL, cardinality TEXT, description TEXT,
-            bidirectional INTEGER NOT NULL)
+            bidirectional INTEGER NOT NULL, inverse_role TEXT)
         """,
         """
         CREATE TABLE relationships (relationship_type_id TEXT NOT NULL, from_record TEXT NOT NULL, to_record TEXT NOT NULL,
@@ -106,7 +106,8 @@ public enum Exporter {
             try out.execute("ATTACH DATABASE '\(source.db.path.replacingQuotes)' AS src")
             try out.execute("INSERT INTO object_types SELECT name, description, identifiers, require_records FROM src.object_types")
             try out.execute("""
-                INSERT INTO relationship_types SELECT id, kind, role, from_type, to_type, cardinality, description, bidirectional
+                INSERT INTO relationship_types SELECT id, kind, role, from_type, to_type, cardinality, description, bidirectional,
+                    inverse_role
                 FROM src.relationship_types
                 """)
             let current = ProjectionSchema.currentLinks(in: "src.")

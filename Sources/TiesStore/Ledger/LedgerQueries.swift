@@ -1,30 +1,58 @@
 import TiesCore
 
 extension Ledger {
-    /// A record's relationships now, or as of a seq or time.
-    public func relationships(of record: RecordRef, asOf point: AsOf? = nil) throws(LedgerError) -> RecordRelationships {
-        let (seq, at) = try point.map { (p: AsOf) throws(LedgerError) in try projection.resolve(p) } ?? (projection.head.seq, projection.head.lastAt)
-        return RecordRelationships(record: record, seq: seq, at: at, links: try projection.links(of: record, atSeq: seq))
+    /// A page of a record's relationships now, or as of a seq or time (see
+    /// `Projection.linkPage` for the order). `filter` picks the links,
+    /// `limit` bounds the page, `cursor` — the `next` of the page before —
+    /// continues a listing as of the seq its first page showed, whatever
+    /// `point` says. A record of an object type that does not exist is
+    /// `unknown_object_type`; a filter's unknown type `unknown_relationship_type`.
+    public func relationships(of record: RecordRef, asOf point: AsOf? = nil, filter: RelationshipFilter = RelationshipFilter(),
+                              limit: Int = Limits.relationshipPageSizeDefault, after cursor: String? = nil) throws(LedgerError) -> RecordRelationships {
+        try Self.checkPageSize(limit)
+        return try projection.db.reading { () throws(LedgerError) in
+            try QueryRules.requireRecordType(record, field: "type", in: projection)
+            let type = try filter.type.map { (reference: RelationshipTypeReference) throws(LedgerError) in
+                try QueryRules.relationshipType(reference, in: projection)
+            }
+            let start = try cursor.map { (text: String) throws(LedgerError) in try listingStart(text) }
+            let (seq, at) = try projection.resolve(start.map { .seq($0.seq) } ?? point)
+            let page = try projection.linkPage(of: record, atSeq: seq, type: type, direction: filter.direction, after: start?.position, limit: limit)
+            return RecordRelationships(record: record, seq: seq, at: at, links: page.links,
+                                       next: page.next.map { RelationshipCursor(seq: seq, position: $0).encoded })
+        }
     }
 
-    /// A record's audit trail, newest first. `cursor` is the `next` of the
-    /// previous page.
+    /// A relationship cursor this ledger could have issued: its seq not past the head, its type known.
+    private func listingStart(_ text: String) throws(LedgerError) -> RelationshipCursor {
+        let cursor = try RelationshipCursor(decoding: text)
+        guard cursor.seq <= projection.head.seq, projection.typesByNumber[cursor.position.type] != nil else { throw .cursorNotIssued }
+        return cursor
+    }
+
+    /// A record's audit trail, newest first, each link event labelled from
+    /// the record's side. `cursor` is the `next` of the previous page. A
+    /// record of an object type that does not exist is `unknown_object_type`.
     public func history(of record: RecordRef, limit: Int = Limits.pageSizeDefault, after cursor: String? = nil) throws(LedgerError) -> HistoryPage {
-        guard (1...Limits.pageSizeMax).contains(limit) else {
-            throw LedgerError(.invalidField, "'limit' must be between 1 and \(Limits.pageSizeMax)", details: ["field": .string("limit")])
-        }
+        try Self.checkPageSize(limit)
+        try QueryRules.requireRecordType(record, field: "type", in: projection)
         let beforeSeq = try cursor.map(HistoryCursor.decode) ?? Int64.max
-        let entries = try opened(try log.entries(try projection.history(of: record, beforeSeq: beforeSeq, limit: limit + 1)))
+        let entries = try opened(try log.entries(try projection.history(of: record, beforeSeq: beforeSeq, limit: limit + 1))).map { labeled($0, on: record) }
         let page = Array(entries.prefix(limit))
         let next = entries.count > limit ? page.last.map { HistoryCursor.encode($0.seq) } : nil
         return HistoryPage(record: record, entries: page, next: next)
     }
 
+    private func labeled(_ entry: HistoryEntry, on record: RecordRef) -> HistoryEntry {
+        guard let link = entry.event.link, let type = projection.typesByID[link.typeId] else { return entry }
+        var labeled = entry
+        labeled.label = type.label(onToSide: link.from != record)
+        return labeled
+    }
+
     /// The change feed: up to `limit` events after `seq`, oldest first.
     public func events(after seq: Int64, limit: Int) throws(LedgerError) -> [HistoryEntry] {
-        guard (1...Limits.pageSizeMax).contains(limit) else {
-            throw LedgerError(.invalidField, "'limit' must be between 1 and \(Limits.pageSizeMax)", details: ["field": .string("limit")])
-        }
+        try Self.checkPageSize(limit)
         return try opened(try log.entries(try projection.events(after: max(seq, 0), limit: limit)))
     }
 
@@ -33,6 +61,13 @@ extension Ledger {
         var opened = entries
         for index in opened.indices { opened[index].event = try recordKeys.opened(opened[index].event) }
         return opened
+    }
+
+    /// Every paged list takes 1–`Limits.pageSizeMax` entries a page.
+    static func checkPageSize(_ limit: Int) throws(LedgerError) {
+        guard (1...Limits.pageSizeMax).contains(limit) else {
+            throw LedgerError(.invalidField, "'limit' must be between 1 and \(Limits.pageSizeMax)", details: ["field": .string("limit")])
+        }
     }
 
     /// Every version of one link, oldest first (empty if it never existed).

@@ -170,7 +170,8 @@ final class Projection {
         typeNumbers = [:]
         typesByNumber = [:]
         objectTypes = [:]
-        let types = try db.statement("SELECT id, kind, role, from_type, to_type, cardinality, description, bidirectional, number FROM relationship_types")
+        let types = try db.statement(
+            "SELECT id, kind, role, from_type, to_type, cardinality, description, bidirectional, number, inverse_role FROM relationship_types")
         defer { types.reset() }
         while try types.step() {
             guard let kind = RelationshipKind(rawValue: types.string(1)) else {
@@ -179,7 +180,7 @@ final class Projection {
             let type = RelationshipType(
                 id: types.string(0), key: RelationshipTypeKey(kind: kind, role: types.string(2), fromType: types.string(3), toType: types.string(4)),
                 cardinality: types.optionalString(5).flatMap(Cardinality.init(rawValue:)),
-                description: types.optionalString(6), bidirectional: types.int(7) != 0)
+                description: types.optionalString(6), bidirectional: types.int(7) != 0, inverseRole: types.optionalString(9))
             cache(type, number: types.int(8))
         }
         let objects = try db.statement("SELECT name, description, identifiers, require_records FROM object_types")
@@ -320,18 +321,20 @@ final class Projection {
             objectTypes[type.name] = type
         case .relationshipTypeRegistered(let type):
             try db.statement("""
-                INSERT INTO relationship_types (id, kind, role, from_type, to_type, cardinality, description, bidirectional, registered_seq)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                INSERT INTO relationship_types (id, kind, role, from_type, to_type, cardinality, description, bidirectional, registered_seq,
+                    inverse_role)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                 """).bind(1, type.id).bind(2, type.key.kind.rawValue).bind(3, type.key.role).bind(4, type.key.fromType)
                 .bind(5, type.key.toType).bind(6, type.cardinality?.rawValue).bind(7, type.description)
-                .bind(8, type.bidirectional ? 1 : 0).bind(9, seq).run()
+                .bind(8, type.bidirectional ? 1 : 0).bind(9, seq).bind(10, type.inverseRole).run()
             cache(type, number: db.lastInsertRowID)
             try recordBidirectional(type, seq: seq)
         case .relationshipTypeUpdated(let id, let change):
             guard let current = typesByID[id] else { throw LedgerError(.ledgerDamaged, "seq \(seq) updates unknown relationship type \(id)") }
             let updated = change.applied(to: current)
-            try db.statement("UPDATE relationship_types SET cardinality = ?2, description = ?3, bidirectional = ?4 WHERE id = ?1")
-                .bind(1, id).bind(2, updated.cardinality?.rawValue).bind(3, updated.description).bind(4, updated.bidirectional ? 1 : 0).run()
+            try db.statement("UPDATE relationship_types SET cardinality = ?2, description = ?3, bidirectional = ?4, inverse_role = ?5 WHERE id = ?1")
+                .bind(1, id).bind(2, updated.cardinality?.rawValue).bind(3, updated.description).bind(4, updated.bidirectional ? 1 : 0)
+                .bind(5, updated.inverseRole).run()
             cache(updated, number: try typeNumber(id, seq: seq))
             if change.bidirectional != nil { try recordBidirectional(updated, seq: seq) }
         case .recordUpserted(let record, let set, let unset):

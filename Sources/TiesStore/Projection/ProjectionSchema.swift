@@ -3,9 +3,11 @@
 ///
 /// Version 3: records and relationship types are interned to integers, so
 /// every index is on small integers; event bodies stay in the log and the
-/// projection keeps where each one is, with its CRC-32.
-/// Version 4: records' fields (current and every version), identifiers
-/// and `requireRecords` of object types.
+/// projection keeps where each one is, with its CRC-32. Version 4: types
+/// keep their inverse role, and link versions are indexed by record, type
+/// and node, then the other record, so relationship lists page by index;
+/// records' fields (current and every version), identifiers and
+/// `requireRecords` of object types.
 enum ProjectionSchema {
     static let version: Int64 = 4
     /// `to_seq` of a version that is still current: larger than any seq.
@@ -23,7 +25,7 @@ enum ProjectionSchema {
         """
         CREATE TABLE relationship_types (number INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
             role TEXT NOT NULL, from_type TEXT NOT NULL, to_type TEXT NOT NULL, cardinality TEXT, description TEXT,
-            bidirectional INTEGER NOT NULL, registered_seq INTEGER NOT NULL,
+            inverse_role TEXT, bidirectional INTEGER NOT NULL, registered_seq INTEGER NOT NULL,
             UNIQUE (kind, role, from_type, to_type))
         """,
         // Whether a type listed links on the `to` record, as of each seq.
@@ -84,8 +86,10 @@ enum ProjectionSchema {
     /// inserting into them event by event.
     static let secondaryIndexes = [
         "CREATE INDEX links_by_to ON links (type, to_record)",
-        "CREATE INDEX versions_by_from ON link_versions (from_record, node, from_seq, to_seq)",
-        "CREATE INDEX versions_by_to ON link_versions (to_record, node, from_seq, to_seq)",
+        // A record's versions by type and interval tree node, then the
+        // other record: each node's part of a listing is one ordered range.
+        "CREATE INDEX versions_by_from ON link_versions (from_record, type, node, to_record, from_seq, to_seq)",
+        "CREATE INDEX versions_by_to ON link_versions (to_record, type, node, from_record, from_seq, to_seq)",
         "CREATE INDEX commits_by_at ON commits (at)",
         "CREATE INDEX record_fields_by_value ON record_fields (type, field, value_key)",
         "CREATE INDEX records_by_erasure ON records (erased_seq) WHERE erased_seq IS NOT NULL",

@@ -6,9 +6,12 @@ enum HistoryCursor {
     static func encode(_ seq: Int64) -> String { "h\(seq)" }
 
     static func decode(_ cursor: String) throws(LedgerError) -> Int64 {
-        guard cursor.hasPrefix("h"), let seq = Int64(cursor.dropFirst()), seq > 0 else {
-            throw LedgerError(.invalidField, "'after' is not a cursor this ledger issued", details: ["field": .string("after")])
-        }
+        guard cursor.hasPrefix("h"), let seq = Int64(cursor.dropFirst()), seq > 0 else { throw .cursorNotIssued }
         return seq
     }
+}
+
+extension LedgerError {
+    /// What every paged list answers for an `after` it did not issue.
+    static let cursorNotIssued = LedgerError(.invalidField, "'after' is not a cursor this ledger issued", details: ["field": .string("after")])
 }

@@ -8,4 +8,7 @@ public struct HistoryEntry: Sendable, Equatable {
     public var actor: String
     public var reason: String?
     public var event: Event
+    /// In a record's history, the name of the event's link from that
+    /// record's side (see `LinkView.label`); nil elsewhere.
+    public var label: String? = nil
 }

@@ -14,4 +14,9 @@ public struct LinkView: Sendable, Equatable {
     /// When its current version began (its last attribute change).
     public var versionSeq: Int64
     public var versionAt: Timestamp
+
+    /// The link's name from the record it is listed on: the role, or the
+    /// inverse role on the `to` side when the type has one. Today's name,
+    /// as of any seq: names are how the type is read now, not facts of the link.
+    public var label: String { type.label(onToSide: direction == .inverse) }
 }

@@ -2,14 +2,13 @@ import TiesCore
 
 /// Read queries: each one an index lookup, never a replay.
 extension Projection {
-    /// Places for the nodes of one seq's path: levels 0–56 and the open level.
-    static let pathNodesMax = IntervalNode.seqBitsMax + 2
-
     /// The seq whose state answers "as of `point`": the last whole commit at
-    /// or before it (0 before the first commit).
-    func resolve(_ point: AsOf) throws(LedgerError) -> (seq: Int64, at: Timestamp?) {
+    /// or before it (0 before the first commit); the head when nil.
+    func resolve(_ point: AsOf?) throws(LedgerError) -> (seq: Int64, at: Timestamp?) {
         switch point {
-        case .seq(let seq):
+        case nil:
+            return (head.seq, head.lastAt)
+        case .seq(let seq)?:
             if seq >= head.seq { return (head.seq, head.lastAt) }
             // The commit holding `seq` may end after it; then the one before counts.
             let statement = try db.statement("SELECT last_seq, at FROM commits WHERE first_seq <= ?1 ORDER BY first_seq DESC LIMIT 2")
@@ -19,7 +18,7 @@ extension Projection {
                 if statement.int(0) <= seq { return (statement.int(0), Timestamp(millisecondsSinceEpoch: statement.int(1))) }
             }
             return (0, nil)
-        case .time(let time):
+        case .time(let time)?:
             let statement = try db.statement("SELECT last_seq, at FROM commits WHERE at <= ?1 ORDER BY at DESC, first_seq DESC LIMIT 1")
             defer { statement.reset() }
             statement.bind(1, time.millisecondsSinceEpoch)
@@ -28,61 +27,11 @@ extension Projection {
         }
     }
 
-    /// The links of `record` at `seq`: those it is the `from` of, and those
-    /// it is the `to` of in types that were bidirectional at `seq`. Only the
-    /// interval tree nodes on `seq`'s path are looked at (IntervalNode), so
-    /// the time does not grow with the record's history.
-    func links(of record: RecordRef, atSeq seq: Int64) throws(LedgerError) -> [LinkView] {
-        // One read transaction: the path must reach every level a version of
-        // this snapshot may be filed at, and this connection's `head` may be
-        // older than what its statements see (a reader that has not refreshed).
-        try db.reading { () throws(LedgerError) in
-            guard let id = try recordID(record) else { return [] }
-            return try links(of: id, atSeq: seq, path: IntervalNode.path(to: seq, head: try lastSeq()))
-        }
-    }
-
     /// The last seq the projection holds, as this connection's snapshot sees it.
-    private func lastSeq() throws(LedgerError) -> Int64 {
+    func lastSeq() throws(LedgerError) -> Int64 {
         let statement = try db.statement("SELECT MAX(seq) FROM events")
         defer { statement.reset() }
         return try statement.step() && !statement.isNull(0) ? statement.int(0) : 0
-    }
-
-    private func links(of id: Int64, atSeq seq: Int64, path: [Int64]) throws(LedgerError) -> [LinkView] {
-        let columns = "t.id, fr.ref, tr.ref, v.attributes, v.linked_seq, v.linked_at, v.from_seq, v.from_at"
-        let joins = """
-            JOIN relationship_types t ON t.number = v.type JOIN records fr ON fr.id = v.from_record
-            JOIN records tr ON tr.id = v.to_record
-            """
-        let nodes = (0..<Self.pathNodesMax).map { "?\($0 + 3)" }.joined(separator: ", ")
-        let statement = try db.statement("""
-            SELECT \(columns), 0 FROM link_versions v \(joins)
-            WHERE v.from_record = ?1 AND v.node IN (\(nodes)) AND v.from_seq <= ?2 AND v.to_seq > ?2
-            UNION ALL
-            SELECT \(columns), 1 FROM link_versions v \(joins)
-            WHERE v.to_record = ?1 AND v.node IN (\(nodes)) AND v.from_seq <= ?2 AND v.to_seq > ?2
-              AND (SELECT b.bidirectional FROM relationship_type_versions b
-                   WHERE b.type = v.type AND b.from_seq <= ?2 ORDER BY b.from_seq DESC LIMIT 1) = 1
-            ORDER BY 9, 1, 2, 3
-            """)
-        defer { statement.reset() }
-        statement.bind(1, id).bind(2, seq)
-        // Unused places repeat a node of the path: an IN list ignores repeats.
-        for place in 0..<Self.pathNodesMax { statement.bind(Int32(place + 3), path[min(place, path.count - 1)]) }
-        var links: [LinkView] = []
-        while try statement.step() {
-            guard let type = typesByID[statement.string(0)],
-                  let from = RecordRef(parsing: statement.string(1)), let to = RecordRef(parsing: statement.string(2)) else {
-                throw LedgerError(.ledgerDamaged, "the projection holds a link version that does not match its types")
-            }
-            links.append(LinkView(
-                type: type, direction: statement.int(8) == 0 ? .forward : .inverse, from: from, to: to,
-                attributes: try Self.attributes(statement.bytes(3)),
-                linkedSeq: statement.int(4), linkedAt: Timestamp(millisecondsSinceEpoch: statement.int(5)),
-                versionSeq: statement.int(6), versionAt: Timestamp(millisecondsSinceEpoch: statement.int(7))))
-        }
-        return links
     }
 
     /// Up to `limit` events about `record` with seq below `beforeSeq`, newest first.

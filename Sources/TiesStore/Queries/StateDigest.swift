@@ -18,6 +18,9 @@ extension Projection {
             SELECT 'relationshipType', id, kind, role, from_type, to_type, cardinality, description, bidirectional
             FROM relationship_types ORDER BY id
             """,
+            // A row of its own, only where one is set: a ledger without inverse
+            // roles digests as it did before types had them.
+            "SELECT 'inverseRole', id, inverse_role FROM relationship_types WHERE inverse_role IS NOT NULL ORDER BY id",
             "SELECT 'link', type_id, from_record, to_record, attributes FROM (\(ProjectionSchema.currentLinks())) ORDER BY 2, 3, 4",
             // Rows only where records are used, so ledgers without them digest as they always have.
             """
