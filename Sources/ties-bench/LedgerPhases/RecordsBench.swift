@@ -4,13 +4,17 @@ import TiesTestSupport
 
 /// Times the reads records exist for, on the ledger the records workload
 /// built: finding a person by the unique email (what a link naming its
-/// endpoint by email does), and reading a record as of a past seq.
+/// endpoint by email does), reading a record as of a past seq, and a page
+/// of 100 of one relationship type of the hottest people (thousands of
+/// links each: the page that must not scan them).
 enum RecordsBench {
     /// One lookup in this many asks for an email no record holds: a miss
     /// is the answer to every new contact, and must be as cheap as a hit.
     static let missEvery = 10
     /// Untimed calls first, so statement preparation is not a sample.
     static let warmUpReads = 10
+    /// The page the target is about.
+    static let pageSize = 100
 
     static func measure(_ ledger: Ledger, workload: RecordsWorkload, setupEvents: Int, imported: ImportResult, reads: Int,
                         random: inout SplitMix64) throws(BenchError) -> RecordsResult {
@@ -37,8 +41,18 @@ enum RecordsBench {
             let read = try ledger.record(personRecord(asOf[index].person), asOf: .seq(asOf[index].seq))
             return read.record == personRecord(asOf[index].person) && !read.fields.isEmpty
         }
+        // Every other sample is the second page, through the first one's cursor.
+        let pages = (0..<reads).map { _ in personRecord(random.below(min(WorkloadShape.hotPeople, records))) }
+        let placed = RelationshipFilter(type: .key(WorkloadType.placed.key))
+        var cursors: [Int: String] = [:]
+        func filteredPage(_ index: Int) throws(LedgerError) -> Bool {
+            let page = try ledger.relationships(of: pages[index], filter: placed, limit: pageSize, after: index % 2 == 1 ? cursors[index - 1] : nil)
+            cursors[index] = page.next
+            return page.links.count <= pageSize && page.links.allSatisfy { $0.from == pages[index] && $0.type.key == WorkloadType.placed.key }
+        }
         let emailLookup: TimedReads
         let recordAsOf: TimedReads
+        let filteredPages: TimedReads
         do {
             for index in 0..<min(warmUpReads, reads) {
                 _ = try findByEmail(index)
@@ -46,15 +60,17 @@ enum RecordsBench {
             }
             emailLookup = try timed(reads, findByEmail)
             recordAsOf = try timed(reads, readAsOf)
+            filteredPages = try timed(reads, filteredPage)
         } catch {
             throw .failed("a record read failed at seq \(head): \(error)")
         }
         // A fast wrong answer measures nothing.
-        for (name, result) in [("findRecords by email", emailLookup), ("record(_:asOf:)", recordAsOf)] where result.wrong > 0 {
+        for (name, result) in [("findRecords by email", emailLookup), ("record(_:asOf:)", recordAsOf), ("filtered page", filteredPages)]
+        where result.wrong > 0 {
             throw .failed("\(result.wrong) of \(reads) \(name) answers differ from what the workload wrote")
         }
         return RecordsResult(records: records, setupEvents: setupEvents, imported: imported, headSeq: head, emailLookup: emailLookup.latency,
-                             emailMisses: lookups.count { !$0.held }, recordAsOf: recordAsOf.latency)
+                             emailMisses: lookups.count { !$0.held }, recordAsOf: recordAsOf.latency, filteredPage: filteredPages.latency)
     }
 
     private struct TimedReads {

@@ -17,6 +17,9 @@ struct RecordsResult: Equatable {
     var emailMisses: Int
     /// `record(_:asOf:)` at a random seq from the end of the record's upsert's commit.
     var recordAsOf: LatencySummary
+    /// A page of 100 `placed` links of one of the hottest people, now; half
+    /// of them second pages.
+    var filteredPage: LatencySummary
 
     var links: Int { Int(imported.events) - setupEvents - records }
 }

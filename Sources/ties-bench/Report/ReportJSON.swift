@@ -63,6 +63,7 @@ extension BenchReport {
             "import": Self.json(records.imported), "importRatioToWithout": recordsImportRatio.map(JSONValue.double) ?? .null,
             "headSeq": .int(records.headSeq), "findRecordsByEmail": Self.json(records.emailLookup),
             "findRecordsByEmailMisses": .int(Int64(records.emailMisses)), "recordAsOf": Self.json(records.recordAsOf),
+            "filteredPage": Self.json(records.filteredPage),
         ])
     }
 

@@ -93,6 +93,7 @@ extension BenchReport {
         let reads: [(String, LatencySummary, [String])] = [
             ("    findRecords(ofType: person, field: email, value:)", records.emailLookup, ["\(Format.grouped(records.emailMisses)) of them for absent emails"]),
             ("    record(_:asOf: .seq(random, once upserted))", records.recordAsOf, []),
+            ("    relationships(of: hot person, type: placed, limit: 100)", records.filteredPage, ["half of them second pages"]),
         ]
         return [["  record reads @ seq \(Format.grouped(records.headSeq)), \(Format.grouped(records.records)) records (µs)", "n", "p50", "p99", "max"]]
             + reads.map { name, latency, note in

@@ -27,8 +27,8 @@ enum Targets {
     /// Finding a person by a unique identifier is what every link that
     /// names its endpoint by email does first, at 1M events and 200k records.
     static let identifierLookupP99UsMax = 1_000.0
-    /// A filtered page of 100 relationships, at the same size. Its API is
-    /// built on another branch: the check reads n/a until this bench times it.
+    /// A page of 100 links of one relationship type of one of the hottest
+    /// people, at the same size.
     static let filteredPageP99UsMax = 1_000.0
     /// A CLI command opens the ledger every time; 50 ms stays unnoticed.
     static let reopenMsMax = 50.0
