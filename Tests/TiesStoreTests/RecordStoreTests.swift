@@ -264,3 +264,27 @@ extension RecordStoreTests {
         #expect(try last.record(person("u2")).fields["email"]?.value == nil)
     }
 }
+
+extension RecordStoreTests {
+    /// Only identifiers are indexed; a field that becomes one finds the
+    /// records that already hold values, in the very commit that makes it one.
+    @Test func aFieldThatBecomesAnIdentifierFindsWhatWasThere() throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try makeLedger(in: directory.path)
+        try Self.story(ledger)
+        _ = try ledger.commit([Op.upsert("person:u2", set: ["nick": .string("bobby")])], metadata: metadata())
+        _ = try ledger.commit([Op.define("person", identifiers: [Identifier(field: "nick", unique: true)]),
+                               .link(LinkRequest(type: .key(Keys.placed), from: .match(FieldMatch(field: "nick", value: .string("bobby"))),
+                                                 to: .id("o2"), style: .personAndObject), attributes: [:])], metadata: metadata())
+        #expect(try ledger.relationships(of: person("u2")).links.map(\.to) == [record("order", "o2")])
+        #expect(try ledger.findRecords(ofType: "person", field: "nick", value: .string("bobby")).map(\.record) == [person("u2")])
+        try ledger.rebuild(full: true)
+        #expect(try ledger.findRecords(ofType: "person", field: "nick", value: .string("bobby")).map(\.record) == [person("u2")])
+        do {
+            _ = try ledger.commit([Op.upsert("person:u1", set: ["nick": .string("bobby")])], metadata: metadata())
+            Issue.record("a unique value took a second holder")
+        } catch {
+            #expect(error.code == .duplicateIdentifier && error.details["holder"] == .string("person:u2"))
+        }
+    }
+}

@@ -7,27 +7,49 @@ extension Projection {
     func applyUpsert(_ record: RecordRef, set: [String: FieldValue], unset: [String], seq: Int64) throws(LedgerError) {
         let id = try intern(record)
         try db.statement("UPDATE records SET upserted_seq = ?2 WHERE id = ?1 AND upserted_seq IS NULL").bind(1, id).bind(2, seq).run()
-        for field in unset { try closeField(id, field: field, seq: seq) }
+        // A new record has no open versions to end.
+        let isNew = db.changes == 1
+        for field in unset {
+            try endVersion(id, field: field, seq: seq)
+            try db.statement("DELETE FROM record_fields WHERE record = ?1 AND field = ?2").bind(1, id).bind(2, field).run()
+        }
         let setCurrent = try db.statement("""
             INSERT OR REPLACE INTO record_fields (record, field, type, value, value_key, from_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
             """)
         let addVersion = try db.statement("INSERT INTO record_field_versions (record, from_seq, field, to_seq, value) VALUES (?1, ?2, ?3, ?4, ?5)")
         for (field, value) in set.sorted(by: { utf8Less($0.key, $1.key) }) {
-            try closeField(id, field: field, seq: seq)
+            if !isNew { try endVersion(id, field: field, seq: seq) }
             let json = value.value?.encodedString
+            let isIdentifier = objectTypes[record.type]?.identifier(field) != nil
             setCurrent.reset()
-            try setCurrent.bind(1, id).bind(2, field).bind(3, record.type).bind(4, json).bind(5, json.map(Self.valueKey)).bind(6, seq).run()
+            try setCurrent.bind(1, id).bind(2, field).bind(3, record.type).bind(4, json)
+                .bind(5, isIdentifier ? json.map(Self.valueKey) : nil).bind(6, seq).run()
             addVersion.reset()
             try addVersion.bind(1, id).bind(2, seq).bind(3, field).bind(4, ProjectionSchema.openEnded).bind(5, json).run()
         }
         try indexRecordEvent(id, seq: seq)
     }
 
-    /// Ends the field's open version at `seq` and removes its current value.
-    private func closeField(_ record: Int64, field: String, seq: Int64) throws(LedgerError) {
+    /// Ends the field's open version at `seq`.
+    private func endVersion(_ record: Int64, field: String, seq: Int64) throws(LedgerError) {
         try db.statement("UPDATE record_field_versions SET to_seq = ?3 WHERE record = ?1 AND field = ?2 AND to_seq = ?4")
             .bind(1, record).bind(2, field).bind(3, seq).bind(4, ProjectionSchema.openEnded).run()
-        try db.statement("DELETE FROM record_fields WHERE record = ?1 AND field = ?2").bind(1, record).bind(2, field).run()
+    }
+
+    /// A field that just became an identifier: its current values get the
+    /// keys lookups go by (other fields have none, which keeps the index to
+    /// what is looked up).
+    func indexValues(ofType type: String, field: String) throws(LedgerError) {
+        let current = try db.statement("SELECT record, value FROM record_fields WHERE type = ?1 AND field = ?2 AND value IS NOT NULL")
+        var rows: [(Int64, String)] = []
+        current.bind(1, type).bind(2, field)
+        while try current.step() { rows.append((current.int(0), current.string(1))) }
+        current.reset()
+        let update = try db.statement("UPDATE record_fields SET value_key = ?3 WHERE record = ?1 AND field = ?2")
+        for (record, value) in rows {
+            update.reset()
+            try update.bind(1, record).bind(2, field).bind(3, Self.valueKey(value)).run()
+        }
     }
 
     /// Drops every value the record's fields ever held (secure_delete
@@ -127,9 +149,20 @@ extension Projection {
         return value
     }
 
-    /// Records of `type` whose `field` now holds `value`, in `ref` order.
+    /// Records of `type` whose `field` now holds `value`, in `ref` order:
+    /// through the index for an identifier; for a field that is becoming one
+    /// in the commit being decided (not yet in this projection), by a scan.
     func records(ofType type: String, field: String, holding value: JSONValue, limit: Int) throws(LedgerError) -> [RecordRef] {
         let json = value.encodedString
+        guard objectTypes[type]?.identifier(field) != nil else {
+            let statement = try db.statement("""
+                SELECT r.ref FROM record_fields f JOIN records r ON r.id = f.record
+                WHERE f.type = ?1 AND f.field = ?2 AND f.value = ?3 ORDER BY r.ref LIMIT ?4
+                """)
+            defer { statement.reset() }
+            statement.bind(1, type).bind(2, field).bind(3, json).bind(4, Int64(limit))
+            return try records(statement)
+        }
         let statement = try db.statement("""
             SELECT r.ref FROM record_fields f JOIN records r ON r.id = f.record
             WHERE f.type = ?1 AND f.field = ?2 AND f.value_key = ?3 AND f.value = ?4 ORDER BY r.ref LIMIT ?5
@@ -139,12 +172,12 @@ extension Projection {
         return try records(statement)
     }
 
+    /// Asked only when an identifier is made unique (rare): two scans.
     func recordsSharingValues(ofType type: String, field: String, limit: Int) throws(LedgerError) -> [RecordRef] {
         let statement = try db.statement("""
             SELECT r.ref FROM record_fields f JOIN records r ON r.id = f.record
-            WHERE f.type = ?1 AND f.field = ?2 AND f.value IS NOT NULL AND EXISTS (
-                SELECT 1 FROM record_fields o WHERE o.type = f.type AND o.field = f.field AND o.value_key = f.value_key
-                    AND o.value = f.value AND o.record <> f.record)
+            WHERE f.type = ?1 AND f.field = ?2 AND f.value IN (
+                SELECT value FROM record_fields WHERE type = ?1 AND field = ?2 AND value IS NOT NULL GROUP BY value HAVING COUNT(*) > 1)
             ORDER BY r.ref LIMIT ?3
             """)
         defer { statement.reset() }

@@ -318,7 +318,11 @@ final class Projection {
                 .bind(1, type.name).bind(2, type.description).bind(3, seq)
                 .bind(4, type.identifiers.isEmpty ? nil : JSONValue.array(type.identifiers.map(\.jsonValue)).encodedString)
                 .bind(5, type.requireRecords ? 1 : 0).run()
+            let previous = objectTypes[type.name]
             objectTypes[type.name] = type
+            for identifier in type.identifiers where previous?.identifier(identifier.field) == nil {
+                try indexValues(ofType: type.name, field: identifier.field)
+            }
         case .relationshipTypeRegistered(let type):
             try db.statement("""
                 INSERT INTO relationship_types (id, kind, role, from_type, to_type, cardinality, description, bidirectional, registered_seq,

@@ -37,9 +37,9 @@ enum ProjectionSchema {
         // `type:id`. `upserted_seq`: its first upsert (NULL: never upserted).
         "CREATE TABLE records (id INTEGER PRIMARY KEY, ref TEXT NOT NULL UNIQUE, upserted_seq INTEGER, erased_seq INTEGER)",
         // A record's current fields. `value`: the JSON of the value (NULL
-        // once erased); `value_key`: a 64-bit hash of it that lookups go
-        // by, so that no index page (interior ones included) ever holds a
-        // value that erasure must remove.
+        // once erased); `value_key`, for identifier fields only: a 64-bit
+        // hash of it that lookups go by, so that no index page (interior
+        // ones included) ever holds a value that erasure must remove.
         """
         CREATE TABLE record_fields (record INTEGER NOT NULL, field TEXT NOT NULL, type TEXT NOT NULL, value TEXT,
             value_key INTEGER, from_seq INTEGER NOT NULL, PRIMARY KEY (record, field)) WITHOUT ROWID
@@ -91,7 +91,7 @@ enum ProjectionSchema {
         "CREATE INDEX versions_by_from ON link_versions (from_record, type, node, to_record, from_seq, to_seq)",
         "CREATE INDEX versions_by_to ON link_versions (to_record, type, node, from_record, from_seq, to_seq)",
         "CREATE INDEX commits_by_at ON commits (at)",
-        "CREATE INDEX record_fields_by_value ON record_fields (type, field, value_key)",
+        "CREATE INDEX record_fields_by_value ON record_fields (type, field, value_key) WHERE value_key IS NOT NULL",
         "CREATE INDEX records_by_erasure ON records (erased_seq) WHERE erased_seq IS NOT NULL",
     ]
 

@@ -91,6 +91,9 @@ final class SQLiteConnection {
 
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
+    /// Rows the last INSERT, UPDATE or DELETE changed.
+    var changes: Int64 { Int64(sqlite3_changes(handle)) }
+
     var userVersion: Int64 {
         get throws(LedgerError) {
             let statement = try statement("PRAGMA user_version")
