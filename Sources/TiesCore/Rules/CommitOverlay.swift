@@ -16,6 +16,10 @@ public final class CommitOverlay: LedgerStateView {
     /// …by type, and who holds each value now, so a match or a uniqueness
     /// check in a large commit does not walk every record it changed.
     private var changedRecordsByType: [String: Set<RecordRef>] = [:]
+    /// Records read from the base, which does not change while the overlay
+    /// lives: an upsert reads its record when it is decided and again when
+    /// it is applied.
+    private var baseRecords: [RecordRef: RecordState?] = [:]
     private var holders: [FieldHolding: Set<RecordRef>] = [:]
 
     struct FieldHolding: Hashable {
@@ -138,7 +142,10 @@ public final class CommitOverlay: LedgerStateView {
 
     public func record(_ record: RecordRef) throws(LedgerError) -> RecordState? {
         if let state = recordStates[record] { return state }
-        return try base.record(record)
+        if let known = baseRecords[record] { return known }
+        let state = try base.record(record)
+        baseRecords[record] = .some(state)
+        return state
     }
 
     public func records(ofType type: String, field: String, holding value: JSONValue, limit: Int) throws(LedgerError) -> [RecordRef] {

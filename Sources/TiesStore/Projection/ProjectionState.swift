@@ -50,16 +50,18 @@ extension Projection: LedgerStateView {
 
     func record(_ record: RecordRef) throws(LedgerError) -> RecordState? {
         guard let id = try recordID(record) else { return nil }
-        let state = try db.statement("SELECT upserted_seq, erased_seq FROM records WHERE id = ?1")
-        defer { state.reset() }
-        state.bind(1, id)
-        guard try state.step(), !state.isNull(0) else { return nil }
-        let erased = !state.isNull(1)
-        let current = try db.statement("SELECT field, value FROM record_fields WHERE record = ?1 AND value IS NOT NULL")
-        defer { current.reset() }
-        current.bind(1, id)
-        var fields: Attributes = [:]
-        while try current.step() { fields[current.string(0)] = try Self.value(current.bytes(1)) }
-        return RecordState(fields: fields, erased: erased)
+        let statement = try db.statement("""
+            SELECT r.upserted_seq, r.erased_seq, f.field, f.value FROM records r
+            LEFT JOIN record_fields f ON f.record = r.id AND f.value IS NOT NULL WHERE r.id = ?1
+            """)
+        defer { statement.reset() }
+        statement.bind(1, id)
+        var state: RecordState?
+        while try statement.step() {
+            guard !statement.isNull(0) else { return nil }
+            if state == nil { state = RecordState(fields: [:], erased: !statement.isNull(1)) }
+            if !statement.isNull(2) { state?.fields[statement.string(2)] = try Self.value(statement.bytes(3)) }
+        }
+        return state
     }
 }
