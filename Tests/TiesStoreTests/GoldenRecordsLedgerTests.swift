@@ -14,7 +14,7 @@ import TiesPresentation
 /// future version must open the committed log, key store and snapshot and
 /// give the same answers. Only ever added to (`TIES_RECORD_GOLDEN=1`, which
 /// fails the run on purpose).
-@Suite("golden ledger of records")
+@Suite("golden ledger of records", .serialized)
 struct GoldenRecordsLedgerTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../Snapshots/ledger-format-2").standardized.path

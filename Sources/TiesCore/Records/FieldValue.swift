@@ -4,7 +4,8 @@
 /// read from the log has the sealed form and gets its value when its
 /// record's key opens it — never, once the record is erased.
 public struct FieldValue: Hashable, Sendable {
-    /// Nil when it cannot be read: its record was erased.
+    /// Nil when it cannot be read: its record was erased (or its key is
+    /// missing from a key store restored from another backup).
     public var value: JSONValue?
     /// Nil until the store seals it.
     public var sealed: String?

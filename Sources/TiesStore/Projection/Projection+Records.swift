@@ -172,7 +172,8 @@ extension Projection {
         return try records(statement)
     }
 
-    /// Asked only when an identifier is made unique (rare): two scans.
+    /// Asked only when an identifier is made unique (rare): it scans the
+    /// type's values of the field, grouped.
     func recordsSharingValues(ofType type: String, field: String, limit: Int) throws(LedgerError) -> [RecordRef] {
         let statement = try db.statement("""
             SELECT r.ref FROM record_fields f JOIN records r ON r.id = f.record

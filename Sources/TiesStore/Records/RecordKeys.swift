@@ -3,8 +3,9 @@ import TiesCore
 /// The per-record keys that seal record field values in the log
 /// (FieldCipher), kept in `record-keys.sqlite` beside it. Unlike the
 /// projection this is not derived data: it is part of a ledger's backup.
-/// Erasing a record deletes its key, and with it every value the record's
-/// fields ever held (see the Records article).
+/// Erasing a record overwrites its key with a tombstone, which makes
+/// every value the record's fields ever held unreadable (see the Records
+/// article).
 ///
 /// Rollback journal (not WAL) with `secure_delete`, synced with `EXTRA`
 /// (the directory too, once the journal is gone, so a power loss cannot
@@ -80,8 +81,9 @@ final class RecordKeys {
         try db.statement("INSERT OR REPLACE INTO record_keys (record, key) VALUES (?1, x'')").bind(1, record.description).run()
     }
 
-    /// Record field values with the sealed ones opened (left nil when the
-    /// record's key is gone, or does not open the value: erased).
+    /// Record field values with the sealed ones opened: left nil when the
+    /// record is erased (a tombstone) or has no key here (remembered for a
+    /// warning); a key that does not open a value is damage.
     func opened(_ set: [String: FieldValue], of record: RecordRef) throws(LedgerError) -> [String: FieldValue] {
         guard set.values.contains(where: { $0.value == nil }) else { return set }
         let keys: FieldCipher.Keys
