@@ -155,7 +155,8 @@ extension ChildProcessTests {
             var missing: [String] = []
             let byPerson = Dictionary(grouping: acknowledged, by: \.person)
             for (person, links) in byPerson {
-                let view = try opened.relationships(of: RecordRef(type: "person", id: person))
+                let view = try opened.relationships(of: RecordRef(type: "person", id: person), limit: Limits.pageSizeMax)
+                #expect(view.next == nil, "\(context): \(person) has more links than one page")
                 let present = Set(view.links.filter { $0.direction == .forward }.map(\.to.id))
                 for link in links where !present.contains(link.order) { missing.append("seq \(link.seq): \(person) → \(link.order)") }
             }
@@ -201,7 +202,8 @@ extension ChildProcessTests {
             #expect(health.status == 200)
             #expect(head >= acknowledged.map(\.seq).max() ?? 0, "\(context): restarted head \(head)")
             for (person, links) in Dictionary(grouping: acknowledged, by: \.person) {
-                let view = try Self.call(port: restarted.port, "GET", "/v1/records/person/\(person)/relationships", key: key)
+                let view = try Self.call(port: restarted.port, "GET", "/v1/records/person/\(person)/relationships?limit=\(Limits.pageSizeMax)", key: key)
+                #expect(view.json["next"].isNull, "\(context): \(person) has more links than one page")
                 let listed = Set(view.json["relationships"].array.compactMap { $0["to"].string })
                 let missing = links.filter { !listed.contains("order:" + $0.order) }
                 #expect(missing.isEmpty, "\(context): \(person) lacks \(missing.count) acknowledged links after restart")
