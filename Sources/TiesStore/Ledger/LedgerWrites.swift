@@ -52,7 +52,7 @@ extension Ledger {
                 if case .recordErased(let record) = event { return record }
                 return nil
             }
-            for record in erased { try recordKeys?.destroy(record) }
+            try recordKeys?.destroy(erased)
             try projection.apply(zip(group.sealed, offsets).map { ScannedCommit(sealed: $0, offset: $1) })
             for record in group.unappendedKeys { try projection.recordIdempotency(record) }
             if !erased.isEmpty {

@@ -61,7 +61,7 @@ extension Projection {
         try db.statement("UPDATE record_fields SET value = NULL, value_key = NULL WHERE record = ?1").bind(1, id).run()
         try db.statement("UPDATE record_field_versions SET value = NULL WHERE record = ?1").bind(1, id).run()
         try indexRecordEvent(id, seq: seq)
-        try recordKeys?.destroy(record)
+        try recordKeys?.destroy([record])
     }
 
     /// The seq of the latest erasure, nil when nothing was ever erased.

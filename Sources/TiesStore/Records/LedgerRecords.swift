@@ -72,7 +72,7 @@ extension Ledger {
     /// opens the ledger, so what a crash interrupted is made good.
     func removeCopiesOfErasedValues() throws(LedgerError) {
         guard let erasedSeq = try projection.lastErasureSeq() else { return }
-        for record in try projection.erasedRecords() { try recordKeys?.destroy(record) }
+        try recordKeys?.destroy(try projection.erasedRecords())
         backgroundSnapshots?.waitUntilIdle(timeoutMs: Limits.snapshotWaitMs)
         let store = SnapshotStore(layout: layout)
         let older = try store.files().filter { $0.seq < erasedSeq }

@@ -74,11 +74,22 @@ final class RecordKeys {
         }
     }
 
-    /// Replaces the record's key by a tombstone, durably (a read-only
-    /// store leaves that to the writer).
-    func destroy(_ record: RecordRef) throws(LedgerError) {
+    /// Replaces the records' keys by tombstones, durably, in one
+    /// transaction, and only where a key is still there: at every writer
+    /// open this usually writes nothing (a read-only store leaves it to the
+    /// writer).
+    func destroy(_ records: [RecordRef]) throws(LedgerError) {
         guard isWritable else { return }
-        try db.statement("INSERT OR REPLACE INTO record_keys (record, key) VALUES (?1, x'')").bind(1, record.description).run()
+        var live: [RecordRef] = []
+        for record in records where try key(for: record) != .erased { live.append(record) }
+        guard !live.isEmpty else { return }
+        try db.transaction { () throws(LedgerError) in
+            let tombstone = try db.statement("INSERT OR REPLACE INTO record_keys (record, key) VALUES (?1, x'')")
+            for record in live {
+                tombstone.reset()
+                try tombstone.bind(1, record.description).run()
+            }
+        }
     }
 
     /// Record field values with the sealed ones opened: left nil when the
