@@ -23,6 +23,22 @@ struct Context {
                                progress: showProgress ? { console.progress("catching up: seq \($0.seq), \(percent($0.bytesDone, of: $0.bytesTotal))") } : nil)
     }
 
+    /// What makes two CLI writes "the same" for an idempotency key: the
+    /// command, its arguments and its options, but not how the answer is
+    /// shown or which ledger path names it (so a retry may add `--json`).
+    var requestDigest: String {
+        let shown: Set<String> = ["json", "ledger", "help"]
+        var request: [String: JSONValue] = [
+            "command": .string(command), "arguments": .array(arguments.positionals.map(JSONValue.string)),
+            "flags": .array(arguments.flags.subtracting(shown).sorted().map(JSONValue.string)),
+        ]
+        request["options"] = .object(arguments.values.filter { !shown.contains($0.key) }.mapValues { .array($0.map(JSONValue.string)) })
+        var hasher = SHA256()
+        hasher.update("cli\n")
+        hasher.update(JSONValue.object(request).encodedBytes)
+        return Hex.encode(hasher.finalize())
+    }
+
     /// `--actor` (default: the OS user) and `--reason`.
     var metadata: CommitMetadata {
         CommitMetadata(actor: arguments.value("actor") ?? CommitMetadata.osUser, reason: arguments.value("reason"))
@@ -70,8 +86,18 @@ func percent(_ done: Int64, of total: Int64) -> String {
     return "\(min(100, done * 100 / total))%"
 }
 
-/// Commits operations with the command's `--actor`/`--reason`.
+/// Commits operations as one commit with the command's `--actor`,
+/// `--reason`, `--idempotency-key` and `--if-head`.
 func commit(_ operations: [Operation], _ context: Context) throws -> CommitReceipt {
-    let ledger = try context.openLedger(.write)
-    return try ledger.commit(operations, metadata: context.metadata)
+    try commit(operations, context, into: try context.openLedger(.write))
+}
+
+func commit(_ operations: [Operation], _ context: Context, into ledger: Ledger) throws -> CommitReceipt {
+    let key = context.arguments.value("idempotency-key")
+    var metadata = context.metadata
+    metadata.idempotencyKey = key
+    let expected = try context.arguments.integer("if-head", in: 0...Int64.max, command: context.command)
+    let request = CommitRequest(operations: operations, metadata: metadata, expectedHeadSeq: expected,
+                                requestDigest: key == nil ? nil : context.requestDigest)
+    return try ledger.commitGroup([request])[0].get()
 }

@@ -10,7 +10,7 @@ struct DefineTypeCommand: Command {
             .value("identifier", "FIELD[:unique]", "a field records can be matched and found by; :unique allows each value once", repeatable: true),
             .flag("require-records", "links may name only records that were upserted (ties record set)"),
             .flag("no-require-records", "links may name any record again"),
-        ] + CommonOptions.writing,
+        ] + CommonOptions.oneCommit,
         discussion: """
             Object types must be defined before relationship types use them. `person` is built in, and can be
             refined like any other type. Defining a type again is an upsert: what you leave out is kept,

@@ -6,7 +6,7 @@ struct EraseCommand: Command {
     static let spec = CommandSpec(
         name: "erase", summary: "erase a record's fields forever (record.erased)",
         arguments: [ArgumentSpec(name: "RECORD", help: "TYPE:ID of an upserted record")],
-        options: CommonOptions.writing,
+        options: CommonOptions.oneCommit,
         discussion: """
             Makes every value the record's fields ever held unreadable, in every answer, as-of included,
             while `ties verify` still passes: values are sealed in the log with a key per record, and

@@ -14,7 +14,7 @@ struct RecordCommand: Command {
             .value("as-of", "T", "show: the fields as of a seq or an RFC 3339 time"),
             .value("field", "K=V", "set: set a field; V is a JSON scalar or plain text", repeatable: true),
             .value("unset", "K", "set: remove a field", repeatable: true),
-        ] + CommonOptions.writing,
+        ] + CommonOptions.oneCommit,
         discussion: """
             Records are people and custom objects with fields (upsertRecord): `set` creates the record
             or changes only the fields given, and appends nothing if nothing changes. `show` prints its

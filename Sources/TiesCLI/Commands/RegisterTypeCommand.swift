@@ -15,7 +15,7 @@ struct RegisterTypeCommand: Command {
             .flag("bidirectional", "list links on the `to` record too (direction: inverse)"),
             .flag("no-bidirectional", "stop listing links on the `to` record"),
             .value("inverse-role", "R", "the link's name seen from the `to` record, e.g. placed_by (1–255 characters, no '/')"),
-        ] + CommonOptions.writing,
+        ] + CommonOptions.oneCommit,
         discussion: """
             Registration is an upsert keyed by (kind, role, object types): registering again with
             different optional fields records only what changed; omitted fields are kept; nothing

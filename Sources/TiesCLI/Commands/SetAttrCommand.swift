@@ -8,7 +8,7 @@ struct SetAttrCommand: Command {
         options: [
             .value("attr", "K=V", "set an attribute; V is a JSON scalar or plain text", repeatable: true),
             .value("unset", "K", "remove an attribute", repeatable: true),
-        ] + CommonOptions.writing,
+        ] + CommonOptions.oneCommit,
         discussion: "Only real changes are recorded; if nothing changes, nothing is appended.\n\n" + LinkArguments.matchingHelp,
         examples: ["ties set-attr placed/order person:user_123 order:ord_998 --attr status=returned --unset channel"])
 
@@ -18,7 +18,7 @@ struct SetAttrCommand: Command {
         let set = try LinkArguments.attributes(context)
         let unset = context.arguments.all("unset")
         guard !set.isEmpty || !unset.isEmpty else { throw context.usage("give at least one --attr K=V or --unset K") }
-        let receipt = try ledger.commit([.setAttributes(request, set: set, unset: unset)], metadata: context.metadata)
+        let receipt = try commit([.setAttributes(request, set: set, unset: unset)], context, into: ledger)
         guard let result = receipt.results.first, case .attributes(let key, let changed) = result else { return CLI.ExitCode.ok }
         context.emit(result.jsonValue(seq: receipt.lastSeq),
                      text: changed ? "attributes of \(key.from) → \(key.to) changed (seq \(receipt.lastSeq ?? 0))" : "attributes already so; nothing appended")
