@@ -158,3 +158,23 @@ struct RecordAPITests {
         #expect(harness.call("POST", "/v1/records/person/nobody/erase", as: .admin).code == "record_not_found")
     }
 }
+
+@Suite("strict query parameters")
+struct StrictQueryTests {
+    @Test("Every endpoint that takes a key refuses a query parameter it does not take, before any work")
+    func everyEndpointRefusesUnknownParameters() throws {
+        let harness = try APIHarness()
+        defer { harness.close() }
+        _ = try harness.defineShop()
+        let head = harness.head
+        for (method, path) in API.endpoints where path != "/v1/health" {
+            let target = path.replacingOccurrences(of: "{type}", with: "person").replacingOccurrences(of: "{id}", with: "u1") + "?asof=3"
+            let reply = harness.call(method, target, method == "GET" ? nil : "{}", as: .admin)
+            #expect(reply.status == 400 && reply.code == "invalid_field" && reply.json["field"].string == "asof", "\(method) \(target) → \(reply)")
+        }
+        #expect(harness.head == head)
+        // The parameters an endpoint takes still work.
+        try harness.expect(200, "GET", "/v1/events?after=0&limit=5&wait=0", as: .read)
+        try harness.expect(200, "GET", "/v1/records/person/u1/history?limit=5", as: .read)
+    }
+}

@@ -36,14 +36,14 @@ public final class API: Sendable {
         Route(method: "DELETE", template: "/v1/relationships", role: .append, handle: { api, request throws(LedgerError) in try api.unlink(request) }),
         Route(method: "POST", template: "/v1/batch", role: .append, chargedPerOperation: true,
               handle: { api, request throws(LedgerError) in try api.batch(request) }),
-        Route(method: "GET", template: "/v1/records/{type}", role: .read, handle: { api, request throws(LedgerError) in try api.findRecords(request) }),
-        Route(method: "GET", template: "/v1/records/{type}/{id}", role: .read, handle: { api, request throws(LedgerError) in try api.recordFields(request) }),
+        Route(method: "GET", template: "/v1/records/{type}", role: .read, query: ["field", "value"], handle: { api, request throws(LedgerError) in try api.findRecords(request) }),
+        Route(method: "GET", template: "/v1/records/{type}/{id}", role: .read, query: ["asOf"], handle: { api, request throws(LedgerError) in try api.recordFields(request) }),
         Route(method: "PUT", template: "/v1/records/{type}/{id}", role: .append, handle: { api, request throws(LedgerError) in try api.upsertRecord(request) }),
         Route(method: "POST", template: "/v1/records/{type}/{id}/erase", role: .admin, handle: { api, request throws(LedgerError) in try api.eraseRecord(request) }),
-        Route(method: "GET", template: "/v1/records/{type}/{id}/relationships", role: .read, handle: { api, request throws(LedgerError) in try api.recordRelationships(request) }),
-        Route(method: "GET", template: "/v1/records/{type}/{id}/history", role: .read, handle: { api, request throws(LedgerError) in try api.recordHistory(request) }),
-        Route(method: "GET", template: "/v1/relationships/history", role: .read, handle: { api, request throws(LedgerError) in try api.relationshipHistory(request) }),
-        Route(method: "GET", template: "/v1/events", role: .read, handle: { api, request throws(LedgerError) in try api.events(request) }),
+        Route(method: "GET", template: "/v1/records/{type}/{id}/relationships", role: .read, query: API.relationshipListParameters, handle: { api, request throws(LedgerError) in try api.recordRelationships(request) }),
+        Route(method: "GET", template: "/v1/records/{type}/{id}/history", role: .read, query: ["limit", "after"], handle: { api, request throws(LedgerError) in try api.recordHistory(request) }),
+        Route(method: "GET", template: "/v1/relationships/history", role: .read, query: ["relationshipTypeId", "from", "to"], handle: { api, request throws(LedgerError) in try api.relationshipHistory(request) }),
+        Route(method: "GET", template: "/v1/events", role: .read, query: ["after", "limit", "wait"], handle: { api, request throws(LedgerError) in try api.events(request) }),
     ]
 
     /// (method, template) of every route, for documentation checks.
@@ -127,6 +127,7 @@ public final class API: Sendable {
                 try bucket?.charge(1)
             }
             let apiRequest = APIRequest(http: request, parameters: parameters, query: try Router.query(request.query), key: key, bucket: bucket)
+            try apiRequest.rejectUnknownQuery(allowed: route.query)
             return HandledResponse(try route.handle(self, apiRequest), principal: key?.name)
         } catch {
             return HandledResponse(Problem.response(error), principal: key?.name)

@@ -55,7 +55,6 @@ extension API {
     static let relationshipListParameters: Set<String> = ["relationshipType", "direction", "asOf", "limit", "after"]
 
     func recordRelationships(_ request: APIRequest) throws(LedgerError) -> HTTPResponse {
-        try request.rejectUnknownQuery(allowed: Self.relationshipListParameters)
         let record = try self.record(request)
         let filter = try Self.relationshipFilter(request)
         let limit = try request.queryInt("limit", in: 1...Int64(Limits.pageSizeMax), default: Int64(Limits.relationshipPageSizeDefault))

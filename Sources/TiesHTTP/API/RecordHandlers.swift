@@ -40,7 +40,6 @@ extension API {
 
     /// `GET /v1/records/{type}/{id}?asOf=T` → `{"record","fields","since"}`.
     func recordFields(_ request: APIRequest) throws(LedgerError) -> HTTPResponse {
-        try request.rejectUnknownQuery(allowed: ["asOf"])
         let record = try record(request)
         let point = try request.queryAsOf()
         let fields = try service.read { ledger throws(LedgerError) in try ledger.record(record, asOf: point) }
@@ -50,7 +49,6 @@ extension API {
     /// `GET /v1/records/{type}?field=F&value=V`: the records whose identifier
     /// F holds V (V is a JSON scalar when it parses as one, else a string).
     func findRecords(_ request: APIRequest) throws(LedgerError) -> HTTPResponse {
-        try request.rejectUnknownQuery(allowed: ["field", "value"])
         let type = request.parameters["type"] ?? ""
         guard let field = request.query["field"], let text = request.query["value"] else {
             throw LedgerError(.invalidField, "'field' and 'value' are required, e.g. ?field=email&value=ada@example.com",
