@@ -39,9 +39,11 @@ struct Context {
         return Hex.encode(hasher.finalize())
     }
 
-    /// `--actor` (default: the OS user) and `--reason`.
+    /// `--actor` (default: the OS user) and `--reason`; the OS user, who
+    /// runs the command, is the principal.
     var metadata: CommitMetadata {
-        CommitMetadata(actor: arguments.value("actor") ?? CommitMetadata.osUser, reason: arguments.value("reason"))
+        let user = CommitMetadata.osUser
+        return CommitMetadata(actor: arguments.value("actor") ?? user, principal: user, reason: arguments.value("reason"))
     }
 
     /// Prints `json` with `--json`, else the one line `text`.

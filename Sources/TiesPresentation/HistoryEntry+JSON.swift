@@ -6,6 +6,7 @@ extension HistoryEntry {
     public var jsonValue: JSONValue {
         var fields: [String: JSONValue] = [
             "seq": .int(seq), "commitSeq": .int(commitSeq), "at": .string(at.description), "actor": .string(actor),
+            "principal": principal.map(JSONValue.string) ?? .null,
             "reason": reason.map(JSONValue.string) ?? .null, "event": EventCoding.jsonValue(event, seq: seq),
         ]
         if let label { fields["label"] = .string(label) }

@@ -45,3 +45,14 @@ struct CLIWriteConditionTests {
         #expect(erased.status == CLI.ExitCode.rejected && erased.stderr.contains("sequence_conflict"), "\(erased)")
     }
 }
+
+extension CLIWriteConditionTests {
+    @Test func theOSUserIsThePrincipalOfEveryCLIWrite() throws {
+        let ledger = try TestLedger.make()
+        defer { ledger.remove() }
+        try ledger.succeed("record", "set", "person:u1", "--actor", "support:alice")
+        let history = try ledger.succeedJSON("history", "person:u1")
+        let entry = try #require(history["entries"]?[0])
+        #expect(entry["actor"] == .string("support:alice") && entry["principal"] == .string(CommitMetadata.osUser), "\(entry)")
+    }
+}

@@ -178,3 +178,26 @@ struct StrictQueryTests {
         try harness.expect(200, "GET", "/v1/records/person/u1/history?limit=5", as: .read)
     }
 }
+
+@Suite("acting for someone")
+struct ActingForTests {
+    @Test("A write may name its actor; the key's name is kept as the principal, and history shows both")
+    func actorAndPrincipal() throws {
+        let harness = try APIHarness()
+        defer { harness.close() }
+        let (placed, _) = try harness.defineShop()
+        try harness.expect(201, "POST", "/v1/relationships",
+                           #"{"relationshipTypeId":"\#(placed)","personExternalId":"u1","customObjectExternalId":"o1","actor":"support:alice","reason":"ticket 7"}"#)
+        try harness.expect(200, "POST", "/v1/batch", #"{"operations":[{"op":"upsertRecord","objectType":"person","externalId":"u1"}],"actor":"import-bot"}"#)
+        try harness.expect(201, "PUT", "/v1/records/person/u2", "{}")
+        let history = try harness.expect(200, "GET", "/v1/records/person/u1/history", as: .read)
+        #expect(history["entries"][1]["actor"].string == "support:alice" && history["entries"][1]["principal"].string == "writer", "\(history)")
+        #expect(history["entries"][0]["actor"].string == "import-bot" && history["entries"][0]["principal"].string == "writer", "\(history)")
+        let own = try harness.expect(200, "GET", "/v1/records/person/u2/history", as: .read)
+        #expect(own["entries"][0]["actor"].string == "writer" && own["entries"][0]["principal"].string == "writer", "\(own)")
+        for bad in [#""actor":"""#, #""actor":7"#, #""actor":"a\u0001b""#] {
+            let reply = harness.call("PUT", "/v1/records/person/u3", "{\(bad)}")
+            #expect(reply.status == 400 && reply.code == "invalid_field", "\(bad) → \(reply)")
+        }
+    }
+}

@@ -9,7 +9,8 @@ import TiesPresentation
 
 /// The golden ledger of format 2 (`Snapshots/ledger-format-2/`): records with
 /// sealed fields and their key store, identifiers, matches, labels
-/// (`inverseRole`) and an erasure. Its log cannot be rewritten byte for byte
+/// (`inverseRole`), a commit made on someone's behalf (`principal`) and an
+/// erasure. Its log cannot be rewritten byte for byte
 /// (every sealed value has a fresh nonce), so it is pinned by reading: every
 /// future version must open the committed log, key store and snapshot and
 /// give the same answers. Only ever added to (`TIES_RECORD_GOLDEN=1`, which
@@ -28,9 +29,9 @@ struct GoldenRecordsLedgerTests {
     /// a snapshot after it.
     static func write(into ledger: Ledger) throws {
         var second = 0
-        func commit(_ operations: [Operation], actor: String = "crm-sync", reason: String? = nil) throws {
+        func commit(_ operations: [Operation], actor: String = "crm-sync", principal: String? = nil, reason: String? = nil) throws {
             second += 1
-            _ = try ledger.commit(operations, metadata: CommitMetadata(actor: actor, reason: reason), now: at(second))
+            _ = try ledger.commit(operations, metadata: CommitMetadata(actor: actor, principal: principal, reason: reason), now: at(second))
         }
         try commit([Op.define("person", identifiers: [Identifier(field: "email", unique: true), Identifier(field: "city", unique: false)]),
                     Op.define("order", description: "A purchase", identifiers: [Identifier(field: "number", unique: true)], requireRecords: true),
@@ -41,7 +42,8 @@ struct GoldenRecordsLedgerTests {
         try commit([Op.upsert("order:o-1", set: ["number": .int(1001), "total": .double(12.5)]),
                     .link(LinkRequest(type: .key(Keys.placed), from: .match(FieldMatch(field: "email", value: .string("ada@example.com"))),
                                       to: .match(FieldMatch(field: "number", value: .int(1001))), style: .personAndObject), attributes: ["channel": .string("web")])])
-        try commit([Op.upsert("person:grace", set: ["email": .string("grace@navy.example")], unset: ["city"])], actor: "support", reason: "moved")
+        try commit([Op.upsert("person:grace", set: ["email": .string("grace@navy.example")], unset: ["city"])],
+                   actor: "support:alice", principal: "helpdesk-sync", reason: "moved")
         try commit([Op.upsert("order:o-2", set: ["number": .int(1002)]),
                     .link(LinkRequest(type: .key(Keys.placed), from: .match(FieldMatch(field: "email", value: .string("grace@navy.example"))),
                                       to: .id("o-2"), style: .personAndObject), attributes: [:])])

@@ -30,7 +30,8 @@ struct HistoryCommand: Command {
         var lines: [String] = []
         if page.entries.isEmpty { lines.append("\(page.record): no history") }
         for entry in page.entries {
-            lines.append("seq \(entry.seq)  \(entry.at)  by \(entry.actor)\(entry.reason.map { "  — \($0)" } ?? "")")
+            let via = entry.principal.flatMap { $0 == entry.actor ? nil : " (via \($0))" } ?? ""
+            lines.append("seq \(entry.seq)  \(entry.at)  by \(entry.actor)\(via)\(entry.reason.map { "  — \($0)" } ?? "")")
             lines.append("  \(describe(entry.event))\(entry.label.map { "  (\($0))" } ?? "")")
         }
         if let next = page.next { lines.append("older entries: ties history \(page.record) --after \(next)") }

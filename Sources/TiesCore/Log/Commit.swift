@@ -4,6 +4,9 @@ public struct Commit: Hashable, Sendable {
     public var firstSeq: Int64
     public var at: Timestamp
     public var actor: String
+    /// Who submitted the commit when it acts for `actor`: the API key of an
+    /// HTTP write, the OS user of a CLI write. Nil in commits of earlier versions.
+    public var principal: String?
     public var reason: String?
     public var idempotencyKey: String?
     public var events: [Event]
@@ -19,12 +22,13 @@ public struct Commit: Hashable, Sendable {
     /// instead of `results`; read, never written by today's code.
     public var legacyResponse: JSONValue?
 
-    public init(firstSeq: Int64, at: Timestamp, actor: String, reason: String?, idempotencyKey: String?,
+    public init(firstSeq: Int64, at: Timestamp, actor: String, principal: String? = nil, reason: String?, idempotencyKey: String?,
                 events: [Event], previousHash: String, requestDigest: String? = nil,
                 results: [OperationResult]? = nil, legacyResponse: JSONValue? = nil) {
         self.firstSeq = firstSeq
         self.at = at
         self.actor = actor
+        self.principal = principal
         self.reason = reason
         self.idempotencyKey = idempotencyKey
         self.events = events

@@ -64,6 +64,10 @@ public enum CommitCodec {
         writer.writeString(commit.at.description)
         writer.writeRaw(",\"actor\":")
         writer.writeString(commit.actor)
+        if let principal = commit.principal {
+            writer.writeRaw(",\"principal\":")
+            writer.writeString(principal)
+        }
         if let reason = commit.reason {
             writer.writeRaw(",\"reason\":")
             writer.writeString(reason)
@@ -157,7 +161,7 @@ public enum CommitCodec {
             events.append(event)
         }
         let commit = Commit(firstSeq: firstSeq, at: at, actor: try fields.requiredString("actor"),
-                            reason: try fields.optionalString("reason"), idempotencyKey: idempotencyKey,
+                            principal: try fields.optionalString("principal"), reason: try fields.optionalString("reason"), idempotencyKey: idempotencyKey,
                             events: events, previousHash: try fields.requiredString("prev"),
                             requestDigest: try fields.optionalString("requestDigest"),
                             results: try decodeResults(fields), legacyResponse: fields.fields["response"])

@@ -71,6 +71,12 @@ public enum Validation {
         }
     }
 
+    /// The principal: like an actor.
+    public static func principal(_ principal: String) throws(LedgerError) {
+        try scalars(principal, field: "principal", max: Limits.actorScalarsMax)
+        try noControlCharacters(principal, field: "principal")
+    }
+
     public static func scalars(_ text: String, field: String, max: Int) throws(LedgerError) {
         // Count lazily: an over-long string need not be walked to its end.
         var count = 0

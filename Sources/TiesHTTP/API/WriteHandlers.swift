@@ -7,7 +7,9 @@ import TiesPresentation
 /// `reason` are handled here for all of them alike.
 extension API {
     /// Envelope fields a write body may carry besides the operation's own.
-    static let envelopeFields: Set<String> = ["expectedHeadSeq", "reason"]
+    /// `actor`: on whose behalf the request acts (the commit keeps the
+    /// key's name as its principal either way).
+    static let envelopeFields: Set<String> = ["expectedHeadSeq", "reason", "actor"]
 
     func defineObjectType(_ request: APIRequest) throws(LedgerError) -> HTTPResponse {
         try single(request, op: "defineObjectType", createdStatus: 201)
@@ -30,7 +32,7 @@ extension API {
     }
 
     /// `POST /v1/batch`: a JSON array of operations (or `{"operations": […],
-    /// "expectedHeadSeq", "reason"}`), one atomic commit.
+    /// "expectedHeadSeq", "reason", "actor"}`), one atomic commit.
     func batch(_ request: APIRequest) throws(LedgerError) -> HTTPResponse {
         let body = try Self.parseBody(request)
         var envelope: [String: JSONValue] = [:]
@@ -100,7 +102,8 @@ extension API {
         let digest = key == nil ? nil : Self.digest(request)
         let commitRequest = CommitRequest(
             operations: operations,
-            metadata: CommitMetadata(actor: request.actor, reason: try fields.optionalString("reason"), idempotencyKey: key),
+            metadata: CommitMetadata(actor: try fields.optionalString("actor") ?? request.actor, principal: request.actor,
+                                     reason: try fields.optionalString("reason"), idempotencyKey: key),
             expectedHeadSeq: expected, requestDigest: digest)
         let receipt = try service.write(commitRequest).get()
         var response: HTTPResponse

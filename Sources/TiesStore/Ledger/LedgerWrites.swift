@@ -128,6 +128,7 @@ extension Ledger {
     private func decide(_ request: CommitRequest, in group: inout GroupState, isLast: Bool) throws(LedgerError) -> CommitReceipt {
         let metadata = request.metadata
         try Validation.commitMetadata(actor: metadata.actor, reason: metadata.reason, idempotencyKey: metadata.idempotencyKey)
+        if let principal = metadata.principal { try Validation.principal(principal) }
         // A retry is answered before any condition: its first attempt may have moved the head.
         if let key = metadata.idempotencyKey, let prior = try firstAttempt(key, group) {
             guard prior.digest == request.requestDigest else {
@@ -157,7 +158,7 @@ extension Ledger {
             return receipt
         }
         let sealed = try CommitCodec.seal(Commit(
-            firstSeq: group.head.seq + 1, at: group.at, actor: metadata.actor, reason: metadata.reason,
+            firstSeq: group.head.seq + 1, at: group.at, actor: metadata.actor, principal: metadata.principal, reason: metadata.reason,
             idempotencyKey: key, events: try sealFields(plan.events, newKeys: &group.newKeys), previousHash: group.head.hash,
             requestDigest: key == nil ? nil : request.requestDigest, results: key == nil ? nil : plan.results))
         if !isLast {

@@ -284,10 +284,10 @@ final class Projection {
     private func apply(_ scanned: ScannedCommit) throws(LedgerError) {
         let commit = scanned.commit
         if commit.idempotencyKey != nil { try recordIdempotency(IdempotencyRecord(commit)) }
-        try db.statement("INSERT INTO commits (first_seq, last_seq, at, actor, reason, idempotency_key, log_offset, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+        try db.statement("INSERT INTO commits (first_seq, last_seq, at, actor, reason, idempotency_key, log_offset, hash, principal) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
             .bind(1, commit.firstSeq).bind(2, commit.lastSeq).bind(3, commit.at.millisecondsSinceEpoch)
             .bind(4, commit.actor).bind(5, commit.reason).bind(6, commit.idempotencyKey)
-            .bind(7, scanned.offset).bind(8, scanned.sealed.hash).run()
+            .bind(7, scanned.offset).bind(8, scanned.sealed.hash).bind(9, commit.principal).run()
         let insertEvent = try db.statement("INSERT INTO events (seq, commit_seq, log_offset, length, crc, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
         defer { insertEvent.reset() }
         let line = scanned.sealed.line

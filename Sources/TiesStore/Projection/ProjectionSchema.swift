@@ -65,7 +65,8 @@ enum ProjectionSchema {
         """,
         """
         CREATE TABLE commits (first_seq INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL, at INTEGER NOT NULL,
-            actor TEXT NOT NULL, reason TEXT, idempotency_key TEXT, log_offset INTEGER NOT NULL, hash TEXT NOT NULL)
+            actor TEXT NOT NULL, reason TEXT, idempotency_key TEXT, log_offset INTEGER NOT NULL, hash TEXT NOT NULL,
+            principal TEXT)
         """,
         // Where each event's bytes are in the log, and their CRC-32. `body`
         // holds the event only when its line was not written canonically.

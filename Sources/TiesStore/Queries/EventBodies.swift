@@ -69,7 +69,7 @@ extension LogFile {
             throw LedgerError(.ledgerDamaged, "the event at seq \(located.seq) cannot be read back: \(error)",
                               details: ["seq": .int(located.seq)])
         }
-        return HistoryEntry(seq: located.seq, commitSeq: located.commitSeq, at: located.at, actor: located.actor,
+        return HistoryEntry(seq: located.seq, commitSeq: located.commitSeq, at: located.at, actor: located.actor, principal: located.principal,
                             reason: located.reason, event: event)
     }
 }

@@ -6,6 +6,9 @@ public struct HistoryEntry: Sendable, Equatable {
     public var commitSeq: Int64
     public var at: Timestamp
     public var actor: String
+    /// Who submitted the commit (see `CommitMetadata.principal`); nil for
+    /// commits written before Ties kept it.
+    public var principal: String?
     public var reason: String?
     public var event: Event
     /// In a record's history, the name of the event's link from that

@@ -16,13 +16,14 @@ struct LocatedEvent {
     var commitSeq: Int64
     var at: Timestamp
     var actor: String
+    var principal: String?
     var reason: String?
     var location: Location
     /// CRC-32 of the event's bytes, taken when its commit was applied.
     var crc: UInt32
 
     /// The columns `init(_:)` reads, from `events e` joined to `commits c`.
-    static let columns = "e.seq, c.first_seq, c.at, c.actor, c.reason, e.log_offset, e.length, e.crc, e.body"
+    static let columns = "e.seq, c.first_seq, c.at, c.actor, c.reason, e.log_offset, e.length, e.crc, e.body, c.principal"
 
     init(_ row: SQLiteStatement) {
         seq = row.int(0)
@@ -30,6 +31,7 @@ struct LocatedEvent {
         at = Timestamp(millisecondsSinceEpoch: row.int(2))
         actor = row.string(3)
         reason = row.optionalString(4)
+        principal = row.optionalString(9)
         location = row.isNull(8) ? .log(offset: row.int(5), length: Int(row.int(6))) : .inline(row.bytes(8))
         crc = UInt32(truncatingIfNeeded: row.int(7))
     }
