@@ -220,7 +220,7 @@ struct CLIReadCommandTests {
         #expect(order["entries"]?.arrayValue?.compactMap { $0["seq"]?.int64Value } == [7, 6, 5])
 
         let text = try ledger.succeed("history", "person:ada").stdout
-        #expect(text.contains("by support  — ticket 4711"))
+        #expect(text.contains("by support (via \(CommitMetadata.osUser))  — ticket 4711"), "\(text)")
         #expect(text.contains("unlinked person:ada → order:o-1"))
         #expect(text.contains("attributes of person:ada → order:o-1"))
 
@@ -343,7 +343,7 @@ struct CLIReadCommandTests {
         #expect(run.status == CLI.ExitCode.ok, "\(run)")
         #expect(run.stdout.contains("$ ties history person:ada"))
         #expect(run.stdout.contains("unlinked person:ada → order:o-1001"))
-        #expect(run.stdout.contains("by support  — ticket 4711: ordered on Grace's behalf"))
+        #expect(run.stdout.contains("by support (via \(CommitMetadata.osUser))  — ticket 4711: ordered on Grace's behalf"), "\(run)")
         #expect(run.stdout.contains("placed ← person:grace"))
         // The refused link is part of the tour.
         #expect(run.stderr.contains("cardinality_violation"))
