@@ -67,6 +67,8 @@ public enum Limits {
     /// A record's relationships come 100 to a page unless asked otherwise:
     /// most records have fewer, so most answers are one page.
     public static let relationshipPageSizeDefault = 100
+    /// A diff comes 100 differing links to a page, as a relationship list does.
+    public static let diffPageSizeDefault = 100
     /// `ties log --follow` polls the log this often by default…
     public static let followPollMsDefault = 200
     /// …and never more often (10 ms keeps a follower off the CPU)…

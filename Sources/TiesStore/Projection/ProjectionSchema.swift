@@ -91,6 +91,11 @@ enum ProjectionSchema {
         // other record: each node's part of a listing is one ordered range.
         "CREATE INDEX versions_by_from ON link_versions (from_record, type, node, to_record, from_seq, to_seq)",
         "CREATE INDEX versions_by_to ON link_versions (to_record, type, node, from_record, from_seq, to_seq)",
+        // Versions by where their interval starts and ends, so that a diff
+        // of the whole ledger reads only the versions that begin or end
+        // between its two seqs.
+        "CREATE INDEX versions_by_from_seq ON link_versions (from_seq, type, from_record, to_record)",
+        "CREATE INDEX versions_by_to_seq ON link_versions (to_seq, type, from_record, to_record)",
         "CREATE INDEX commits_by_at ON commits (at)",
         "CREATE INDEX record_fields_by_value ON record_fields (type, field, value_key) WHERE value_key IS NOT NULL",
         "CREATE INDEX records_by_erasure ON records (erased_seq) WHERE erased_seq IS NOT NULL",
