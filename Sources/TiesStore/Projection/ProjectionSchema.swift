@@ -7,7 +7,8 @@
 /// keep their inverse role, and link versions are indexed by record, type
 /// and node, then the other record, so relationship lists page by index;
 /// records' fields (current and every version), identifiers and
-/// `requireRecords` of object types.
+/// `requireRecords` of object types; versions indexed by where their
+/// intervals start and end, for diffs.
 enum ProjectionSchema {
     static let version: Int64 = 4
     /// `to_seq` of a version that is still current: larger than any seq.
