@@ -15,14 +15,17 @@ extension Ledger {
         try Self.checkPageSize(limit)
         return try projection.db.reading { () throws(LedgerError) in
             if let record { try QueryRules.requireRecordType(record, field: "record", in: projection) }
-            let type = try type.map { (reference: RelationshipTypeReference) throws(LedgerError) in
-                try QueryRules.relationshipType(reference, in: projection)
+            let number = try type.map { (reference: RelationshipTypeReference) throws(LedgerError) -> Int64 in
+                let type = try QueryRules.relationshipType(reference, in: projection)
+                guard let number = try projection.queryTypeNumber(type.id) else {
+                    throw LedgerError(.ledgerDamaged, "the projection has no number for relationship type \(type.id)")
+                }
+                return number
             }
             let start = try cursor.map { (text: String) throws(LedgerError) in try diffStart(text) }
             let (fromSeq, toSeq) = if let start { (start.fromSeq, start.toSeq) } else {
                 (try projection.resolve(first).seq, try projection.resolve(second).seq)
             }
-            let number = try type.flatMap { (type: RelationshipType) throws(LedgerError) in try projection.queryTypeNumber(type.id) }
             let page = try projection.diffPage(from: fromSeq, to: toSeq, record: record, type: number, after: start?.position, limit: limit)
             return LinkDiff(fromSeq: fromSeq, toSeq: toSeq, differences: page.differences,
                             next: page.next.map { DiffCursor(fromSeq: fromSeq, toSeq: toSeq, position: $0).encoded })
