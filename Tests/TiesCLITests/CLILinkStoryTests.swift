@@ -31,3 +31,22 @@ struct CLILinkStoryTests {
         #expect(unknown.status == CLI.ExitCode.rejected && unknown.stderr.contains("unknown_relationship_type"), "\(unknown)")
     }
 }
+
+extension CLILinkStoryTests {
+    @Test func restoreLinksAgainWithTheAttributesOfThen() throws {
+        let ledger = try TestLedger.make()
+        defer { ledger.remove() }
+        _ = try ledger.defineShop()
+        try ledger.succeed("link", "placed/order", "person:ada", "order:o-1", "--attr", "channel=web")
+        try ledger.succeed("unlink", "placed/order", "person:ada", "order:o-1", "--reason", "oops")
+        let restored = try ledger.succeed("restore", "placed/order", "person:ada", "order:o-1", "--as-of", "5", "--reason", "removed by mistake")
+        #expect(restored.stdout.contains("linked person:ada → order:o-1 again"), "\(restored)")
+        let shown = try ledger.succeedJSON("show", "person:ada")
+        #expect(shown["relationships"]?[0]?["attributes"] == .object(["channel": .string("web")]))
+        let already = try ledger.succeed("restore", "placed/order", "person:ada", "order:o-1", "--as-of", "5")
+        #expect(already.stdout.contains("already as it was"), "\(already)")
+        #expect(ledger.ties("restore", "placed/order", "person:ada", "order:o-1").status == CLI.ExitCode.usage)
+        let before = ledger.ties("restore", "placed/order", "person:ada", "order:o-1", "--as-of", "4")
+        #expect(before.status == CLI.ExitCode.rejected && before.stderr.contains("relationship_not_found"), "\(before)")
+    }
+}

@@ -34,6 +34,7 @@ public final class API: Sendable {
         Route(method: "POST", template: "/v1/relationships", role: .append, handle: { api, request throws(LedgerError) in try api.link(request) }),
         Route(method: "PATCH", template: "/v1/relationships", role: .append, handle: { api, request throws(LedgerError) in try api.setAttributes(request) }),
         Route(method: "DELETE", template: "/v1/relationships", role: .append, handle: { api, request throws(LedgerError) in try api.unlink(request) }),
+        Route(method: "POST", template: "/v1/relationships/restore", role: .append, handle: { api, request throws(LedgerError) in try api.restore(request) }),
         Route(method: "POST", template: "/v1/batch", role: .append, chargedPerOperation: true,
               handle: { api, request throws(LedgerError) in try api.batch(request) }),
         Route(method: "GET", template: "/v1/records/{type}", role: .read, query: ["field", "value"], handle: { api, request throws(LedgerError) in try api.findRecords(request) }),

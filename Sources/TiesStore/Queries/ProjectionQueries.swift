@@ -83,6 +83,19 @@ extension Projection {
         return lives
     }
 
+    /// The link's attributes as of `seq`, nil when it was not linked then.
+    func attributes(of link: LinkKey, atSeq seq: Int64) throws(LedgerError) -> Attributes? {
+        guard let type = try queryTypeNumber(link.typeId), let from = try recordID(link.from), let to = try recordID(link.to) else { return nil }
+        let statement = try db.statement("""
+            SELECT attributes FROM link_versions
+            WHERE from_record = ?2 AND type = ?1 AND to_record = ?3 AND from_seq <= ?4 AND to_seq > ?4
+            """)
+        defer { statement.reset() }
+        statement.bind(1, type).bind(2, from).bind(3, to).bind(4, seq)
+        guard try statement.step() else { return nil }
+        return try Self.attributes(statement.bytes(0))
+    }
+
     /// The events at `seqs` (each one an event of the log), oldest first.
     func events(at seqs: [Int64]) throws(LedgerError) -> [LocatedEvent] {
         let statement = try db.statement("""
