@@ -6,7 +6,7 @@ public enum CLI {
     static let commands: [CommandEntry] = [
         CommandEntry(InitCommand.self), CommandEntry(DefineTypeCommand.self), CommandEntry(RegisterTypeCommand.self),
         CommandEntry(TypesCommand.self), CommandEntry(LinkCommand.self), CommandEntry(UnlinkCommand.self),
-        CommandEntry(SetAttrCommand.self), CommandEntry(RecordCommand.self), CommandEntry(EraseCommand.self), CommandEntry(ImportCommand.self), CommandEntry(ShowCommand.self), CommandEntry(DiffCommand.self),
+        CommandEntry(SetAttrCommand.self), CommandEntry(RecordCommand.self), CommandEntry(EraseCommand.self), CommandEntry(RestoreCommand.self), CommandEntry(ImportCommand.self), CommandEntry(ShowCommand.self), CommandEntry(DiffCommand.self),
         CommandEntry(HistoryCommand.self), CommandEntry(LogCommand.self), CommandEntry(StatsCommand.self),
         CommandEntry(SnapshotCommand.self), CommandEntry(SnapshotsCommand.self), CommandEntry(VerifyCommand.self),
         CommandEntry(RebuildCommand.self), CommandEntry(RepairCommand.self), CommandEntry(ExportCommand.self),

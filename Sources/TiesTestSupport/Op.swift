@@ -117,8 +117,8 @@ public enum Op {
             fields = ["op": .string("upsertRecord"), "objectType": .string(record.type), "externalId": .string(record.id)]
             if !set.isEmpty { fields["set"] = .object(set) }
             if !unset.isEmpty { fields["unset"] = .array(unset.map(JSONValue.string)) }
-        case .eraseRecord:
-            preconditionFailure("erasure has no operation line")
+        case .eraseRecord, .restoreLink:
+            preconditionFailure("erasure and restore have no operation line")
         }
         return .object(fields)
     }

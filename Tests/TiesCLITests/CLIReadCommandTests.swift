@@ -363,7 +363,7 @@ struct CLIReadCommandTests {
         #expect(again.stderr.contains("ledger_exists"))
     }
 
-    static let commandNames = ["init", "define-type", "register-type", "types", "link", "unlink", "set-attr", "record", "erase",
+    static let commandNames = ["init", "define-type", "register-type", "types", "link", "unlink", "set-attr", "record", "erase", "restore",
                                "import", "show", "diff", "history", "log", "stats", "snapshot", "snapshots", "verify", "rebuild", "repair", "export", "serve", "keys", "demo"]
 
     @Test func theCommandTableHasEveryDocumentedCommand() {

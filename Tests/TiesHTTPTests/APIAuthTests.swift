@@ -47,6 +47,8 @@ struct APIAuthTests {
                      let relinked = harness.call("POST", "/v1/relationships", Bodies.placed(rt, "u1", "o1"), as: .admin)
                      try #require((200..<300).contains(relinked.status), "\(relinked)")
                  }),
+        Endpoint("POST", "/v1/relationships/restore", #"{"relationshipTypeId":"RT","personExternalId":"u1","customObjectExternalId":"o1","asOf":5}"#,
+                 needs: .append),
         Endpoint("POST", "/v1/batch", #"[{"op":"defineObjectType","name":"account"}]"#, needs: .append),
         Endpoint("GET", "/v1/records/person?field=email&value=a@x", needs: .read, prepare: { harness, _ in
             try harness.expect(200, "POST", "/v1/object-types", #"{"name":"person","identifiers":[{"field":"email","unique":true}]}"#, as: .admin)

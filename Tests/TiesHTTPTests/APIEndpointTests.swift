@@ -409,29 +409,42 @@ struct APIEndpointTests {
         }
     }
 
-    @Test("Relationship history lists every version of one link, the current one open-ended")
+    @Test("A link's story: every version from its link to its unlink, the current one open-ended, each with its events and who made them")
     func relationshipVersions() throws {
         let harness = try APIHarness()
         defer { harness.close() }
         let (placed, _) = try harness.defineShop()
         try harness.expect(201, "POST", "/v1/relationships", Bodies.placed(placed, "u1", "o1", attributes: #"{"s":"new"}"#))
         try harness.expect(200, "PATCH", "/v1/relationships",
-                           #"{"relationshipTypeId":"\#(placed)","personExternalId":"u1","customObjectExternalId":"o1","set":{"s":"paid"}}"#)
-        try harness.expect(200, "DELETE", "/v1/relationships", Bodies.placed(placed, "u1", "o1"))
+                           #"{"relationshipTypeId":"\#(placed)","personExternalId":"u1","customObjectExternalId":"o1","set":{"s":"paid"},"actor":"support:ann","reason":"paid by phone"}"#)
+        try harness.expect(200, "DELETE", "/v1/relationships", #"{"relationshipTypeId":"\#(placed)","personExternalId":"u1","customObjectExternalId":"o1","reason":"cancelled"}"#)
         try harness.expect(201, "POST", "/v1/relationships", Bodies.placed(placed, "u1", "o1", attributes: #"{"s":"again"}"#))
 
-        for (from, to) in [("person:u1", "order:o1"), ("u1", "o1")] {
-            let reply = try harness.expect(200, "GET", "/v1/relationships/history?relationshipTypeId=\(placed)&from=\(from)&to=\(to)", as: .read)
+        for (parameter, type, from, to) in [("relationshipTypeId", placed, "person:u1", "order:o1"), ("relationshipType", placed, "u1", "o1"),
+                                            ("relationshipType", "placed/order", "u1", "order:o1")] {
+            let reply = try harness.expect(200, "GET", "/v1/relationships/history?\(parameter)=\(type)&from=\(from)&to=\(to)", as: .read)
             #expect(reply["relationshipTypeId"].string == placed)
             #expect(reply["from"].string == "person:u1")
             #expect(reply["to"].string == "order:o1")
             let versions = reply["versions"].array
-            #expect(versions.map { $0["attributes"]["s"].string } == ["new", "paid", "again"])
-            #expect(versions.map { $0["fromSeq"].int } == [5, 6, 8])
-            #expect(versions.map { $0["toSeq"].int } == [6, 7, nil])
-            #expect(versions.last?["toAt"].isNull == true)
-            #expect(versions.map { $0["linkedSeq"].int } == [5, 5, 8])
+            #expect(versions.map { $0["attributes"]["s"].string } == ["paid", "again"])
+            #expect(versions.map { $0["fromSeq"].int } == [5, 8])
+            #expect(versions.map { $0["toSeq"].int } == [7, nil])
+            #expect(versions.last?["toAt"].isNull == true && versions.first?["toAt"].string != nil)
+            let events = versions.first?["events"].array ?? []
+            #expect(events.map { $0["seq"].int } == [5, 6, 7])
+            #expect(events.map { $0["event"]["type"].string } == ["relationship.linked", "relationship.attributesChanged", "relationship.unlinked"])
+            #expect(events.map { $0["actor"].string } == ["writer", "support:ann", "writer"])
+            #expect(events.map { $0["principal"].string } == ["writer", "writer", "writer"])
+            #expect(events.map { $0["reason"].string } == [nil, "paid by phone", "cancelled"])
+            #expect(versions.last?["events"].array.map { $0["seq"].int } == [8])
         }
+        let both = harness.call("GET", "/v1/relationships/history?relationshipType=\(placed)&relationshipTypeId=\(placed)&from=u1&to=o1", as: .read)
+        #expect(both.status == 400 && both.code == "invalid_field", "\(both)")
+        let badKey = harness.call("GET", "/v1/relationships/history?relationshipType=nope&from=u1&to=o1", as: .read)
+        #expect(badKey.status == 400 && badKey.code == "invalid_field", "\(badKey)")
+        let unknownKey = harness.call("GET", "/v1/relationships/history?relationshipType=owns/order&from=u1&to=o1", as: .read)
+        #expect(unknownKey.status == 404 && unknownKey.code == "unknown_relationship_type", "\(unknownKey)")
     }
 
     @Test("Relationship history needs all three query parameters and a known type")

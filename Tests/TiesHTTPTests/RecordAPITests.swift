@@ -201,3 +201,37 @@ struct ActingForTests {
         }
     }
 }
+
+@Suite("restore over HTTP")
+struct RestoreAPITests {
+    @Test("POST /v1/relationships/restore links again (201) or sets attributes back (200); a point without the link is 404")
+    func restore() throws {
+        let harness = try APIHarness()
+        defer { harness.close() }
+        let (placed, _) = try harness.defineShop()
+        try harness.expect(201, "POST", "/v1/relationships", Bodies.placed(placed, "u1", "o1", attributes: #"{"s":"new"}"#))
+        let linked = harness.head
+        try harness.expect(200, "DELETE", "/v1/relationships", Bodies.placed(placed, "u1", "o1"))
+        let body = #"{"relationshipTypeId":"\#(placed)","personExternalId":"u1","customObjectExternalId":"o1","asOf":\#(linked),"reason":"removed by mistake"}"#
+        let again = try harness.expect(201, "POST", "/v1/relationships/restore", body)
+        #expect(again["op"].string == "link" && again["created"].bool == true)
+        let list = try harness.expect(200, "GET", "/v1/records/person/u1/relationships", as: .read)
+        #expect(list["relationships"][0]["attributes"].description == #"{"s":"new"}"#)
+        try harness.expect(200, "PATCH", "/v1/relationships",
+                           #"{"relationshipTypeId":"\#(placed)","personExternalId":"u1","customObjectExternalId":"o1","set":{"s":"x","t":1}}"#)
+        let back = try harness.expect(200, "POST", "/v1/relationships/restore", body)
+        #expect(back["op"].string == "setAttributes" && back["changed"].bool == true)
+        let same = try harness.expect(200, "POST", "/v1/relationships/restore", body)
+        #expect(same["changed"].bool == false && same["seq"].isNull)
+        for (bad, status, code) in [
+            (#"{"relationshipTypeId":"\#(placed)","personExternalId":"u1","customObjectExternalId":"o1","asOf":1}"#, 404, "relationship_not_found"),
+            (#"{"relationshipTypeId":"\#(placed)","personExternalId":"u1","customObjectExternalId":"o1"}"#, 400, "invalid_field"),
+            (#"{"relationshipTypeId":"\#(placed)","personExternalId":"u1","customObjectExternalId":"o1","asOf":"yesterday"}"#, 400, "invalid_field"),
+            (#"{"relationshipTypeId":"\#(placed)","personMatch":{"field":"email","value":"a"},"customObjectExternalId":"o1","asOf":5}"#, 400, "invalid_field"),
+            (#"{"relationshipTypeId":"\#(placed)","personExternalId":"u1","customObjectExternalId":"o1","asOf":5,"extra":1}"#, 400, "invalid_field"),
+        ] {
+            let reply = harness.call("POST", "/v1/relationships/restore", bad)
+            #expect(reply.status == status && reply.code == code, "\(bad) → \(reply)")
+        }
+    }
+}

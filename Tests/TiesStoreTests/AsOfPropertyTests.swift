@@ -174,7 +174,7 @@ private enum Predictor {
             let resolved = resolve(request, in: model)
             guard case .success(let (_, key)) = resolved else { return failure(resolved) }
             return model.links[key] == nil ? .rejected(.relationshipNotFound) : .appends(1)
-        case .upsertRecord, .eraseRecord:
+        case .upsertRecord, .eraseRecord, .restoreLink:
             preconditionFailure("the property test generates link operations only")
         }
     }

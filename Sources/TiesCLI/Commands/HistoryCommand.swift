@@ -1,11 +1,16 @@
 import TiesCore
+import TiesPresentation
 import TiesStore
 import TiesSystem
 
 struct HistoryCommand: Command {
     static let spec = CommandSpec(
-        name: "history", summary: "a record's audit trail, newest first",
-        arguments: [ArgumentSpec(name: "RECORD", help: "TYPE:ID")],
+        name: "history", summary: "a record's audit trail, newest first; or one link's story",
+        arguments: [
+            ArgumentSpec(name: "RECORD", help: "TYPE:ID; or, with FROM and TO, a relationship TYPE (rt_ ID, role/objecttype or role/parent/child)"),
+            ArgumentSpec(name: "FROM", help: "with TYPE: the link's from record (TYPE:ID or a bare ID)", optional: true),
+            ArgumentSpec(name: "TO", help: "with TYPE: the link's to record", optional: true),
+        ],
         options: [
             .value("limit", "N", "entries per page (1–\(Limits.pageSizeMax), default \(Limits.pageSizeDefault))"),
             .value("after", "CURSOR", "continue after this cursor (printed at the end of the previous page)"),
@@ -15,23 +20,62 @@ struct HistoryCommand: Command {
             RECORD's own fields (an erased record's values show as {"erased":true}), with seq, time, actor
             and reason, and the link's name from RECORD's side (its role, or its type's inverse role where
             RECORD is the `to`). A RECORD whose type is not defined is unknown_object_type (exit 1).
+
+            With TYPE FROM TO: every version of that one link (a version runs from a link to its unlink),
+            oldest first, with its attributes at its end (or now) and every event that made, changed or
+            ended it, each with seq, time, actor, principal and reason. A link never made is
+            relationship_not_found (exit 1).
             """,
-        examples: ["ties history person:user_123", "ties history person:user_123 --limit 10 --after h57"])
+        examples: ["ties history person:user_123", "ties history person:user_123 --limit 10 --after h57",
+                   "ties history placed/order person:user_123 order:ord_998"])
 
     static func run(_ context: Context) throws -> Int32 {
-        let record = try context.record(context.arguments.positionals[0])
+        let positionals = context.arguments.positionals
+        switch positionals.count {
+        case 1: break
+        case 3: return try linkStory(context)
+        default: throw context.usage("give RECORD, or TYPE FROM TO for one link's story")
+        }
+        let record = try context.record(positionals[0])
         let limit = try context.arguments.integer("limit", in: 1...Int64(Limits.pageSizeMax), command: spec.name) ?? Int64(Limits.pageSizeDefault)
         let page = try context.openLedger(.read).history(of: record, limit: Int(limit), after: context.arguments.value("after"))
         context.emit(page.jsonValue, lines: lines(page))
         return CLI.ExitCode.ok
     }
 
+    /// `ties history TYPE FROM TO`.
+    private static func linkStory(_ context: Context) throws -> Int32 {
+        let positionals = context.arguments.positionals
+        let reference = try LinkArguments.typeReference(positionals[0], context)
+        let ledger = try context.openLedger(.read)
+        let link = try ledger.link(reference, from: positionals[1], to: positionals[2])
+        let versions = try ledger.versions(of: link)
+        guard !versions.isEmpty else {
+            throw LedgerError(.relationshipNotFound, "\(link.from) → \(link.to) was never linked in \(link.typeId)", details: ["relationship": linkJSON(link)])
+        }
+        var json = linkJSON(link).objectValue ?? [:]
+        json["versions"] = .array(versions.map(\.jsonValue))
+        var lines = ["\(link.from) → \(link.to) [\(link.typeId)]: \(versions.count) version\(versions.count == 1 ? "" : "s")"]
+        for version in versions {
+            let span = "seq \(version.fromSeq) \(version.fromAt) – " + (version.toSeq.map { "seq \($0) \(version.toAt.map(\.description) ?? "")" } ?? "now")
+            lines.append("\(span)  \(JSONValue.object(version.attributes).encodedString)")
+            for entry in version.events { lines.append("  " + line(entry) + "  " + describe(entry.event)) }
+        }
+        context.emit(.object(json), lines: lines)
+        return CLI.ExitCode.ok
+    }
+
+    /// `seq 7  2026-…Z  by support (via crm-sync)  — why`
+    private static func line(_ entry: HistoryEntry) -> String {
+        let via = entry.principal.flatMap { $0 == entry.actor ? nil : " (via \($0))" } ?? ""
+        return "seq \(entry.seq)  \(entry.at)  by \(entry.actor)\(via)\(entry.reason.map { "  — \($0)" } ?? "")"
+    }
+
     static func lines(_ page: HistoryPage) -> [String] {
         var lines: [String] = []
         if page.entries.isEmpty { lines.append("\(page.record): no history") }
         for entry in page.entries {
-            let via = entry.principal.flatMap { $0 == entry.actor ? nil : " (via \($0))" } ?? ""
-            lines.append("seq \(entry.seq)  \(entry.at)  by \(entry.actor)\(via)\(entry.reason.map { "  — \($0)" } ?? "")")
+            lines.append(line(entry))
             lines.append("  \(describe(entry.event))\(entry.label.map { "  (\($0))" } ?? "")")
         }
         if let next = page.next { lines.append("older entries: ties history \(page.record) --after \(next)") }

@@ -11,6 +11,10 @@ public enum Operation: Hashable, Sendable {
     /// Only from `ties erase` and the admin-only erase endpoint, never from
     /// an operation line: erasure is not an append-role write.
     case eraseRecord(RecordRef)
+    /// Makes the link as it was at a past point: `attributes` are those it
+    /// had then (read from its history by the store, which never changes).
+    /// Only from `ties restore` and `POST /v1/relationships/restore`.
+    case restoreLink(LinkRequest, attributes: Attributes)
 
     /// The `op` names an operation line may use.
     public static let names = ["defineObjectType", "registerRelationshipType", "link", "setAttributes", "unlink", "upsertRecord"]

@@ -44,7 +44,7 @@ public enum OperationDecoding {
         "kind", "role", "customObjectType", "parentCustomObjectType", "childCustomObjectType",
         "cardinality", "description", "bidirectional", "inverseRole",
     ]
-    static let linkFields: Set<String> = [
+    public static let linkFields: Set<String> = [
         "relationshipTypeId", "relationshipType",
         "personExternalId", "customObjectExternalId", "parentExternalId", "childExternalId",
         "personMatch", "customObjectMatch", "parentMatch", "childMatch",
@@ -123,7 +123,7 @@ public enum OperationDecoding {
                             bidirectional: try fields.optionalBool("bidirectional"), inverseRole: try fields.optionalString("inverseRole"))
     }
 
-    static func linkRequest(_ fields: FieldReader) throws(LedgerError) -> LinkRequest {
+    public static func linkRequest(_ fields: FieldReader) throws(LedgerError) -> LinkRequest {
         let reference: RelationshipTypeReference
         switch (try fields.optionalString("relationshipTypeId"), try fields.optionalObject("relationshipType")) {
         case (let id?, nil):

@@ -43,6 +43,8 @@ public enum Decider {
             return try RecordRules.upsert(record, set: set, unset: unset, in: state)
         case .eraseRecord(let record):
             return try RecordRules.erase(record, in: state)
+        case .restoreLink(let request, let attributes):
+            return try LinkRules.restore(request, attributes: attributes, in: state)
         }
     }
 }

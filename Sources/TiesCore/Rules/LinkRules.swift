@@ -14,6 +14,22 @@ enum LinkRules {
         return ([.attributesChanged(key, set: changed, unset: [], matchedBy: matchedBy)], .link(key, created: false, changed: true))
     }
 
+    /// Restore: linked again with `attributes` when the link is not current
+    /// (obeying cardinality, like a link), or its attributes set back to
+    /// exactly `attributes` when it is. Already so appends nothing.
+    static func restore(_ request: LinkRequest, attributes: Attributes, in state: CommitOverlay) throws(LedgerError) -> ([Event], OperationResult) {
+        let (type, key, matchedBy) = try resolve(request, in: state)
+        guard let existing = try state.attributes(of: key) else {
+            try requireRecords(key, in: state)
+            try CardinalityRules.checkNewLink(key, of: type, in: state)
+            return ([.linked(key, attributes: attributes, matchedBy: matchedBy)], .link(key, created: true, changed: true))
+        }
+        let set = attributes.filter { existing[$0.key] != $0.value }
+        let unset = existing.keys.filter { attributes[$0] == nil }.sorted(by: utf8Less)
+        guard !set.isEmpty || !unset.isEmpty else { return ([], .attributes(key, changed: false)) }
+        return ([.attributesChanged(key, set: set, unset: unset, matchedBy: matchedBy)], .attributes(key, changed: true))
+    }
+
     /// For object types with `requireRecords`, a new link may name only
     /// records that were upserted. Existing links are left as they are, so
     /// turning it on never strands one: they can still be changed and unlinked.

@@ -34,6 +34,7 @@ public final class API: Sendable {
         Route(method: "POST", template: "/v1/relationships", role: .append, handle: { api, request throws(LedgerError) in try api.link(request) }),
         Route(method: "PATCH", template: "/v1/relationships", role: .append, handle: { api, request throws(LedgerError) in try api.setAttributes(request) }),
         Route(method: "DELETE", template: "/v1/relationships", role: .append, handle: { api, request throws(LedgerError) in try api.unlink(request) }),
+        Route(method: "POST", template: "/v1/relationships/restore", role: .append, handle: { api, request throws(LedgerError) in try api.restore(request) }),
         Route(method: "POST", template: "/v1/batch", role: .append, chargedPerOperation: true,
               handle: { api, request throws(LedgerError) in try api.batch(request) }),
         Route(method: "GET", template: "/v1/records/{type}", role: .read, query: ["field", "value"], handle: { api, request throws(LedgerError) in try api.findRecords(request) }),
@@ -42,7 +43,7 @@ public final class API: Sendable {
         Route(method: "POST", template: "/v1/records/{type}/{id}/erase", role: .admin, handle: { api, request throws(LedgerError) in try api.eraseRecord(request) }),
         Route(method: "GET", template: "/v1/records/{type}/{id}/relationships", role: .read, query: API.relationshipListParameters, handle: { api, request throws(LedgerError) in try api.recordRelationships(request) }),
         Route(method: "GET", template: "/v1/records/{type}/{id}/history", role: .read, query: ["limit", "after"], handle: { api, request throws(LedgerError) in try api.recordHistory(request) }),
-        Route(method: "GET", template: "/v1/relationships/history", role: .read, query: ["relationshipTypeId", "from", "to"], handle: { api, request throws(LedgerError) in try api.relationshipHistory(request) }),
+        Route(method: "GET", template: "/v1/relationships/history", role: .read, query: ["relationshipType", "relationshipTypeId", "from", "to"], handle: { api, request throws(LedgerError) in try api.relationshipHistory(request) }),
         Route(method: "GET", template: "/v1/diff", role: .read, query: API.diffParameters, handle: { api, request throws(LedgerError) in try api.diff(request) }),
         Route(method: "GET", template: "/v1/events", role: .read, query: ["after", "limit", "wait"], handle: { api, request throws(LedgerError) in try api.events(request) }),
     ]

@@ -94,8 +94,10 @@ extension API {
         return .json(page.jsonValue)
     }
 
-    /// Every version of one link: `relationshipTypeId`, `from`, `to` (records
-    /// `TYPE:ID`, or bare IDs of the type's object types).
+    /// Every version of one link, each with the events that made, changed
+    /// and ended it: the type by `relationshipType` (an `rt_` ID or a key;
+    /// `relationshipTypeId` is the older name of the same parameter),
+    /// `from` and `to` as `TYPE:ID` or bare IDs.
     func relationshipHistory(_ request: APIRequest) throws(LedgerError) -> HTTPResponse {
         func required(_ name: String) throws(LedgerError) -> String {
             guard let value = request.query[name], !value.isEmpty else {
@@ -103,21 +105,21 @@ extension API {
             }
             return value
         }
-        let typeId = try required("relationshipTypeId")
-        let fromText = try required("from")
-        let toText = try required("to")
+        if request.query["relationshipType"] != nil && request.query["relationshipTypeId"] != nil {
+            throw LedgerError(.invalidField, "give 'relationshipType' or 'relationshipTypeId', not both", details: ["field": .string("relationshipTypeId")])
+        }
+        let typeName = request.query["relationshipTypeId"] != nil ? "relationshipTypeId" : "relationshipType"
+        let typeText = try required(typeName)
+        guard let reference = RelationshipTypeReference(parsing: typeText) else {
+            throw LedgerError(.invalidField, "'\(typeName)' must be an rt_ ID, role/objecttype or role/parent/child", details: ["field": .string(typeName)])
+        }
+        let (fromText, toText) = (try required("from"), try required("to"))
         let (link, versions) = try service.read { ledger throws(LedgerError) in
-            guard let type = ledger.catalog.relationshipTypes.first(where: { $0.id == typeId }) else {
-                throw LedgerError(.unknownRelationshipType, "no relationship type with ID '\(typeId)'", details: ["relationshipTypeId": .string(typeId)])
-            }
-            let link = LinkKey(typeId: typeId, from: Self.record(fromText, ofType: type.key.fromType),
-                               to: Self.record(toText, ofType: type.key.toType))
-            try Validation.recordID(link.from.id, field: "from")
-            try Validation.recordID(link.to.id, field: "to")
+            let link = try ledger.link(reference, from: fromText, to: toText)
             return (link, try ledger.versions(of: link))
         }
         guard !versions.isEmpty else {
-            throw LedgerError(.relationshipNotFound, "\(link.from) → \(link.to) was never linked in \(typeId)", details: ["relationship": linkJSON(link)])
+            throw LedgerError(.relationshipNotFound, "\(link.from) → \(link.to) was never linked in \(link.typeId)", details: ["relationship": linkJSON(link)])
         }
         var body = linkJSON(link).objectValue ?? [:]
         body["versions"] = .array(versions.map(\.jsonValue))
@@ -147,11 +149,5 @@ extension API {
         let id = request.parameters["id"] ?? ""
         try Validation.recordID(id, field: "id")
         return RecordRef(type: type, id: id)
-    }
-
-    /// `TYPE:ID` when it starts with the expected type, else a bare ID.
-    static func record(_ text: String, ofType type: String) -> RecordRef {
-        if text.hasPrefix(type + ":") { return RecordRef(type: type, id: String(text.dropFirst(type.count + 1))) }
-        return RecordRef(type: type, id: text)
     }
 }

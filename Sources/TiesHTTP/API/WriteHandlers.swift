@@ -31,6 +31,33 @@ extension API {
         try single(request, op: "unlink", createdStatus: 200)
     }
 
+    /// `POST /v1/relationships/restore`: the link's fields and `asOf`.
+    func restore(_ request: APIRequest) throws(LedgerError) -> HTTPResponse {
+        guard case .object(var fields) = try Self.parseBody(request) else {
+            throw LedgerError(.invalidField, "the body must be a JSON object: the link's fields and asOf")
+        }
+        let envelope = fields.filter { Self.envelopeFields.contains($0.key) }
+        fields = fields.filter { !Self.envelopeFields.contains($0.key) }
+        let reader = try FieldReader(.object(fields), context: "restore", failure: .invalidField)
+        try reader.rejectUnknown(allowed: OperationDecoding.linkFields.union(["asOf"]))
+        let point: AsOf?
+        switch fields["asOf"] {
+        case .int(let seq)?: point = seq >= 0 ? .seq(seq) : nil
+        case .string(let text)?: point = AsOf(parsing: text)
+        default: point = nil
+        }
+        guard let point else {
+            throw LedgerError(.invalidField, "'asOf' is required: a seq (1234) or an RFC 3339 time (\"2026-11-01T00:00:00Z\")", details: ["field": .string("asOf")])
+        }
+        let link = try OperationDecoding.linkRequest(reader)
+        let operation = try service.read { ledger throws(LedgerError) in try ledger.restoreOperation(link, asOf: point) }
+        return try commit(request, [operation], envelope: envelope) { receipt in
+            guard let result = receipt.results.first else { return (200, .object([:])) }
+            if case .link = result { return (201, result.jsonValue(seq: receipt.lastSeq)) }
+            return (200, result.jsonValue(seq: receipt.lastSeq))
+        }
+    }
+
     /// `POST /v1/batch`: a JSON array of operations (or `{"operations": […],
     /// "expectedHeadSeq", "reason", "actor"}`), one atomic commit.
     func batch(_ request: APIRequest) throws(LedgerError) -> HTTPResponse {

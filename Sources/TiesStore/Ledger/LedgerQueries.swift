@@ -70,9 +70,31 @@ extension Ledger {
         }
     }
 
-    /// Every version of one link, oldest first (empty if it never existed).
+    /// The link a query names: its type by `rt_` ID or key (unknown:
+    /// `unknown_relationship_type`), its records as `TYPE:ID` of the type's
+    /// object types or as bare IDs.
+    public func link(_ type: RelationshipTypeReference, from: String, to: String) throws(LedgerError) -> LinkKey {
+        let resolved = try QueryRules.relationshipType(type, in: projection)
+        func record(_ text: String, ofType objectType: String, field: String) throws(LedgerError) -> RecordRef {
+            let id = text.hasPrefix(objectType + ":") ? String(text.dropFirst(objectType.count + 1)) : text
+            try Validation.recordID(id, field: field)
+            return RecordRef(type: objectType, id: id)
+        }
+        return LinkKey(typeId: resolved.id, from: try record(from, ofType: resolved.key.fromType, field: "from"),
+                       to: try record(to, ofType: resolved.key.toType, field: "to"))
+    }
+
+    /// Every version (life) of one link, oldest first, each with the
+    /// events that made, changed and ended it; empty if it never existed.
     public func versions(of link: LinkKey) throws(LedgerError) -> [LinkVersion] {
-        try projection.versions(of: link)
+        var versions: [LinkVersion] = []
+        for life in try projection.lives(of: link) {
+            let seqs = life.seqs + (life.end.map { [$0.seq] } ?? [])
+            let events = try opened(try log.entries(try projection.events(at: seqs)))
+            versions.append(LinkVersion(fromSeq: life.linkedSeq, fromAt: life.linkedAt, toSeq: life.end?.seq, toAt: life.end?.at,
+                                        attributes: life.attributes, events: events))
+        }
+        return versions
     }
 
     /// Runs `body` on a snapshot of the projection brought up to the newest

@@ -58,24 +58,58 @@ extension Projection {
         return try located(statement)
     }
 
-    /// Every version of one link, oldest first.
-    func versions(of link: LinkKey) throws(LedgerError) -> [LinkVersion] {
+    /// The lives of one link, oldest first, as the projection keeps them:
+    /// its attribute versions grouped by the seq that linked it, with the
+    /// seqs of the events that opened, changed and closed them.
+    func lives(of link: LinkKey) throws(LedgerError) -> [LinkLife] {
         guard let type = try queryTypeNumber(link.typeId), let from = try recordID(link.from), let to = try recordID(link.to) else { return [] }
         let statement = try db.statement("""
-            SELECT attributes, linked_seq, from_seq, from_at, to_seq, to_at FROM link_versions
+            SELECT attributes, linked_seq, linked_at, from_seq, to_seq, to_at FROM link_versions
             WHERE from_record = ?2 AND type = ?1 AND to_record = ?3 ORDER BY from_seq
             """)
         defer { statement.reset() }
         statement.bind(1, type).bind(2, from).bind(3, to)
-        var versions: [LinkVersion] = []
+        var lives: [LinkLife] = []
         while try statement.step() {
+            let linkedSeq = statement.int(1)
             let open = statement.int(4) == ProjectionSchema.openEnded
-            versions.append(LinkVersion(
-                attributes: try Self.attributes(statement.bytes(0)), linkedSeq: statement.int(1),
-                fromSeq: statement.int(2), fromAt: Timestamp(millisecondsSinceEpoch: statement.int(3)),
-                toSeq: open ? nil : statement.int(4), toAt: open ? nil : Timestamp(millisecondsSinceEpoch: statement.int(5))))
+            if lives.last?.linkedSeq != linkedSeq {
+                lives.append(LinkLife(linkedSeq: linkedSeq, linkedAt: Timestamp(millisecondsSinceEpoch: statement.int(2)), seqs: []))
+            }
+            lives[lives.count - 1].attributes = try Self.attributes(statement.bytes(0))
+            lives[lives.count - 1].seqs.append(statement.int(3))
+            lives[lives.count - 1].end = open ? nil : (statement.int(4), Timestamp(millisecondsSinceEpoch: statement.int(5)))
         }
-        return versions
+        return lives
+    }
+
+    /// The link's attributes as of `seq`, nil when it was not linked then.
+    func attributes(of link: LinkKey, atSeq seq: Int64) throws(LedgerError) -> Attributes? {
+        guard let type = try queryTypeNumber(link.typeId), let from = try recordID(link.from), let to = try recordID(link.to) else { return nil }
+        let statement = try db.statement("""
+            SELECT attributes FROM link_versions
+            WHERE from_record = ?2 AND type = ?1 AND to_record = ?3 AND from_seq <= ?4 AND to_seq > ?4
+            """)
+        defer { statement.reset() }
+        statement.bind(1, type).bind(2, from).bind(3, to).bind(4, seq)
+        guard try statement.step() else { return nil }
+        return try Self.attributes(statement.bytes(0))
+    }
+
+    /// The events at `seqs` (each one an event of the log), oldest first.
+    func events(at seqs: [Int64]) throws(LedgerError) -> [LocatedEvent] {
+        let statement = try db.statement("""
+            SELECT \(LocatedEvent.columns) FROM events e JOIN commits c ON c.first_seq = e.commit_seq WHERE e.seq = ?1
+            """)
+        var events: [LocatedEvent] = []
+        for seq in seqs {
+            statement.reset()
+            statement.bind(1, seq)
+            guard try statement.step() else { throw LedgerError(.ledgerDamaged, "the projection holds no event at seq \(seq)") }
+            events.append(LocatedEvent(statement))
+        }
+        statement.reset()
+        return events
     }
 
     private func located(_ statement: SQLiteStatement) throws(LedgerError) -> [LocatedEvent] {
