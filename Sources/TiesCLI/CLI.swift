@@ -102,9 +102,12 @@ public enum CLI {
         }
     }
 
-    /// 1 for rejections by the ledger's rules, 3 when the ledger cannot be read or written.
+    /// 1 for rejections by the ledger's rules, 3 when the ledger cannot be
+    /// read or written, 2 for an as-of seq beyond the head (a mistake in
+    /// the command line, like any other bad argument).
     static func exitCode(for error: LedgerError) -> Int32 {
-        error.code.isStorageFailure ? ExitCode.damaged : ExitCode.rejected
+        if error.code == .invalidAsOf { return ExitCode.usage }
+        return error.code.isStorageFailure ? ExitCode.damaged : ExitCode.rejected
     }
 
     static func report(_ error: LedgerError, json: Bool, console: Console) {

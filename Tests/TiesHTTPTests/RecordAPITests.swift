@@ -235,3 +235,22 @@ struct RestoreAPITests {
         }
     }
 }
+
+@Suite("as-of bounds")
+struct AsOfBoundsTests {
+    @Test("A seq beyond the head is 400 invalid_as_of with the head; a time after the last commit means now")
+    func seqBeyondTheHead() throws {
+        let harness = try APIHarness()
+        defer { harness.close() }
+        _ = try harness.defineShop()
+        try harness.expect(201, "PUT", "/v1/records/person/u1", "{}")
+        let head = harness.head
+        for target in ["/v1/records/person/u1/relationships?asOf=\(head + 1)", "/v1/records/person/u1?asOf=\(head + 1)"] {
+            let reply = harness.call("GET", target, as: .read)
+            #expect(reply.status == 400 && reply.code == "invalid_as_of" && reply.json["headSeq"].int == head, "\(target) → \(reply)")
+        }
+        try harness.expect(200, "GET", "/v1/records/person/u1/relationships?asOf=\(head)", as: .read)
+        let later = try harness.expect(200, "GET", "/v1/records/person/u1/relationships?asOf=2999-01-01T00:00:00Z", as: .read)
+        #expect(later["asOfSeq"].int == head)
+    }
+}
