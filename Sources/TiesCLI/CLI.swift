@@ -7,7 +7,7 @@ public enum CLI {
         CommandEntry(InitCommand.self), CommandEntry(DefineTypeCommand.self), CommandEntry(RegisterTypeCommand.self),
         CommandEntry(TypesCommand.self), CommandEntry(LinkCommand.self), CommandEntry(UnlinkCommand.self),
         CommandEntry(SetAttrCommand.self), CommandEntry(RecordCommand.self), CommandEntry(EraseCommand.self), CommandEntry(RestoreCommand.self), CommandEntry(ImportCommand.self), CommandEntry(ShowCommand.self),
-        CommandEntry(HistoryCommand.self), CommandEntry(LogCommand.self), CommandEntry(StatsCommand.self),
+        CommandEntry(HistoryCommand.self), CommandEntry(AuditCommand.self), CommandEntry(LogCommand.self), CommandEntry(StatsCommand.self),
         CommandEntry(SnapshotCommand.self), CommandEntry(SnapshotsCommand.self), CommandEntry(VerifyCommand.self),
         CommandEntry(RebuildCommand.self), CommandEntry(RepairCommand.self), CommandEntry(ExportCommand.self),
         CommandEntry(ServeCommand.self), CommandEntry(KeysCommand.self), CommandEntry(DemoCommand.self),
