@@ -7,7 +7,7 @@ public enum CLI {
         CommandEntry(InitCommand.self), CommandEntry(DefineTypeCommand.self), CommandEntry(RegisterTypeCommand.self),
         CommandEntry(TypesCommand.self), CommandEntry(LinkCommand.self), CommandEntry(UnlinkCommand.self),
         CommandEntry(SetAttrCommand.self), CommandEntry(RecordCommand.self), CommandEntry(EraseCommand.self), CommandEntry(RestoreCommand.self), CommandEntry(ImportCommand.self), CommandEntry(ShowCommand.self), CommandEntry(DiffCommand.self),
-        CommandEntry(HistoryCommand.self), CommandEntry(LogCommand.self), CommandEntry(StatsCommand.self),
+        CommandEntry(HistoryCommand.self), CommandEntry(AuditCommand.self), CommandEntry(LogCommand.self), CommandEntry(StatsCommand.self),
         CommandEntry(SnapshotCommand.self), CommandEntry(SnapshotsCommand.self), CommandEntry(VerifyCommand.self),
         CommandEntry(RebuildCommand.self), CommandEntry(RepairCommand.self), CommandEntry(ExportCommand.self),
         CommandEntry(ServeCommand.self), CommandEntry(KeysCommand.self), CommandEntry(DemoCommand.self),
@@ -102,9 +102,12 @@ public enum CLI {
         }
     }
 
-    /// 1 for rejections by the ledger's rules, 3 when the ledger cannot be read or written.
+    /// 1 for rejections by the ledger's rules, 3 when the ledger cannot be
+    /// read or written, 2 for an as-of seq beyond the head (a mistake in
+    /// the command line, like any other bad argument).
     static func exitCode(for error: LedgerError) -> Int32 {
-        error.code.isStorageFailure ? ExitCode.damaged : ExitCode.rejected
+        if error.code == .invalidAsOf { return ExitCode.usage }
+        return error.code.isStorageFailure ? ExitCode.damaged : ExitCode.rejected
     }
 
     static func report(_ error: LedgerError, json: Bool, console: Console) {

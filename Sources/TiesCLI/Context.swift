@@ -74,10 +74,10 @@ struct Context {
         return record
     }
 
-    func asOf(_ text: String?) throws -> AsOf? {
+    func asOf(_ text: String?, option: String = "as-of") throws -> AsOf? {
         guard let text else { return nil }
         guard let point = AsOf(parsing: text) else {
-            throw usage("--as-of must be a seq (1234) or an RFC 3339 time (2026-11-01T00:00:00Z); got '\(text)'")
+            throw usage("--\(option) must be a seq (1234) or an RFC 3339 time (2026-11-01T00:00:00Z); got '\(text)'")
         }
         return point
     }

@@ -60,6 +60,7 @@ struct CLIDiffTests {
         (["yesterday", "7"], CLI.ExitCode.usage, nil), (["4"], CLI.ExitCode.usage, nil), (["4", "7", "--limit", "0"], CLI.ExitCode.usage, nil),
         (["4", "7", "--limit", "1001"], CLI.ExitCode.usage, nil), (["4", "7", "--colour", "red"], CLI.ExitCode.usage, nil),
         (["4", "7", "--record", "ada"], CLI.ExitCode.usage, nil), (["4", "7", "--type", "placed"], CLI.ExitCode.usage, nil),
+        (["4", "9"], CLI.ExitCode.usage, "invalid_as_of"), (["9", "4"], CLI.ExitCode.usage, "invalid_as_of"),
         (["4", "7", "--after", "d1"], CLI.ExitCode.rejected, "invalid_field"),
         (["4", "7", "--type", "rt_nothere"], CLI.ExitCode.rejected, "unknown_relationship_type"),
         (["4", "7", "--record", "ordr:o-1"], CLI.ExitCode.rejected, "unknown_object_type"),

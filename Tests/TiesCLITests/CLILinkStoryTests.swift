@@ -50,3 +50,20 @@ extension CLILinkStoryTests {
         #expect(before.status == CLI.ExitCode.rejected && before.stderr.contains("relationship_not_found"), "\(before)")
     }
 }
+
+extension CLILinkStoryTests {
+    @Test func auditFindsWhoChangedWhat() throws {
+        let ledger = try TestLedger.make()
+        defer { ledger.remove() }
+        _ = try ledger.defineShop()
+        try ledger.succeed("link", "placed/order", "person:ada", "order:o-1")
+        try ledger.succeed("unlink", "placed/order", "person:ada", "order:o-1", "--actor", "support:ann", "--reason", "asked")
+        let found = try ledger.succeedJSON("audit", "--actor", "support:ann", "--op", "unlink", "--type", "placed/order")
+        #expect(found["entries"]?.arrayValue?.map { $0.objectValue?["seq"] } == [.int(6)])
+        let text = try ledger.succeed("audit", "--record", "person:ada", "--limit", "1").stdout
+        #expect(text.contains("by support:ann") && text.contains("older entries: add --after"), "\(text)")
+        #expect(ledger.ties("audit", "--op", "delete").status == CLI.ExitCode.usage)
+        #expect(ledger.ties("audit", "--since", "yesterday").status == CLI.ExitCode.usage)
+        #expect(ledger.ties("audit", "--until", "999").status == CLI.ExitCode.usage)
+    }
+}

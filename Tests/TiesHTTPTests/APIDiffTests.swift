@@ -88,6 +88,9 @@ struct APIDiffTests {
         for (query, field) in [("&record=o-1", "record"), ("&relationshipType=placed", "relationshipType"), ("&colour=red", "colour")] {
             #expect(APIProblemTests.problem(harness.call("GET", path + query, as: .read), 400, "invalid_field")["field"].string == field, "\(query)")
         }
+        for query in ["/v1/diff?from=\(history.last + 1)&to=3", "/v1/diff?from=3&to=\(history.last + 1)"] {
+            #expect(harness.call("GET", query, as: .read).code == "invalid_as_of", "\(query)")
+        }
         for query in ["/v1/diff?to=3", "/v1/diff?from=3", "/v1/diff?from=yesterday&to=3"] {
             #expect(APIProblemTests.problem(harness.call("GET", query, as: .read), 400, "invalid_field")["field"].string != nil, "\(query)")
         }

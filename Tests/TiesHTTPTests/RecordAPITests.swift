@@ -235,3 +235,51 @@ struct RestoreAPITests {
         }
     }
 }
+
+@Suite("as-of bounds")
+struct AsOfBoundsTests {
+    @Test("A seq beyond the head is 400 invalid_as_of with the head; a time after the last commit means now")
+    func seqBeyondTheHead() throws {
+        let harness = try APIHarness()
+        defer { harness.close() }
+        _ = try harness.defineShop()
+        try harness.expect(201, "PUT", "/v1/records/person/u1", "{}")
+        let head = harness.head
+        for target in ["/v1/records/person/u1/relationships?asOf=\(head + 1)", "/v1/records/person/u1?asOf=\(head + 1)"] {
+            let reply = harness.call("GET", target, as: .read)
+            #expect(reply.status == 400 && reply.code == "invalid_as_of" && reply.json["headSeq"].int == head, "\(target) → \(reply)")
+        }
+        try harness.expect(200, "GET", "/v1/records/person/u1/relationships?asOf=\(head)", as: .read)
+        let later = try harness.expect(200, "GET", "/v1/records/person/u1/relationships?asOf=2999-01-01T00:00:00Z", as: .read)
+        #expect(later["asOfSeq"].int == head)
+    }
+}
+
+@Suite("audit over HTTP")
+struct AuditAPITests {
+    @Test("GET /v1/audit filters by actor, type, record, op and time, newest first, with a cursor; bad filters are 400")
+    func audit() throws {
+        let harness = try APIHarness()
+        defer { harness.close() }
+        let (placed, _) = try harness.defineShop()
+        try harness.expect(201, "POST", "/v1/relationships", Bodies.placed(placed, "u1", "o1"))
+        try harness.expect(200, "DELETE", "/v1/relationships", #"{"relationshipTypeId":"\#(placed)","personExternalId":"u1","customObjectExternalId":"o1","actor":"support:ann","reason":"asked"}"#)
+        try harness.expect(201, "PUT", "/v1/records/person/u1", #"{"set":{"a":1}}"#)
+        let unlinks = try harness.expect(200, "GET", "/v1/audit?op=unlink&relationshipType=placed/order", as: .read)
+        #expect(unlinks["entries"].array.map { $0["seq"].int } == [6] && unlinks["entries"][0]["actor"].string == "support:ann")
+        #expect(unlinks["entries"][0]["principal"].string == "writer" && unlinks["next"].isNull)
+        let ann = try harness.expect(200, "GET", "/v1/audit?actor=support:ann", as: .read)
+        #expect(ann["entries"].array.count == 1)
+        let u1 = try harness.expect(200, "GET", "/v1/audit?record=person:u1&limit=2", as: .read)
+        #expect(u1["entries"].array.map { $0["seq"].int } == [7, 6] && u1["next"].string != nil)
+        let rest = try harness.expect(200, "GET", "/v1/audit?record=person:u1&limit=2&after=\(u1["next"].string ?? "")", as: .read)
+        #expect(rest["entries"].array.map { $0["seq"].int } == [5] && rest["next"].isNull)
+        let window = try harness.expect(200, "GET", "/v1/audit?since=5&until=6&op=link,unlink", as: .read)
+        #expect(window["entries"].array.map { $0["seq"].int } == [6, 5])
+        for bad in ["op=delete", "since=yesterday", "record=u1", "relationshipType=nope", "limit=0", "after=zzz", "until=999"] {
+            let reply = harness.call("GET", "/v1/audit?\(bad)", as: .read)
+            #expect(reply.status == 400, "\(bad) → \(reply)")
+        }
+        #expect(harness.call("GET", "/v1/audit?relationshipType=owns/order", as: .read).code == "unknown_relationship_type")
+    }
+}

@@ -119,7 +119,16 @@ struct RoundTripTests {
     @Test("show as of every seq is the state after the last whole commit at or before it")
     func showAsOfEverySeq() throws {
         let story = try Story()
-        let wholeCommitAt: [Int64: Int64] = [0: 0, 1: 0, 2: 2, 3: 3, 4: 4, 5: 5, 6: 6, 7: 7, 8: 8, 9: 9, 10: 9, 1_000: 9]
+        let wholeCommitAt: [Int64: Int64] = [0: 0, 1: 0, 2: 2, 3: 3, 4: 4, 5: 5, 6: 6, 7: 7, 8: 8, 9: 9]
+        // A seq beyond the head is a mistake, not "now".
+        for beyond: Int64 in [10, 1_000] {
+            do {
+                _ = try story.ledger.relationships(of: Story.u1, asOf: .seq(beyond))
+                Issue.record("as of \(beyond) answered")
+            } catch {
+                #expect(error.code == .invalidAsOf && error.details["headSeq"] == .int(9))
+            }
+        }
         for (asOf, seq) in wholeCommitAt.sorted(by: { $0.key < $1.key }) {
             for record in Story.records {
                 let answer = try story.ledger.relationships(of: record, asOf: .seq(asOf))

@@ -66,7 +66,7 @@ struct HistoryCommand: Command {
     }
 
     /// `seq 7  2026-…Z  by support (via crm-sync)  — why`
-    private static func line(_ entry: HistoryEntry) -> String {
+    static func line(_ entry: HistoryEntry) -> String {
         let via = entry.principal.flatMap { $0 == entry.actor ? nil : " (via \($0))" } ?? ""
         return "seq \(entry.seq)  \(entry.at)  by \(entry.actor)\(via)\(entry.reason.map { "  — \($0)" } ?? "")"
     }

@@ -39,6 +39,7 @@ public struct LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
         case duplicateIdentifier = "duplicate_identifier"
         case recordNotFound = "record_not_found"
         case recordErased = "record_erased"
+        case invalidAsOf = "invalid_as_of"
         // Storage: the ledger cannot be read or written.
         case ledgerNotFound = "ledger_not_found"
         case ledgerExists = "ledger_exists"

@@ -7,7 +7,7 @@ public enum Problem {
     /// The HTTP status for each ledger error code (TiesHTTP.docc/Errors.md).
     static func status(for code: LedgerError.Code) -> Int {
         switch code {
-        case .invalidField, .invalidJSON, .invalidCardinality, .invalidMatchingField: return 400
+        case .invalidField, .invalidJSON, .invalidCardinality, .invalidMatchingField, .invalidAsOf: return 400
         case .unknownObjectType, .unknownRelationshipType, .relationshipNotFound, .targetRecordNotFound, .recordNotFound: return 404
         case .cardinalityViolation, .sequenceConflict, .ambiguousMatch, .duplicateIdentifier, .recordErased: return 409
         case .payloadTooLarge: return 413

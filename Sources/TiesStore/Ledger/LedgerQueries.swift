@@ -57,7 +57,7 @@ extension Ledger {
     }
 
     /// Entries read from the log with their record field values opened.
-    private func opened(_ entries: [HistoryEntry]) throws(LedgerError) -> [HistoryEntry] {
+    func opened(_ entries: [HistoryEntry]) throws(LedgerError) -> [HistoryEntry] {
         var opened = entries
         for index in opened.indices { opened[index].event = try recordKeys.opened(opened[index].event) }
         return opened

@@ -288,7 +288,7 @@ final class Projection {
             .bind(1, commit.firstSeq).bind(2, commit.lastSeq).bind(3, commit.at.millisecondsSinceEpoch)
             .bind(4, commit.actor).bind(5, commit.reason).bind(6, commit.idempotencyKey)
             .bind(7, scanned.offset).bind(8, scanned.sealed.hash).bind(9, commit.principal).run()
-        let insertEvent = try db.statement("INSERT INTO events (seq, commit_seq, log_offset, length, crc, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        let insertEvent = try db.statement("INSERT INTO events (seq, commit_seq, log_offset, length, crc, body, kind, type) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
         defer { insertEvent.reset() }
         let line = scanned.sealed.line
         let ranges = scanned.sealed.eventRanges ?? CommitCodec.eventRanges(of: commit, in: line)
@@ -306,8 +306,10 @@ final class Projection {
                 insertEvent.bind(3, 0).bind(4, Int64(writer.bytes.count)).bind(5, Int64(CRC32.checksum(writer.bytes)))
                     .bind(6, bytes: writer.bytes[...])
             }
-            try insertEvent.run()
+            // Applied first: a registration gives its type the number the row keeps.
             try apply(event, seq: seq, at: commit.at.millisecondsSinceEpoch)
+            insertEvent.bind(7, EventKind(event).rawValue).bind(8, EventKind.typeID(of: event).flatMap { typeNumbers[$0] })
+            try insertEvent.run()
         }
     }
 

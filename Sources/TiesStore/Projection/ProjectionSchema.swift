@@ -71,9 +71,11 @@ enum ProjectionSchema {
         """,
         // Where each event's bytes are in the log, and their CRC-32. `body`
         // holds the event only when its line was not written canonically.
+        // `kind` (EventKind) and `type` (the relationship type's number, for
+        // link and type events) are what audit searches go by.
         """
         CREATE TABLE events (seq INTEGER PRIMARY KEY, commit_seq INTEGER NOT NULL, log_offset INTEGER NOT NULL,
-            length INTEGER NOT NULL, crc INTEGER NOT NULL, body BLOB)
+            length INTEGER NOT NULL, crc INTEGER NOT NULL, body BLOB, kind INTEGER NOT NULL, type INTEGER)
         """,
         // Per-record event index: both endpoints of every link event.
         "CREATE TABLE record_events (record INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (record, seq)) WITHOUT ROWID",
@@ -98,6 +100,9 @@ enum ProjectionSchema {
         "CREATE INDEX versions_by_from_seq ON link_versions (from_seq, type, from_record, to_record)",
         "CREATE INDEX versions_by_to_seq ON link_versions (to_seq, type, from_record, to_record)",
         "CREATE INDEX commits_by_at ON commits (at)",
+        "CREATE INDEX commits_by_actor ON commits (actor, first_seq)",
+        "CREATE INDEX events_by_kind ON events (kind, seq)",
+        "CREATE INDEX events_by_type ON events (type, seq) WHERE type IS NOT NULL",
         "CREATE INDEX record_fields_by_value ON record_fields (type, field, value_key) WHERE value_key IS NOT NULL",
         "CREATE INDEX records_by_erasure ON records (erased_seq) WHERE erased_seq IS NOT NULL",
     ]

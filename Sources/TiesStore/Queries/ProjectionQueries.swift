@@ -3,13 +3,19 @@ import TiesCore
 /// Read queries: each one an index lookup, never a replay.
 extension Projection {
     /// The seq whose state answers "as of `point`": the last whole commit at
-    /// or before it (0 before the first commit); the head when nil.
+    /// or before it (0 before the first commit); the head when nil. A seq
+    /// beyond the head is `invalid_as_of` (a time after the last commit
+    /// means now: time goes on, seqs do not exist yet).
     func resolve(_ point: AsOf?) throws(LedgerError) -> (seq: Int64, at: Timestamp?) {
         switch point {
         case nil:
             return (head.seq, head.lastAt)
         case .seq(let seq)?:
-            if seq >= head.seq { return (head.seq, head.lastAt) }
+            if seq > head.seq {
+                throw LedgerError(.invalidAsOf, "seq \(seq) is beyond the head, seq \(head.seq)",
+                                  details: ["field": .string("asOf"), "headSeq": .int(head.seq)])
+            }
+            if seq == head.seq { return (head.seq, head.lastAt) }
             // The commit holding `seq` may end after it; then the one before counts.
             let statement = try db.statement("SELECT last_seq, at FROM commits WHERE first_seq <= ?1 ORDER BY first_seq DESC LIMIT 2")
             defer { statement.reset() }

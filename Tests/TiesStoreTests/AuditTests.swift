@@ -1,0 +1,71 @@
+import Testing
+import TiesCore
+@testable import TiesStore
+import TiesTestSupport
+
+/// Audit search (TiesCore.docc/Rules.md): filters, newest first, paged, by index.
+struct AuditTests {
+    /// Random commits by three actors over two types and a few records;
+    /// every filter combination's pages concatenate to what a scan of the
+    /// log with the same filter finds, newest first.
+    @Test(arguments: 0..<12)
+    func pagesEqualAFilteredScan(seed: UInt64) throws {
+        var random = SplitMix64(seed: seed)
+        let directory = try TemporaryDirectory()
+        let ledger = try makeLedger(in: directory.path)
+        _ = try ledger.commit([Op.define("order"), Op.define("line_item"), Op.register(Keys.placed), Op.register(Keys.contains)], metadata: metadata("setup"))
+        let actors = ["ann", "bob", "cy"]
+        for index in 0..<60 {
+            let person = "u\(Int.random(in: 0..<3, using: &random))"
+            let order = "o\(Int.random(in: 0..<3, using: &random))"
+            let operation: Operation = switch Int.random(in: 0..<5, using: &random) {
+            case 0: Op.unlink(Keys.placed, person, order)
+            case 1: Op.link(Keys.contains, order, "li\(index % 4)")
+            case 2: Op.upsert("person:" + person, set: ["n": .int(Int64(index))])
+            default: Op.link(Keys.placed, person, order, ["n": .int(Int64(index))])
+            }
+            _ = try? ledger.commit([operation], metadata: metadata(actors.randomElement(using: &random)!))
+        }
+        let all = try ledger.events(after: 0, limit: 1000).reversed()
+        let placed = try #require(ledger.catalog.relationshipTypes.first { $0.key == Keys.placed }).id
+        let filters: [AuditFilter] = [
+            AuditFilter(), AuditFilter(actor: "ann"), AuditFilter(type: .key(Keys.placed)), AuditFilter(record: person("u1")),
+            AuditFilter(ops: [.unlink, .upsertRecord]), AuditFilter(since: .seq(20), until: .seq(50)),
+            AuditFilter(actor: "bob", type: .id(placed), ops: [.link]), AuditFilter(record: record("order", "o2"), ops: [.link, .unlink]),
+        ]
+        for filter in filters {
+            let expected = all.filter { entry in
+                (filter.actor.map { entry.actor == $0 } ?? true)
+                    && (filter.type == nil || EventKind.typeID(of: entry.event) == placed)
+                    && (filter.record.map { entry.event.link?.from == $0 || entry.event.link?.to == $0 || entry.event.record == $0 } ?? true)
+                    && (filter.ops.isEmpty || filter.ops.contains { $0.kinds.contains(EventKind(entry.event)) })
+                    && (filter.since == nil || entry.seq >= 20) && (filter.until == nil || entry.seq <= 50)
+            }.map(\.seq)
+            var seen: [Int64] = []
+            var cursor: String?
+            repeat {
+                let page = try ledger.audit(filter, limit: Int.random(in: 1...7, using: &random), after: cursor)
+                seen += page.entries.map(\.seq)
+                cursor = page.next
+            } while cursor != nil
+            #expect(seen == expected, "seed \(seed): \(filter)")
+        }
+    }
+
+    @Test func aPageIsReadByIndexesNotAScan() throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try makeLedger(in: directory.path)
+        _ = try ledger.commit([Op.define("order"), Op.register(Keys.placed)], metadata: metadata())
+        for (sql, index) in [("c.actor = ?4", "commits_by_actor"), ("e.type = ?5", "events_by_type"), ("e.kind IN (4)", "events_by_kind")] {
+            let plan = try ledger.projection.db.statement("""
+                EXPLAIN QUERY PLAN SELECT e.seq FROM events e JOIN commits c ON c.first_seq = e.commit_seq
+                WHERE e.seq >= ?1 AND e.seq <= ?2 AND e.seq < ?3 AND \(sql) ORDER BY e.seq DESC LIMIT ?7
+                """)
+            var steps: [String] = []
+            while try plan.step() { steps.append(plan.string(3)) }
+            plan.reset()
+            #expect(steps.contains { $0.contains(index) || $0.contains("INTEGER PRIMARY KEY") }, "\(sql): \(steps)")
+            #expect(!steps.contains { $0.contains("SCAN") && !$0.contains("INDEX") && !$0.contains("PRIMARY KEY") }, "\(sql): \(steps)")
+        }
+    }
+}
