@@ -68,6 +68,7 @@ struct APIAuthTests {
         Endpoint("GET", "/v1/relationships/history?relationshipTypeId=RT&from=u1&to=o1", needs: .read),
         Endpoint("GET", "/v1/events?after=0", needs: .read),
         Endpoint("GET", "/v1/audit?actor=writer", needs: .read),
+        Endpoint("GET", "/v1/export", needs: .read),
         Endpoint("GET", "/v1/diff?from=0&to=5", needs: .read),
     ]
 

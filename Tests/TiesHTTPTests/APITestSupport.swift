@@ -16,8 +16,14 @@ typealias Reply = HTTPTestResponse
 
 extension HTTPTestResponse {
     /// The answer of the in-process API, as a client would read it.
+    /// A body file is read and removed, as the server would after sending it.
     init(_ response: HTTPResponse) {
-        self.init(status: response.status, headers: response.headers.map { ($0.name, $0.value) }, body: response.body)
+        var body = response.body
+        if let file = response.bodyFile {
+            body = (try? Files.readWhole(file.path, bytesMax: 1 << 30)) ?? []
+            try? Files.removeTree(file.directory)
+        }
+        self.init(status: response.status, headers: response.headers.map { ($0.name, $0.value) }, body: body)
     }
 }
 

@@ -283,3 +283,38 @@ struct AuditAPITests {
         #expect(harness.call("GET", "/v1/audit?relationshipType=owns/order", as: .read).code == "unknown_relationship_type")
     }
 }
+
+@Suite("export over HTTP")
+struct ExportAPITests {
+    @Test("GET /v1/export answers what ties export writes, as JSON Lines or a SQLite file, as of a point")
+    func exportFormats() throws {
+        let harness = try APIHarness()
+        defer { harness.close() }
+        let (placed, _) = try harness.defineShop()
+        try harness.expect(201, "POST", "/v1/relationships", Bodies.placed(placed, "u1", "o1"))
+        let head = harness.head
+        try harness.expect(200, "DELETE", "/v1/relationships", Bodies.placed(placed, "u1", "o1"))
+        let lines = harness.call("GET", "/v1/export?asOf=\(head)", as: .read)
+        #expect(lines.status == 200 && lines.headers["content-type"] == "application/x-ndjson", "\(lines)")
+        let rows = String(decoding: lines.body, as: UTF8.self).split(separator: "\n").map { JSONDoc(parsing: Array($0.utf8)) }
+        #expect(rows.first?["type"].string == "metadata" && rows.first?["asOfSeq"].int == head)
+        #expect(rows.filter { $0["type"].string == "relationship" }.count == 1)
+        let now = harness.call("GET", "/v1/export", as: .read)
+        #expect(String(decoding: now.body, as: UTF8.self).split(separator: "\n").filter { $0.contains(#""type":"relationship""#) }.isEmpty)
+        let file = harness.call("GET", "/v1/export?format=sqlite", as: .read)
+        #expect(file.status == 200 && file.body.starts(with: Array("SQLite format 3\0".utf8)), "\(file.status)")
+        #expect(file.headers["content-disposition"]?.contains("ties-export-\(head + 1).sqlite") == true)
+        for bad in ["format=csv", "asOf=\(head + 5)", "asof=3"] {
+            #expect(harness.call("GET", "/v1/export?\(bad)", as: .read).status == 400, "\(bad)")
+        }
+    }
+
+    @Test("A real server streams the export file with its length, and removes it")
+    func streamedByTheServer() throws {
+        let server = try ServerHarness()
+        defer { server.stop(removeDirectory: true) }
+        let reply = try server.call("GET", "/v1/export", token: server.readKey)
+        #expect(reply.status == 200 && reply.headers["content-length"] == String(reply.body.count), "\(reply)")
+        #expect(String(decoding: reply.body, as: UTF8.self).hasPrefix(#"{"#))
+    }
+}

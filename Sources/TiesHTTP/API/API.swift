@@ -44,6 +44,8 @@ public final class API: Sendable {
         Route(method: "GET", template: "/v1/records/{type}/{id}/relationships", role: .read, query: API.relationshipListParameters, handle: { api, request throws(LedgerError) in try api.recordRelationships(request) }),
         Route(method: "GET", template: "/v1/records/{type}/{id}/history", role: .read, query: ["limit", "after"], handle: { api, request throws(LedgerError) in try api.recordHistory(request) }),
         Route(method: "GET", template: "/v1/relationships/history", role: .read, query: ["relationshipType", "relationshipTypeId", "from", "to"], handle: { api, request throws(LedgerError) in try api.relationshipHistory(request) }),
+        Route(method: "GET", template: "/v1/export", role: .read, query: ["asOf", "format"],
+              handle: { api, request throws(LedgerError) in try api.export(request) }),
         Route(method: "GET", template: "/v1/audit", role: .read,
               query: ["since", "until", "actor", "relationshipType", "record", "op", "limit", "after"],
               handle: { api, request throws(LedgerError) in try api.audit(request) }),

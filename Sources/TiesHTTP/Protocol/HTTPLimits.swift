@@ -37,6 +37,9 @@ public enum HTTPLimits {
     /// before a body byte is read; for chunked bodies, as soon as the chunk
     /// sizes declared so far add up past it.
     public static let bodyBytesMax = 16 * 1024 * 1024 + 64 * 1024
+    /// A body sent from a file (an export) goes out this many bytes at a
+    /// time, so memory stays bounded whatever the file's size.
+    public static let bodyFileChunkBytes = 256 * 1024
 
     /// A chunk-size line, extensions and CRLF included: 1 KiB → 400.
     /// Extensions are ignored, so their only use to a client is to make us

@@ -3,11 +3,31 @@ public struct HTTPResponse: Sendable, Equatable {
     public var status: Int
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// A body too large to hold in memory (an export): the server sends the
+    /// file's bytes after the head, a chunk at a time, then removes the
+    /// temporary directory that holds it.
+    public var bodyFile: BodyFile?
 
-    public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+    /// A file that is a response's body, its size (the Content-Length), and
+    /// the temporary directory it is in, removed once it is sent.
+    public struct BodyFile: Sendable, Equatable {
+        public let path: String
+        public let size: Int
+        public let directory: String
+
+        public init(path: String, size: Int, directory: String) {
+            self.path = path
+            self.size = size
+            self.directory = directory
+        }
+    }
+
+    public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], bodyFile: BodyFile? = nil) {
+        precondition(bodyFile == nil || body.isEmpty, "a response body is in memory or in a file, not both")
         self.status = status
         self.headers = headers
         self.body = body
+        self.bodyFile = bodyFile
     }
 
     /// The RFC 9110 reason phrase for the statuses Ties sends; empty for
@@ -72,7 +92,7 @@ public struct HTTPResponse: Sendable, Equatable {
         }
         if !bodiless {
             out.append(contentsOf: "Content-Length: ".utf8)
-            appendDecimal(body.count, to: &out)
+            appendDecimal(bodyFile?.size ?? body.count, to: &out)
             out.append(contentsOf: HTTPSyntax.crlf)
         }
         if !interim {

@@ -309,6 +309,22 @@ public final class HTTPServer: Sendable {
         return false
     }
 
+    /// Sends a body file in chunks; false when the client went away or the
+    /// file could not be read (the connection is then closed: its framing
+    /// promised bytes that did not come).
+    private func send(_ file: HTTPResponse.BodyFile, on fd: Int32, timeouts: inout Socket.Timeouts) -> Bool {
+        guard let source = try? Files.open(file.path, .readOnly) else { return false }
+        defer { Files.close(source) }
+        var sentBytes = 0
+        while sentBytes < file.size {
+            var chunk: [UInt8] = []
+            guard let read = try? Files.read(source, appendingTo: &chunk, count: min(HTTPLimits.bodyFileChunkBytes, file.size - sentBytes), path: file.path),
+                  read > 0, Socket.send(fd, chunk, timeoutMs: configuration.bodyReadTimeoutMs, timeouts: &timeouts) else { return false }
+            sentBytes += read
+        }
+        return true
+    }
+
     /// Handles one request within the in-flight cap; false to close.
     private func answer(_ request: HTTPRequest, on fd: Int32, timeouts: inout Socket.Timeouts) -> Bool {
         let started = SystemClock.monotonicMilliseconds()
@@ -322,8 +338,12 @@ public final class HTTPServer: Sendable {
             inFlight.signal()
         }
         let keepAlive = request.keepAlive && !isStopping
-        let sent = Socket.send(fd, handled.response.serialized(keepAlive: keepAlive, headOnly: request.method == "HEAD"),
+        var sent = Socket.send(fd, handled.response.serialized(keepAlive: keepAlive, headOnly: request.method == "HEAD"),
                                timeoutMs: configuration.bodyReadTimeoutMs, timeouts: &timeouts)
+        if let file = handled.response.bodyFile {
+            if sent && request.method != "HEAD" { sent = send(file, on: fd, timeouts: &timeouts) }
+            try? Files.removeTree(file.directory)  // Temporary; nothing else reads it.
+        }
         let path = request.path
         log("\(request.method) \(path) \(handled.response.status) \(SystemClock.monotonicMilliseconds() - started)ms \(handled.principal ?? "-")")
         return sent && keepAlive
