@@ -37,4 +37,38 @@ struct APIRequest {
         }
         return point
     }
+
+    /// A required point in time: a seq or an RFC 3339 time.
+    func requiredPoint(_ name: String) throws(LedgerError) -> AsOf {
+        guard let text = query[name], let point = AsOf(parsing: text) else {
+            throw LedgerError(.invalidField, "'\(name)' is required: a seq (1234) or an RFC 3339 time (2026-11-01T00:00:00Z)",
+                              details: ["field": .string(name)])
+        }
+        return point
+    }
+
+    /// An optional record, `TYPE:ID`.
+    func queryRecord(_ name: String) throws(LedgerError) -> RecordRef? {
+        guard let text = query[name] else { return nil }
+        guard let record = RecordRef(parsing: text) else {
+            throw LedgerError(.invalidField, "'\(name)' must be TYPE:ID", details: ["field": .string(name)])
+        }
+        try Validation.recordID(record.id, field: name)
+        return record
+    }
+
+    /// An optional relationship type: an `rt_` ID or a key `role/objecttype`, `role/parent/child`.
+    func queryTypeReference(_ name: String) throws(LedgerError) -> RelationshipTypeReference? {
+        guard let text = query[name] else { return nil }
+        guard let reference = RelationshipTypeReference(parsing: text) else {
+            throw LedgerError(.invalidField, "'\(name)' must be an rt_ ID, role/objecttype or role/parent/child", details: ["field": .string(name)])
+        }
+        return reference
+    }
+
+    /// An optional point in time: a seq or an RFC 3339 time.
+    func queryPoint(_ name: String) throws(LedgerError) -> AsOf? {
+        guard query[name] != nil else { return nil }
+        return try requiredPoint(name)
+    }
 }

@@ -5,29 +5,8 @@ import TiesPresentation
 extension API {
     /// `GET /v1/audit`: events matching the filters, newest first, paged.
     func audit(_ request: APIRequest) throws(LedgerError) -> HTTPResponse {
-        var filter = AuditFilter()
-        func point(_ name: String) throws(LedgerError) -> AsOf? {
-            guard let text = request.query[name] else { return nil }
-            guard let point = AsOf(parsing: text) else {
-                throw LedgerError(.invalidField, "'\(name)' must be a seq (1234) or an RFC 3339 time (2026-11-01T00:00:00Z)", details: ["field": .string(name)])
-            }
-            return point
-        }
-        filter.since = try point("since")
-        filter.until = try point("until")
-        filter.actor = request.query["actor"]
-        if let text = request.query["relationshipType"] {
-            guard let reference = RelationshipTypeReference(parsing: text) else {
-                throw LedgerError(.invalidField, "'relationshipType' must be an rt_ ID, role/objecttype or role/parent/child", details: ["field": .string("relationshipType")])
-            }
-            filter.type = reference
-        }
-        if let text = request.query["record"] {
-            guard let record = RecordRef(parsing: text) else {
-                throw LedgerError(.invalidField, "'record' must be TYPE:ID", details: ["field": .string("record")])
-            }
-            filter.record = record
-        }
+        var filter = AuditFilter(since: try request.queryPoint("since"), until: try request.queryPoint("until"), actor: request.query["actor"],
+                                 type: try request.queryTypeReference("relationshipType"), record: try request.queryRecord("record"))
         if let text = request.query["op"] {
             for name in text.split(separator: ",", omittingEmptySubsequences: false) {
                 guard let op = AuditOp(rawValue: String(name)) else {

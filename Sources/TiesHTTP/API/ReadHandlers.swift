@@ -68,14 +68,7 @@ extension API {
 
     /// `relationshipType` (an `rt_` ID or a key `role/objecttype`, `role/parent/child`) and `direction`.
     private static func relationshipFilter(_ request: APIRequest) throws(LedgerError) -> RelationshipFilter {
-        var filter = RelationshipFilter()
-        if let text = request.query["relationshipType"] {
-            guard let reference = RelationshipTypeReference(parsing: text) else {
-                throw LedgerError(.invalidField, "'relationshipType' must be an rt_ ID, role/objecttype or role/parent/child",
-                                  details: ["field": .string("relationshipType")])
-            }
-            filter.type = reference
-        }
+        var filter = RelationshipFilter(type: try request.queryTypeReference("relationshipType"))
         if let text = request.query["direction"] {
             guard let direction = LinkDirection(rawValue: text) else {
                 throw LedgerError(.invalidField, "'direction' must be \(LinkDirection.allCases.map(\.rawValue).joined(separator: ", "))",
@@ -109,9 +102,8 @@ extension API {
             throw LedgerError(.invalidField, "give 'relationshipType' or 'relationshipTypeId', not both", details: ["field": .string("relationshipTypeId")])
         }
         let typeName = request.query["relationshipTypeId"] != nil ? "relationshipTypeId" : "relationshipType"
-        let typeText = try required(typeName)
-        guard let reference = RelationshipTypeReference(parsing: typeText) else {
-            throw LedgerError(.invalidField, "'\(typeName)' must be an rt_ ID, role/objecttype or role/parent/child", details: ["field": .string(typeName)])
+        guard let reference = try request.queryTypeReference(typeName) else {
+            throw LedgerError(.invalidField, "query parameter '\(typeName)' is required", details: ["field": .string(typeName)])
         }
         let (fromText, toText) = (try required("from"), try required("to"))
         let (link, versions) = try service.read { ledger throws(LedgerError) in
