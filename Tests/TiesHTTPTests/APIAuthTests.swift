@@ -48,7 +48,12 @@ struct APIAuthTests {
                      try #require((200..<300).contains(relinked.status), "\(relinked)")
                  }),
         Endpoint("POST", "/v1/relationships/restore", #"{"relationshipTypeId":"RT","personExternalId":"u1","customObjectExternalId":"o1","asOf":5}"#,
-                 needs: .append),
+                 needs: .append, prepare: { harness, rt in
+                     // A change after seq 5, so that there is something to restore.
+                     let changed = harness.call("PATCH", "/v1/relationships",
+                                                #"{"relationshipTypeId":"\#(rt)","personExternalId":"u1","customObjectExternalId":"o1","set":{"k":"v"}}"#, as: .admin)
+                     try #require(changed.status == 200, "\(changed)")
+                 }),
         Endpoint("POST", "/v1/batch", #"[{"op":"defineObjectType","name":"account"}]"#, needs: .append),
         Endpoint("GET", "/v1/records/person?field=email&value=a@x", needs: .read, prepare: { harness, _ in
             try harness.expect(200, "POST", "/v1/object-types", #"{"name":"person","identifiers":[{"field":"email","unique":true}]}"#, as: .admin)

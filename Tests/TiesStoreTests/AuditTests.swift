@@ -69,3 +69,20 @@ struct AuditTests {
         }
     }
 }
+
+extension AuditTests {
+    @Test func untilASeqInsideACommitKeepsTheEventsUpToIt() throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try makeLedger(in: directory.path)
+        _ = try ledger.commit([Op.define("order"), Op.register(Keys.placed)], metadata: metadata())
+        _ = try ledger.commit([Op.link(Keys.placed, "u1", "o1"), Op.link(Keys.placed, "u1", "o2"), Op.link(Keys.placed, "u1", "o3")], metadata: metadata())
+        #expect(try ledger.audit(AuditFilter(until: .seq(4))).entries.map(\.seq) == [4, 3, 2, 1])
+        #expect(try ledger.audit(AuditFilter(since: .seq(4), until: .seq(4))).entries.map(\.seq) == [4])
+        do {
+            _ = try ledger.audit(AuditFilter(until: .seq(6)))
+            Issue.record("a seq beyond the head was accepted")
+        } catch {
+            #expect(error.code == .invalidAsOf)
+        }
+    }
+}

@@ -33,9 +33,13 @@ struct RestoreTests {
             if linked { linkedAt.append(ledger.headSeq) }
         }
         let key = try ledger.link(.key(Keys.placed), from: "u1", to: "o1")
-        guard let point = linkedAt.randomElement(using: &random) else { return }
-        let then = try ledger.relationships(of: person("u1"), asOf: .seq(point)).links.first { $0.to.id == "o1" }?.attributes
         let request = LinkRequest(type: .key(Keys.placed), fromID: "u1", toID: "o1", style: .personAndObject)
+        if linkedAt.last == ledger.headSeq {
+            // The present is not a point to restore to.
+            #expect(throws: LedgerError.self) { try ledger.restoreOperation(request, asOf: .seq(ledger.headSeq)) }
+        }
+        guard let point = linkedAt.filter({ $0 < ledger.headSeq }).randomElement(using: &random) else { return }
+        let then = try ledger.relationships(of: person("u1"), asOf: .seq(point)).links.first { $0.to.id == "o1" }?.attributes
         let before = ledger.headSeq
         _ = try ledger.commit([try ledger.restoreOperation(request, asOf: .seq(point))], metadata: metadata("dpo", reason: "restore"))
         let now = try ledger.relationships(of: person("u1")).links.first { $0.to.id == "o1" }?.attributes

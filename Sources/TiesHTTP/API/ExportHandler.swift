@@ -15,7 +15,8 @@ extension API {
         let point = try request.queryAsOf()
         let directory: String
         do {
-            directory = try Files.makeTemporaryDirectory(under: Files.temporaryParent(environment: ProcessInfo.processInfo.environment), prefix: "ties-export-")
+            Self.removeExportsOfDeadServers()
+            directory = try Files.makeTemporaryDirectory(under: Self.exportParent, prefix: Self.exportPrefix(CurrentProcess.id))
         } catch {
             throw LedgerError(.ioError, "cannot make a temporary directory for the export: \(error)")
         }
@@ -34,6 +35,22 @@ extension API {
         response.headers.set(name: "content-type", value: format == "sqlite" ? "application/vnd.sqlite3" : "application/x-ndjson")
         response.headers.set(name: "content-disposition", value: "attachment; filename=\"ties-export-\(stamp.seq).\(format)\"")
         return response
+    }
+
+    private static var exportParent: String { Files.temporaryParent(environment: ProcessInfo.processInfo.environment) }
+
+    /// `ties-export-PID-`: whose export a temporary directory is.
+    private static func exportPrefix(_ pid: Int32) -> String { "ties-export-\(pid)-" }
+
+    /// An export directory outlives its send only when its server died
+    /// mid-send: it holds a copy of the state (record fields included), so
+    /// the next export removes those of processes that no longer run.
+    private static func removeExportsOfDeadServers() {
+        for name in (try? Files.listDirectory(exportParent)) ?? [] where name.hasPrefix("ties-export-") {
+            let pid = name.dropFirst("ties-export-".count).prefix { $0.isNumber }
+            guard let pid = Int32(pid), !CurrentProcess.isRunning(pid) else { continue }
+            try? Files.removeTree(exportParent + "/" + name)  // Best effort: another user's, or already gone.
+        }
     }
 
     /// The JSON Lines export, written in large appends.

@@ -7,10 +7,12 @@
 /// keep their inverse role, and link versions are indexed by record, type
 /// and node, then the other record, so relationship lists page by index;
 /// records' fields (current and every version), identifiers and
-/// `requireRecords` of object types; versions indexed by where their
-/// intervals start and end, for diffs.
+/// `requireRecords` of object types. Version 5: each commit's principal;
+/// events keep their kind and relationship type, indexed with commits by
+/// actor for audit searches; versions indexed by where their intervals
+/// start and end, for diffs.
 enum ProjectionSchema {
-    static let version: Int64 = 4
+    static let version: Int64 = 5
     /// `to_seq` of a version that is still current: larger than any seq.
     static let openEnded = Int64.max
 

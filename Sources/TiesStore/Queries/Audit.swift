@@ -55,10 +55,14 @@ extension Ledger {
             let beforeSeq = try cursor.map(HistoryCursor.decode) ?? Int64.max
             var query = AuditQuery(beforeSeq: beforeSeq, limit: limit + 1)
             if let since = filter.since { query.lowestSeq = try projection.firstSeq(atOrAfter: since) }
-            if let until = filter.until { query.highestSeq = try projection.resolve(until).seq }
+            if let until = filter.until { query.highestSeq = try projection.lastSeq(atOrBefore: until) }
             query.actor = filter.actor
             if let type = filter.type {
-                query.typeNumber = try projection.queryTypeNumber(try QueryRules.relationshipType(type, in: projection).id)
+                let id = try QueryRules.relationshipType(type, in: projection).id
+                guard let number = try projection.queryTypeNumber(id) else {
+                    throw LedgerError(.ledgerDamaged, "the projection holds no number for relationship type \(id)")
+                }
+                query.typeNumber = number
             }
             if let record = filter.record {
                 try QueryRules.requireRecordType(record, field: "record", in: projection)
@@ -86,6 +90,14 @@ struct AuditQuery {
 }
 
 extension Projection {
+    /// The last seq at or before `point`: a seq is itself (within the head:
+    /// beyond it is `invalid_as_of`), a time the last commit's last seq.
+    func lastSeq(atOrBefore point: AsOf) throws(LedgerError) -> Int64 {
+        guard case .seq(let seq) = point else { return try resolve(point).seq }
+        _ = try resolve(point)
+        return seq
+    }
+
     /// The first seq of the first commit at or after `point` (a seq is itself).
     func firstSeq(atOrAfter point: AsOf) throws(LedgerError) -> Int64 {
         switch point {

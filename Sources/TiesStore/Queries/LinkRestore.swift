@@ -18,6 +18,13 @@ extension Ledger {
         try Validation.recordID(toID, field: "to")
         let key = LinkKey(typeId: type.id, from: RecordRef(type: type.key.fromType, id: fromID), to: RecordRef(type: type.key.toType, id: toID))
         let seq = try projection.resolve(point).seq
+        // Read here and decided on the writer: a point before the head is
+        // history, which never changes; "now" would be whatever this reader
+        // saw, and could undo a write that lands in between.
+        guard seq < projection.head.seq else {
+            throw LedgerError(.invalidField, "restore needs a point before the head (seq \(projection.head.seq)): the link is as it is now",
+                              details: ["field": .string("asOf"), "headSeq": .int(projection.head.seq)])
+        }
         guard let attributes = try projection.attributes(of: key, atSeq: seq) else {
             throw LedgerError(.relationshipNotFound, "\(key.from) → \(key.to) was not linked in \(key.typeId) as of seq \(seq)",
                               details: ["relationship": linkJSON(key), "asOfSeq": .int(seq)])
