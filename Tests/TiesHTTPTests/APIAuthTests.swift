@@ -35,6 +35,7 @@ struct APIAuthTests {
     static let endpoints: [Endpoint] = [
         Endpoint("GET", "/v1/health", needs: nil),
         Endpoint("GET", "/v1/openapi.json", needs: .read),
+        Endpoint("GET", "/v1/stats", needs: .read),
         Endpoint("POST", "/v1/object-types", #"{"name":"household"}"#, needs: .append),
         Endpoint("GET", "/v1/object-types", needs: .read),
         Endpoint("POST", "/v1/relationship-types", #"{"kind":"person_to_co","role":"owns","customObjectType":"order"}"#, needs: .append),

@@ -26,6 +26,7 @@ public final class API: Sendable {
     /// Every endpoint. The OpenAPI document must list exactly these (a test checks).
     static let routes: [Route] = [
         Route(method: "GET", template: "/v1/health", role: nil, handle: { api, request throws(LedgerError) in try api.health(request) }),
+        Route(method: "GET", template: "/v1/stats", role: .read, handle: { api, request throws(LedgerError) in try api.stats(request) }),
         Route(method: "GET", template: "/v1/openapi.json", role: .read, handle: { api, request throws(LedgerError) in api.openAPI(request) }),
         Route(method: "POST", template: "/v1/object-types", role: .append, handle: { api, request throws(LedgerError) in try api.defineObjectType(request) }),
         Route(method: "GET", template: "/v1/object-types", role: .read, handle: { api, request throws(LedgerError) in try api.objectTypes(request) }),
@@ -60,6 +61,8 @@ public final class API: Sendable {
     /// A rate-limited key's answers all carry its bucket's state.
     public func handle(_ request: HTTPRequest) -> HandledResponse {
         switch admit(request) {
+        case .console:
+            return HandledResponse(Console.response(request))
         case .refused(let refusal):
             return refusal
         case .admitted(let route, let parameters, let key, let bucket):
@@ -75,6 +78,8 @@ public final class API: Sendable {
     /// everything again on the whole request, and charges it.
     public func refusal(forHead head: HTTPRequest) -> HandledResponse? {
         switch admit(head) {
+        case .console:
+            return nil
         case .refused(let refusal):
             return refusal
         case .admitted(_, _, let key, let bucket):
@@ -90,6 +95,8 @@ public final class API: Sendable {
     private enum Admission {
         case admitted(Route, parameters: [String: String], key: APIKey?, bucket: KeyBucket?)
         case refused(HandledResponse)
+        /// A file of the web console: no key, no bucket.
+        case console
     }
 
     private static func stamped(_ handled: HandledResponse, with bucket: KeyBucket?) -> HandledResponse {
@@ -100,6 +107,7 @@ public final class API: Sendable {
 
     /// Routing and authentication: everything decided from the head.
     private func admit(_ request: HTTPRequest) -> Admission {
+        if Console.serves(request.path) { return .console }
         switch Router.match(method: request.method, path: request.path, in: Self.routes) {
         case .notFound:
             return .refused(HandledResponse(Problem.response(status: 404, code: "not_found", detail: "no endpoint at \(request.path)")))

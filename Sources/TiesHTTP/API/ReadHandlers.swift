@@ -31,6 +31,15 @@ extension API {
         return .json(.object(fields))
     }
 
+    /// `ties stats` over HTTP, with the snapshot files listed (unchecked:
+    /// `ties snapshots` checks them), for the console's ledger view.
+    func stats(_ request: APIRequest) throws(LedgerError) -> HTTPResponse {
+        let (stats, snapshots) = try service.read { ledger throws(LedgerError) in (try ledger.stats(), try ledger.snapshotFiles()) }
+        var body = stats.jsonValue.objectValue ?? [:]
+        body["snapshots"] = .array(snapshots.map { .object(["seq": .int($0.seq), "bytes": .int($0.bytes)]) })
+        return .json(.object(body))
+    }
+
     func openAPI(_ request: APIRequest) -> HTTPResponse {
         var response = HTTPResponse.json(.null)
         response.body = OpenAPIDocument.bytes

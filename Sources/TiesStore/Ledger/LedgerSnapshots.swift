@@ -24,6 +24,13 @@ extension Ledger {
         return info
     }
 
+    /// Every snapshot file, newest first, with its size: a listing, not a
+    /// check (`snapshots()` checks, reading each one whole), so it is cheap
+    /// enough for a page that shows the ledger.
+    public func snapshotFiles() throws(LedgerError) -> [(seq: Int64, bytes: Int64)] {
+        try SnapshotStore(layout: layout).files().map { ($0.seq, layout.fileSystem.fileSize(atPath: $0.path)) }
+    }
+
     /// Every snapshot, newest first, each checked (stamp, log hash, digest).
     public func snapshots() throws(LedgerError) -> [SnapshotInfo] {
         let store = SnapshotStore(layout: layout)

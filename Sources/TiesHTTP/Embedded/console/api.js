@@ -1,0 +1,107 @@
+// The HTTP API as the console calls it: the key from sessionStorage as a
+// bearer token, JSON answers, and every failure as the problem's `detail`.
+
+const KEY_ITEM = 'ties.apiKey';
+
+export const session = {
+  get key() { return sessionStorage.getItem(KEY_ITEM); },
+  set key(key) {
+    if (key) sessionStorage.setItem(KEY_ITEM, key);
+    else sessionStorage.removeItem(KEY_ITEM);
+  },
+};
+
+/** A failed request: `detail` is what the user is shown. */
+export class Problem extends Error {
+  constructor(status, detail, code) {
+    super(detail);
+    this.status = status;
+    this.code = code;
+    this.detail = detail;
+  }
+}
+
+/** Listeners told when the server refuses the key (401): the sign-in page. */
+const unauthorizedListeners = [];
+export function onUnauthorized(listener) { unauthorizedListeners.push(listener); }
+
+/**
+ * GET `path` (with `query`, skipping empty values) and answer its JSON.
+ * Throws Problem: the problem+json `detail`, or a sentence of our own when
+ * the server sent none or could not be reached.
+ */
+export async function get(path, query, { signal, key } = {}) {
+  const params = new URLSearchParams();
+  for (const [name, v] of Object.entries(query || {})) {
+    if (v !== undefined && v !== null && v !== '') params.set(name, String(v));
+  }
+  const text = params.toString();
+  const target = text ? `${path}?${text}` : path;
+  let response;
+  try {
+    response = await fetch(target, {
+      headers: { Authorization: `Bearer ${key ?? session.key ?? ''}`, Accept: 'application/json' },
+      signal,
+      cache: 'no-store',
+    });
+  } catch (error) {
+    if (error.name === 'AbortError') throw error;
+    throw new Problem(0, `The server did not answer (${error.message}). Is ties serve still running?`, 'network');
+  }
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  if (!response.ok) {
+    const detail = body && typeof body.detail === 'string' ? body.detail : `${response.status} ${response.statusText}`;
+    const problem = new Problem(response.status, detail, body && body.code);
+    if (response.status === 401 && key === undefined) unauthorizedListeners.forEach((listener) => listener(problem));
+    throw problem;
+  }
+  return body;
+}
+
+/** `TYPE:ID` split at its first colon, or null. */
+export function parseRecord(text) {
+  const at = text.indexOf(':');
+  if (at <= 0 || at === text.length - 1) return null;
+  return { type: text.slice(0, at), id: text.slice(at + 1), ref: text };
+}
+
+/** The path of a record, each part percent-encoded. */
+export function recordPath(record) {
+  return `/v1/records/${encodeURIComponent(record.type)}/${encodeURIComponent(record.id)}`;
+}
+
+/** Every relationship page of a record as of `asOf` (both directions), up to `pagesMax` pages. */
+export async function relationships(record, asOf, pagesMax, options) {
+  const links = [];
+  let after;
+  let answer;
+  for (let page = 0; page < pagesMax; page += 1) {
+    answer = await get(`${recordPath(record)}/relationships`, { direction: 'both', limit: 1000, asOf, after }, options);
+    links.push(...answer.relationships);
+    after = answer.next;
+    if (!after) break;
+  }
+  return { asOfSeq: answer.asOfSeq, asOfTime: answer.asOfTime, links, truncated: Boolean(after) };
+}
+
+/** The types, fetched once a sign-in: labels and filters need them. */
+let catalogPromise = null;
+export function catalog() {
+  catalogPromise ??= Promise.all([get('/v1/object-types'), get('/v1/relationship-types')]).then(([objects, relations]) => {
+    const types = [...relations.personToCo, ...relations.coToCo];
+    return { objectTypes: objects.objectTypes, relationshipTypes: types, byId: new Map(types.map((t) => [t.relationshipTypeId, t])) };
+  }).catch((error) => { catalogPromise = null; throw error; });
+  return catalogPromise;
+}
+export function forgetCatalog() { catalogPromise = null; }
+
+/** A type's key as the API spells it: role/objecttype or role/parent/child. */
+export function typeKey(type) {
+  if (!type) return '?';
+  return type.kind === 'co_to_co' ? `${type.role}/${type.parentCustomObjectType}/${type.childCustomObjectType}` : `${type.role}/${type.customObjectType}`;
+}

@@ -1,0 +1,259 @@
+// The record view: find a record, see its fields and its links now (a
+// table grouped by type and a graph), and drag the time slider across the
+// commits that touched it to see its links as of each one, with what
+// differs from now marked.
+
+import { h, show, when, pairs, report, clearReport } from './dom.js';
+import { get, parseRecord, recordPath, relationships, catalog, typeKey } from './api.js';
+import { recordHref, timelineHref, linkHref, recordLink } from './events.js';
+import { drawGraph } from './graph.js';
+
+/** Pages of 1000 links read per state; a record with more says so. */
+const RELATIONSHIP_PAGES_MAX = 5;
+/** History entries the slider spans (the newest). */
+const SLIDER_ENTRIES_MAX = 1000;
+/** `type[field=value]`: a record found by an identifier. */
+const MATCH = /^([^[\]:]+)\[([^=\]]+)=(.*)\]$/;
+
+function searchForm(text) {
+  const input = h('input', { id: 'find', name: 'find', type: 'search', value: text || '', required: true, maxlength: 600,
+    placeholder: 'person:user_123 or person[email=ada@example.com]', 'aria-describedby': 'find-help', autocomplete: 'off' });
+  return h('form', { class: 'find', role: 'search', onsubmit: (event) => {
+    event.preventDefault();
+    location.hash = recordHref(input.value.trim());
+  } },
+  h('label', { for: 'find' }, 'Record'), input, h('button', { type: 'submit' }, 'Open'),
+  h('p', { id: 'find-help', class: 'small muted' }, 'TYPE:ID, or TYPE[FIELD=VALUE] to look a record up by one of its identifiers.'));
+}
+
+export async function recordView(main, route) {
+  const text = route.parts[0];
+  if (!text) {
+    show(main, h('h1', {}, 'Find a record'), searchForm(''));
+    main.querySelector('#find').focus();
+    return;
+  }
+  const match = MATCH.exec(text);
+  if (match) return findByIdentifier(main, text, match);
+  const record = parseRecord(text);
+  if (!record) {
+    show(main, h('h1', {}, 'Find a record'), searchForm(text), h('p', { class: 'problem' }, `“${text}” is not TYPE:ID or TYPE[FIELD=VALUE].`));
+    return;
+  }
+  show(main, searchForm(text), h('p', { class: 'muted' }, `Loading ${record.ref}…`));
+  const [types, now, history, fields] = await Promise.all([
+    catalog(),
+    relationships(record, undefined, RELATIONSHIP_PAGES_MAX),
+    get(`${recordPath(record)}/history`, { limit: SLIDER_ENTRIES_MAX }),
+    get(recordPath(record)).catch((error) => {
+      if (error.code === 'record_not_found') return null;
+      throw error;
+    }),
+  ]);
+  const view = new RecordPage(main, record, types, now, history);
+  view.draw(text, fields);
+}
+
+async function findByIdentifier(main, text, [, type, field, wanted]) {
+  show(main, searchForm(text), h('p', { class: 'muted' }, 'Looking it up…'));
+  const answer = await get(`/v1/records/${encodeURIComponent(type)}`, { field, value: wanted });
+  if (answer.records.length === 1) {
+    location.replace(recordHref(answer.records[0].record));
+    return;
+  }
+  show(main, searchForm(text), h('h1', {}, `${type} where ${field} = ${wanted}`),
+    answer.records.length === 0 ? h('p', {}, 'No record holds that value.')
+      : h('ul', {}, answer.records.map((found) => h('li', {}, recordLink(found.record), ' ', h('span', { class: 'small' }, pairs(found.fields))))),
+    answer.more ? h('p', { class: 'small' }, 'More records hold it; only the first are listed.') : null);
+}
+
+/** A link's identity across states: type, from, to. */
+const linkKey = (link) => `${link.relationshipTypeId}|${link.from}|${link.to}`;
+const sameAttributes = (a, b) => JSON.stringify(a, Object.keys(a).sort()) === JSON.stringify(b, Object.keys(b).sort());
+
+/**
+ * The links of `then` and `now` together, each marked: `same`, `changed`
+ * (attributes differ), `removed` (then, not now), `added` (now, not then).
+ */
+export function compare(then, now) {
+  const nowByKey = new Map(now.map((link) => [linkKey(link), link]));
+  const rows = [];
+  for (const link of then) {
+    const current = nowByKey.get(linkKey(link));
+    nowByKey.delete(linkKey(link));
+    if (!current) rows.push({ link, state: 'removed' });
+    else rows.push({ link, current, state: sameAttributes(link.attributes, current.attributes) ? 'same' : 'changed' });
+  }
+  for (const current of nowByKey.values()) rows.push({ link: current, current, state: 'added' });
+  return rows;
+}
+
+const STATE_TEXT = { same: '', changed: 'changed since', removed: 'removed since', added: 'added since' };
+
+class RecordPage {
+  constructor(main, record, types, now, history) {
+    this.main = main;
+    this.record = record;
+    this.types = types;
+    this.now = now;
+    this.cache = new Map();
+    this.ticket = 0;
+    this.positions = slider(history);
+  }
+
+  draw(text, fields) {
+    const { record } = this;
+    this.table = h('div', { id: 'links' });
+    this.graph = h('div', { id: 'graph', class: 'graph-box' });
+    this.status = h('p', { id: 'slider-status', class: 'slider-status', 'aria-live': 'polite' });
+    this.range = h('input', { id: 'slider', type: 'range', min: 0, max: this.positions.length - 1, value: this.positions.length - 1, step: 1,
+      'aria-describedby': 'slider-status', oninput: () => this.step(Number(this.range.value)) });
+    show(this.main, searchForm(text),
+      h('h1', { id: 'record-title' }, record.ref),
+      h('p', { class: 'actions' }, h('a', { href: timelineHref(record.ref) }, 'Timeline'), ' · ',
+        h('span', { class: 'small' }, `state as of seq ${this.now.asOfSeq}`)),
+      fieldsSection(fields),
+      h('section', { class: 'card slider-box', 'aria-labelledby': 'slider-label' },
+        h('label', { id: 'slider-label', for: 'slider' }, 'Time: drag (or use the arrow keys) across the commits that touched this record'),
+        this.range, this.status,
+        h('p', { class: 'legend small' }, h('span', { class: 'badge state-added' }, 'added since'), ' not linked yet at that point · ',
+          h('span', { class: 'badge state-removed' }, 'removed since'), ' linked then, not now · ',
+          h('span', { class: 'badge state-changed' }, 'changed since'), ' other attributes now')),
+      h('div', { class: 'split' }, this.graph, this.table));
+    this.render(this.positions.length - 1, this.now, null);
+  }
+
+  /** One slider step: the state as of that point, from the cache or the API. */
+  async step(index) {
+    const started = performance.now();
+    const ticket = ++this.ticket;
+    const position = this.positions[index];
+    try {
+      let then = this.now;
+      if (position.asOf !== undefined) {
+        if (!this.cache.has(position.asOf)) this.cache.set(position.asOf, relationships(this.record, position.asOf, RELATIONSHIP_PAGES_MAX));
+        then = await this.cache.get(position.asOf);
+      }
+      if (ticket !== this.ticket) return;
+      clearReport();
+      this.render(index, then, started);
+    } catch (error) {
+      this.cache.delete(position.asOf);
+      if (ticket === this.ticket) report(error);
+    }
+  }
+
+  render(index, then, started) {
+    const position = this.positions[index];
+    const rows = compare(then.links, this.now.links);
+    const atNow = index === this.positions.length - 1;
+    show(this.status, atNow ? `Now (seq ${this.now.asOfSeq}).` : `As of seq ${then.asOfSeq}`,
+      atNow ? '' : ` (${when(then.asOfTime)})`, ' — ', position.text,
+      then.truncated ? ' Only the first links are shown.' : '');
+    show(this.table, linkTable(rows, this.types));
+    show(this.graph, drawGraph(this.record.ref, neighbours(rows)));
+    const box = this.status;
+    box.dataset.index = String(index);
+    box.dataset.asOfSeq = String(then.asOfSeq);
+    if (started !== null) box.dataset.stepMs = (performance.now() - started).toFixed(1);
+  }
+}
+
+/**
+ * The slider's positions, oldest first: before the first commit shown,
+ * then one after each commit that touched the record. A position's state
+ * is asked as of the seq just before the next such commit — the end of a
+ * whole commit, and the same links, as nothing else touched the record in
+ * between — and the last one is now.
+ */
+function slider(history) {
+  const commits = [];
+  for (const entry of [...history.entries].reverse()) {
+    const last = commits[commits.length - 1];
+    if (last && last.commitSeq === entry.commitSeq) last.entries.push(entry);
+    else commits.push({ commitSeq: entry.commitSeq, entries: [entry] });
+  }
+  const positions = [];
+  if (commits.length) {
+    positions.push({ asOf: commits[0].commitSeq - 1, text: history.next ? `before seq ${commits[0].commitSeq} (older changes are not on the slider)` : 'before its first change' });
+  }
+  commits.forEach((commit, index) => {
+    const next = commits[index + 1];
+    const first = commit.entries[0];
+    const more = commit.entries.length > 1 ? ` and ${commit.entries.length - 1} more` : '';
+    positions.push({ asOf: next ? next.commitSeq - 1 : undefined,
+      text: `after seq ${commit.commitSeq}: ${summary(first.event)}${more} by ${first.actor}${first.reason ? ` (“${first.reason}”)` : ''}` });
+  });
+  if (!positions.length || positions[positions.length - 1].asOf !== undefined) positions.push({ asOf: undefined, text: 'now' });
+  if (positions.length === 1) positions[0].text = 'now (nothing has touched this record)';
+  return positions;
+}
+
+function summary(event) {
+  switch (event.type) {
+    case 'relationship.linked': return `linked ${event.from} → ${event.to}`;
+    case 'relationship.unlinked': return `unlinked ${event.from} → ${event.to}`;
+    case 'relationship.attributesChanged': return `changed ${event.from} → ${event.to}`;
+    case 'record.upserted': return 'fields changed';
+    case 'record.erased': return 'erased';
+    default: return event.type;
+  }
+}
+
+function fieldsSection(fields) {
+  if (!fields) return h('p', { class: 'small muted', id: 'fields' }, 'No fields recorded (the record exists through its links only).');
+  const names = Object.keys(fields.fields).sort();
+  return h('section', { id: 'fields', class: 'card' }, h('h2', {}, 'Fields'),
+    names.length === 0 ? h('p', { class: 'small' }, 'none') : h('dl', { class: 'pairs' }, names.map((name) => [h('dt', {}, name), h('dd', {}, JSON.stringify(fields.fields[name]))])),
+    h('p', { class: 'small muted' }, `since seq ${fields.since}${fields.erased ? ' · erased' : ''}`));
+}
+
+/** The other record of a link, from `ref`'s side. */
+const other = (link) => (link.direction === 'inverse' ? link.from : link.to);
+
+function groupTitle(row, types) {
+  const type = types.byId.get(row.link.relationshipTypeId);
+  return `${row.link.label}${row.link.direction === 'inverse' ? ' (inverse)' : ''} · ${type ? typeKey(type) : row.link.relationshipTypeId}`;
+}
+
+function linkTable(rows, types) {
+  if (!rows.length) return h('p', { class: 'muted' }, 'No relationships at this point.');
+  const groups = new Map();
+  for (const row of rows) {
+    const title = groupTitle(row, types);
+    if (!groups.has(title)) groups.set(title, []);
+    groups.get(title).push(row);
+  }
+  return [...groups.entries()].map(([title, members]) => h('section', { class: 'group' },
+    h('h2', {}, title),
+    h('div', { class: 'scroll' }, h('table', {},
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Record'), h('th', { scope: 'col' }, 'Attributes'), h('th', { scope: 'col' }, 'Linked'), h('th', { scope: 'col' }, 'State'))),
+      h('tbody', {}, members.map(linkRow))))));
+}
+
+function linkRow(row) {
+  const { link, current, state } = row;
+  const attributes = state === 'changed'
+    ? [h('del', {}, pairs(link.attributes)), ' → ', h('ins', {}, pairs(current.attributes))]
+    : pairs(link.attributes);
+  return h('tr', { class: `state-${state}`, 'data-link': linkKey(link), 'data-state': state },
+    h('td', {}, recordLink(other(link)), h('br'), h('a', { href: linkHref(link.relationshipTypeId, link.from, link.to), class: 'small' }, 'link history')),
+    h('td', {}, attributes),
+    h('td', { class: 'small' }, `seq ${link.linkedSeq}`, h('br'), when(link.linkedAt)),
+    h('td', {}, state === 'same' ? '' : h('span', { class: `badge state-${state}` }, STATE_TEXT[state])));
+}
+
+function neighbours(rows) {
+  const byRecord = new Map();
+  for (const row of rows) {
+    const key = other(row.link);
+    const entry = byRecord.get(key) || { ref: key, labels: [], states: new Set() };
+    entry.labels.push(row.link.label);
+    entry.states.add(row.state);
+    byRecord.set(key, entry);
+  }
+  return [...byRecord.values()].map((entry) => ({
+    ref: entry.ref, labels: [...new Set(entry.labels)],
+    state: entry.states.size === 1 ? [...entry.states][0] : 'changed',
+  }));
+}
