@@ -55,8 +55,8 @@ async function render() {
 }
 
 /** Marks the first view drawn (`ties-first-view`, read by the browser test) and says which view is on screen. */
-function markRendered() {
-  main.dataset.view = currentRoute().name;
+function markRendered(view = currentRoute().name) {
+  main.dataset.view = view;
   main.dataset.rendered = String(Date.now());
   if (!firstViewMarked) {
     firstViewMarked = true;
@@ -94,7 +94,7 @@ function signInView(route) {
   h('label', { for: 'key' }, 'API key'), input, button, message);
   show(main, form);
   input.focus();
-  markRendered();
+  markRendered('signin');
 }
 
 onUnauthorized((problem) => {

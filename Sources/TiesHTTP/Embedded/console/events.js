@@ -16,7 +16,7 @@ export function recordLink(ref) {
 /** The name of a link from `record`'s side: the role, or the inverse role on the `to` side. */
 export function label(type, event, record) {
   if (!type) return event.relationshipTypeId;
-  if (record && event.to === record && event.from !== record) return type.inverseRole || `${type.role} (from the other side)`;
+  if (record && event.to === record && event.from !== record) return type.inverseRole || `${type.role} (inverse)`;
   return type.role;
 }
 
