@@ -262,6 +262,7 @@ def demo_ledger(binary, directory):
     admin = ties(binary, "keys", "create", "--name", "console-admin", "--role", "admin", "--ledger", ledger).split()[0]
     revoked = ties(binary, "keys", "create", "--name", "console-gone", "--role", "read", "--ledger", ledger).split()[0]
     ties(binary, "keys", "revoke", "console-gone", "--ledger", ledger)
+    ties(binary, "snapshot", "--ledger", ledger)
     return ledger, admin, revoked
 
 
@@ -395,6 +396,8 @@ def full_run(args, out, figures):
         types = driver.find_element(By.ID, "person-types").text
         check("placed/order" in types and "ONE_TO_MANY" in types and "order: placed (inverse)" in types, f"the types table: {types!r}")
         check("ok" in driver.find_element(By.ID, "health").text, "health")
+        snapshots = driver.find_element(By.ID, "snapshots").text
+        check(all(str(snapshot["seq"]) in snapshots for snapshot in stats["snapshots"]) and stats["snapshots"], f"the snapshots: {snapshots!r}")
         page.shoot("ledger")
 
         # An error is the problem's detail.

@@ -18,7 +18,9 @@ struct ServeCommand: Command {
             Per-key rate limits (config.json "rateLimits", read at start, and `ties keys create
             --read-rate/--write-rate`) answer a key over its limit with 429 and Retry-After.
             SIGTERM or Ctrl-C stops accepting, lets in-flight requests finish and exits 0.
-            The document of the API is served at /v1/openapi.json.
+            The document of the API is served at /v1/openapi.json, and a web console for people at /
+            (open http://127.0.0.1:8080/ in a browser and paste a key; see the Console article of the
+            TiesHTTP catalog, Sources/TiesHTTP/TiesHTTP.docc/Console.md).
             """,
         examples: ["ties serve --ledger ./crm-ledger", "ties serve --port 9090 &  curl -s localhost:9090/v1/health"])
 
@@ -32,6 +34,7 @@ struct ServeCommand: Command {
         server.start()
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         console.printError("ties: serving \(context.ledgerDirectory) on http://\(host):\(server.port) (head seq \(server.service.head.seq)); Ctrl-C to stop")
+        console.printError("ties: the web console is at http://\(host):\(server.port)/")
         if try server.keys.keys().allSatisfy({ $0.revokedAt != nil }) {
             console.printError("ties: no API keys yet; create one with: ties keys create --name NAME --role admin --ledger \(context.ledgerDirectory)")
         }

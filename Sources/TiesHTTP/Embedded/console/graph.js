@@ -8,9 +8,9 @@ import { recordHref } from './events.js';
 /** Neighbours drawn at most; the table lists them all. */
 export const NEIGHBOURS_DRAWN_MAX = 24;
 
-const WIDTH = 640;
-const HEIGHT = 420;
-const LABEL_CHARS_MAX = 22;
+const WIDTH = 480;
+const HEIGHT = 400;
+const LABEL_CHARS_MAX = 20;
 
 const short = (text) => (text.length > LABEL_CHARS_MAX ? `${text.slice(0, LABEL_CHARS_MAX - 1)}…` : text);
 
@@ -26,7 +26,7 @@ export function drawGraph(center, neighbours) {
   const nodes = s('g', { class: 'nodes' });
   drawn.forEach((neighbour, index) => {
     const angle = -Math.PI / 2 + (2 * Math.PI * index) / drawn.length;
-    const x = cx + Math.cos(angle) * (WIDTH / 2 - 110);
+    const x = cx + Math.cos(angle) * (WIDTH / 2 - 80);
     const y = cy + Math.sin(angle) * (HEIGHT / 2 - 50);
     const state = `state-${neighbour.state}`;
     edges.append(
