@@ -21,6 +21,9 @@ export class Problem extends Error {
   }
 }
 
+/** How long a request may take before the console gives up on it (a long poll adds its wait). */
+export const REQUEST_TIMEOUT_MS = 30000;
+
 /** Listeners told when the server refuses the key (401): the sign-in page. */
 const unauthorizedListeners = [];
 export function onUnauthorized(listener) { unauthorizedListeners.push(listener); }
@@ -30,7 +33,7 @@ export function onUnauthorized(listener) { unauthorizedListeners.push(listener);
  * Throws Problem: the problem+json `detail`, or a sentence of our own when
  * the server sent none or could not be reached.
  */
-export async function get(path, query, { signal, key } = {}) {
+export async function get(path, query, { signal, key, timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
   const params = new URLSearchParams();
   for (const [name, v] of Object.entries(query || {})) {
     if (v !== undefined && v !== null && v !== '') params.set(name, String(v));
@@ -41,11 +44,12 @@ export async function get(path, query, { signal, key } = {}) {
   try {
     response = await fetch(target, {
       headers: { Authorization: `Bearer ${key ?? session.key ?? ''}`, Accept: 'application/json' },
-      signal,
+      signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
       cache: 'no-store',
     });
   } catch (error) {
     if (error.name === 'AbortError') throw error;
+    if (error.name === 'TimeoutError') throw new Problem(0, `The server did not answer within ${timeoutMs / 1000} s.`, 'timeout');
     throw new Problem(0, `The server did not answer (${error.message}). Is ties serve still running?`, 'network');
   }
   let body = null;
@@ -57,6 +61,8 @@ export async function get(path, query, { signal, key } = {}) {
   if (!response.ok) {
     const detail = body && typeof body.detail === 'string' ? body.detail : `${response.status} ${response.statusText}`;
     const problem = new Problem(response.status, detail, body && body.code);
+    // Health's 503 is not a problem+json but the damage found (TiesHTTP.docc/Endpoints.md).
+    if (body && body.status === 'damaged') problem.damage = body;
     if (response.status === 401 && key === undefined) unauthorizedListeners.forEach((listener) => listener(problem));
     throw problem;
   }

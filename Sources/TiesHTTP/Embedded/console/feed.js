@@ -2,7 +2,7 @@
 // by long-polling the change feed (GET /v1/events?after=…&wait=…).
 
 import { h, show, report, clearReport } from './dom.js';
-import { get, catalog } from './api.js';
+import { get, catalog, REQUEST_TIMEOUT_MS } from './api.js';
 import { describe, byline } from './events.js';
 
 /** Events shown when the feed opens, and kept on screen at most. */
@@ -33,7 +33,7 @@ export async function feedView(main) {
     let wait = 0;
     while (!stopped) {
       try {
-        const page = await get('/v1/events', { after: next, limit: 100, wait }, { signal: controller.signal });
+        const page = await get('/v1/events', { after: next, limit: 100, wait }, { signal: controller.signal, timeoutMs: REQUEST_TIMEOUT_MS + wait * 1000 });
         add(page.events);
         next = Number(page.next);
         wait = page.events.length ? 0 : WAIT_SECONDS;

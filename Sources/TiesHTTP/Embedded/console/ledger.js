@@ -28,8 +28,12 @@ export async function ledgerView(main) {
 
 /** Health answers 503 with the damage while the log is known damaged: that answer is the point. */
 async function healthAnswer() {
-  const response = await fetch('/v1/health', { cache: 'no-store' });
-  return response.json();
+  try {
+    return await get('/v1/health');
+  } catch (error) {
+    if (error.status === 503 && error.damage) return error.damage;
+    throw error;
+  }
 }
 
 function healthSection(health) {
