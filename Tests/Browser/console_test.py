@@ -17,8 +17,12 @@ keyboard reach and no sideways scrolling at 375 px. Screenshots of each
 view go to --out (default .build/console-test). It prints the page
 weight, the first view's time and each slider step's time.
 
-With --ledger (an existing ledger, e.g. 1M events from ties-bench) it only
-measures: first view and slider steps on --record, with --key.
+With --large N it builds a ledger of N events instead (`ties import` of a
+generated workload: links, attribute changes and unlinks over 50,000
+people, one of them, person:p-1, touched every few hundred events) and
+only measures, on person:p-1: the first view and every slider step over
+100 positions. With --ledger DIR --record REF --key KEY it measures so on
+a ledger of your own.
 
 Run by .ci/console-test, which installs Chromium and Selenium when missing.
 Exits 1 on the first failed check, naming it.
@@ -429,8 +433,69 @@ def full_run(args, out, figures):
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+PLACED = {"kind": "person_to_co", "role": "placed", "customObjectType": "order"}
+HOT_PERSON = "p-1"
+PEOPLE = 50_000
+
+
+def large_workload(path, events):
+    """Import operations of about `events` events, one a line; person:p-1 is linked every 1000th, changed every
+    1000th (offset 500) and unlinked every 3000th operation. Seeded: the same file each time."""
+    import random
+    rng = random.Random(20261207)
+    links = []  # (person, order) linked now, for changes and unlinks
+    hot = []
+    with open(path, "w") as file:
+        def write(op):
+            file.write(json.dumps(op, separators=(",", ":")) + "\n")
+        write({"op": "defineObjectType", "name": "order"})
+        write({"op": "registerRelationshipType", **PLACED, "cardinality": "ONE_TO_MANY", "bidirectional": True, "inverseRole": "placed_by"})
+        for i in range(events - 2):
+            if i % 1000 == 0:
+                person, op = HOT_PERSON, "link"
+            elif i % 1000 == 500 and hot:
+                person, order, op = HOT_PERSON, rng.choice(hot), "setAttributes"
+            elif i % 3000 == 1700 and hot:
+                order = hot.pop(rng.randrange(len(hot)))
+                write({"op": "unlink", "relationshipType": PLACED, "personExternalId": HOT_PERSON, "customObjectExternalId": order})
+                continue
+            else:
+                roll = rng.random()
+                op = "link" if roll < 0.7 or len(links) < 100 else "setAttributes" if roll < 0.9 else "unlink"
+                person = f"p-{2 + int(rng.paretovariate(1.2)) % (PEOPLE - 1)}"
+            if op == "link":
+                order = f"o-{i}"
+                write({"op": "link", "relationshipType": PLACED, "personExternalId": person, "customObjectExternalId": order,
+                       "attributes": {"channel": rng.choice(["web", "phone", "store"])}})
+                (hot if person == HOT_PERSON else links).append(order if person == HOT_PERSON else (person, order))
+            elif op == "setAttributes":
+                if person != HOT_PERSON:
+                    person, order = links[rng.randrange(len(links))]
+                write({"op": "setAttributes", "relationshipType": PLACED, "personExternalId": person, "customObjectExternalId": order,
+                       "set": {"status": f"s{i}"}, "unset": []})
+            else:
+                person, order = links.pop(rng.randrange(len(links)))
+                write({"op": "unlink", "relationshipType": PLACED, "personExternalId": person, "customObjectExternalId": order})
+
+
+def large_ledger(binary, directory, events):
+    """A ledger of the large workload, and a read key for it."""
+    ledger, workload = os.path.join(directory, "ledger"), os.path.join(directory, "workload.jsonl")
+    started = time.monotonic()
+    large_workload(workload, events)
+    ties(binary, "init", "--ledger", ledger)
+    ties(binary, "import", workload, "--ledger", ledger)
+    print(f"console test: built a ledger of {events} events in {time.monotonic() - started:.0f} s")
+    return ledger, ties(binary, "keys", "create", "--name", "console-reader", "--role", "read", "--ledger", ledger).split()[0]
+
+
 def measure_run(args, out, figures):
-    """First view and slider steps on an existing (large) ledger."""
+    """First view and slider steps on a large ledger: built (--large) or given (--ledger)."""
+    scratch = None
+    if args.large:
+        scratch = tempfile.mkdtemp(prefix="ties-console-large-")
+        args.ledger, args.key = large_ledger(args.ties, scratch, args.large)
+        args.record = f"person:{HOT_PERSON}"
     server = Server(args.ties, args.ledger)
     driver = None
     try:
@@ -452,6 +517,8 @@ def measure_run(args, out, figures):
         if driver:
             driver.quit()
         server.stop()
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def main():
@@ -461,12 +528,13 @@ def main():
     parser.add_argument("--ledger", help="measure on this existing ledger instead of the demo")
     parser.add_argument("--record", help="with --ledger: the record to open")
     parser.add_argument("--key", help="with --ledger: a read key")
+    parser.add_argument("--large", type=int, metavar="EVENTS", help="measure on a generated ledger of this many events")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     figures = {}
     started = time.monotonic()
     try:
-        shots = (measure_run if args.ledger else full_run)(args, args.out, figures)
+        shots = (measure_run if args.ledger or args.large else full_run)(args, args.out, figures)
     except Failure as failure:
         print(f"console test: FAILED: {failure}", file=sys.stderr)
         sys.exit(1)
