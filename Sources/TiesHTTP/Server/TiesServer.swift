@@ -32,7 +32,10 @@ public final class TiesServer: Sendable {
         }
     }
 
+    /// Starts serving; the console's files are hashed and gzipped first,
+    /// so the first browser to ask does not wait for that.
     public func start() {
+        _ = Console.assets
         server.start()
         scrub.start()
     }
