@@ -50,21 +50,22 @@ def check(condition, message):
 
 
 class Server:
-    """A `ties serve` child on a free port of 127.0.0.1."""
+    """A `ties serve` child on a free port of 127.0.0.1; its access log goes to `log` (a pipe
+    nobody read would fill and stop the server)."""
 
-    def __init__(self, ties, ledger):
+    def __init__(self, ties, ledger, log):
+        self.log = open(log, "w")
         self.process = subprocess.Popen([ties, "serve", "--ledger", ledger, "--port", "0"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                                        stdout=subprocess.DEVNULL, stderr=self.log)
         deadline = time.monotonic() + WAIT_SECONDS
-        while time.monotonic() < deadline:
-            line = self.process.stderr.readline()
-            found = re.search(r"on http://127\.0\.0\.1:(\d+)", line)
+        while time.monotonic() < deadline and self.process.poll() is None:
+            with open(log) as written:
+                found = re.search(r"on http://127\.0\.0\.1:(\d+)", written.read())
             if found:
                 self.base = f"http://127.0.0.1:{found.group(1)}"
                 return
-            if not line and self.process.poll() is not None:
-                break
-        raise Failure("ties serve did not say where it listens")
+            time.sleep(0.05)
+        raise Failure(f"ties serve did not say where it listens (see {log})")
 
     def stop(self):
         self.process.terminate()
@@ -72,6 +73,7 @@ class Server:
             self.process.wait(timeout=WAIT_SECONDS)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        self.log.close()
 
 
 class API:
@@ -224,6 +226,7 @@ def page_weight(page):
 def slider_steps(page, count, each=lambda index, as_of: None):
     """Steps the slider from its right end leftwards with the keyboard, calling `each` at every
     position once it is drawn; answers each position's (index, asOfSeq, ms)."""
+    page.wait(lambda: page.driver.find_element(By.ID, "slider").get_attribute("data-ready"), "the slider's positions")
     slider = page.driver.find_element(By.ID, "slider")
     top = int(slider.get_attribute("max"))
     steps = []
@@ -290,7 +293,7 @@ def enrich(api):
 def full_run(args, out, figures):
     scratch = tempfile.mkdtemp(prefix="ties-console-test-")
     ledger, key, revoked = demo_ledger(args.ties, scratch)
-    server = Server(args.ties, ledger)
+    server = Server(args.ties, ledger, os.path.join(out, "serve.log"))
     driver = None
     try:
         api = API(server.base, key)
@@ -496,7 +499,7 @@ def measure_run(args, out, figures):
         scratch = tempfile.mkdtemp(prefix="ties-console-large-")
         args.ledger, args.key = large_ledger(args.ties, scratch, args.large)
         args.record = f"person:{HOT_PERSON}"
-    server = Server(args.ties, args.ledger)
+    server = Server(args.ties, args.ledger, os.path.join(out, "serve.log"))
     driver = None
     try:
         driver = browser(out)

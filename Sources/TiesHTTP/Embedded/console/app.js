@@ -74,7 +74,7 @@ function signInView(route) {
     button.disabled = true;
     message.textContent = 'Checking the key…';
     try {
-      await get('/v1/stats', {}, { key });
+      await get('/v1/object-types', {}, { key });
       session.key = key;
       signInMessage = null;
       forgetCatalog();

@@ -2,7 +2,7 @@
 // to the attributes or fields (before → after), shared by the timeline,
 // the link view and the live feed.
 
-import { h, value, pairs } from './dom.js';
+import { h, value, pairs, when } from './dom.js';
 import { typeKey } from './api.js';
 
 export const recordHref = (ref) => `#/record/${encodeURIComponent(ref)}`;
@@ -62,12 +62,13 @@ function changes(before, event) {
 /**
  * What an event did, as elements. `record`: the record whose page this
  * is (its side names the link); `before`: attributes or fields before the
- * event, when known; `types`: relationship types by ID.
+ * event, when known; `types`: relationship types by ID; `onLinkPage`:
+ * the page is the link's own history, so no link to it.
  */
-export function describe(event, { record, before, types }) {
+export function describe(event, { record, before, types, onLinkPage = false }) {
   const type = types && types.get(event.relationshipTypeId);
   const name = h('strong', {}, label(type, event, record));
-  const history = event.relationshipTypeId && event.from
+  const history = event.relationshipTypeId && event.from && !onLinkPage
     ? h('a', { href: linkHref(event.relationshipTypeId, event.from, event.to), class: 'small' }, 'link history') : null;
   const ends = () => {
     if (record === event.from) return [name, ' → ', recordLink(event.to)];
@@ -99,7 +100,7 @@ export function describe(event, { record, before, types }) {
 /** When, who (and via which key), why: the line above an event. */
 export function byline(entry) {
   return h('p', { class: 'byline' },
-    h('span', { class: 'seq' }, `seq ${entry.seq}`), ' · ', h('time', { datetime: entry.at }, new Date(entry.at).toLocaleString()), ' · ',
+    h('span', { class: 'seq' }, `seq ${entry.seq}`), ' · ', h('time', { datetime: entry.at }, when(entry.at)), ' · ',
     h('span', { class: 'actor' }, entry.actor || '—'),
     entry.principal && entry.principal !== entry.actor ? ` (via ${entry.principal})` : '',
     entry.reason ? [' · ', h('q', {}, entry.reason)] : '');

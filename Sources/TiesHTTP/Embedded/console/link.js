@@ -26,5 +26,5 @@ export async function linkView(main, route) {
         version.toSeq === null ? '' : ` · unlinked at seq ${version.toSeq} (${when(version.toAt)})`),
       h('p', {}, version.toSeq === null ? 'Attributes now: ' : 'Attributes at its end: ', pairs(version.attributes)),
       h('ol', { class: 'events' }, version.events.map((entry) => h('li', { 'data-seq': entry.seq }, byline(entry),
-        describe(entry.event, { record: null, before: befores.get(entry.seq), types: types.byId }))))))));
+        describe(entry.event, { record: null, before: befores.get(entry.seq), types: types.byId, onLinkPage: true }))))))));
 }

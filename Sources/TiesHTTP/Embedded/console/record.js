@@ -41,17 +41,20 @@ export async function recordView(main, route) {
     return;
   }
   show(main, searchForm(text), h('p', { class: 'muted' }, `Loading ${record.ref}…`));
-  const [types, now, history, fields] = await Promise.all([
+  // The slider's positions come from the history, which the first view does not wait for.
+  const history = get(`${recordPath(record)}/history`, { limit: SLIDER_ENTRIES_MAX });
+  history.catch(() => {});
+  const [types, now, fields] = await Promise.all([
     catalog(),
     relationships(record, undefined, RELATIONSHIP_PAGES_MAX),
-    get(`${recordPath(record)}/history`, { limit: SLIDER_ENTRIES_MAX }),
     get(recordPath(record)).catch((error) => {
       if (error.code === 'record_not_found') return null;
       throw error;
     }),
   ]);
-  const view = new RecordPage(main, record, types, now, history);
+  const view = new RecordPage(main, record, types, now);
   view.draw(text, fields);
+  view.arm(history);
 }
 
 async function findByIdentifier(main, text, [, type, field, wanted]) {
@@ -91,14 +94,30 @@ export function compare(then, now) {
 const STATE_TEXT = { same: '', changed: 'changed since', removed: 'removed since', added: 'added since' };
 
 class RecordPage {
-  constructor(main, record, types, now, history) {
+  constructor(main, record, types, now) {
     this.main = main;
     this.record = record;
     this.types = types;
     this.now = now;
     this.cache = new Map();
     this.ticket = 0;
-    this.positions = slider(history);
+    this.positions = [{ asOf: undefined, text: 'loading the commits that touched it…' }];
+  }
+
+  /** Gives the slider its positions once the history has come (`data-ready` on it then). */
+  async arm(history) {
+    try {
+      this.positions = slider(await history);
+    } catch (error) {
+      if (this.range.isConnected) report(error);
+      return;
+    }
+    if (!this.range.isConnected) return;
+    this.range.max = String(this.positions.length - 1);
+    this.range.value = this.range.max;
+    this.range.disabled = false;
+    this.range.dataset.ready = 'true';
+    this.render(this.positions.length - 1, this.now, null);
   }
 
   draw(text, fields) {
@@ -106,7 +125,7 @@ class RecordPage {
     this.table = h('div', { id: 'links' });
     this.graph = h('div', { id: 'graph', class: 'graph-box' });
     this.status = h('p', { id: 'slider-status', class: 'slider-status', 'aria-live': 'polite' });
-    this.range = h('input', { id: 'slider', type: 'range', min: 0, max: this.positions.length - 1, value: this.positions.length - 1, step: 1,
+    this.range = h('input', { id: 'slider', type: 'range', min: 0, max: 0, value: 0, step: 1, disabled: true,
       'aria-describedby': 'slider-status', oninput: () => this.step(Number(this.range.value)) });
     show(this.main, searchForm(text),
       h('h1', { id: 'record-title' }, record.ref),
