@@ -10,6 +10,8 @@ import { drawGraph } from './graph.js';
 
 /** Pages of 1000 links read per state; a record with more says so. */
 const RELATIONSHIP_PAGES_MAX = 5;
+/** Table rows drawn at first (those that differ from now first); a button draws the rest. */
+const TABLE_ROWS_MAX = 100;
 /** History entries the slider spans (the newest). */
 const SLIDER_ENTRIES_MAX = 1000;
 /** `type[field=value]`: a record found by an identifier. */
@@ -164,17 +166,22 @@ class RecordPage {
 
   render(index, then, started) {
     const position = this.positions[index];
-    const rows = compare(then.links, this.now.links);
+    const compared = compare(then.links, this.now.links);
+    const rows = [...compared.filter((row) => row.state !== 'same'), ...compared.filter((row) => row.state === 'same')];
+    const shown = this.showAll ? rows : rows.slice(0, TABLE_ROWS_MAX);
     const atNow = index === this.positions.length - 1;
     show(this.status, atNow ? `Now (seq ${this.now.asOfSeq}).` : `As of seq ${then.asOfSeq}`,
       atNow ? '' : ` (${when(then.asOfTime)})`, ' — ', position.text,
       then.truncated ? ' Only the first links are shown.' : '');
-    show(this.table, linkTable(rows, this.types));
+    show(this.table, rows.length > shown.length ? h('p', { class: 'small' }, `Showing ${shown.length} of ${rows.length} links, those that differ from now first. `,
+      h('button', { type: 'button', onclick: () => { this.showAll = true; this.step(Number(this.range.value)); } }, `Show all ${rows.length}`)) : null,
+    linkTable(shown, this.types));
     show(this.graph, drawGraph(this.record.ref, neighbours(rows)));
     const box = this.status;
     box.dataset.index = String(index);
     box.dataset.asOfSeq = String(then.asOfSeq);
-    if (started !== null) box.dataset.stepMs = (performance.now() - started).toFixed(1);
+    // Reading a size lays the page out now, so a step's time includes its layout, not only its DOM.
+    if (started !== null && this.main.offsetHeight >= 0) box.dataset.stepMs = (performance.now() - started).toFixed(1);
   }
 }
 
