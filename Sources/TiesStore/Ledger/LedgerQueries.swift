@@ -115,7 +115,8 @@ extension Ledger {
             headSeq: projection.head.seq, headHash: projection.head.hash, lastCommitAt: projection.head.lastAt,
             commits: try projection.count("commits"), objectTypes: Int64(projection.objectTypes.count),
             relationshipTypes: Int64(projection.typesByID.count), currentLinks: try projection.count("links"),
-            linkVersions: try projection.count("link_versions"), logBytes: log.size,
+            // A reader's log size is the size it opened with; the projection it has refreshed knows where the head ends.
+            linkVersions: try projection.count("link_versions"), logBytes: max(log.size, projection.head.logEndOffset),
             projectionBytes: layout.projectionFiles.reduce(0) { $0 + layout.fileSystem.fileSize(atPath: $1) },
             lastSnapshotSeq: try SnapshotStore(layout: layout).files().first?.seq)
     }

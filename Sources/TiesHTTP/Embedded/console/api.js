@@ -12,7 +12,7 @@ export const session = {
 };
 
 /** A failed request: `detail` is what the user is shown. */
-export class Problem extends Error {
+class Problem extends Error {
   constructor(status, detail, code) {
     super(detail);
     this.status = status;

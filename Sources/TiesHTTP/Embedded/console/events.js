@@ -21,7 +21,7 @@ export function label(type, event, record) {
 }
 
 /** Attributes or fields after `event`, from those before it. */
-export function applied(before, event) {
+function applied(before, event) {
   switch (event.type) {
     case 'relationship.linked': return { ...event.attributes };
     case 'relationship.unlinked': return {};

@@ -6,7 +6,7 @@ import { s } from './dom.js';
 import { recordHref } from './events.js';
 
 /** Neighbours drawn at most; the table lists them all. */
-export const NEIGHBOURS_DRAWN_MAX = 24;
+const NEIGHBOURS_DRAWN_MAX = 24;
 
 const WIDTH = 480;
 const HEIGHT = 400;

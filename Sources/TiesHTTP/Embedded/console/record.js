@@ -80,7 +80,7 @@ const sameAttributes = (a, b) => JSON.stringify(a, Object.keys(a).sort()) === JS
  * The links of `then` and `now` together, each marked: `same`, `changed`
  * (attributes differ), `removed` (then, not now), `added` (now, not then).
  */
-export function compare(then, now) {
+function compare(then, now) {
   const nowByKey = new Map(now.map((link) => [linkKey(link), link]));
   const rows = [];
   for (const link of then) {
