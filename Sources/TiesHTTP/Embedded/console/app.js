@@ -49,6 +49,7 @@ async function render() {
     stopView = (await view(main, route)) || null;
   } catch (error) {
     const detail = report(error);
+    main.querySelector('.loading')?.remove();
     if (detail !== null) main.append(h('p', { class: 'problem' }, detail));
   }
   markRendered();

@@ -47,15 +47,13 @@ export function attributesBefore(entries) {
   return before;
 }
 
-/** "k: a → b" for each key `event` sets or unsets, against `before`. */
+/** "k: a → b" for each key `event` sets or unsets, against `before` ("k → b" when `before` is not known). */
 function changes(before, event) {
-  const items = [];
-  for (const key of Object.keys(event.set || {}).sort()) {
-    items.push(h('li', {}, h('code', {}, key), ': ', h('del', {}, value(before ? before[key] : undefined)), ' → ', h('ins', {}, value(event.set[key]))));
-  }
-  for (const key of event.unset || []) {
-    items.push(h('li', {}, h('code', {}, key), ': ', h('del', {}, value(before ? before[key] : undefined)), ' → ', h('ins', {}, '(removed)')));
-  }
+  const change = (key, after) => h('li', {}, h('code', {}, key), before ? [': ', h('del', {}, value(before[key]))] : '', ' → ', h('ins', {}, after));
+  const items = [
+    ...Object.keys(event.set || {}).sort().map((key) => change(key, value(event.set[key]))),
+    ...(event.unset || []).map((key) => change(key, '(removed)')),
+  ];
   return items.length ? h('ul', { class: 'changes' }, items) : null;
 }
 

@@ -42,7 +42,7 @@ export async function recordView(main, route) {
     show(main, h('h1', {}, 'Find a record'), searchForm(text), h('p', { class: 'problem' }, `“${text}” is not TYPE:ID or TYPE[FIELD=VALUE].`));
     return;
   }
-  show(main, searchForm(text), h('p', { class: 'muted' }, `Loading ${record.ref}…`));
+  show(main, searchForm(text), h('p', { class: 'muted loading' }, `Loading ${record.ref}…`));
   // The slider's positions come from the history, which the first view does not wait for.
   const history = get(`${recordPath(record)}/history`, { limit: SLIDER_ENTRIES_MAX });
   history.catch(() => {});
@@ -60,7 +60,7 @@ export async function recordView(main, route) {
 }
 
 async function findByIdentifier(main, text, [, type, field, wanted]) {
-  show(main, searchForm(text), h('p', { class: 'muted' }, 'Looking it up…'));
+  show(main, searchForm(text), h('p', { class: 'muted loading' }, 'Looking it up…'));
   const answer = await get(`/v1/records/${encodeURIComponent(type)}`, { field, value: wanted });
   if (answer.records.length === 1) {
     location.replace(recordHref(answer.records[0].record));
