@@ -43,9 +43,6 @@ export async function recordView(main, route) {
     return;
   }
   show(main, searchForm(text), h('p', { class: 'muted loading' }, `Loading ${record.ref}…`));
-  // The slider's positions come from the history, which the first view does not wait for.
-  const history = get(`${recordPath(record)}/history`, { limit: SLIDER_ENTRIES_MAX });
-  history.catch(() => {});
   const [types, now, fields] = await Promise.all([
     catalog(),
     relationships(record, undefined, RELATIONSHIP_PAGES_MAX),
@@ -56,7 +53,9 @@ export async function recordView(main, route) {
   ]);
   const view = new RecordPage(main, record, types, now);
   view.draw(text, fields);
-  view.arm(history);
+  // The slider's positions come from the history, asked for once the first view is drawn (not beside it: on a
+  // busy ledger the two would share the server's time).
+  view.arm(get(`${recordPath(record)}/history`, { limit: SLIDER_ENTRIES_MAX }));
 }
 
 async function findByIdentifier(main, text, [, type, field, wanted]) {
