@@ -6,7 +6,9 @@ import { s } from './dom.js';
 import { recordHref } from './events.js';
 
 /** Neighbours drawn at most; the table lists them all. */
-const NEIGHBOURS_DRAWN_MAX = 24;
+const NEIGHBOURS_DRAWN_MAX = 12;
+/** Past this many neighbours the edges' labels would overlap: the table has them. */
+const EDGE_LABELS_MAX = 8;
 
 const WIDTH = 480;
 const HEIGHT = 400;
@@ -31,7 +33,8 @@ export function drawGraph(center, neighbours) {
     const state = `state-${neighbour.state}`;
     edges.append(
       s('line', { x1: cx, y1: cy, x2: x, y2: y, class: `edge ${state}` }),
-      s('text', { x: (cx + x) / 2, y: (cy + y) / 2 - 4, class: 'edge-label', 'text-anchor': 'middle' }, short(neighbour.labels.join(', '))));
+      drawn.length > EDGE_LABELS_MAX ? null
+        : s('text', { x: (cx + x) / 2, y: (cy + y) / 2 - 4, class: 'edge-label', 'text-anchor': 'middle' }, short(neighbour.labels.join(', '))));
     nodes.append(s('a', { href: recordHref(neighbour.ref), class: `node ${state}`, 'data-record': neighbour.ref, 'aria-label': `${neighbour.ref}, ${neighbour.labels.join(', ')}${neighbour.state === 'same' ? '' : `, ${neighbour.state}`}` },
       s('circle', { cx: x, cy: y, r: 9 }),
       s('text', { x, y: y + 24, 'text-anchor': 'middle' }, short(neighbour.ref)),
