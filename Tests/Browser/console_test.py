@@ -34,6 +34,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support.ui import WebDriverWait
+from selenium.common.exceptions import StaleElementReferenceException
 
 WAIT_SECONDS = 20
 SIZES = {"wide": (1280, 800), "narrow": (375, 800)}
@@ -136,7 +137,8 @@ class Console:
 
     def wait(self, condition, what):
         try:
-            return WebDriverWait(self.driver, WAIT_SECONDS).until(lambda d: condition())
+            # A view redrawn while it is read leaves stale elements: read it again.
+            return WebDriverWait(self.driver, WAIT_SECONDS, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: condition())
         except Exception as error:
             banner = self.js("return document.getElementById('error').textContent")
             raise Failure(f"waiting for {what}: {type(error).__name__}; banner: {banner!r}; hash {self.js('return location.hash')}")
@@ -369,7 +371,7 @@ def full_run(args, out, figures):
         page.shoot("timeline")
         driver.find_element(By.ID, "actor").send_keys("support", Keys.ENTER)
         page.wait(lambda: "actor=support" in page.js("return location.hash") and page.js("return document.getElementById('view').dataset.view") == "timeline"
-                  and all(a.text == "support" for a in driver.find_elements(By.CSS_SELECTOR, "#timeline .actor")), "the actor filter")
+                  and page.js("return [...document.querySelectorAll('#timeline .actor')].every((a) => a.textContent === 'support')"), "the actor filter")
         check(len(driver.find_elements(By.CSS_SELECTOR, "#timeline > li")) == len(api.get("/v1/audit", record=record, actor="support")["entries"]),
               "the filtered timeline's length")
 
