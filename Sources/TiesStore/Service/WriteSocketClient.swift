@@ -31,6 +31,8 @@ public final class WriteSocketClient {
     private static func open(_ path: String) throws(LedgerError) -> Int32? {
         do {
             return try UnixSocket.connect(path: path, timeoutMs: Limits.writeSocketFrameMs)
+        } catch where error.isPermissionDenied {
+            throw LedgerError(.ledgerBusy, "a `ties serve` of another user holds this ledger (\(path) is not yours to use); CLI writes are handed only to a server of the same user")
         } catch {
             throw LedgerError(.ioError, "cannot reach the server at \(path): \(error.reason) (errno \(error.errno))",
                               details: ["syscall": .string(error.call), "errno": .int(Int64(error.errno))])

@@ -45,7 +45,7 @@ enum HTTPLoad {
 
     /// A new ledger whose policy takes an automatic snapshot halfway through
     /// the load, so the latencies show what a snapshot costs the writer.
-    private static func startServer(_ directory: String, clients: Int, snapshotEveryCommits: Int) throws(BenchError) -> TiesServer {
+    static func startServer(_ directory: String, clients: Int, snapshotEveryCommits: Int) throws(BenchError) -> TiesServer {
         do {
             try Ledger.create(at: directory)
         } catch {
@@ -74,7 +74,7 @@ enum HTTPLoad {
     }
 
     /// Defines the object type and registers the link type through the API; returns its `rt_` ID.
-    private static func registerType(port: UInt16, key: String) throws(BenchError) -> String {
+    static func registerType(port: UInt16, key: String) throws(BenchError) -> String {
         let connection: HTTPTestClient
         do {
             connection = try HTTPClientLimits.connect(port: port)
