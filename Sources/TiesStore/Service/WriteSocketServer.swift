@@ -60,11 +60,7 @@ public final class WriteSocketServer: Sendable {
         UnixSocket.remove(path: path)
         Socket.shutdown(listener)
         idle.forEach(Socket.shutdown)
-        let deadline = SystemClock.monotonicMilliseconds() + Int64(graceMs)
-        while SystemClock.monotonicMilliseconds() < deadline {
-            if state.withLock({ $0.idle.isEmpty && !$0.acceptorRunning }) { return }
-            SystemClock.sleep(milliseconds: 10)
-        }
+        if SystemClock.waitUntil(timeoutMs: graceMs, { state.withLock { $0.idle.isEmpty && !$0.acceptorRunning } }) { return }
         state.withLock { $0.idle.keys.forEach(Socket.shutdown) }
     }
 

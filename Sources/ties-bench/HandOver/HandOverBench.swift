@@ -12,13 +12,7 @@ enum HandOverBench {
     static func run(writes: Int, directory: String) throws(BenchError) -> HandOverResult {
         let server = try HTTPLoad.startServer(directory, clients: 1, snapshotEveryCommits: Int.max)
         defer { server.stop(graceMs: BenchLimits.httpStopGraceMs) }
-        let key: String
-        do {
-            key = try server.keys.create(name: "ties-bench", role: .append, now: Ledger.clock())
-        } catch {
-            throw .failed("cannot create an API key: \(error)")
-        }
-        let typeID = try HTTPLoad.registerType(port: server.port, key: key)
+        let (key, typeID) = try HTTPLoad.prepare(server)
         let tiesBinary = try sibling("ties")
         let curl = ["/usr/bin/curl", "/bin/curl"].first { FileManager.default.isExecutableFile(atPath: $0) }
         let connection: HTTPTestClient
