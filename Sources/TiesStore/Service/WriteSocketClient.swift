@@ -50,6 +50,13 @@ public final class WriteSocketClient {
         }
         try reconnectIfIdle()
         guard WriteSocketFrames.write(fd, message, timeoutMs: Limits.writeSocketFrameMs, timeouts: &timeouts) else {
+            // A server that turns a connection away (busy, stopping) says why
+            // and closes it, perhaps before the request was sent: its answer
+            // is still there to read. Either way the request was not taken whole.
+            if case .frame(let refusal) = WriteSocketFrames.read(fd, firstByteMs: 0, restMs: Limits.writeSocketFrameMs, timeouts: &timeouts),
+               case .failure(let error) = try WriteSocketMessages.decodeAnswer(refusal) {
+                throw error
+            }
             throw LedgerError(.ioError, "the server holding the ledger closed the connection before taking the request; nothing was committed")
         }
         let read = WriteSocketFrames.read(fd, firstByteMs: Limits.writeSocketAnswerWaitMs, restMs: Limits.writeSocketFrameMs, timeouts: &timeouts)
