@@ -12,7 +12,7 @@ words), a record's table and graph against the API, a walk to a
 neighbour, the time slider (at every position the drawn links are the
 API's answer as of that seq, marked against now), a look-up by email,
 the timeline with a filter and before → after, a link's history, a
-commit appearing in the live feed, the ledger view, an error's detail,
+commit made by the CLI appearing in the live feed, the ledger view, an error's detail,
 keyboard reach and no sideways scrolling at 375 px. Screenshots of each
 view go to --out (default .build/console-test). It prints the page
 weight, the first view's time and each slider step's time.
@@ -251,17 +251,13 @@ def summary(label, figures):
     return f"{label}: median {statistics.median(figures):.1f} ms, max {max(figures):.1f} ms over {len(figures)}"
 
 
-# The one place that makes the commit the live feed must show. Today it is an
-# HTTP write: a CLI write while `ties serve` runs is refused (ledger_busy).
-# LEAD: once CLI writes go through the server, make this a CLI write, e.g.
-#   ties(binary, "link", "placed/order", "person:grace", "order:o-live", "--ledger", ledger, "--actor", "cli")
-# and answer the head seq it printed.
-def write_for_live_feed(api, binary, ledger):
-    status, body = api.call("POST", "/v1/relationships", body={
-        "relationshipType": {"kind": "person_to_co", "role": "placed", "customObjectType": "order"},
-        "personExternalId": "grace", "customObjectExternalId": "o-live", "reason": "live feed check"})
-    check(status == 201, f"the live feed's write → {status} {body}")
-    return body["seq"]
+# The one place that makes the commit the live feed must show: a CLI write,
+# which `ties serve` takes through its serve.sock while it runs.
+def write_for_live_feed(binary, ledger):
+    answer = json.loads(ties(binary, "link", "placed/order", "person:grace", "order:o-live", "--ledger", ledger,
+                             "--actor", "cli-writer", "--reason", "live feed check", "--json"))
+    check(answer.get("created") is True and isinstance(answer.get("seq"), int), f"the live feed's CLI write answered {answer}")
+    return answer["seq"]
 
 
 def demo_ledger(binary, directory):
@@ -391,7 +387,7 @@ def full_run(args, out, figures):
         page.wait(lambda: driver.find_elements(By.CSS_SELECTOR, "#feed > li"), "the recent commits")
         page.wait(lambda: "waiting" in driver.find_element(By.ID, "feed-status").text, "the long poll")
         started = time.monotonic()
-        seq = write_for_live_feed(api, args.ties, ledger)
+        seq = write_for_live_feed(args.ties, ledger)
         page.wait(lambda: driver.find_elements(By.CSS_SELECTOR, f'#feed > li[data-seq="{seq}"]'), f"seq {seq} in the live feed")
         figures["live feed: commit to screen (ms)"] = [(time.monotonic() - started) * 1000]
         check(driver.find_element(By.CSS_SELECTOR, "#feed > li:first-child").get_attribute("data-seq") == str(seq), "the newest commit is on top")
