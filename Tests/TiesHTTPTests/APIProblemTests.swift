@@ -196,6 +196,9 @@ struct APIProblemTests {
         WrongMethod(method: "POST", path: "/v1/records/person/u1/relationships", allow: "GET"),
         WrongMethod(method: "DELETE", path: "/v1/records/person/u1/history", allow: "GET"),
         WrongMethod(method: "PUT", path: "/v1/openapi.json", allow: "GET"),
+        // A method of HTTP that no route serves: 405, not 501 (found by schemathesis).
+        WrongMethod(method: "TRACE", path: "/v1/relationships", allow: "POST, PATCH, DELETE"),
+        WrongMethod(method: "QUERY", path: "/v1/audit", allow: "GET"),
     ])
     func wrongMethod(_ wrong: WrongMethod) throws {
         let harness = try APIHarness()
@@ -251,6 +254,18 @@ struct APIProblemTests {
                      400, "invalid_field")
         try harness.expect(201, "POST", "/v1/object-types", #"{"name":"y","expectedHeadSeq":2}"#, headers: [("If-Match", "2")])
         #expect(harness.head == 3)
+    }
+
+    @Test("expectedHeadSeq may be written 3.0, an integer to JSON Schema and so to the OpenAPI document; 3.5 is not one")
+    func expectedHeadSeqWithZeroFraction() throws {
+        let harness = try APIHarness()
+        defer { harness.close() }
+        try harness.expect(201, "POST", "/v1/object-types", #"{"name":"order","expectedHeadSeq":0.0}"#)
+        Self.problem(harness.call("POST", "/v1/object-types", #"{"name":"x","expectedHeadSeq":0.0}"#), 409, "sequence_conflict")
+        Self.problem(harness.call("POST", "/v1/object-types", #"{"name":"x","expectedHeadSeq":1.5}"#), 400, "invalid_field")
+        Self.problem(harness.call("POST", "/v1/object-types", #"{"name":"x","expectedHeadSeq":1e300}"#), 400, "invalid_field")
+        try harness.expect(201, "POST", "/v1/object-types", #"{"name":"x","expectedHeadSeq":1e0}"#)
+        #expect(harness.head == 2)
     }
 
     @Test("Problems of the rules never leak attribute values into the detail")
