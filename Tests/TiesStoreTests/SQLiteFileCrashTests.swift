@@ -93,28 +93,31 @@ enum SQLiteCrashVerdict: Equatable {
     case wrong(String)
 }
 
-/// Totals over many trials.
-struct SQLiteCrashTally: CustomStringConvertible {
-    var trials = 0
-    var recoveredWithWarning = 0
-    var recoveredSilently = 0
-    var refused = 0
-    var refusedLater = 0
-    var wrong = 0
-
-    mutating func add(_ verdict: SQLiteCrashVerdict) {
-        trials += 1
-        switch verdict {
-        case .recovered(let warned): if warned { recoveredWithWarning += 1 } else { recoveredSilently += 1 }
-        case .refused: refused += 1
-        case .refusedLater: refusedLater += 1
-        case .wrong: wrong += 1
+extension SQLiteCrashVerdict {
+    /// How the tally names it.
+    var outcome: String {
+        switch self {
+        case .recovered(let warned): warned ? "recovered with a warning" : "recovered with nothing to warn about"
+        case .refused: "refused naming the file"
+        case .refusedLater: "opened, then refused a query"
+        case .wrong: "wrong"
         }
     }
+}
+
+/// Totals over many trials, by outcome.
+struct SQLiteCrashTally: CustomStringConvertible {
+    static let outcomes = ["recovered with a warning", "recovered with nothing to warn about", "refused naming the file",
+                           "opened, then refused a query", "wrong"]
+    private(set) var counts: [String: Int] = [:]
+
+    var trials: Int { counts.values.reduce(0, +) }
+    var wrong: Int { counts["wrong", default: 0] }
+
+    mutating func add(_ verdict: SQLiteCrashVerdict) { counts[verdict.outcome, default: 0] += 1 }
 
     var description: String {
-        "\(trials) trials: \(recoveredWithWarning) recovered with a warning, \(recoveredSilently) recovered with nothing to warn about, "
-            + "\(refused) refused naming the file, \(refusedLater) opened and then refused a query, \(wrong) wrong"
+        "\(trials) trials: " + Self.outcomes.map { "\(counts[$0, default: 0]) \($0)" }.joined(separator: ", ")
     }
 }
 
