@@ -217,6 +217,63 @@ extension ChildProcessTests {
             #expect(verify.status == 0, "\(verify)")
         }
 
+        /// Rounds of `acknowledgedWritesSurviveRepeatedSIGKILL`:
+        /// TIES_SERVE_KILL_ROUNDS (3 in CI; `.ci/kill9 --rounds N` for more).
+        static let killRounds = max(1, ProcessInfo.processInfo.environment["TIES_SERVE_KILL_ROUNDS"].flatMap { Int($0) } ?? 3)
+
+        /// Totals over the rounds, printed at the end.
+        struct KillTally: CustomStringConvertible {
+            var rounds = 0
+            var acknowledged = 0
+            var cutOff = 0
+            var head: Int64 = 0
+            var description: String {
+                "\(rounds) rounds of kill -9: \(acknowledged) links acknowledged, \(cutOff) requests cut off by the kills, head seq \(head)"
+            }
+        }
+
+        @Test("Round after round of kill -9 under concurrent writers, each restart on the same ledger: no acknowledged commit is lost and the chain stays whole",
+              .timeLimit(.minutes(60)))
+        func acknowledgedWritesSurviveRepeatedSIGKILL() throws {
+            let environment = ProcessInfo.processInfo.environment
+            let seed = environment["TIES_SERVE_KILL_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...UInt64.max)
+            var random = SplitMix64(seed: seed)
+            let ledger = try TestLedger.make()
+            defer { ledger.remove() }
+            let (typeId, key) = try Self.prepare(ledger)
+            var acknowledged: [Acknowledged] = []
+            var tally = KillTally()
+            for round in 0..<Self.killRounds {
+                let context = "round \(round) (TIES_SERVE_KILL_SEED=\(seed))"
+                // Each start recovers from the kill before it.
+                let served = try Self.serve(ledger)
+                let health = try Self.call(port: served.port, "GET", "/v1/health", key: nil)
+                #expect(health.json["headSeq"].int ?? -1 >= acknowledged.map(\.seq).max() ?? 0, "\(context): \(health)")
+                let load = Load(threads: 8, port: served.port, typeId: typeId, key: key, prefix: "r\(round)-")
+                // MARK: CLI writers
+                // When CLI writes go through a running server, start CLI
+                // writers here beside the HTTP ones (a `ties link` child per
+                // thread), and add what they acknowledge (exit 0) to
+                // `acknowledged` below, so the same checks cover them.
+                #expect(load.waitForAcknowledged(10), "\(context): only \(load.acknowledgedCount) links acknowledged")
+                Thread.sleep(forTimeInterval: Double(Int.random(in: 0...400, using: &random)) / 1000)
+                served.child.kill(.kill)
+                #expect(load.stop(), "\(context): the client threads did not stop")
+                #expect(served.child.wait(seconds: 60), "\(context): the killed server did not go away")
+                let (kept, failures, refusals) = load.results
+                #expect(refusals.isEmpty, "\(context): \(refusals.prefix(3))")
+                acknowledged += kept
+                tally.rounds += 1
+                tally.acknowledged += kept.count
+                tally.cutOff += failures
+            }
+            try Self.checkDurable(acknowledged, in: ledger, context: "after \(Self.killRounds) kills (TIES_SERVE_KILL_SEED=\(seed))")
+            tally.head = try ledger.open(.read).headSeq
+            let verify = ledger.ties("verify")
+            #expect(verify.status == 0, "\(verify)")
+            print("serve kill -9 rounds: \(tally) (TIES_SERVE_KILL_SEED=\(seed)); ties verify: exit \(verify.status)")
+        }
+
         @Test("SIGTERM while requests are in flight: exit 0 and every 2xx'd commit present", .timeLimit(.minutes(5)))
         func gracefulStopKeepsAcknowledgedWrites() throws {
             let ledger = try TestLedger.make()

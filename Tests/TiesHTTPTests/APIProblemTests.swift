@@ -197,6 +197,9 @@ struct APIProblemTests {
         WrongMethod(method: "POST", path: "/v1/records/person/u1/relationships", allow: "GET"),
         WrongMethod(method: "DELETE", path: "/v1/records/person/u1/history", allow: "GET"),
         WrongMethod(method: "PUT", path: "/v1/openapi.json", allow: "GET"),
+        // A method of HTTP that no route serves: 405, not 501 (found by schemathesis).
+        WrongMethod(method: "TRACE", path: "/v1/relationships", allow: "POST, PATCH, DELETE"),
+        WrongMethod(method: "QUERY", path: "/v1/audit", allow: "GET"),
     ])
     func wrongMethod(_ wrong: WrongMethod) throws {
         let harness = try APIHarness()
@@ -252,6 +255,15 @@ struct APIProblemTests {
                      400, "invalid_field")
         try harness.expect(201, "POST", "/v1/object-types", #"{"name":"y","expectedHeadSeq":2}"#, headers: [("If-Match", "2")])
         #expect(harness.head == 3)
+        // 3.0 is an integer to JSON Schema, so to the OpenAPI document
+        // (schemathesis sent it, and got 400); 3.5 and 1e300 are not seqs.
+        Self.problem(harness.call("POST", "/v1/object-types", #"{"name":"z","expectedHeadSeq":2.0}"#), 409, "sequence_conflict")
+        for notASeq in ["3.5", "1e300"] {
+            Self.problem(harness.call("POST", "/v1/object-types", #"{"name":"z","expectedHeadSeq":\#(notASeq)}"#), 400, "invalid_field")
+        }
+        try harness.expect(201, "POST", "/v1/object-types", #"{"name":"z","expectedHeadSeq":3.0}"#)
+        try harness.expect(201, "POST", "/v1/object-types", #"{"name":"w","expectedHeadSeq":4e0}"#)
+        #expect(harness.head == 5)
     }
 
     @Test("Problems of the rules never leak attribute values into the detail")

@@ -60,7 +60,6 @@ struct HTTPMalformedCorpusTests {
         Malformed("GET / HTTP/0.9\r\n\r\n", 505),
         Malformed("GET / HTTP/9.9\r\n\(h)\r\n", 505),
         Malformed("CONNECT / HTTP/1.1\r\n\(h)\r\n", 501),
-        Malformed("TRACE / HTTP/1.1\r\n\(h)\r\n", 501),
         Malformed("PROPFIND / HTTP/1.1\r\n\(h)\r\n", 501),
         Malformed("Get / HTTP/1.1\r\n\(h)\r\n", 501),
         Malformed("POSTX / HTTP/1.1\r\n\(h)\r\n", 501),

@@ -53,7 +53,7 @@ struct HostileClientTests {
 
     @Test("Connections that trickle one byte of a head and fill the cap do not lock a new client out either")
     func tricklingHeadsMakeRoom() throws {
-        let server = try ServerHarness { $0.connectionsMax = 4; $0.firstByteTimeoutMs = 120_000; $0.slowHeadEvictionMs = 200 }
+        let server = try ServerHarness { $0.connectionsMax = 4; $0.firstByteTimeoutMs = 120_000; $0.slowClientEvictionMs = 200 }
         defer { server.stop(removeDirectory: true) }
         let trickling = try (0..<4).map { _ in try server.connect() }
         for client in trickling { try client.send("G") }
@@ -62,6 +62,40 @@ struct HostileClientTests {
         let client = try server.connect()
         let reply = try client.exchange(HTTPWire.request("GET", "/v1/health"), timeoutMs: Self.promptMs)
         #expect(reply.status == 200, "\(reply)")
+    }
+
+    @Test("Connections that pipeline requests and never read the answers, filling the cap, do not lock a new client out: the slowest is closed to make room")
+    func unreadAnswersMakeRoom() throws {
+        let server = try ServerHarness { $0.connectionsMax = 4; $0.slowClientEvictionMs = 200 }
+        defer { server.stop(removeDirectory: true) }
+        // 64 answers of the whole OpenAPI document (130 KB each) are more
+        // than the sockets between the two sides hold: the server's sends
+        // block. Before the fix every slot stayed busy for the 30 s send
+        // timeout, and the new client got 503.
+        let pipelined = (0..<64).flatMap { _ in HTTPWire.request("GET", "/v1/openapi.json", token: server.readKey) }
+        let readers = try (0..<4).map { _ in try server.connect() }
+        for reader in readers { try reader.send(pipelined) }
+        #expect(Wait.until { server.server.openConnections == (total: 4, idle: 0) }, "\(server.server.openConnections)")
+        Wait.sleep(milliseconds: 400)
+        let client = try server.connect()
+        let reply = try client.exchange(HTTPWire.request("GET", "/v1/health"), timeoutMs: Self.promptMs)
+        #expect(reply.status == 200, "\(reply)")
+        #expect(server.server.openConnections.total <= 4)
+    }
+
+    @Test("A keep-alive client in the pause between two requests is not closed to make room for a flood of new connections")
+    func answeredClientKeepsItsSlot() throws {
+        let server = try ServerHarness { $0.connectionsMax = 2; $0.firstByteTimeoutMs = 120_000; $0.keepAlivePauseMs = 60_000 }
+        defer { server.stop(removeDirectory: true) }
+        let client = try server.connect()
+        #expect(try client.exchange(HTTPWire.request("GET", "/v1/health")).status == 200)
+        // Each new connection makes room for the next; before the fix the
+        // first to go was the client, idle the longest.
+        let flood = try (0..<8).map { _ in try server.connect() }
+        #expect(Wait.until { server.server.openConnections.total == 2 }, "\(server.server.openConnections)")
+        let reply = try client.exchange(HTTPWire.request("GET", "/v1/health"), timeoutMs: Self.promptMs)
+        #expect(reply.status == 200, "\(reply)")
+        withExtendedLifetime(flood) {}
     }
 
     @Test("A keep-alive connection idle longer than the head timeout still gets its next request answered, even a head in two parts")

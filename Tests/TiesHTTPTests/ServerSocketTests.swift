@@ -192,7 +192,7 @@ struct ServerSocketTests {
     func connectionLimit() throws {
         // Heads that may stay unfinished for as long as a loaded machine needs,
         // and are never old enough to be closed to make room.
-        let server = try ServerHarness { $0.connectionsMax = 2; $0.headerReadTimeoutMs = 120_000; $0.slowHeadEvictionMs = 120_000 }
+        let server = try ServerHarness { $0.connectionsMax = 2; $0.headerReadTimeoutMs = 120_000; $0.slowClientEvictionMs = 120_000 }
         defer { server.stop(removeDirectory: true) }
         let first = try server.connect()
         let second = try server.connect()

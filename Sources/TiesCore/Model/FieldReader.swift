@@ -47,6 +47,22 @@ public struct FieldReader {
         }
     }
 
+    /// An integer written either way JSON Schema's `integer` allows: `42`
+    /// or `42.0` (a number whose fraction is zero), so a request the API's
+    /// OpenAPI document calls valid is read as valid. Not for log fields,
+    /// which are written one way only.
+    public func optionalWholeNumber(_ field: String) throws(LedgerError) -> Int64? {
+        switch fields[field] {
+        case .double(let value)? where value == value.rounded() && abs(value) <= Self.exactDoubleIntegerMax:
+            return Int64(value)
+        default:
+            return try optionalInt(field)
+        }
+    }
+
+    /// 2^53: every integer up to it is exactly a `Double`, so none is rounded into another.
+    private static let exactDoubleIntegerMax = 9_007_199_254_740_992.0
+
     /// An integer or a fraction, as a `Double`.
     public func optionalNumber(_ field: String) throws(LedgerError) -> Double? {
         switch fields[field] {

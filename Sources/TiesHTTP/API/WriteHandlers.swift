@@ -124,7 +124,7 @@ extension API {
     func commit(_ request: APIRequest, _ operations: [Operation], envelope: [String: JSONValue],
                         render: (CommitReceipt) -> (Int, JSONValue)) throws(LedgerError) -> HTTPResponse {
         let fields = try FieldReader(.object(envelope), context: "request", failure: .invalidField)
-        let expected = try Self.expectedHeadSeq(request, body: try fields.optionalInt("expectedHeadSeq"))
+        let expected = try Self.expectedHeadSeq(request, body: try fields.optionalWholeNumber("expectedHeadSeq"))
         let key = request.http.headers["idempotency-key"]
         let digest = key == nil ? nil : Self.digest(request)
         let commitRequest = CommitRequest(

@@ -92,22 +92,34 @@ public enum HTTPLimits {
 
     /// Open connections: 256; each one may buffer a head and a body, so this
     /// bound is what bounds the server's memory. A new connection past it
-    /// takes the place of the connection that has been idle the longest (a
-    /// keep-alive one between requests, or a new one that has not sent a
-    /// byte), which is closed without an answer, as its idle timeout would
-    /// have closed it. Only when every connection is in the middle of a
-    /// request is the new one refused (503) rather than queued: an idle
-    /// socket costs its holder nothing, so idle sockets must never be able
-    /// to lock out a client with something to ask. A connection whose next
-    /// request has already arrived is not idle, and one closed to make room
-    /// never has what it read handled (no commit without its answer).
+    /// takes the place of the connection that has been wasting its slot the
+    /// longest: idle (a keep-alive one between requests, or a new one that
+    /// has not sent a byte), or slow for at least `slowClientEviction`
+    /// (trickling a head, or not reading an answer). It is closed without
+    /// more, as its timeout would have closed it. Only when every connection
+    /// is busy with a request is the new one refused (503) rather than
+    /// queued: a held socket costs its holder nothing, so held sockets must
+    /// never be able to lock out a client with something to ask. A
+    /// connection whose next request has already arrived is not idle, and
+    /// one closed to make room never has what it read handled (no commit
+    /// without its answer).
     public static let connectionsMax = 256
 
-    /// At `connectionsMax` with no idle connection, one that has been
-    /// trickling a request head for this long is closed to make room (the
-    /// longest first): a head is one packet for a live client, so 2 s of
-    /// a head arriving byte by byte is a slot held, not a request coming.
-    public static let slowHeadEviction: Duration = .seconds(2)
+    /// At `connectionsMax`, a connection that has been trickling a request
+    /// head, or has left an answer unread, for this long may be closed to
+    /// make room (see there): a head is one packet for a live client, and a
+    /// live client reads what it asked for, so 2 s of either is a slot held,
+    /// not a request coming. Without this, 256 clients that pipeline
+    /// requests and never read (no key needed: health answers) kept every
+    /// slot busy for the 30 s send timeout, and new clients got 503.
+    public static let slowClientEviction: Duration = .seconds(2)
+
+    /// At `connectionsMax`, a keep-alive connection in the pause after an
+    /// answer is not closed to make room for this long: its client's next
+    /// request is on its way. Without it, a flood of new connections closed
+    /// a busy keep-alive client between two requests whenever every other
+    /// connection was newer or busy, and its reconnect met a full house.
+    public static let keepAlivePause: Duration = .seconds(1)
 
     /// Requests being handled at once, across all connections: 64 (→ 503).
     /// There is one writer, so more concurrency only lengthens queues.

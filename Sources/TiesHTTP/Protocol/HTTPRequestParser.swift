@@ -277,9 +277,13 @@ extension HTTPRequestParser {
         throw .unsupportedVersion
     }
 
-    /// The methods a Ties route can serve; other tokens are 501 (RFC 9110
-    /// §9.1). Methods are case-sensitive, so `get` is unknown too.
-    private static let methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+    /// The methods a Ties route can serve, and TRACE and QUERY, which none
+    /// serves but which are methods of HTTP itself (QUERY: a safe method with
+    /// a body), so the router tells them 405 with `Allow` rather than 501;
+    /// other tokens are 501 (RFC 9110 §9.1). Methods are case-sensitive, so
+    /// `get` is unknown too. (CONNECT takes an authority-form target, which
+    /// is 400 before its method matters.)
+    private static let methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "QUERY"]
 
     /// Room for the fields of a typical request, so the list grows once.
     private static let typicalFieldCount = 16

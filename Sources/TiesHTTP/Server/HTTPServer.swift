@@ -24,13 +24,38 @@ public final class HTTPServer: Sendable {
     private let inFlight: DispatchSemaphore
     private let state = Mutex(State())
 
+    /// A connection waiting for a request.
+    private struct Idle {
+        /// Orders connections idle since the same millisecond.
+        let ticket: UInt64
+        /// Monotonic ms.
+        let sinceMs: Int64
+        /// Answered before: a keep-alive client between two requests.
+        let answered: Bool
+    }
+
     private struct Connection {
-        /// When the connection became idle (waiting for a request), as a
-        /// ticket; nil while it reads or answers a request.
-        var idleTicket: UInt64?
+        /// Since when it has been idle; nil while it reads or answers a request.
+        var idle: Idle?
         /// Since when it has been reading a request head (monotonic ms);
         /// nil when idle, reading a body or being answered.
         var headSinceMs: Int64?
+        /// Since when it has been sending an answer, or its current chunk
+        /// (monotonic ms): one the client does not read stays unsent; nil
+        /// otherwise.
+        var sendingSinceMs: Int64?
+
+        /// Since when it has held its slot without use, if it has: idle at
+        /// once, or after `pauseMs` if it has been answered (its client's
+        /// next request is on its way); slow (a head trickling, an answer
+        /// unread) after `slowMs`.
+        func wastedSinceMs(nowMs: Int64, slowMs: Int, pauseMs: Int) -> Int64? {
+            if let idle {
+                return idle.answered && nowMs - idle.sinceMs < Int64(pauseMs) ? nil : idle.sinceMs
+            }
+            guard let since = headSinceMs ?? sendingSinceMs, nowMs - since >= Int64(slowMs) else { return nil }
+            return since
+        }
     }
 
     private struct State {
@@ -78,7 +103,7 @@ public final class HTTPServer: Sendable {
     /// Open connections, and how many of them are idle (waiting for a
     /// request, so the first to be closed to make room).
     public var openConnections: (total: Int, idle: Int) {
-        state.withLock { state in (state.connections.count, state.connections.values.filter { $0.idleTicket != nil }.count) }
+        state.withLock { state in (state.connections.count, state.connections.values.filter { $0.idle != nil }.count) }
     }
 
     /// Starts accepting on a thread of its own.
@@ -96,7 +121,7 @@ public final class HTTPServer: Sendable {
     public func stop(graceMs: Int, wake: () -> Void = {}) {
         let idle = state.withLock { state -> [Int32] in
             state.stopping = true
-            return state.connections.filter { $0.value.idleTicket != nil }.map(\.key)
+            return state.connections.filter { $0.value.idle != nil }.map(\.key)
         }
         wake()
         Socket.shutdown(listener)
@@ -136,7 +161,7 @@ public final class HTTPServer: Sendable {
     }
 
     /// Admits a new connection, idle until its first byte. At the cap, the
-    /// connection idle the longest makes room (`HTTPLimits.connectionsMax`):
+    /// connection wasting its slot the longest makes room (`HTTPLimits.connectionsMax`):
     /// shut down under the lock, while it is certainly still that socket
     /// (its thread forgets it under this lock before closing it), and
     /// forgotten at once, so the cap holds. Its thread wakes, finds the
@@ -147,34 +172,44 @@ public final class HTTPServer: Sendable {
             guard !state.stopping else { return .refused }
             var closed: Int32?
             if state.connections.count >= configuration.connectionsMax {
-                guard let victim = Self.roomMaker(in: state.connections, nowMs: nowMs, slowHeadMs: configuration.slowHeadEvictionMs) else {
+                guard let victim = Self.roomMaker(in: state.connections, nowMs: nowMs, configuration: configuration) else {
                     return .refused
                 }
                 Socket.shutdown(victim)
                 state.connections[victim] = nil
                 closed = victim
             }
-            state.connections[fd] = Connection(idleTicket: state.nextTicket())
+            state.connections[fd] = Connection(idle: Idle(ticket: state.nextTicket(), sinceMs: nowMs, answered: false))
             return .admitted(closedToMakeRoom: closed)
         }
     }
 
-    /// The connection to close for a new one: the one idle the longest whose
-    /// next request has not already arrived, else the one that has been
-    /// trickling a request head the longest, if for at least `slowHeadMs`
-    /// (one byte at a time must not hold a slot); nil when every connection
-    /// is busy with a request.
-    private static func roomMaker(in connections: [Int32: Connection], nowMs: Int64, slowHeadMs: Int) -> Int32? {
-        let idle = connections.compactMap { fd, connection in connection.idleTicket.map { (fd, $0) } }
-            .sorted { $0.1 < $1.1 }
-        if let quiet = idle.first(where: { Socket.waitReadable($0.0, timeoutMs: 0) == .timedOut }) { return quiet.0 }
-        let slowHeads = connections.compactMap { fd, connection in connection.headSinceMs.map { (fd, $0) } }
-            .filter { nowMs - $0.1 >= Int64(slowHeadMs) }
-        return slowHeads.min { $0.1 < $1.1 }?.0
+    /// The connection to close for a new one: the one that has wasted its
+    /// slot the longest (`Connection.wastedSinceMs`), leaving out idle ones
+    /// whose next request has already arrived; nil when every connection is
+    /// busy with a request. A keep-alive client in the pause between two
+    /// requests is so never closed for a flood of new connections.
+    private static func roomMaker(in connections: [Int32: Connection], nowMs: Int64,
+                                  configuration: HTTPServerConfiguration) -> Int32? {
+        var passedOver: Set<Int32> = []
+        // Runs under the state lock at every admission past the cap: one
+        // pass per candidate, no sort (usually the first one found is quiet).
+        while true {
+            var oldest: (fd: Int32, sinceMs: Int64, ticket: UInt64)?
+            for (fd, connection) in connections where !passedOver.contains(fd) {
+                guard let since = connection.wastedSinceMs(nowMs: nowMs, slowMs: configuration.slowClientEvictionMs,
+                                                           pauseMs: configuration.keepAlivePauseMs) else { continue }
+                let candidate = (fd: fd, sinceMs: since, ticket: connection.idle?.ticket ?? .max)
+                if oldest.map({ (candidate.sinceMs, candidate.ticket) < ($0.sinceMs, $0.ticket) }) ?? true { oldest = candidate }
+            }
+            guard let oldest else { return nil }
+            if oldest.ticket == .max || Socket.waitReadable(oldest.fd, timeoutMs: 0) == .timedOut { return oldest.fd }
+            passedOver.insert(oldest.fd)
+        }
     }
 
     /// What a connection is doing, as far as making room is concerned.
-    private enum Activity { case idle, readingHead, busy }
+    private enum Activity { case idle, readingHead, busy, sending }
 
     /// Records what a connection is doing; false when it was closed to make
     /// room meanwhile, so its thread ends without handling what it read.
@@ -183,12 +218,10 @@ public final class HTTPServer: Sendable {
         let nowMs = SystemClock.monotonicMilliseconds()
         return state.withLock { state in
             guard var connection = state.connections[fd] else { return false }
-            connection.idleTicket = activity == .idle ? state.nextTicket() : nil
-            if activity != .readingHead {
-                connection.headSinceMs = nil
-            } else if connection.headSinceMs == nil {
-                connection.headSinceMs = nowMs
-            }
+            // Only a connection that has been answered becomes idle again.
+            connection.idle = activity == .idle ? Idle(ticket: state.nextTicket(), sinceMs: nowMs, answered: true) : nil
+            connection.headSinceMs = activity == .readingHead ? connection.headSinceMs ?? nowMs : nil
+            connection.sendingSinceMs = activity == .sending ? nowMs : nil
             state.connections[fd] = connection
             return true
         }
@@ -315,7 +348,8 @@ public final class HTTPServer: Sendable {
         while sentBytes < file.size {
             var chunk: [UInt8] = []
             guard let read = try? Files.read(source, appendingTo: &chunk, count: min(HTTPLimits.bodyFileChunkBytes, file.size - sentBytes), path: file.path),
-                  read > 0, Socket.send(fd, chunk, timeoutMs: configuration.bodyReadTimeoutMs, timeouts: &timeouts) else { return false }
+                  read > 0, note(fd, .sending),
+                  Socket.send(fd, chunk, timeoutMs: configuration.bodyReadTimeoutMs, timeouts: &timeouts) else { return false }
             sentBytes += read
         }
         return true
@@ -334,6 +368,8 @@ public final class HTTPServer: Sendable {
             inFlight.signal()
         }
         let keepAlive = request.keepAlive && !isStopping
+        // Closed to make room meanwhile: the answer has nowhere to go.
+        guard note(fd, .sending) else { return false }
         var sent = Socket.send(fd, handled.response.serialized(keepAlive: keepAlive, headOnly: request.method == "HEAD"),
                                timeoutMs: configuration.bodyReadTimeoutMs, timeouts: &timeouts)
         if let file = handled.response.bodyFile {

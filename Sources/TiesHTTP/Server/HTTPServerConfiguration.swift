@@ -10,8 +10,12 @@ public struct HTTPServerConfiguration: Sendable {
     public var connectionsMax = HTTPLimits.connectionsMax
     public var requestsInFlightMax = HTTPLimits.requestsInFlightMax
     public var firstByteTimeoutMs = HTTPLimits.firstByteTimeout.wholeMilliseconds
-    /// At the connection cap, a head trickled for this long may be closed to make room.
-    public var slowHeadEvictionMs = HTTPLimits.slowHeadEviction.wholeMilliseconds
+    /// At the connection cap, a head trickled or an answer left unread for
+    /// this long may be closed to make room.
+    public var slowClientEvictionMs = HTTPLimits.slowClientEviction.wholeMilliseconds
+    /// At the connection cap, a connection just answered is not closed to
+    /// make room for this long.
+    public var keepAlivePauseMs = HTTPLimits.keepAlivePause.wholeMilliseconds
     public var headerReadTimeoutMs = HTTPLimits.headerReadTimeout.wholeMilliseconds
     public var bodyReadTimeoutMs = HTTPLimits.bodyReadTimeout.wholeMilliseconds
     public var keepAliveIdleTimeoutMs = HTTPLimits.keepAliveIdleTimeout.wholeMilliseconds

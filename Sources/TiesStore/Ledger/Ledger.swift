@@ -147,6 +147,9 @@ public final class Ledger {
                 }
             }
             for file in layout.projectionFiles { try layout.fileSystem.unlink(file) }
+        } else {
+            // Derived data, so not damage; but a user who did not delete it should hear of it.
+            warn("the projection (\(layout.projection)) is missing: restoring it from the newest valid snapshot, or building it from the log")
         }
         return try restoreProjection(layout, log: log, keys: keys, fromSnapshots: true, warn: warn, progress: progress).projection
     }

@@ -90,6 +90,11 @@ struct LogScanner {
     /// sectors would take more than one byte), so it is damage, not a tail
     /// to cut off with two acknowledged commits in it.
     private func joinsTwoCommits(_ line: [UInt8]) -> Bool {
+        Self.joinsTwoCommits(line, expectedSeq: expectedSeq, expectedPrevious: expectedPrevious)
+    }
+
+    /// `joinsTwoCommits` for a reader that keeps the chain itself (`ties verify`).
+    static func joinsTwoCommits(_ line: [UInt8], expectedSeq: Int64, expectedPrevious: String) -> Bool {
         let suffixCount = Self.hashMember.count + 64 + 2  // `,"hash":"` + 64 hex + `"}`
         guard line.count > suffixCount + 2 else { return false }
         for end in (suffixCount - 1)..<(line.count - 2)

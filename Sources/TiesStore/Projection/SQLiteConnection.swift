@@ -33,10 +33,24 @@ final class SQLiteConnection {
         handle = nil
     }
 
+    /// The error, naming the database file (a user must know which file
+    /// is damaged: the projection can be rebuilt, a snapshot removed).
     static func error(_ handle: OpaquePointer?, _ status: Int32, _ sql: String) -> LedgerError {
         let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(status))
         let code: LedgerError.Code = (status & 0xFF) == SQLITE_CORRUPT || (status & 0xFF) == SQLITE_NOTADB ? .ledgerDamaged : .ioError
-        return LedgerError(code, "SQLite error \(status): \(message)", details: ["sqliteCode": .int(Int64(status)), "sql": .string(sql)])
+        let file = handle.flatMap { sqlite3_db_filename($0, "main") }.map { String(cString: $0) } ?? ""
+        return LedgerError(code, "SQLite error \(status): \(message)" + (file.isEmpty ? "" : " (\(file))"),
+                           details: ["sqliteCode": .int(Int64(status)), "sql": .string(sql)])
+    }
+
+    /// SQLite's own check of every page and b-tree (not of the values in
+    /// them): nil when it finds nothing wrong, else its first finding.
+    func quickCheckProblem() throws(LedgerError) -> String? {
+        let statement = try statement("PRAGMA quick_check(1)")
+        defer { statement.reset() }
+        guard try statement.step() else { return "no answer" }
+        let result = statement.string(0)
+        return result == "ok" ? nil : result
     }
 
     func execute(_ sql: String) throws(LedgerError) {

@@ -112,7 +112,10 @@ struct SnapshotStore {
                 return info
             }
             let actual = try snapshot.stateDigest()
-            if actual != stamped { info.problem = "its state digest is \(actual.prefix(12))…, the stamp says \(stamped.prefix(12))…" }
+            if actual != stamped { info.problem = "its state digest is \(actual.prefix(12))…, the stamp says \(stamped.prefix(12))…"; return info }
+            // The digest reads the state's tables; pages it does not read
+            // (link versions, indexes) are checked for their structure.
+            if let problem = try snapshot.db.quickCheckProblem() { info.problem = "SQLite finds it damaged: \(problem)" }
         } catch {
             info.problem = error.message
         }

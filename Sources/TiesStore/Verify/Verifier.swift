@@ -102,6 +102,10 @@ public enum Verifier {
         var expectedSeq: Int64 = 1
         var previous = CommitCodec.genesisHash
         var lastAt: Timestamp?
+        // The bad lines since the last good commit: a torn tail if no good
+        // commit follows them, by the rule the open applies (`LogScanner`).
+        var tail: (firstProblem: Int, line: [UInt8], seq: Int64, previous: String)?
+        defer { markTornTail(tail, in: &report) }
         while let (line, offset, terminated) = try scanner.nextLine() {
             guard offset < report.logBytes else { break }  // Appended after we started.
             // A line a live writer was still writing when the size was read:
@@ -114,9 +118,11 @@ public enum Verifier {
                 guard terminated else { throw LedgerError(.ledgerDamaged, "the last line is incomplete (a torn write; it is cut off on the next open)") }
                 sealed = try CommitCodec.open(line)
             } catch {
+                if tail == nil { tail = (report.problems.count, line, expectedSeq, previous) }
                 report.problems.append(VerifyProblem(seq: expectedSeq, offset: offset, message: error.message, isTornTail: !terminated))
                 continue
             }
+            tail = nil
             let commit = sealed.commit
             if commit.firstSeq != expectedSeq {
                 report.problems.append(VerifyProblem(seq: commit.firstSeq, offset: offset, message: "the commit starts at seq \(commit.firstSeq), expected \(expectedSeq)"))
@@ -137,5 +143,19 @@ public enum Verifier {
             report.headHash = sealed.hash
         }
         try replay.finish()
+    }
+
+    /// Bad lines at the end of the log that no good commit follows are a
+    /// torn tail, not damage to keep, unless the first is two commits
+    /// joined by one bad byte: what the next open cuts off, verify reports
+    /// as such.
+    private static func markTornTail(_ tail: (firstProblem: Int, line: [UInt8], seq: Int64, previous: String)?,
+                                     in report: inout VerifyReport) {
+        guard let tail, !LogScanner.joinsTwoCommits(tail.line, expectedSeq: tail.seq, expectedPrevious: tail.previous) else { return }
+        for index in tail.firstProblem..<report.problems.count where !report.problems[index].isTornTail {
+            report.problems[index].isTornTail = true
+            report.problems[index].message = "the log ends in lines that are not whole commits (a torn write; cut off on the next open): "
+                + report.problems[index].message
+        }
     }
 }
