@@ -62,8 +62,17 @@ extension ChildProcessTests {
             return (placed, key)
         }
 
+        /// What one write of a load came to.
+        enum Outcome: Sendable {
+            case acknowledged(seq: Int64)
+            /// Refused with an answer the test does not allow.
+            case refused(String)
+            /// Cut off by the server going away: no answer, or one that says so.
+            case cutOff
+        }
+
         /// Clients that link `p{thread}` → `o{thread}-{n}` until told to stop,
-        /// keeping every acknowledged link.
+        /// keeping every acknowledged link; `write` makes one link.
         final class Load: @unchecked Sendable {
             // @unchecked: `acknowledged`, `failures` and `stopping` are only touched while holding `lock`.
             private let lock = NSLock()
@@ -73,35 +82,56 @@ extension ChildProcessTests {
             private var stopping = false
             private let done = DispatchGroup()
 
-            init(threads: Int, port: UInt16, typeId: String, key: String, prefix: String) {
+            init(threads: Int, prefix: String, write: @escaping @Sendable (_ person: String, _ order: String) -> Outcome) {
                 for thread in 0..<threads {
                     done.enter()
                     Thread.detachNewThread { [self] in
-                        run(thread: thread, port: port, typeId: typeId, key: key, prefix: prefix)
+                        run(thread: thread, prefix: prefix, write: write)
                         done.leave()
                     }
                 }
             }
 
+            /// HTTP clients: `POST /v1/relationships`, one connection per request.
+            convenience init(threads: Int, port: UInt16, typeId: String, key: String, prefix: String) {
+                self.init(threads: threads, prefix: prefix) { person, order in
+                    let body = JSONValue.object([
+                        "relationshipTypeId": .string(typeId), "personExternalId": .string(person), "customObjectExternalId": .string(order),
+                    ]).encodedString
+                    guard let reply = try? ServeKillTests.call(port: port, "POST", "/v1/relationships", body: body, key: key) else { return .cutOff }
+                    if (200..<300).contains(reply.status), let seq = reply.json["seq"].int { return .acknowledged(seq: seq) }
+                    return .refused("\(reply.status) \(reply.text)")
+                }
+            }
+
+            /// CLI writers: a `ties link --json` process per write, handed to
+            /// the server through its socket. Exit 3 is a server that died
+            /// before answering; `ledger_busy` a CLI that found it gone and
+            /// met another writing the ledger itself.
+            static func cli(threads: Int, ledger: TestLedger, typeId: String, prefix: String) -> Load {
+                Load(threads: threads, prefix: prefix) { person, order in
+                    guard let child = try? ChildProcess(ties: ["link", "--ledger", ledger.directory, typeId, "person:" + person, "order:" + order, "--json"]),
+                          child.wait(seconds: 120) else { return .cutOff }
+                    if child.status == 0, let seq = (try? JSONParser.parse(child.stdout.text))?["seq"]?.int64Value { return .acknowledged(seq: seq) }
+                    if child.status == 3 || child.stderr.text.contains("ledger_busy") { return .cutOff }
+                    return .refused(child.summary)
+                }
+            }
+
             private var isStopping: Bool { lock.withLock { stopping } }
 
-            private func run(thread: Int, port: UInt16, typeId: String, key: String, prefix: String) {
+            private func run(thread: Int, prefix: String, write: (String, String) -> Outcome) {
                 var index = 0
                 while !isStopping {
                     index += 1
                     let person = "\(prefix)p\(thread)"
                     let order = "\(prefix)o\(thread)-\(index)"
-                    let body = JSONValue.object([
-                        "relationshipTypeId": .string(typeId), "personExternalId": .string(person), "customObjectExternalId": .string(order),
-                    ]).encodedString
-                    do {
-                        let reply = try ServeKillTests.call(port: port, "POST", "/v1/relationships", body: body, key: key)
-                        if (200..<300).contains(reply.status), let seq = reply.json["seq"].int {
-                            lock.withLock { acknowledged.append(Acknowledged(seq: seq, person: person, order: order)) }
-                        } else {
-                            lock.withLock { refusals.append("\(reply.status) \(reply.text)") }
-                        }
-                    } catch {
+                    switch write(person, order) {
+                    case .acknowledged(let seq):
+                        lock.withLock { acknowledged.append(Acknowledged(seq: seq, person: person, order: order)) }
+                    case .refused(let answer):
+                        lock.withLock { refusals.append(answer) }
+                    case .cutOff:
                         lock.withLock { failures += 1 }
                         // The server is gone or going: do not spin.
                         Thread.sleep(forTimeInterval: 0.005)
@@ -225,14 +255,17 @@ extension ChildProcessTests {
         struct KillTally: CustomStringConvertible {
             var rounds = 0
             var acknowledged = 0
+            /// Of them, by `ties link` processes through the server.
+            var cliAcknowledged = 0
             var cutOff = 0
             var head: Int64 = 0
             var description: String {
-                "\(rounds) rounds of kill -9: \(acknowledged) links acknowledged, \(cutOff) requests cut off by the kills, head seq \(head)"
+                "\(rounds) rounds of kill -9: \(acknowledged) links acknowledged (\(cliAcknowledged) by CLI processes through the server), "
+                    + "\(cutOff) requests cut off by the kills, head seq \(head)"
             }
         }
 
-        @Test("Round after round of kill -9 under concurrent writers, each restart on the same ledger: no acknowledged commit is lost and the chain stays whole",
+        @Test("Round after round of kill -9 under concurrent HTTP and CLI writers, each restart on the same ledger: no acknowledged commit is lost and the chain stays whole",
               .timeLimit(.minutes(60)))
         func acknowledgedWritesSurviveRepeatedSIGKILL() throws {
             let environment = ProcessInfo.processInfo.environment
@@ -249,23 +282,24 @@ extension ChildProcessTests {
                 let served = try Self.serve(ledger)
                 let health = try Self.call(port: served.port, "GET", "/v1/health", key: nil)
                 #expect(health.json["headSeq"].int ?? -1 >= acknowledged.map(\.seq).max() ?? 0, "\(context): \(health)")
-                let load = Load(threads: 8, port: served.port, typeId: typeId, key: key, prefix: "r\(round)-")
-                // MARK: CLI writers
-                // When CLI writes go through a running server, start CLI
-                // writers here beside the HTTP ones (a `ties link` child per
-                // thread), and add what they acknowledge (exit 0) to
-                // `acknowledged` below, so the same checks cover them.
+                let load = Load(threads: 6, port: served.port, typeId: typeId, key: key, prefix: "r\(round)-")
+                // CLI writers beside the HTTP ones, handed to the server through its socket.
+                let cli = Load.cli(threads: 2, ledger: ledger, typeId: typeId, prefix: "r\(round)-cli-")
                 #expect(load.waitForAcknowledged(10), "\(context): only \(load.acknowledgedCount) links acknowledged")
+                #expect(cli.waitForAcknowledged(1), "\(context): no CLI link was acknowledged")
                 Thread.sleep(forTimeInterval: Double(Int.random(in: 0...400, using: &random)) / 1000)
                 served.child.kill(.kill)
-                #expect(load.stop(), "\(context): the client threads did not stop")
+                #expect(load.stop() && cli.stop(), "\(context): the client threads did not stop")
                 #expect(served.child.wait(seconds: 60), "\(context): the killed server did not go away")
-                let (kept, failures, refusals) = load.results
-                #expect(refusals.isEmpty, "\(context): \(refusals.prefix(3))")
-                acknowledged += kept
+                for writers in [load, cli] {
+                    let (kept, failures, refusals) = writers.results
+                    #expect(refusals.isEmpty, "\(context): \(refusals.prefix(3))")
+                    acknowledged += kept
+                    tally.acknowledged += kept.count
+                    tally.cutOff += failures
+                }
+                tally.cliAcknowledged += cli.acknowledgedCount
                 tally.rounds += 1
-                tally.acknowledged += kept.count
-                tally.cutOff += failures
             }
             try Self.checkDurable(acknowledged, in: ledger, context: "after \(Self.killRounds) kills (TIES_SERVE_KILL_SEED=\(seed))")
             tally.head = try ledger.open(.read).headSeq
