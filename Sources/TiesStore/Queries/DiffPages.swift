@@ -34,21 +34,36 @@ extension Projection {
                 .bind(3, start.type).bind(4, start.from).bind(5, start.to).bind(6, recordID).bind(7, type)
             let last = try lastSeq()
             let paths = (IntervalNode.path(to: first, head: last), IntervalNode.path(to: second, head: last))
-            var found: [(difference: LinkDiff.Difference, position: DiffPosition)] = []
+            var found: [(position: DiffPosition, before: Attributes?, after: Attributes?)] = []
             while found.count <= limit, try candidates.step() {
                 let position = DiffPosition(type: candidates.int(0), from: candidates.int(1), to: candidates.int(2))
                 let before = try attributes(of: position, atSeq: first, path: paths.0)
                 let after = try attributes(of: position, atSeq: second, path: paths.1)
-                guard before != after else { continue }
-                guard let linkType = typesByNumber[position.type], let from = RecordRef(parsing: candidates.string(3)),
-                      let to = RecordRef(parsing: candidates.string(4)) else {
-                    throw LedgerError(.ledgerDamaged, "the projection holds a link version of an unknown type or a malformed record")
-                }
-                found.append((LinkDiff.Difference(type: linkType, from: from, to: to, before: before, after: after), position))
+                if before != after { found.append((position, before, after)) }
             }
             let page = found.prefix(limit)
-            return (page.map(\.difference), found.count > limit ? page.last?.position : nil)
+            var differences: [LinkDiff.Difference] = []
+            for (position, before, after) in page {
+                guard let linkType = typesByNumber[position.type] else {
+                    throw LedgerError(.ledgerDamaged, "the projection holds a link version of an unknown type")
+                }
+                differences.append(LinkDiff.Difference(type: linkType, from: try recordRef(numbered: position.from),
+                                                       to: try recordRef(numbered: position.to), before: before, after: after))
+            }
+            return (differences, found.count > limit ? page.last?.position : nil)
         }
+    }
+
+    /// The record interned as `number`: only the page's differences are
+    /// looked up, not every candidate.
+    private func recordRef(numbered number: Int64) throws(LedgerError) -> RecordRef {
+        let statement = try db.statement("SELECT ref FROM records WHERE id = ?1")
+        defer { statement.reset() }
+        statement.bind(1, number)
+        guard try statement.step(), let record = RecordRef(parsing: statement.string(0)) else {
+            throw LedgerError(.ledgerDamaged, "the projection holds a link version of a missing or malformed record \(number)")
+        }
+        return record
     }
 
     /// The attributes of a link's version valid at `seq`, nil when it was
@@ -72,9 +87,11 @@ extension Projection {
     }
 
     /// The distinct links with a version starting or ending in (?1, ?2],
-    /// after (?3, ?4, ?5) in number order, with their records' refs: of
-    /// record ?6 through its version indexes when `byRecord`, else through
-    /// the seq indexes; of type ?7 when `byType`.
+    /// after (?3, ?4, ?5) in number order: of record ?6 through its version
+    /// indexes when `byRecord`, else through the seq indexes; of type ?7
+    /// when `byType`. Each arm is sorted on its own and the two merged, and
+    /// records are not joined here: a page names a hundred of the thousands
+    /// of candidates a busy span has.
     static func candidatesQuery(byRecord: Bool, byType: Bool) -> String {
         let typeClause = byType ? " AND type = ?7" : ""
         let arms = byRecord
@@ -84,14 +101,8 @@ extension Projection {
             : ["versions_by_from_seq WHERE from_seq > ?1 AND from_seq <= ?2", "versions_by_to_seq WHERE to_seq > ?1 AND to_seq <= ?2"].map { scan in
                 "\(scan)\(typeClause)"
             }
-        let selects = arms.map { arm in
+        return arms.map { arm in
             "SELECT type, from_record, to_record FROM link_versions INDEXED BY \(arm) AND (type, from_record, to_record) > (?3, ?4, ?5)"
-        }
-        return """
-            SELECT c.type, c.from_record, c.to_record, f.ref, t.ref
-            FROM (\(selects.joined(separator: " UNION "))) c
-            JOIN records f ON f.id = c.from_record JOIN records t ON t.id = c.to_record
-            ORDER BY c.type, c.from_record, c.to_record
-            """
+        }.joined(separator: " UNION ") + " ORDER BY 1, 2, 3"
     }
 }
