@@ -11,8 +11,9 @@ import TiesCore
 /// filters the rest row by row, so a selective filter (an actor with a few
 /// old commits, an operation that happened once) behind a common one reads
 /// the log's whole length to fill a page, and several kinds ordered by seq
-/// are sorted whole. Here a page costs about one seek per clause per match
-/// where the filters agree, and one per change of hands where they do not.
+/// are sorted whole. Here a page costs a few reads of each filter's index
+/// where the filters agree, and about one per change of hands (read ahead
+/// by `AuditIndex`) where they do not.
 struct AuditSearch {
     var clauses: [[AuditIndex]]
 
@@ -42,6 +43,6 @@ struct AuditSearch {
         return seqs
     }
 
-    /// Seeks that went to SQLite so far, for tests of what a page costs.
-    var seeks: Int { clauses.joined().reduce(0) { $0 + $1.seeks } }
+    /// Reads that went to SQLite so far, for tests of what a page costs.
+    var reads: Int { clauses.joined().reduce(0) { $0 + $1.reads } }
 }
