@@ -24,15 +24,17 @@ enum PageWalk {
         for walk in (0..<pages).suffix(warmUpPages) { _ = try read(walk, nil) }
         var first: [UInt64] = []
         var later: [UInt64] = []
+        var cpu: [UInt64] = []
         var rows = 0
         var wrong = 0
         var walk = 0
         var cursor: String?
         var pagesInWalk = 0
         for _ in 0..<pages {
-            let start = BenchSystem.nowNs()
+            let (start, cpuStart) = (BenchSystem.nowNs(), BenchSystem.threadCPUNs())
             let page = try read(walk, cursor)
             let elapsed = BenchSystem.nowNs() - start
+            cpu.append(BenchSystem.threadCPUNs() - cpuStart)
             if cursor == nil { first.append(elapsed) } else { later.append(elapsed) }
             rows += page.rows
             if !page.expected { wrong += 1 }
@@ -44,6 +46,6 @@ enum PageWalk {
             }
         }
         return PagedLatency(all: LatencySummary(nanoseconds: first + later), first: LatencySummary(nanoseconds: first),
-                            later: LatencySummary(nanoseconds: later), rowsReturned: rows, wrong: wrong)
+                            later: LatencySummary(nanoseconds: later), cpu: LatencySummary(nanoseconds: cpu), rowsReturned: rows, wrong: wrong)
     }
 }

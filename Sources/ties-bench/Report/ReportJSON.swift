@@ -115,7 +115,7 @@ extension BenchReport {
     }
 
     private static func json(_ latency: PagedLatency) -> JSONValue {
-        .object(["all": json(latency.all), "firstPages": json(latency.first), "laterPages": json(latency.later),
+        .object(["all": json(latency.all), "firstPages": json(latency.first), "laterPages": json(latency.later), "cpu": json(latency.cpu),
                  "rowsReturned": .int(Int64(latency.rowsReturned))])
     }
 

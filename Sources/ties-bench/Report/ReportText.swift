@@ -110,11 +110,11 @@ extension BenchReport {
         func row(_ name: String, _ latency: PagedLatency) -> [String] {
             ["    " + name, Format.grouped(latency.all.count), Format.microseconds(latency.all.p50Us), Format.microseconds(latency.all.p99Us),
              Format.microseconds(latency.all.maxUs), Format.microseconds(latency.first.p99Us), Format.microseconds(latency.later.p99Us),
-             Format.grouped(latency.rowsReturned)]
+             Format.microseconds(latency.cpu.p50Us), Format.microseconds(latency.cpu.p99Us), Format.grouped(latency.rowsReturned)]
         }
         let page = BenchLimits.timeTravelPageSize
         return [["  audit(_:limit: \(page), after:) @ seq \(Format.grouped(result.headSeq)) (µs)", "n", "p50", "p99", "max", "first p99",
-                 "later p99", "rows returned"]]
+                 "later p99", "CPU p50", "CPU p99", "rows returned"]]
             + AuditCase.allCases.compactMap { auditCase in result.audit[auditCase].map { row(auditCase.rawValue, $0) } }
             + [["  diff(from:to:limit: \(page), after:), seqs \(Format.grouped(BenchLimits.diffSpanEvents)) events apart (µs)"]]
             + DiffScope.allCases.compactMap { scope in result.diff[scope].map { row(scope.rawValue, $0) } }
