@@ -89,17 +89,18 @@ func percent(_ done: Int64, of total: Int64) -> String {
 }
 
 /// Commits operations as one commit with the command's `--actor`,
-/// `--reason`, `--idempotency-key` and `--if-head`.
+/// `--reason`, `--idempotency-key` and `--if-head`: into the ledger, or
+/// through the server that holds it (WriteTarget).
 func commit(_ operations: [Operation], _ context: Context) throws -> CommitReceipt {
-    try commit(operations, context, into: try context.openLedger(.write))
+    try commit(operations, context, into: try WriteTarget(context))
 }
 
-func commit(_ operations: [Operation], _ context: Context, into ledger: Ledger) throws -> CommitReceipt {
+func commit(_ operations: [Operation], _ context: Context, into target: WriteTarget) throws -> CommitReceipt {
     let key = context.arguments.value("idempotency-key")
     var metadata = context.metadata
     metadata.idempotencyKey = key
     let expected = try context.arguments.integer("if-head", in: 0...Int64.max, command: context.command)
     let request = CommitRequest(operations: operations, metadata: metadata, expectedHeadSeq: expected,
                                 requestDigest: key == nil ? nil : context.requestDigest)
-    return try ledger.commitGroup([request])[0].get()
+    return try target.commit(request)
 }

@@ -142,6 +142,26 @@ public enum Limits {
     /// the projection, so more is only disk).
     public static let snapshotsKeptMax = 1000
 
+    // MARK: CLI writes handed to `ties serve` (its write socket)
+
+    /// CLI processes handing writes to one server at once: each holds a
+    /// thread while it waits for its commit.
+    public static let writeSocketConnectionsMax = 64
+    /// One request or answer: an import batch of `operationsPerCommitMax`
+    /// operations, written as operation lines, may take more room than the
+    /// commit they make, so twice a commit's bound.
+    public static let writeSocketFrameBytesMax = 2 * commitBytesMax
+    /// How long a CLI connection may wait between requests (an import
+    /// reading a slow pipe) before the server closes it; the CLI connects
+    /// again itself once half of this has passed.
+    public static let writeSocketIdleMs = 600_000
+    /// How long the rest of a message may take once it has begun, each way.
+    public static let writeSocketFrameMs = 30_000
+    /// How long the CLI waits for a commit's answer: a full batch behind a
+    /// queue of others, with a wide margin. Past it the CLI says the commit
+    /// may or may not have been made.
+    public static let writeSocketAnswerWaitMs = 120_000
+
     // MARK: Rate limits (`ties serve`)
 
     /// `perSecond` of a rate limit (config.json or `ties keys create

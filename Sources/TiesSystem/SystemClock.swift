@@ -36,4 +36,15 @@ public enum SystemClock {
         var remaining = timespec()
         while nanosleep(&request, &remaining) == -1 && errno == EINTR { request = remaining }
     }
+
+    /// Checks `done` every `pollMs` until it holds (true) or `timeoutMs`
+    /// has passed (false): for a stopping server waiting on its threads.
+    public static func waitUntil(timeoutMs: Int, pollMs: Int = 10, _ done: () -> Bool) -> Bool {
+        let deadline = monotonicMilliseconds() + Int64(timeoutMs)
+        while monotonicMilliseconds() < deadline {
+            if done() { return true }
+            sleep(milliseconds: pollMs)
+        }
+        return done()
+    }
 }

@@ -34,6 +34,9 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
         errno == 0 ? "\(call)(\(subject)) failed: \(reason)" : "\(call)(\(subject)) failed: \(reason) (errno \(errno))"
     }
 
+    /// The file exists but is another user's (EACCES, EPERM).
+    public var isPermissionDenied: Bool { errno == EACCES || errno == EPERM }
+
     /// A socket timeout (SO_RCVTIMEO / SO_SNDTIMEO) ran out.
     public var isTimeout: Bool { errno == EAGAIN || errno == EWOULDBLOCK || errno == EINPROGRESS }
 

@@ -87,67 +87,6 @@ public enum Op {
 
     /// The operation as a JSON object (TiesCore.docc/Operations.md).
     public static func json(_ operation: Operation) -> JSONValue {
-        var fields: [String: JSONValue]
-        switch operation {
-        case .defineObjectType(let type):
-            fields = ["op": .string("defineObjectType"), "name": .string(type.name)]
-            if let description = type.description { fields["description"] = .string(description) }
-            if !type.identifiers.isEmpty { fields["identifiers"] = .array(type.identifiers.map(\.jsonValue)) }
-            if let requireRecords = type.requireRecords { fields["requireRecords"] = .bool(requireRecords) }
-        case .registerRelationshipType(let registration):
-            fields = json(registration.key)
-            fields["op"] = .string("registerRelationshipType")
-            if let cardinality = registration.cardinality { fields["cardinality"] = .string(cardinality.rawValue) }
-            if let description = registration.description { fields["description"] = .string(description) }
-            if let bidirectional = registration.bidirectional { fields["bidirectional"] = .bool(bidirectional) }
-            if let inverseRole = registration.inverseRole { fields["inverseRole"] = .string(inverseRole) }
-        case .link(let request, let attributes):
-            fields = json(request)
-            fields["op"] = .string("link")
-            if !attributes.isEmpty { fields["attributes"] = .object(attributes) }
-        case .setAttributes(let request, let set, let unset):
-            fields = json(request)
-            fields["op"] = .string("setAttributes")
-            fields["set"] = .object(set)
-            if !unset.isEmpty { fields["unset"] = .array(unset.map(JSONValue.string)) }
-        case .unlink(let request):
-            fields = json(request)
-            fields["op"] = .string("unlink")
-        case .upsertRecord(let record, let set, let unset):
-            fields = ["op": .string("upsertRecord"), "objectType": .string(record.type), "externalId": .string(record.id)]
-            if !set.isEmpty { fields["set"] = .object(set) }
-            if !unset.isEmpty { fields["unset"] = .array(unset.map(JSONValue.string)) }
-        case .eraseRecord, .restoreLink:
-            preconditionFailure("erasure and restore have no operation line")
-        }
-        return .object(fields)
-    }
-
-    /// `personExternalId` or `personMatch` (and so on for the other sides).
-    private static func json(_ selector: RecordSelector, side: String) -> [String: JSONValue] {
-        switch selector {
-        case .id(let id): return [side + "ExternalId": .string(id)]
-        case .match(let match): return [side + "Match": .object(["field": .string(match.field), "value": match.value])]
-        }
-    }
-
-    /// The type reference and endpoint fields of a link request.
-    private static func json(_ request: LinkRequest) -> [String: JSONValue] {
-        var fields: [String: JSONValue] = [:]
-        switch request.type {
-        case .id(let id): fields["relationshipTypeId"] = .string(id)
-        case .key(let key): fields["relationshipType"] = .object(json(key))
-        }
-        switch request.style {
-        case .personAndObject:
-            fields.merge(json(request.from, side: "person")) { _, new in new }
-            fields.merge(json(request.to, side: "customObject")) { _, new in new }
-        case .parentAndChild:
-            fields.merge(json(request.from, side: "parent")) { _, new in new }
-            fields.merge(json(request.to, side: "child")) { _, new in new }
-        case .records:
-            preconditionFailure("a CLI-style (TYPE:ID) link request has no operation line; use the endpoint style of its kind")
-        }
-        return fields
+        OperationEncoding.encode(operation)
     }
 }

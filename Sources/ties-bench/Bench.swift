@@ -57,6 +57,10 @@ enum Bench {
             BenchSystem.progress("HTTP load: \(options.httpClients) keep-alive clients, \(Format.grouped(options.httpRequests)) single-link commits")
             report.http = try HTTPLoad.run(requests: options.httpRequests, clients: options.httpClients, directory: work + "/http-ledger")
         }
+        if options.phases.contains(.cli) {
+            BenchSystem.progress("CLI writes through a running server against HTTP writes: \(BenchLimits.handOverWrites) of each, one at a time")
+            report.handOver = try HandOverBench.run(writes: BenchLimits.handOverWrites, directory: work + "/cli-ledger")
+        }
         report.peakResidentKiB = BenchSystem.peakResidentKiB()
         report.machine.loadAtEnd = BenchSystem.loadAverage()
         return report

@@ -49,10 +49,10 @@ struct ImportCommand: Command {
         } catch {
             throw context.usage("cannot read \(path): \(error.message)")
         }
-        let ledger = try context.openLedger(.write)
+        let target = try WriteTarget(context)
         let progress = ProgressLine(context: context)
         do {
-            let totals = try Importer.run(reader, into: ledger, options: options) { totals in
+            let totals = try target.importLines(reader, options: options) { totals in
                 if context.json {
                     context.console.printJSON(status("committed", totals).encodedString)
                 } else {
@@ -69,7 +69,7 @@ struct ImportCommand: Command {
             detailed.details["line"] = .int(Int64(error.line))
             if context.json { context.console.printJSON(status("failed", error.totals).encodedString) }
             CLI.report(detailed, json: context.json, console: context.console)
-            if !context.json { context.console.printError(committedNote(error.totals, failedLine: error.line)) }
+            if !context.json { context.console.printError(committedNote(error.totals, failedLine: error.line, outcomeUnknown: error.error.code == .ioError)) }
             return CLI.exitCode(for: error.error)
         }
     }
@@ -86,12 +86,18 @@ struct ImportCommand: Command {
         return "imported \(totals.lines) lines: \(totals.operations) operations → \(totals.events) events in \(totals.commits) commits\(seqs); \(totals.unchanged) already so (nothing appended); \(String(format2(seconds))) s\(rate)"
     }
 
-    static func committedNote(_ totals: ImportTotals, failedLine: Int) -> String {
-        guard totals.committedThroughLine > 0 else {
-            return "nothing from this input was committed."
-        }
+    /// Which lines are committed. After an I/O failure (a failed sync, or a
+    /// server that stopped before answering) the last batch's fate is not
+    /// known, and the note says so instead of calling it not committed.
+    static func committedNote(_ totals: ImportTotals, failedLine: Int, outcomeUnknown: Bool) -> String {
+        let done = totals.committedThroughLine
         let seqs = totals.firstSeq.map { "seq \($0)–\(totals.lastSeq ?? $0), " } ?? ""
-        return "lines 1–\(totals.committedThroughLine) are committed (\(seqs)\(totals.commits) commits); lines \(totals.committedThroughLine + 1)–\(failedLine) and after were not."
+        let committed = done > 0 ? "lines 1–\(done) are committed (\(seqs)\(totals.commits) commits)" : "no earlier batch was committed"
+        if outcomeUnknown {
+            return "\(committed); the batch from line \(done + 1) may or may not be (`ties log` shows); lines after it were not."
+        }
+        guard done > 0 else { return "nothing from this input was committed." }
+        return "\(committed); lines \(done + 1)–\(failedLine) and after were not."
     }
 }
 

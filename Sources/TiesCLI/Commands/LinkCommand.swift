@@ -10,9 +10,9 @@ struct LinkCommand: Command {
         examples: ["ties link placed/order person:user_123 order:ord_998 --attr channel=web", "ties link rt_abcd2345 user_123 ord_998"])
 
     static func run(_ context: Context) throws -> Int32 {
-        let ledger = try context.openLedger(.write)
-        let request = try LinkArguments.request(context, ledger: ledger)
-        let receipt = try commit([.link(request, attributes: try LinkArguments.attributes(context))], context, into: ledger)
+        let target = try WriteTarget(context)
+        let request = try LinkArguments.request(context, ledger: try target.reader())
+        let receipt = try commit([.link(request, attributes: try LinkArguments.attributes(context))], context, into: target)
         guard let result = receipt.results.first, case .link(let key, let created, let changed) = result else { return CLI.ExitCode.ok }
         let text = created ? "linked \(key.from) → \(key.to) in \(key.typeId) (seq \(receipt.lastSeq ?? 0))"
             : changed ? "already linked; attributes updated (seq \(receipt.lastSeq ?? 0))"

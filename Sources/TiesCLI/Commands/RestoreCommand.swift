@@ -18,9 +18,9 @@ struct RestoreCommand: Command {
 
     static func run(_ context: Context) throws -> Int32 {
         guard let point = try context.asOf(context.arguments.value("as-of")) else { throw context.usage("restore needs --as-of T") }
-        let ledger = try context.openLedger(.write)
-        let request = try LinkArguments.request(context, ledger: ledger)
-        let receipt = try commit([try ledger.restoreOperation(request, asOf: point)], context, into: ledger)
+        let target = try WriteTarget(context)
+        let request = try LinkArguments.request(context, ledger: try target.reader())
+        let receipt = try commit([try target.reader().restoreOperation(request, asOf: point)], context, into: target)
         guard let result = receipt.results.first else { return CLI.ExitCode.ok }
         let text: String = switch result {
         case .link(let key, _, _): "linked \(key.from) → \(key.to) again as of \(point) (seq \(receipt.lastSeq ?? 0))"

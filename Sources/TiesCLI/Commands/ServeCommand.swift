@@ -17,6 +17,8 @@ struct ServeCommand: Command {
             goes to stderr (method, path, status, duration, key name; never bodies or keys).
             Per-key rate limits (config.json "rateLimits", read at start, and `ties keys create
             --read-rate/--write-rate`) answer a key over its limit with 429 and Retry-After.
+            While it runs, CLI writes on the same ledger (link, import, …) are handed to it through
+            serve.sock, an owner-only Unix socket in the ledger directory, and answer as usual.
             SIGTERM or Ctrl-C stops accepting, lets in-flight requests finish and exits 0.
             The document of the API is served at /v1/openapi.json.
             """,

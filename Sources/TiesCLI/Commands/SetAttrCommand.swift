@@ -13,12 +13,12 @@ struct SetAttrCommand: Command {
         examples: ["ties set-attr placed/order person:user_123 order:ord_998 --attr status=returned --unset channel"])
 
     static func run(_ context: Context) throws -> Int32 {
-        let ledger = try context.openLedger(.write)
-        let request = try LinkArguments.request(context, ledger: ledger)
+        let target = try WriteTarget(context)
+        let request = try LinkArguments.request(context, ledger: try target.reader())
         let set = try LinkArguments.attributes(context)
         let unset = context.arguments.all("unset")
         guard !set.isEmpty || !unset.isEmpty else { throw context.usage("give at least one --attr K=V or --unset K") }
-        let receipt = try commit([.setAttributes(request, set: set, unset: unset)], context, into: ledger)
+        let receipt = try commit([.setAttributes(request, set: set, unset: unset)], context, into: target)
         guard let result = receipt.results.first, case .attributes(let key, let changed) = result else { return CLI.ExitCode.ok }
         context.emit(result.jsonValue(seq: receipt.lastSeq),
                      text: changed ? "attributes of \(key.from) → \(key.to) changed (seq \(receipt.lastSeq ?? 0))" : "attributes already so; nothing appended")

@@ -9,9 +9,9 @@ struct UnlinkCommand: Command {
         examples: ["ties unlink placed/order person:user_123 order:ord_998 --reason \"order cancelled\""])
 
     static func run(_ context: Context) throws -> Int32 {
-        let ledger = try context.openLedger(.write)
-        let request = try LinkArguments.request(context, ledger: ledger)
-        let receipt = try commit([.unlink(request)], context, into: ledger)
+        let target = try WriteTarget(context)
+        let request = try LinkArguments.request(context, ledger: try target.reader())
+        let receipt = try commit([.unlink(request)], context, into: target)
         guard let result = receipt.results.first, case .unlink(let key) = result else { return CLI.ExitCode.ok }
         context.emit(result.jsonValue(seq: receipt.lastSeq),
                      text: "unlinked \(key.from) → \(key.to) in \(key.typeId) (seq \(receipt.lastSeq ?? 0))")

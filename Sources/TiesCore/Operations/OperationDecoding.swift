@@ -2,15 +2,36 @@
 /// unknown fields, bad enum values) are rejected here; rules that need state
 /// (does the type exist? cardinality?) are the decider's.
 public enum OperationDecoding {
+    /// Where an operation comes from, which decides what it may be.
+    public enum Scope: Sendable {
+        /// An operation line, a batch item or an HTTP write: the public form.
+        case line
+        /// A CLI write handed to `ties serve` through its socket (whose
+        /// peer is the server's own user): also what only the CLI makes
+        /// (see `OperationEncoding`).
+        case handedOver
+    }
+
     /// Decodes one JSON object with an `"op"` field.
-    public static func decode(_ value: JSONValue) throws(LedgerError) -> Operation {
+    public static func decode(_ value: JSONValue, scope: Scope = .line) throws(LedgerError) -> Operation {
         let fields = try FieldReader(value, context: "operation", failure: .invalidField)
         let op = try fields.requiredString("op")
-        return try decode(op: op, fields: fields)
+        return try decode(op: op, fields: fields, scope: scope)
     }
 
     /// Decodes the fields of a known op (HTTP endpoints imply the op).
-    public static func decode(op: String, fields: FieldReader) throws(LedgerError) -> Operation {
+    public static func decode(op: String, fields: FieldReader, scope: Scope = .line) throws(LedgerError) -> Operation {
+        let linkFields = scope == .line ? linkFields : linkFields.union(["endpoints"])
+        switch (op, scope) {
+        case ("eraseRecord", .handedOver):
+            try fields.rejectUnknown(allowed: ["op", "objectType", "externalId"])
+            return .eraseRecord(RecordRef(type: try fields.requiredString("objectType"), id: try fields.requiredString("externalId")))
+        case ("restoreLink", .handedOver):
+            try fields.rejectUnknown(allowed: linkFields.union(["op", "attributes"]))
+            return .restoreLink(try linkRequest(fields, scope: scope), attributes: try fields.optionalObject("attributes") ?? [:])
+        default:
+            break
+        }
         switch op {
         case "defineObjectType":
             try fields.rejectUnknown(allowed: ["op", "name", "description", "identifiers", "requireRecords"])
@@ -22,14 +43,14 @@ public enum OperationDecoding {
             return .registerRelationshipType(try registration(fields))
         case "link":
             try fields.rejectUnknown(allowed: linkFields.union(["op", "attributes"]))
-            return .link(try linkRequest(fields), attributes: try fields.optionalObject("attributes") ?? [:])
+            return .link(try linkRequest(fields, scope: scope), attributes: try fields.optionalObject("attributes") ?? [:])
         case "setAttributes":
             try fields.rejectUnknown(allowed: linkFields.union(["op", "set", "unset"]))
-            return .setAttributes(try linkRequest(fields), set: try fields.optionalObject("set") ?? [:],
+            return .setAttributes(try linkRequest(fields, scope: scope), set: try fields.optionalObject("set") ?? [:],
                                   unset: try fields.optionalStringArray("unset") ?? [])
         case "unlink":
             try fields.rejectUnknown(allowed: linkFields.union(["op"]))
-            return .unlink(try linkRequest(fields))
+            return .unlink(try linkRequest(fields, scope: scope))
         case "upsertRecord":
             try fields.rejectUnknown(allowed: ["op", "objectType", "externalId", "set", "unset"])
             return .upsertRecord(RecordRef(type: try fields.requiredString("objectType"), id: try fields.requiredString("externalId")),
@@ -123,7 +144,7 @@ public enum OperationDecoding {
                             bidirectional: try fields.optionalBool("bidirectional"), inverseRole: try fields.optionalString("inverseRole"))
     }
 
-    public static func linkRequest(_ fields: FieldReader) throws(LedgerError) -> LinkRequest {
+    public static func linkRequest(_ fields: FieldReader, scope: Scope = .line) throws(LedgerError) -> LinkRequest {
         let reference: RelationshipTypeReference
         switch (try fields.optionalString("relationshipTypeId"), try fields.optionalObject("relationshipType")) {
         case (let id?, nil):
@@ -141,9 +162,14 @@ public enum OperationDecoding {
         let object = try selector(fields, side: "customObject")
         let parent = try selector(fields, side: "parent")
         let child = try selector(fields, side: "child")
+        var namedAsRecords = false
+        if scope == .handedOver, let endpoints = try fields.optionalString("endpoints") {
+            guard endpoints == "records" else { throw fields.fail("endpoints", "must be 'records'") }
+            namedAsRecords = true
+        }
         switch (person, object, parent, child) {
         case (let from?, let to?, nil, nil):
-            return LinkRequest(type: reference, from: from, to: to, style: .personAndObject)
+            return LinkRequest(type: reference, from: from, to: to, style: namedAsRecords ? .records : .personAndObject)
         case (nil, nil, let from?, let to?):
             return LinkRequest(type: reference, from: from, to: to, style: .parentAndChild)
         default:

@@ -101,11 +101,7 @@ public final class HTTPServer: Sendable {
         wake()
         Socket.shutdown(listener)
         idle.forEach(Socket.shutdown)
-        let deadline = SystemClock.monotonicMilliseconds() + Int64(graceMs)
-        while SystemClock.monotonicMilliseconds() < deadline {
-            if state.withLock({ $0.connections.isEmpty && !$0.acceptorRunning }) { return }
-            SystemClock.sleep(milliseconds: 10)
-        }
+        if SystemClock.waitUntil(timeoutMs: graceMs, { state.withLock { $0.connections.isEmpty && !$0.acceptorRunning } }) { return }
         state.withLock { $0.connections.keys.forEach(Socket.shutdown) }
     }
 

@@ -10,6 +10,9 @@ public final class TiesServer: Sendable {
     public let keys: KeyStore
     /// The background scrub (config.json: scrubEveryHours, scrubMBPerSecond).
     public let scrub: LogScrub
+    /// Takes the CLI's writes while this server holds the ledger; nil when
+    /// the socket could not be made (then CLI writes get `ledger_busy`).
+    private let writeSocket: WriteSocketServer?
     private let server: HTTPServer
     public var port: UInt16 { server.port }
 
@@ -30,10 +33,17 @@ public final class TiesServer: Sendable {
             service.shutdown(timeoutMs: Limits.writerStopWaitMs)
             throw error
         }
+        do {
+            writeSocket = try WriteSocketServer(service: service)
+        } catch {
+            writeSocket = nil
+            log("warning: CLI writes cannot be handed to this server, so they get ledger_busy while it runs: \(error.message)")
+        }
     }
 
     public func start() {
         server.start()
+        writeSocket?.start()
         scrub.start()
     }
 
@@ -47,6 +57,7 @@ public final class TiesServer: Sendable {
         // Long polls answer now (with Connection: close) rather than hold
         // the stop up for their whole wait.
         server.stop(graceMs: graceMs, wake: service.releaseWaiters)
+        writeSocket?.stop(graceMs: graceMs)
         scrub.stop()
         service.shutdown(timeoutMs: graceMs)
     }

@@ -4,13 +4,19 @@ import TiesCore
 /// path. A bad line stops the import: its batch is not committed, the
 /// batches before it stay committed, and the failure says which is which.
 public enum Importer {
+    /// Imports into `ledger`, which applies the commits in large projection
+    /// transactions meanwhile (`Ledger.bulkLoading`).
     public static func run(_ reader: LineReader, into ledger: Ledger, options: ImportOptions,
                            onCommit: (ImportTotals) -> Void = { _ in }) throws(ImportFailure) -> ImportTotals {
-        try ledger.bulkLoading { () throws(ImportFailure) in try load(reader, into: ledger, options: options, onCommit: onCommit) }
+        try ledger.bulkLoading { () throws(ImportFailure) in
+            try run(reader, options: options, commit: { (request) throws(LedgerError) in try ledger.commitGroup([request])[0].get() }, onCommit: onCommit)
+        }
     }
 
-    private static func load(_ reader: LineReader, into ledger: Ledger, options: ImportOptions,
-                             onCommit: (ImportTotals) -> Void) throws(ImportFailure) -> ImportTotals {
+    /// Imports through `commit`, which makes one commit durable and answers
+    /// it (the ledger's own, or a server's through its write socket).
+    public static func run(_ reader: LineReader, options: ImportOptions, commit: (CommitRequest) throws(LedgerError) -> CommitReceipt,
+                           onCommit: (ImportTotals) -> Void = { _ in }) throws(ImportFailure) -> ImportTotals {
         var totals = ImportTotals(bytesTotal: reader.totalBytes)
         var batch: [Operation] = []
         var batchLines: [Int] = []
@@ -20,7 +26,7 @@ public enum Importer {
         func commitBatch() throws(ImportFailure) {
             guard !batch.isEmpty else { return }
             do {
-                let receipt = try ledger.commit(batch, metadata: options.metadata)
+                let receipt = try commit(CommitRequest(operations: batch, metadata: options.metadata))
                 totals.operations += batch.count
                 totals.unchanged += batch.count - receipt.results.filter(\.appendedEvents).count
                 if let first = receipt.firstSeq, let last = receipt.lastSeq {

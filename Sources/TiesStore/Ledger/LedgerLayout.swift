@@ -30,6 +30,8 @@ public struct LedgerLayout: Sendable {
     public var recordKeys: String { directory + "/record-keys.sqlite" }
     /// Present while damage found by `ties verify` or the scrub is unresolved.
     public var damaged: String { directory + "/damaged.json" }
+    /// Where a running `ties serve` takes the CLI's writes (WriteSocketServer).
+    public var writeSocket: String { directory + "/serve.sock" }
 
     /// The WAL files first: removed in this order, a crash never leaves a
     /// WAL beside no database (see `Ledger.restoreProjection`).

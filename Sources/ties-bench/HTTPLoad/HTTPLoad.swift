@@ -19,13 +19,7 @@ enum HTTPLoad {
     static func run(requests: Int, clients: Int, directory: String) throws(BenchError) -> HTTPLoadResult {
         let server = try startServer(directory, clients: clients, snapshotEveryCommits: max(1, requests / 2))
         defer { server.stop(graceMs: BenchLimits.httpStopGraceMs) }
-        let key: String
-        do {
-            key = try server.keys.create(name: "ties-bench", role: .append, now: Ledger.clock())
-        } catch {
-            throw .failed("cannot create an API key: \(error)")
-        }
-        let typeID = try registerType(port: server.port, key: key)
+        let (key, typeID) = try prepare(server)
         let syncsBefore = server.service.syncCount
         let headBefore = server.service.head.seq
         let cpuBefore = ResourceUsage.current()
@@ -45,7 +39,7 @@ enum HTTPLoad {
 
     /// A new ledger whose policy takes an automatic snapshot halfway through
     /// the load, so the latencies show what a snapshot costs the writer.
-    private static func startServer(_ directory: String, clients: Int, snapshotEveryCommits: Int) throws(BenchError) -> TiesServer {
+    static func startServer(_ directory: String, clients: Int, snapshotEveryCommits: Int) throws(BenchError) -> TiesServer {
         do {
             try Ledger.create(at: directory)
         } catch {
@@ -71,6 +65,17 @@ enum HTTPLoad {
         }
         server.start()
         return server
+    }
+
+    /// An append key, and the link type registered with it: its `rt_` ID.
+    static func prepare(_ server: TiesServer) throws(BenchError) -> (key: String, typeID: String) {
+        let key: String
+        do {
+            key = try server.keys.create(name: "ties-bench", role: .append, now: Ledger.clock())
+        } catch {
+            throw .failed("cannot create an API key: \(error)")
+        }
+        return (key, try registerType(port: server.port, key: key))
     }
 
     /// Defines the object type and registers the link type through the API; returns its `rt_` ID.

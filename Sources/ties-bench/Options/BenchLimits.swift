@@ -59,6 +59,9 @@ enum BenchLimits {
     static func httpRunSecondsMax(requests: Int) -> UInt64 { 60 + UInt64(requests / 1_000) }
     /// Stopping the server: the writer drains its queue within this.
     static let httpStopGraceMs = 5_000
+    /// Rounds of the cli phase, each one write each way: enough for a p99
+    /// of process start-ups, few enough to stay under a minute.
+    static let handOverWrites = 200
     /// Server log lines (warnings, refused requests) passed to stderr; the rest are counted in the report's errors.
     static let httpServerLogLinesMax = 20
 }

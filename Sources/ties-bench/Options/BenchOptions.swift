@@ -38,7 +38,10 @@ struct BenchOptions: Equatable {
              of its own, R of them person-record upserts (email a unique identifier, city another) in
              place of as many links; compares its rate with step 2's; times Q findRecords by email
              and Q record(_:asOf:) reads on it,
-          9. reads the peak RSS.
+          9. with the cli phase: on a ledger of its own, served in-process, 200 single-link writes each
+             way, one at a time: POST /v1/relationships, a hand-over on the write socket, a `ties link`
+             process (handed to the server; `ties` must be built next to ties-bench) and a `curl` process,
+         10. reads the peak RSS.
         Each measurement is printed next to its target with PASS or MISS.
 
         options:

@@ -12,6 +12,8 @@ enum BenchPhase: String, CaseIterable, Comparable {
     case audit
     /// The HTTP server under keep-alive clients, on a ledger of its own.
     case http
+    /// CLI writes handed to a running server against HTTP writes, one at a time.
+    case cli
 
     static func < (a: BenchPhase, b: BenchPhase) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!

@@ -20,6 +20,7 @@ struct BenchReport {
     var floor: FloorResult?
     var peakResidentKiB: Int?
     var http: HTTPLoadResult?
+    var handOver: HandOverResult?
 
     var importFloorRatio: Double? {
         guard let floor, floor.eventsPerSecond > 0 else { return nil }
@@ -77,6 +78,14 @@ struct BenchReport {
                                 limit: Targets.rebuildEventsPerSecondMin, atLeast: true))
         }
         if let http { checks += Self.httpChecks(http) }
+        if let handOver {
+            checks.append(Check(name: "`ties link` through the server / `curl` POST, p50 (whole processes)", measured: handOver.processRatioP50, unit: "×",
+                                limit: Targets.handOverLatencyRatioMax, atLeast: false))
+            checks.append(Check(name: "`ties link` through the server / `curl` POST, p99 (whole processes)", measured: handOver.processRatioP99, unit: "×",
+                                limit: Targets.handOverLatencyRatioMax, atLeast: false))
+            checks.append(Check(name: "write-socket hand-over / HTTP request, p99 (in process)", measured: handOver.requestRatioP99, unit: "×",
+                                limit: Targets.handOverLatencyRatioMax, atLeast: false))
+        }
         checks.append(Check(name: "peak RSS (VmHWM, whole run)", measured: peakResidentMB, unit: "MB",
                             limit: Targets.peakResidentMBMax, atLeast: false))
         return checks

@@ -37,6 +37,13 @@ extension BenchReport {
         fields["records"] = records.map { recordsJSON($0) } ?? .null
         fields["audit"] = timeTravel.map(Self.json) ?? .null
         fields["http"] = http.map(Self.json) ?? .null
+        fields["cli"] = handOver.map { handOver in
+            .object(["httpRequest": Self.json(handOver.httpRequest), "socketRequest": Self.json(handOver.socketRequest),
+                     "cliProcess": Self.json(handOver.cliProcess), "curlProcess": handOver.curlProcess.map { Self.json($0) } ?? .null,
+                     "processRatioP50": handOver.processRatioP50.map(JSONValue.double) ?? .null,
+                     "processRatioP99": handOver.processRatioP99.map(JSONValue.double) ?? .null,
+                     "requestRatioP50": .double(handOver.requestRatioP50), "requestRatioP99": .double(handOver.requestRatioP99)])
+        } ?? .null
         var ledger = stats?.jsonValue.objectValue ?? [:]
         if let files = projectionFileBytes {
             ledger["projectionDatabaseBytes"] = .int(files.database)

@@ -20,6 +20,7 @@ extension BenchReport {
             out += "  HTTP load: POST /v1/relationships, 1 link per commit, \(http.clients) clients × 1 keep-alive connection, no pipelining\n"
             out += Format.table(httpRows(http))
         }
+        if let handOver { out += Format.table(handOverRows(handOver)) }
         if let peakResidentMB {
             out += Format.table([["  peak RSS (VmHWM at the end)", "\(Format.fixed(peakResidentMB, 1)) MB"]])
         }
@@ -126,6 +127,21 @@ extension BenchReport {
                 ["    versions(of: a current link of a drawn record)", Format.grouped(story.all.count), Format.microseconds(story.all.p50Us),
                  Format.microseconds(story.all.p99Us), Format.microseconds(story.all.maxUs), Format.microseconds(story.hot.p99Us),
                  Format.microseconds(story.cold.p99Us), Format.grouped(story.rowsReturned)]]
+    }
+
+    private func handOverRows(_ handOver: HandOverResult) -> [[String]] {
+        let ways: [(String, LatencySummary?)] = [
+            ("    POST /v1/relationships, kept-alive connection, in process", handOver.httpRequest),
+            ("    write-socket hand-over (WriteSocketClient.commit), in process", handOver.socketRequest),
+            ("    `ties link` process, handed to the server", handOver.cliProcess),
+            ("    `curl` process, the same POST", handOver.curlProcess),
+        ]
+        return [["  one write at a time to an idle `ties serve` (µs)", "n", "p50", "p99", "max"]]
+            + ways.map { name, latency in
+                guard let latency else { return [name, "-", "no curl on this machine"] }
+                return [name, Format.grouped(latency.count), Format.microseconds(latency.p50Us), Format.microseconds(latency.p99Us),
+                        Format.microseconds(latency.maxUs)]
+            }
     }
 
     private func queryRows(_ point: QueryPoint) -> [[String]] {

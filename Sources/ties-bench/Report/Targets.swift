@@ -54,6 +54,9 @@ enum Targets {
     static let httpLatencyP99MsMax = 20.0
     /// No stall, not even while an automatic snapshot is taken.
     static let httpLatencyMaxMsMax = 50.0
+    /// A CLI write while `ties serve` runs (handed to it through its
+    /// socket) at most twice the latency of an HTTP write to it.
+    static let handOverLatencyRatioMax = 2.0
     /// A benchmark that drops requests measures something else.
     static let httpErrorsMax = 0.0
 }
