@@ -11,11 +11,11 @@ struct LinkStoryTests {
     /// order, split into a version at each link.
     @Test(arguments: 0..<6)
     func aStoryHoldsTheLinksEventsWhicheverEndIsBusy(seed: UInt64) throws {
-        var random = SplitMix64(seed: seed)
         let directory = try TemporaryDirectory()
         let ledger = try makeLedger(in: directory.path)
         _ = try ledger.commit([Op.define("account"), Op.register(Keys.owns, cardinality: .manyToMany)], metadata: metadata())
         var linked: Set<[String]> = []
+        var random = SplitMix64(seed: seed)
         for index in 0..<150 {
             // Half the operations touch u0 or a0: the busy ends.
             let person = random.below(2) == 0 ? "u0" : "u\(random.below(8))"
