@@ -69,6 +69,11 @@ public enum Limits {
     public static let relationshipPageSizeDefault = 100
     /// A diff comes 100 differing links to a page, as a relationship list does.
     public static let diffPageSizeDefault = 100
+    /// An audit search reads each filter's index this many matches at a
+    /// time: two common filters that seldom agree (unlinks of one type)
+    /// take turns every few seqs, and one read serves many turns, while a
+    /// filter that jumps far reads only this many rows it may not use.
+    public static let auditIndexReadAheadRows = 32
     /// `ties log --follow` polls the log this often by default…
     public static let followPollMsDefault = 200
     /// …and never more often (10 ms keeps a follower off the CPU)…

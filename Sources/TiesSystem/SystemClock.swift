@@ -17,6 +17,14 @@ public enum SystemClock {
         return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
     }
 
+    /// CPU time the calling thread has used, in nanoseconds: a benchmark on
+    /// a shared machine tells a query's own cost from time spent waiting for a CPU.
+    public static func threadCPUNanoseconds() -> UInt64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+        return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+    }
+
     public static func monotonicMilliseconds() -> Int64 {
         Int64(monotonicNanoseconds() / 1_000_000)
     }

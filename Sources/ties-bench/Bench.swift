@@ -78,27 +78,35 @@ enum Bench {
         let operations = options.events - setup.count
         let tailCount = max(1, operations / 100)
         let earlyCount = min(BenchLimits.earlyPointEvents - setup.count, operations - tailCount)
-        let parts = [(work + "/workload-1.jsonl", earlyCount), (work + "/workload-2.jsonl", operations - earlyCount - tailCount),
-                     (work + "/workload-3.jsonl", tailCount)].filter { $0.1 > 0 }
+        let parts = WorkloadActors.segments([earlyCount, operations - earlyCount - tailCount, tailCount].filter { $0 > 0 }, directory: work)
         var universes: [RecordUniverse] = []
         let generationStart = BenchSystem.nowNs()
-        for (path, count) in parts {
-            BenchSystem.progress("generating \(count) operations into \(path)")
-            try writeLines(count, to: path) { _ in generator.next().json }
+        for segment in parts.joined() {
+            BenchSystem.progress("generating \(segment.count) operations into \(segment.path)")
+            try writeLines(segment.count, to: segment.path) { _ in generator.next().json }
             universes.append(generator.universe)
         }
         report.generationSeconds = Double(BenchSystem.nowNs() - generationStart) / 1e9
         report.workload = WorkloadSummary(generator, setupEvents: setup.count)
 
         var random = SplitMix64(seed: options.seed).derived(0x5175_6572_6965_7321)
-        for (index, ((path, count), universe)) in zip(parts, universes).enumerated() {
+        for (index, segments) in parts.enumerated() {
             if index == parts.count - 1 && index > 0 { try LedgerPhases.snapshot(ledger) }
-            BenchSystem.progress("importing \(count) operations from \(path)")
-            imported = imported + (try LedgerPhases.importFile(path, into: ledger, expectedEvents: count))
+            for segment in segments {
+                BenchSystem.progress("importing \(segment.count) operations from \(segment.path) as \(segment.actor)")
+                let metadata = CommitMetadata(actor: segment.actor, reason: LedgerPhases.metadata.reason)
+                imported = imported + (try LedgerPhases.importFile(segment.path, into: ledger, expectedEvents: segment.count, metadata: metadata))
+            }
             // Query points: after the first part and after the last.
             guard options.phases.contains(.queries), index == 0 || index == parts.count - 1 else { continue }
             BenchSystem.progress("timing \(options.queries) queries of each kind at seq \(ledger.headSeq)")
+            let universe = universes[parts[...index].joined().count - 1]
             report.queryPoints.append(try QueryBench.measure(ledger, universe: universe, queries: options.queries, random: &random))
+        }
+        if options.phases.contains(.audit) {
+            BenchSystem.progress("timing audit pages, diffs and link stories at seq \(ledger.headSeq)")
+            var timeTravelRandom = SplitMix64(seed: options.seed).derived(0x4175_6469_7421)
+            report.timeTravel = try TimeTravelBench.measure(ledger, universe: generator.universe, pages: options.queries, random: &timeTravelRandom)
         }
         report.importResult = imported
         report.stats = try LedgerPhases.stats(ledger)

@@ -46,9 +46,10 @@ public struct AuditPage: Sendable, Equatable {
 }
 
 extension Ledger {
-    /// The events that match `filter`, newest first, `limit` a page; each
-    /// from the projection's indexes (events by kind and by type, commits
-    /// by actor and time, the per-record event index), read from the log.
+    /// The events that match `filter`, newest first, `limit` a page; found
+    /// through the projection's indexes (events by kind and by type, commits
+    /// by actor and time, the per-record event index; see `AuditSearch`),
+    /// read from the log.
     public func audit(_ filter: AuditFilter, limit: Int = Limits.relationshipPageSizeDefault, after cursor: String? = nil) throws(LedgerError) -> AuditPage {
         try Self.checkPageSize(limit)
         return try projection.db.reading { () throws(LedgerError) in
@@ -77,7 +78,7 @@ extension Ledger {
     }
 }
 
-/// An audit search as SQL conditions.
+/// An audit search: its seq bounds and filters, records and types by number.
 struct AuditQuery {
     var beforeSeq: Int64
     var limit: Int
@@ -111,25 +112,20 @@ extension Projection {
         }
     }
 
+    /// The events `query` matches, newest first, found by `AuditSearch`
+    /// through the indexes of its filters.
     func audit(_ query: AuditQuery) throws(LedgerError) -> [LocatedEvent] {
-        var conditions = ["e.seq >= ?1", "e.seq <= ?2", "e.seq < ?3"]
-        var from = "events e"
-        if query.record != nil {
-            from = "record_events r JOIN events e ON e.seq = r.seq"
-            conditions.append("r.record = ?6")
-        }
-        if query.actor != nil { conditions.append("c.actor = ?4") }
-        if query.typeNumber != nil { conditions.append("e.type = ?5") }
-        if !query.kinds.isEmpty { conditions.append("e.kind IN (\(query.kinds.map(String.init).joined(separator: ", ")))") }
-        let statement = try db.statement("""
-            SELECT \(LocatedEvent.columns) FROM \(from) JOIN commits c ON c.first_seq = e.commit_seq
-            WHERE \(conditions.joined(separator: " AND ")) ORDER BY e.seq DESC LIMIT ?7
-            """)
-        defer { statement.reset() }
-        statement.bind(1, query.lowestSeq).bind(2, query.highestSeq).bind(3, query.beforeSeq).bind(4, query.actor)
-            .bind(5, query.typeNumber).bind(6, query.record).bind(7, Int64(query.limit))
-        var events: [LocatedEvent] = []
-        while try statement.step() { events.append(LocatedEvent(statement)) }
-        return events
+        try events(at: try search(query).seqs(from: min(query.highestSeq, query.beforeSeq - 1, try lastSeq()),
+                                                downTo: max(query.lowestSeq, 1), limit: query.limit))
+    }
+
+    /// `query`'s filters as the clauses of a search.
+    func search(_ query: AuditQuery) -> AuditSearch {
+        var keys: [[AuditIndex.Key]] = []
+        if let record = query.record { keys.append([.record(record)]) }
+        if let actor = query.actor { keys.append([.actor(actor)]) }
+        if let type = query.typeNumber { keys.append([.type(type)]) }
+        if !query.kinds.isEmpty { keys.append(Array(Set(query.kinds)).sorted().map(AuditIndex.Key.kind)) }
+        return AuditSearch(clauses: keys.map { clause in clause.map { AuditIndex($0, db: db) } })
     }
 }

@@ -3,10 +3,10 @@ import TiesCore
 /// Pages of a diff between the states at two seqs, read from the stored
 /// version intervals (the Projection article): a link differs between
 /// seqs A < B only if one of its versions starts or ends in (A, B], so the
-/// candidates are the versions with a boundary there — found through
+/// candidates are the version boundaries there — found through
 /// `versions_by_from_seq` and `versions_by_to_seq`, or through a record's
-/// own version indexes — and each candidate's versions valid at the two
-/// seqs are looked up on their interval tree paths and compared.
+/// own version indexes — and the boundaries themselves say which versions
+/// were valid at A and at B (`DiffBoundaries`), whose attributes are compared.
 extension Projection {
     /// Where a diff stands: the last link shown, by interned numbers.
     struct DiffPosition: Equatable {
@@ -27,71 +27,85 @@ extension Projection {
                 guard let id = try self.recordID(record) else { return ([], nil) }
                 recordID = id
             }
-            let candidates = try db.statement(Self.candidatesQuery(byRecord: recordID != nil, byType: type != nil))
-            defer { candidates.reset() }
+            let boundaries = try db.statement(Self.boundariesQuery(byRecord: recordID != nil, byType: type != nil))
+            defer { boundaries.reset() }
             let start = start ?? DiffPosition(type: 0, from: 0, to: 0)
-            candidates.bind(1, min(first, second)).bind(2, max(first, second))
+            boundaries.bind(1, min(first, second)).bind(2, max(first, second))
                 .bind(3, start.type).bind(4, start.from).bind(5, start.to).bind(6, recordID).bind(7, type)
-            let last = try lastSeq()
-            let paths = (IntervalNode.path(to: first, head: last), IntervalNode.path(to: second, head: last))
-            var found: [(difference: LinkDiff.Difference, position: DiffPosition)] = []
-            while found.count <= limit, try candidates.step() {
-                let position = DiffPosition(type: candidates.int(0), from: candidates.int(1), to: candidates.int(2))
-                let before = try attributes(of: position, atSeq: first, path: paths.0)
-                let after = try attributes(of: position, atSeq: second, path: paths.1)
-                guard before != after else { continue }
-                guard let linkType = typesByNumber[position.type], let from = RecordRef(parsing: candidates.string(3)),
-                      let to = RecordRef(parsing: candidates.string(4)) else {
-                    throw LedgerError(.ledgerDamaged, "the projection holds a link version of an unknown type or a malformed record")
+            var found: [(position: DiffPosition, before: Attributes?, after: Attributes?)] = []
+            var link: DiffBoundaries?
+            func finish() throws(LedgerError) {
+                guard let link else { return }
+                let (earlier, later) = (try attributes(ofVersion: link.validAtStart), try attributes(ofVersion: link.validAtEnd))
+                let (before, after) = first <= second ? (earlier, later) : (later, earlier)
+                if before != after { found.append((link.position, before, after)) }
+            }
+            while found.count <= limit, try boundaries.step() {
+                let position = DiffPosition(type: boundaries.int(0), from: boundaries.int(1), to: boundaries.int(2))
+                let boundary = DiffBoundaries.Boundary(isEnd: boundaries.int(4) == 0, version: boundaries.int(5))
+                if link?.position == position {
+                    link?.add(boundary)
+                } else {
+                    try finish()
+                    link = DiffBoundaries(position: position, first: boundary)
                 }
-                found.append((LinkDiff.Difference(type: linkType, from: from, to: to, before: before, after: after), position))
             }
+            if found.count <= limit { try finish() }
             let page = found.prefix(limit)
-            return (page.map(\.difference), found.count > limit ? page.last?.position : nil)
+            var differences: [LinkDiff.Difference] = []
+            for (position, before, after) in page {
+                guard let linkType = typesByNumber[position.type] else {
+                    throw LedgerError(.ledgerDamaged, "the projection holds a link version of an unknown type")
+                }
+                differences.append(LinkDiff.Difference(type: linkType, from: try recordRef(numbered: position.from),
+                                                       to: try recordRef(numbered: position.to), before: before, after: after))
+            }
+            return (differences, found.count > limit ? page.last?.position : nil)
         }
     }
 
-    /// The attributes of a link's version valid at `seq`, nil when it was
-    /// not current: one lookup per node of `seq`'s interval tree path.
-    private func attributes(of link: DiffPosition, atSeq seq: Int64, path: [Int64]) throws(LedgerError) -> Attributes? {
-        let statement = try db.statement(Self.versionAtQuery(nodes: path.count))
+    /// The attributes of link version `id`, nil for no version.
+    private func attributes(ofVersion id: Int64?) throws(LedgerError) -> Attributes? {
+        guard let id else { return nil }
+        let statement = try db.statement("SELECT attributes FROM link_versions WHERE id = ?1")
         defer { statement.reset() }
-        statement.bind(1, link.type).bind(2, link.from).bind(3, link.to).bind(4, seq)
-        for (index, node) in path.enumerated() { statement.bind(Int32(index + 5), node) }
-        return try statement.step() ? try Self.attributes(statement.bytes(0)) : nil
+        statement.bind(1, id)
+        guard try statement.step() else { throw LedgerError(.ledgerDamaged, "the projection has no link version \(id)") }
+        return try Self.attributes(statement.bytes(0))
     }
 
-    /// The attributes of link (?1, ?2, ?3)'s version valid at ?4 among
-    /// those filed at the `nodes` nodes ?5…: one key lookup per node.
-    static func versionAtQuery(nodes: Int) -> String {
-        let places = (0..<nodes).map { "?\($0 + 5)" }.joined(separator: ", ")
-        return """
-            SELECT attributes FROM link_versions INDEXED BY versions_by_from
-            WHERE from_record = ?2 AND type = ?1 AND node IN (\(places)) AND to_record = ?3 AND from_seq <= ?4 AND to_seq > ?4
-            """
-    }
-
-    /// The distinct links with a version starting or ending in (?1, ?2],
-    /// after (?3, ?4, ?5) in number order, with their records' refs: of
-    /// record ?6 through its version indexes when `byRecord`, else through
-    /// the seq indexes; of type ?7 when `byType`.
-    static func candidatesQuery(byRecord: Bool, byType: Bool) -> String {
-        let typeClause = byType ? " AND type = ?7" : ""
-        let arms = byRecord
-            ? ["versions_by_from WHERE from_record = ?6", "versions_by_to WHERE to_record = ?6"].map { scan in
-                "\(scan)\(typeClause) AND ((from_seq > ?1 AND from_seq <= ?2) OR (to_seq > ?1 AND to_seq <= ?2))"
-            }
-            : ["versions_by_from_seq WHERE from_seq > ?1 AND from_seq <= ?2", "versions_by_to_seq WHERE to_seq > ?1 AND to_seq <= ?2"].map { scan in
-                "\(scan)\(typeClause)"
-            }
-        let selects = arms.map { arm in
-            "SELECT type, from_record, to_record FROM link_versions INDEXED BY \(arm) AND (type, from_record, to_record) > (?3, ?4, ?5)"
+    /// The record interned as `number`: only the page's differences are
+    /// looked up, not every candidate.
+    private func recordRef(numbered number: Int64) throws(LedgerError) -> RecordRef {
+        let statement = try db.statement("SELECT ref FROM records WHERE id = ?1")
+        defer { statement.reset() }
+        statement.bind(1, number)
+        guard try statement.step(), let record = RecordRef(parsing: statement.string(0)) else {
+            throw LedgerError(.ledgerDamaged, "the projection holds a link version of a missing or malformed record \(number)")
         }
-        return """
-            SELECT c.type, c.from_record, c.to_record, f.ref, t.ref
-            FROM (\(selects.joined(separator: " UNION "))) c
-            JOIN records f ON f.id = c.from_record JOIN records t ON t.id = c.to_record
-            ORDER BY c.type, c.from_record, c.to_record
-            """
+        return record
+    }
+
+    /// Every version boundary in (?1, ?2] of the links after (?3, ?4, ?5)
+    /// in number order — link, `is_start` (0 for an end, 1 for a start) and
+    /// the version's ID — ordered by link, then seq, ends before starts:
+    /// of record ?6 through its version indexes when `byRecord`, else
+    /// through the seq indexes; of type ?7 when `byType`. Every arm reads
+    /// its index only (the row ID is in every index).
+    static func boundariesQuery(byRecord: Bool, byType: Bool) -> String {
+        let typeClause = byType ? " AND type = ?7" : ""
+        let after = " AND (type, from_record, to_record) > (?3, ?4, ?5)"
+        let arms = byRecord
+            ? ["versions_by_from WHERE from_record = ?6", "versions_by_to WHERE to_record = ?6"].flatMap { scan in
+                [("from_seq", 1), ("to_seq", 0)].map { column, isStart in
+                    "SELECT type, from_record, to_record, \(column) AS seq, \(isStart) AS is_start, id FROM link_versions INDEXED BY \(scan)"
+                        + "\(typeClause) AND \(column) > ?1 AND \(column) <= ?2\(after)"
+                }
+            }
+            : [("versions_by_from_seq", "from_seq", 1), ("versions_by_to_seq", "to_seq", 0)].map { index, column, isStart in
+                "SELECT type, from_record, to_record, \(column) AS seq, \(isStart) AS is_start, id FROM link_versions INDEXED BY \(index)"
+                    + " WHERE \(column) > ?1 AND \(column) <= ?2\(typeClause)\(after)"
+            }
+        return arms.joined(separator: " UNION ALL ") + " ORDER BY 1, 2, 3, 4, 5"
     }
 }

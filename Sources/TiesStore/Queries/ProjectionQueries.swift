@@ -69,12 +69,13 @@ extension Projection {
     /// seqs of the events that opened, changed and closed them.
     func lives(of link: LinkKey) throws(LedgerError) -> [LinkLife] {
         guard let type = try queryTypeNumber(link.typeId), let from = try recordID(link.from), let to = try recordID(link.to) else { return [] }
+        let ids = try versionIDs(type: type, from: from, to: to)
         let statement = try db.statement("""
             SELECT attributes, linked_seq, linked_at, from_seq, to_seq, to_at FROM link_versions
-            WHERE from_record = ?2 AND type = ?1 AND to_record = ?3 ORDER BY from_seq
+            WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY from_seq
             """)
         defer { statement.reset() }
-        statement.bind(1, type).bind(2, from).bind(3, to)
+        statement.bind(1, "[" + ids.map(String.init).joined(separator: ",") + "]")
         var lives: [LinkLife] = []
         while try statement.step() {
             let linkedSeq = statement.int(1)
@@ -87,6 +88,28 @@ extension Projection {
             lives[lives.count - 1].end = open ? nil : (statement.int(4), Timestamp(millisecondsSinceEpoch: statement.int(5)))
         }
         return lives
+    }
+
+    /// The row IDs of link (type, from, to)'s versions. Either end's version
+    /// index finds them by walking that record's versions of the type; the
+    /// two walks step by turns and the first to finish answers, so a story
+    /// costs the quieter end's versions: an account with a hundred thousand
+    /// members does not slow the story of one member's link, whichever end
+    /// SQLite would have picked.
+    private func versionIDs(type: Int64, from: Int64, to: Int64) throws(LedgerError) -> [Int64] {
+        let walks = [
+            (try db.statement("SELECT to_record, id FROM link_versions INDEXED BY versions_by_from WHERE from_record = ?1 AND type = ?2"), from, to),
+            (try db.statement("SELECT from_record, id FROM link_versions INDEXED BY versions_by_to WHERE to_record = ?1 AND type = ?2"), to, from),
+        ]
+        defer { for (statement, _, _) in walks { statement.reset() } }
+        for (statement, record, _) in walks { statement.bind(1, record).bind(2, type) }
+        var found: [[Int64]] = [[], []]
+        while true {
+            for (index, (statement, _, other)) in walks.enumerated() {
+                guard try statement.step() else { return found[index] }
+                if statement.int(0) == other { found[index].append(statement.int(1)) }
+            }
+        }
     }
 
     /// The link's attributes as of `seq`, nil when it was not linked then.

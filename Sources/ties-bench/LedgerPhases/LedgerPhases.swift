@@ -17,7 +17,8 @@ enum LedgerPhases {
     /// Imports `path` and checks that it appended exactly `expectedEvents`:
     /// the generator promises one event per operation, and a benchmark
     /// that silently did less work would report a flattering rate.
-    static func importFile(_ path: String, into ledger: Ledger, expectedEvents: Int) throws(BenchError) -> ImportResult {
+    static func importFile(_ path: String, into ledger: Ledger, expectedEvents: Int,
+                           metadata: CommitMetadata = metadata) throws(BenchError) -> ImportResult {
         let options = ImportOptions(batchSize: BenchLimits.importBatchSize, metadata: metadata)
         let writtenBefore = BenchSystem.bytesWritten()
         let start = BenchSystem.nowNs()

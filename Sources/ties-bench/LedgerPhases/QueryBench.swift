@@ -39,7 +39,7 @@ enum QueryBench {
     }
 
     /// Runs `query` once per target, timing each call alone.
-    private static func timed(_ targets: [Target], _ query: (Int) throws(LedgerError) -> Int) throws(LedgerError) -> QueryKindLatency {
+    static func timed(_ targets: [Target], _ query: (Int) throws(LedgerError) -> Int) throws(LedgerError) -> QueryKindLatency {
         var hot: [UInt64] = []
         var cold: [UInt64] = []
         var rows = 0

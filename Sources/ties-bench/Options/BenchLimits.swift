@@ -1,3 +1,4 @@
+import TiesCore
 import TiesTestSupport
 
 /// Every bound of the benchmark in one place, each with its reason.
@@ -29,6 +30,20 @@ enum BenchLimits {
     static let directoryBytesMax = 3_800
     /// Operations per import commit: the CLI's default batch.
     static let importBatchSize = 1_000
+    /// Events in each import file committed by one actor (WorkloadActors):
+    /// as many as the projection applies in one bulk transaction, so
+    /// cutting the import adds few transactions.
+    static let actorSegmentEvents = Limits.projectionBatchEventsMax
+    /// Audit and diff pages: the page the issue's targets are about, the
+    /// default of `ties audit` and `ties diff`.
+    static let timeTravelPageSize = 100
+    /// Pages per walk through a cursor: the first and the ones after it.
+    static let pagesPerWalk = 4
+    /// How far apart a diff's two points are, in events: the issue's "10k
+    /// commits" of one event each (HTTP writes). A diff's work is the link
+    /// versions that begin or end between its points, one or two per
+    /// event, whatever the commits; the import's commits hold 1,000 events.
+    static let diffSpanEvents = 10_000
     /// HTTP load: 100k links is ~10 s at the target rate, enough for the
     /// group commit to settle and the p99 to mean something; 10M is hours
     /// at a bad rate and ~160 MB of latency samples.

@@ -30,24 +30,28 @@ struct BenchOptions: Equatable {
              clients send --http-requests single-link commits (POST /v1/relationships), each client
              waiting for one answer before its next request; the ledger's policy takes an automatic
              snapshot halfway through, so the latencies include what a snapshot costs the writer,
-          7. with --records R, right after step 2: imports N events of the same workload into a ledger
+          7. times pages of 100 of audit searches (each filter, first pages and pages through the
+             cursor; the import's commits are by a few actors taking turns), pages of 100 of diffs
+             between seqs \(BenchLimits.diffSpanEvents) events apart (whole ledger, one record, one type), and one
+             link's story on links of hot and cold records, Q of each, at N,
+          8. with --records R, right after step 2: imports N events of the same workload into a ledger
              of its own, R of them person-record upserts (email a unique identifier, city another) in
              place of as many links; compares its rate with step 2's; times Q findRecords by email
              and Q record(_:asOf:) reads on it,
-          8. with the cli phase: on a ledger of its own, served in-process, 200 single-link writes each
+          9. with the cli phase: on a ledger of its own, served in-process, 200 single-link writes each
              way, one at a time: POST /v1/relationships, a hand-over on the write socket, a `ties link`
              process (handed to the server; `ties` must be built next to ties-bench) and a `curl` process,
-          9. reads the peak RSS.
+         10. reads the peak RSS.
         Each measurement is printed next to its target with PASS or MISS.
 
         options:
           --phases LIST       comma-separated, of \(BenchPhase.allCases.map(\.rawValue).joined(separator: ", ")) or all (default all);
-                              queries and reopen measure the imported ledger, so they bring import in
+                              queries, reopen and audit measure the imported ledger, so they bring import in
           --events N          events to generate and import, \(BenchLimits.eventsMin)...\(BenchLimits.eventsMax) (default \(BenchLimits.eventsDefault))
           --records R         person records in the records phase, counted inside N, 0...min(N/2, \(BenchLimits.recordsMax(events: .max)))
                               (default 0: no records phase); brings in import, whose rate it is compared with
           --seed S            workload seed, 0...\(UInt64.max) (default 42)
-          --queries Q         queries of each kind per measurement point, \(BenchLimits.queriesMin)...\(BenchLimits.queriesMax) (default \(BenchLimits.queriesDefault))
+          --queries Q         queries (or pages) of each kind per measurement point, \(BenchLimits.queriesMin)...\(BenchLimits.queriesMax) (default \(BenchLimits.queriesDefault))
           --http-requests N   links the HTTP load sends, \(BenchLimits.httpRequestsMin)...\(BenchLimits.httpRequestsMax) (default \(BenchLimits.httpRequestsDefault))
           --http-clients C    HTTP client threads, one keep-alive connection each, \(BenchLimits.httpClientsMin)...\(BenchLimits.httpClientsMax) (default \(BenchLimits.httpClientsDefault))
           --dir DIR           working directory; must be absent or empty (default: a new one under $TMPDIR)
@@ -122,7 +126,7 @@ struct BenchOptions: Equatable {
         return Int(number)
     }
 
-    /// `import,http`; queries and reopen measure the imported ledger, so they imply import.
+    /// `import,http`; queries, reopen and audit measure the imported ledger, so they imply import.
     private static func phases(_ text: String) throws(BenchError) -> Set<BenchPhase> {
         var phases = Set<BenchPhase>()
         for name in text.split(separator: ",", omittingEmptySubsequences: false) {
@@ -136,7 +140,7 @@ struct BenchOptions: Equatable {
             }
             phases.insert(phase)
         }
-        if !phases.isDisjoint(with: [.queries, .reopen]) { phases.insert(.import) }
+        if !phases.isDisjoint(with: [.queries, .reopen, .audit]) { phases.insert(.import) }
         return phases
     }
 

@@ -8,6 +8,8 @@ enum BenchPhase: String, CaseIterable, Comparable {
     case queries
     /// Reopening the imported ledger (needs the import).
     case reopen
+    /// Audit searches, diffs and link stories on the imported ledger (needs the import).
+    case audit
     /// The HTTP server under keep-alive clients, on a ledger of its own.
     case http
     /// CLI writes handed to a running server against HTTP writes, one at a time.

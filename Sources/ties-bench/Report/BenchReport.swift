@@ -11,6 +11,7 @@ struct BenchReport {
     var importResult = ImportResult()
     var queryPoints: [QueryPoint] = []
     var records: RecordsResult?
+    var timeTravel: TimeTravelResult?
     var stats: LedgerStats?
     /// The projection's database file and its WAL, right after the import.
     var projectionFileBytes: (database: Int64, wal: Int64)?
@@ -65,6 +66,7 @@ struct BenchReport {
             }
         }
         if options.records > 0 { checks += recordsChecks }
+        if options.phases.contains(.audit) { checks += timeTravelChecks }
         if options.phases.contains(.reopen) {
             checks.append(Check(name: "reopen after clean close (median of \(reopen?.runsMs.count ?? 0))", measured: reopen?.medianMs,
                                 unit: "ms", limit: Targets.reopenMsMax, atLeast: false))
@@ -98,6 +100,22 @@ struct BenchReport {
                   limit: Targets.identifierLookupP99UsMax, atLeast: false),
             Check(name: "filtered page of 100 relationships p99" + at, measured: records?.filteredPage.p99Us, unit: "µs",
                   limit: Targets.filteredPageP99UsMax, atLeast: false),
+        ]
+    }
+
+    private var timeTravelChecks: [Check] {
+        let at = timeTravel.map { " @ \(Format.grouped($0.headSeq))" } ?? ""
+        let audit = AuditCase.allCases.map { auditCase in
+            Check(name: "audit page of 100, \(auditCase.rawValue), p99" + at, measured: timeTravel?.audit[auditCase].map { $0.all.p99Us / 1_000 },
+                  unit: "ms", limit: Targets.auditPageP99MsMax, atLeast: false)
+        }
+        let diff = DiffScope.allCases.map { scope in
+            Check(name: "diff page of 100, \(scope.rawValue), \(Format.grouped(BenchLimits.diffSpanEvents)) events apart, p99" + at,
+                  measured: timeTravel?.diff[scope].map { $0.all.p99Us / 1_000 }, unit: "ms", limit: Targets.diffPageP99MsMax, atLeast: false)
+        }
+        return audit + diff + [
+            Check(name: "link story (versions(of:)) of a hot person's link, p99" + at, measured: timeTravel?.linkStory.hot.p99Us, unit: "µs",
+                  limit: Targets.linkStoryP99UsMax, atLeast: false),
         ]
     }
 

@@ -35,6 +35,7 @@ extension BenchReport {
         fields["workload"] = workload.map { workloadJSON($0) } ?? .null
         fields["floor"] = floor.map(Self.json) ?? .null
         fields["records"] = records.map { recordsJSON($0) } ?? .null
+        fields["audit"] = timeTravel.map(Self.json) ?? .null
         fields["http"] = http.map(Self.json) ?? .null
         fields["cli"] = handOver.map { handOver in
             .object(["httpRequest": Self.json(handOver.httpRequest), "socketRequest": Self.json(handOver.socketRequest),
@@ -108,6 +109,21 @@ extension BenchReport {
                 .object(["kind": .string(error.kind), "count": .int(Int64(error.count)), "example": error.example.map(JSONValue.string) ?? .null])
             }),
         ])
+    }
+
+    private static func json(_ result: TimeTravelResult) -> JSONValue {
+        .object([
+            "headSeq": .int(result.headSeq), "pageSize": .int(Int64(BenchLimits.timeTravelPageSize)),
+            "pagesPerWalk": .int(Int64(BenchLimits.pagesPerWalk)), "diffSpanEvents": .int(Int64(BenchLimits.diffSpanEvents)),
+            "auditPages": .object(Dictionary(uniqueKeysWithValues: result.audit.map { ($0.key.rawValue, json($0.value)) })),
+            "diffPages": .object(Dictionary(uniqueKeysWithValues: result.diff.map { ($0.key.rawValue, json($0.value)) })),
+            "linkStory": json(result.linkStory),
+        ])
+    }
+
+    private static func json(_ latency: PagedLatency) -> JSONValue {
+        .object(["all": json(latency.all), "firstPages": json(latency.first), "laterPages": json(latency.later), "cpu": json(latency.cpu),
+                 "rowsReturned": .int(Int64(latency.rowsReturned))])
     }
 
     private static func json(_ point: QueryPoint) -> JSONValue {

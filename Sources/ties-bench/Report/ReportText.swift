@@ -11,6 +11,10 @@ extension BenchReport {
         out += Format.table(throughputRows)
         for point in queryPoints { out += Format.table(queryRows(point)) }
         if let records { out += Format.table(recordReadRows(records)) }
+        if let timeTravel {
+            out += Format.table(pagedRows(timeTravel))
+            out += Format.table(linkStoryRows(timeTravel))
+        }
         out += Format.table(reopenRows)
         if let http {
             out += "  HTTP load: POST /v1/relationships, 1 link per commit, \(http.clients) clients × 1 keep-alive connection, no pipelining\n"
@@ -101,6 +105,28 @@ extension BenchReport {
                 [name, Format.grouped(latency.count), Format.microseconds(latency.p50Us), Format.microseconds(latency.p99Us),
                  Format.microseconds(latency.maxUs)] + note
             }
+    }
+
+    private func pagedRows(_ result: TimeTravelResult) -> [[String]] {
+        func row(_ name: String, _ latency: PagedLatency) -> [String] {
+            ["    " + name, Format.grouped(latency.all.count), Format.microseconds(latency.all.p50Us), Format.microseconds(latency.all.p99Us),
+             Format.microseconds(latency.all.maxUs), Format.microseconds(latency.first.p99Us), Format.microseconds(latency.later.p99Us),
+             Format.microseconds(latency.cpu.p50Us), Format.microseconds(latency.cpu.p99Us), Format.grouped(latency.rowsReturned)]
+        }
+        let page = BenchLimits.timeTravelPageSize
+        return [["  audit(_:limit: \(page), after:) @ seq \(Format.grouped(result.headSeq)) (µs)", "n", "p50", "p99", "max", "first p99",
+                 "later p99", "CPU p50", "CPU p99", "rows returned"]]
+            + AuditCase.allCases.compactMap { auditCase in result.audit[auditCase].map { row(auditCase.rawValue, $0) } }
+            + [["  diff(from:to:limit: \(page), after:), seqs \(Format.grouped(BenchLimits.diffSpanEvents)) events apart (µs)"]]
+            + DiffScope.allCases.compactMap { scope in result.diff[scope].map { row(scope.rawValue, $0) } }
+    }
+
+    private func linkStoryRows(_ result: TimeTravelResult) -> [[String]] {
+        let story = result.linkStory
+        return [["  one link's story @ seq \(Format.grouped(result.headSeq)) (µs)", "n", "p50", "p99", "max", "hot p99", "cold p99", "events returned"],
+                ["    versions(of: a current link of a drawn record)", Format.grouped(story.all.count), Format.microseconds(story.all.p50Us),
+                 Format.microseconds(story.all.p99Us), Format.microseconds(story.all.maxUs), Format.microseconds(story.hot.p99Us),
+                 Format.microseconds(story.cold.p99Us), Format.grouped(story.rowsReturned)]]
     }
 
     private func handOverRows(_ handOver: HandOverResult) -> [[String]] {

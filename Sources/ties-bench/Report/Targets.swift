@@ -30,6 +30,16 @@ enum Targets {
     /// A page of 100 links of one relationship type of one of the hottest
     /// people, at the same size.
     static let filteredPageP99UsMax = 1_000.0
+    /// A page of 100 of an audit search, whatever its filters, first or
+    /// through the cursor, at 1M events (issue 8): found by an index, not
+    /// by scanning the log.
+    static let auditPageP99MsMax = 5.0
+    /// A page of 100 of a diff between two points 10k commits apart (issue 8).
+    static let diffPageP99MsMax = 50.0
+    /// One link's story reads that link's versions and events: on the
+    /// hottest records as cheap as a history page, however many other
+    /// links the record has.
+    static let linkStoryP99UsMax = 1_000.0
     /// A CLI command opens the ledger every time; 50 ms stays unnoticed.
     static let reopenMsMax = 50.0
     /// Restart after projection loss from a snapshot ≤ 1% behind: ≤ 5% of a full rebuild.

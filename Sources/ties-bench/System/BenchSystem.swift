@@ -6,6 +6,7 @@ import TiesSystem
 /// TiesSystem.
 enum BenchSystem {
     static func nowNs() -> UInt64 { SystemClock.monotonicNanoseconds() }
+    static func threadCPUNs() -> UInt64 { SystemClock.threadCPUNanoseconds() }
 
     static func progress(_ message: String) {
         StandardStream.error.write("ties-bench: \(message)\n")
