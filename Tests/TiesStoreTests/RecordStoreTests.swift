@@ -287,4 +287,18 @@ extension RecordStoreTests {
             #expect(error.code == .duplicateIdentifier && error.details["holder"] == .string("person:u2"))
         }
     }
+
+    /// Lookups answer in `TYPE:ID` order whether SQLite sorts them (more
+    /// holders than asked for) or the projection does (no more): records
+    /// upserted out of that order, on both sides of the bound.
+    @Test(arguments: [1, 3, Limits.matchCandidatesMax, Limits.matchCandidatesMax + 1, Limits.matchCandidatesMax + 4])
+    func lookupsAnswerInRecordOrderOnBothSidesOfTheirLimit(holderCount: Int) throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try makeLedger(in: directory.path)
+        _ = try ledger.commit([Op.define("person", identifiers: [Identifier(field: "city", unique: false)])], metadata: metadata())
+        let ids = (0..<holderCount).map { "u\((($0 * 7) % holderCount))-\($0)" }
+        for id in ids { _ = try ledger.commit([Op.upsert("person:\(id)", set: ["city": .string("Oslo")])], metadata: metadata()) }
+        let expected = ids.map { person($0) }.sorted().prefix(Limits.matchCandidatesMax + 1)
+        #expect(try ledger.findRecords(ofType: "person", field: "city", value: .string("Oslo")).map(\.record) == Array(expected))
+    }
 }

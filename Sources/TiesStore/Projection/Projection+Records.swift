@@ -163,12 +163,27 @@ extension Projection {
             statement.bind(1, type).bind(2, field).bind(3, json).bind(4, Int64(limit))
             return try records(statement)
         }
-        let statement = try db.statement("""
-            SELECT r.ref FROM record_fields f JOIN records r ON r.id = f.record
-            WHERE f.type = ?1 AND f.field = ?2 AND f.value_key = ?3 AND f.value = ?4 ORDER BY r.ref LIMIT ?5
-            """)
+        // Most values are held by a record or two (every upsert of a unique
+        // identifier asks): read unordered, they are sorted here, sparing the
+        // temporary B-tree SQLite opens for ORDER BY on every run. Only a
+        // value held by more than `limit` records needs SQLite to pick the first ones.
+        let valueKey = Self.valueKey(json)
+        let few = try records(Self.holdersUnordered, type: type, field: field, valueKey: valueKey, json: json, limit: limit + 1)
+        guard few.count > limit else { return few.sorted() }
+        return try records(Self.holdersInOrder, type: type, field: field, valueKey: valueKey, json: json, limit: limit)
+    }
+
+    private static let holdersByKey = """
+        SELECT r.ref FROM record_fields f JOIN records r ON r.id = f.record
+        WHERE f.type = ?1 AND f.field = ?2 AND f.value_key = ?3 AND f.value = ?4
+        """
+    private static let holdersUnordered = holdersByKey + " LIMIT ?5"
+    private static let holdersInOrder = holdersByKey + " ORDER BY r.ref LIMIT ?5"
+
+    private func records(_ select: String, type: String, field: String, valueKey: Int64, json: String, limit: Int) throws(LedgerError) -> [RecordRef] {
+        let statement = try db.statement(select)
         defer { statement.reset() }
-        statement.bind(1, type).bind(2, field).bind(3, Self.valueKey(json)).bind(4, json).bind(5, Int64(limit))
+        statement.bind(1, type).bind(2, field).bind(3, valueKey).bind(4, json).bind(5, Int64(limit))
         return try records(statement)
     }
 
