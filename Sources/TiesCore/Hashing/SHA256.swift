@@ -163,15 +163,16 @@ public struct SHA256: Sendable {
                     }
 
                     var (a, b, c, d, e, f, g, h) = (h0, h1, h2, h3, h4, h5, h6, h7)
+                    var bXorC = b ^ c
                     for t in stride(from: 0, to: 64, by: 8) {
-                        round(a, b, c, &d, e, f, g, &h, k[t] &+ w[t])
-                        round(h, a, b, &c, d, e, f, &g, k[t + 1] &+ w[t + 1])
-                        round(g, h, a, &b, c, d, e, &f, k[t + 2] &+ w[t + 2])
-                        round(f, g, h, &a, b, c, d, &e, k[t + 3] &+ w[t + 3])
-                        round(e, f, g, &h, a, b, c, &d, k[t + 4] &+ w[t + 4])
-                        round(d, e, f, &g, h, a, b, &c, k[t + 5] &+ w[t + 5])
-                        round(c, d, e, &f, g, h, a, &b, k[t + 6] &+ w[t + 6])
-                        round(b, c, d, &e, f, g, h, &a, k[t + 7] &+ w[t + 7])
+                        round(a, b, c, &d, e, f, g, &h, &bXorC, k[t] &+ w[t])
+                        round(h, a, b, &c, d, e, f, &g, &bXorC, k[t + 1] &+ w[t + 1])
+                        round(g, h, a, &b, c, d, e, &f, &bXorC, k[t + 2] &+ w[t + 2])
+                        round(f, g, h, &a, b, c, d, &e, &bXorC, k[t + 3] &+ w[t + 3])
+                        round(e, f, g, &h, a, b, c, &d, &bXorC, k[t + 4] &+ w[t + 4])
+                        round(d, e, f, &g, h, a, b, &c, &bXorC, k[t + 5] &+ w[t + 5])
+                        round(c, d, e, &f, g, h, a, &b, &bXorC, k[t + 6] &+ w[t + 6])
+                        round(b, c, d, &e, f, g, h, &a, &bXorC, k[t + 7] &+ w[t + 7])
                     }
                     h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d
                     h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
@@ -184,15 +185,20 @@ public struct SHA256: Sendable {
 
     /// One round (FIPS 180-4 §6.2.2 step 3) written in place: the new `e`
     /// lands in `d` and the new `a` in `h`; the caller rotates the names.
-    /// `choose` and `majority` are the usual equivalent forms with fewer operations.
+    /// `choose` and `majority` are the usual equivalent forms with fewer
+    /// operations: this round's a ^ b is the next round's b ^ c, carried in
+    /// `bXorC`. Σ0 and Σ1 are rotations of rotations, one copy of the word each.
     @inline(__always)
     private static func round(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
-                              _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32, _ constantPlusWord: UInt32) {
-        let bigSigma1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+                              _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32,
+                              _ bXorC: inout UInt32, _ constantPlusWord: UInt32) {
+        let bigSigma1 = rotr(rotr(rotr(e, 14) ^ e, 5) ^ e, 6)  // rotr 6 ^ rotr 11 ^ rotr 25
         let choose = g ^ (e & (f ^ g))
         let t1 = h &+ bigSigma1 &+ choose &+ constantPlusWord
-        let bigSigma0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-        let majority = (a & b) | (c & (a | b))
+        let bigSigma0 = rotr(rotr(rotr(a, 9) ^ a, 11) ^ a, 2)  // rotr 2 ^ rotr 13 ^ rotr 22
+        let aXorB = a ^ b
+        let majority = b ^ (aXorB & bXorC)
+        bXorC = aXorB
         d &+= t1
         h = t1 &+ bigSigma0 &+ majority
     }
