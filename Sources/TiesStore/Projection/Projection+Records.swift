@@ -5,10 +5,8 @@ import TiesCore
 /// and erasure, which leaves field names and no values.
 extension Projection {
     func applyUpsert(_ record: RecordRef, set: [String: FieldValue], unset: [String], seq: Int64) throws(LedgerError) {
-        let id = try intern(record)
-        try db.statement("UPDATE records SET upserted_seq = ?2 WHERE id = ?1 AND upserted_seq IS NULL").bind(1, id).bind(2, seq).run()
         // A new record has no open versions to end.
-        let isNew = db.changes == 1
+        let (id, isNew) = try internUpserted(record, seq: seq)
         for field in unset {
             try endVersion(id, field: field, seq: seq)
             try db.statement("DELETE FROM record_fields WHERE record = ?1 AND field = ?2").bind(1, id).bind(2, field).run()
@@ -96,7 +94,12 @@ extension Projection {
 
     /// What lookups go by: the first 8 bytes of SHA-256 of the value's JSON.
     static func valueKey(_ json: String) -> Int64 {
-        SHA256.digest(Array(json.utf8)).prefix(8).reduce(Int64(0)) { $0 << 8 | Int64($1) }
+        var hasher = SHA256()
+        hasher.update(json)
+        return withUnsafeTemporaryAllocation(byteCount: SHA256.digestByteCount, alignment: 8) { digest in
+            hasher.finalize(into: digest)
+            return Int64(bigEndian: digest.loadUnaligned(as: Int64.self))
+        }
     }
 
     // MARK: Reading records
