@@ -301,4 +301,23 @@ extension RecordStoreTests {
         let expected = ids.map { person($0) }.sorted().prefix(Limits.matchCandidatesMax + 1)
         #expect(try ledger.findRecords(ofType: "person", field: "city", value: .string("Oslo")).map(\.record) == Array(expected))
     }
+
+    /// An upsert's fields are written by multi-row statements of up to eight
+    /// rows: more fields than that, new and then changed, read back whole
+    /// now and as of the first upsert, before and after a rebuild.
+    @Test func upsertsOfManyFieldsReadBackWhole() throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try makeLedger(in: directory.path)
+        let first = Dictionary(uniqueKeysWithValues: (0..<19).map { ("f\($0)", JSONValue.int(Int64($0))) })
+        let second = Dictionary(uniqueKeysWithValues: (5..<17).map { ("f\($0)", JSONValue.string("v\($0)")) })
+        _ = try ledger.commit([Op.upsert("person:many", set: first)], metadata: metadata())
+        _ = try ledger.commit([Op.upsert("person:many", set: second, unset: ["f0"])], metadata: metadata())
+        var now = first.merging(second) { $1 }
+        now["f0"] = nil
+        for pass in ["written", "rebuilt"] {
+            #expect(try ledger.record(person("many")).fields.compactMapValues(\.value) == now, "\(pass)")
+            #expect(try ledger.record(person("many"), asOf: .seq(1)).fields.compactMapValues(\.value) == first, "\(pass)")
+            try ledger.rebuild(full: true)
+        }
+    }
 }
