@@ -59,6 +59,26 @@ struct RecordRuleTests {
         #expect(try ledger.state.objectType(named: "person")?.identifier("city")?.unique == true)
     }
 
+    /// The overlay indexes holders of identifier values only: a field made
+    /// an identifier must still find the values records took before, in the
+    /// same commit and in earlier ones.
+    @Test func aFieldMadeAnIdentifierFindsTheValuesRecordsAlreadyHold() throws {
+        let ledger = try Self.ledger()
+        try ledger.commit(Op.upsert("person:u1", set: ["nick": .string("ada")]))
+        let plan = try ledger.commit(Op.upsert("person:u2", set: ["nick": .string("bob")]),
+                                     Op.define("person", identifiers: [Identifier(field: "nick", unique: true)]),
+                                     Self.link(Self.match("nick", .string("ada")), .id("o1")),
+                                     Self.link(Self.match("nick", .string("bob")), .id("o2")))
+        #expect(plan.events.compactMap(\.link).map(\.from.id) == ["u1", "u2"])
+        let taken = try rejection { try ledger.commit(Op.upsert("person:u3", set: ["nick": .string("bob")])) }
+        #expect(taken.code == .duplicateIdentifier && taken.details["holder"] == .string("person:u2"))
+        let shared = try rejection {
+            try ledger.commit(Op.upsert("person:u4", set: ["alias": .string("x")]), Op.upsert("person:u5", set: ["alias": .string("x")]),
+                              Op.define("person", identifiers: [Identifier(field: "alias", unique: true)]))
+        }
+        #expect(shared.code == .duplicateIdentifier && shared.details["records"] == .array([.string("person:u4"), .string("person:u5")]))
+    }
+
     // MARK: Upserts
 
     @Test func upsertCreatesChangesAndAppendsNothingWhenNothingChanges() throws {

@@ -287,4 +287,37 @@ extension RecordStoreTests {
             #expect(error.code == .duplicateIdentifier && error.details["holder"] == .string("person:u2"))
         }
     }
+
+    /// Lookups answer in `TYPE:ID` order whether SQLite sorts them (more
+    /// holders than asked for) or the projection does (no more): records
+    /// upserted out of that order, on both sides of the bound.
+    @Test(arguments: [1, 3, Limits.matchCandidatesMax, Limits.matchCandidatesMax + 1, Limits.matchCandidatesMax + 4])
+    func lookupsAnswerInRecordOrderOnBothSidesOfTheirLimit(holderCount: Int) throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try makeLedger(in: directory.path)
+        _ = try ledger.commit([Op.define("person", identifiers: [Identifier(field: "city", unique: false)])], metadata: metadata())
+        let ids = (0..<holderCount).map { "u\((($0 * 7) % holderCount))-\($0)" }
+        for id in ids { _ = try ledger.commit([Op.upsert("person:\(id)", set: ["city": .string("Oslo")])], metadata: metadata()) }
+        let expected = ids.map { person($0) }.sorted().prefix(Limits.matchCandidatesMax + 1)
+        #expect(try ledger.findRecords(ofType: "person", field: "city", value: .string("Oslo")).map(\.record) == Array(expected))
+    }
+
+    /// An upsert's fields are written by multi-row statements of up to eight
+    /// rows: more fields than that, new and then changed, read back whole
+    /// now and as of the first upsert, before and after a rebuild.
+    @Test func upsertsOfManyFieldsReadBackWhole() throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try makeLedger(in: directory.path)
+        let first = Dictionary(uniqueKeysWithValues: (0..<19).map { ("f\($0)", JSONValue.int(Int64($0))) })
+        let second = Dictionary(uniqueKeysWithValues: (5..<17).map { ("f\($0)", JSONValue.string("v\($0)")) })
+        _ = try ledger.commit([Op.upsert("person:many", set: first)], metadata: metadata())
+        _ = try ledger.commit([Op.upsert("person:many", set: second, unset: ["f0"])], metadata: metadata())
+        var now = first.merging(second) { $1 }
+        now["f0"] = nil
+        for pass in ["written", "rebuilt"] {
+            #expect(try ledger.record(person("many")).fields.compactMapValues(\.value) == now, "\(pass)")
+            #expect(try ledger.record(person("many"), asOf: .seq(1)).fields.compactMapValues(\.value) == first, "\(pass)")
+            try ledger.rebuild(full: true)
+        }
+    }
 }

@@ -41,10 +41,7 @@ public struct SHA256: Sendable {
             input += taken
             remaining -= taken
             guard pendingCount == Self.blockByteCount else { return }
-            let block = pending
-            withUnsafeBytes(of: block) { buffer in
-                if let base = buffer.baseAddress { Self.compress(&state, blocks: base, count: 1) }
-            }
+            compressPending()
             pendingCount = 0
         }
 
@@ -75,23 +72,45 @@ public struct SHA256: Sendable {
 
     /// Pads the message as FIPS 180-4 §5.1.1 requires and returns the 32-byte digest.
     public consuming func finalize() -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: Self.digestByteCount) { buffer, initialized in
+            finalize(into: UnsafeMutableRawBufferPointer(buffer))
+            initialized = Self.digestByteCount
+        }
+    }
+
+    /// Writes the 32-byte digest to the start of `output`, allocating
+    /// nothing: HMAC and the field cipher finish several hashes per value.
+    public consuming func finalize(into output: UnsafeMutableRawBufferPointer) {
+        precondition(output.count >= Self.digestByteCount, "a SHA-256 digest needs 32 bytes")
         let bitLength = messageByteCount &* 8
         // 0x80, then zeros up to 56 mod 64, then the 64-bit big-endian length.
-        let zeroCount = (Self.blockByteCount + 55 - pendingCount) % Self.blockByteCount
-        var padding = [UInt8](repeating: 0, count: 1 + zeroCount + 8)
-        padding[0] = 0x80
-        for index in 0..<8 {
-            padding[1 + zeroCount + index] = UInt8(truncatingIfNeeded: bitLength >> (56 - 8 * UInt64(index)))
+        let lengthOffset = Self.blockByteCount - 8
+        let markerOffset = pendingCount
+        withUnsafeMutableBytes(of: &pending) { block in
+            block[markerOffset] = 0x80
+            for index in (markerOffset + 1)..<Self.blockByteCount { block[index] = 0 }
         }
-        update(padding)
-
-        let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
-        return [UInt8](unsafeUninitializedCapacity: Self.digestByteCount) { buffer, initialized in
-            let raw = UnsafeMutableRawBufferPointer(buffer)
-            for (index, word) in words.enumerated() {
-                raw.storeBytes(of: word.bigEndian, toByteOffset: 4 * index, as: UInt32.self)
+        if markerOffset >= lengthOffset {
+            compressPending()
+            pending = (0, 0, 0, 0, 0, 0, 0, 0)
+        }
+        withUnsafeMutableBytes(of: &pending) { block in
+            block.storeBytes(of: bitLength.bigEndian, toByteOffset: lengthOffset, as: UInt64.self)
+        }
+        compressPending()
+        let words = state
+        withUnsafeBytes(of: words) { raw in
+            for index in 0..<8 {
+                let word = raw.load(fromByteOffset: 4 * index, as: UInt32.self)
+                output.storeBytes(of: word.bigEndian, toByteOffset: 4 * index, as: UInt32.self)
             }
-            initialized = Self.digestByteCount
+        }
+    }
+
+    private mutating func compressPending() {
+        let block = pending
+        withUnsafeBytes(of: block) { buffer in
+            if let base = buffer.baseAddress { Self.compress(&state, blocks: base, count: 1) }
         }
     }
 
@@ -124,7 +143,9 @@ public struct SHA256: Sendable {
     ]
 
     /// Runs the compression function over `count` consecutive 64-byte blocks.
-    /// The 64-word message schedule lives in stack memory reused for every block.
+    /// The 64-word message schedule lives in stack memory reused for every
+    /// block. Eight rounds per loop pass, each naming the working variables
+    /// in turn, so they are never shuffled from one to the next.
     private static func compress(_ state: inout State, blocks: UnsafeRawPointer, count: Int) {
         roundConstants.withUnsafeBufferPointer { k in
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
@@ -142,21 +163,16 @@ public struct SHA256: Sendable {
                     }
 
                     var (a, b, c, d, e, f, g, h) = (h0, h1, h2, h3, h4, h5, h6, h7)
-                    for t in 0..<64 {
-                        let bigSigma1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                        let choose = (e & f) ^ (~e & g)
-                        let t1 = h &+ bigSigma1 &+ choose &+ k[t] &+ w[t]
-                        let bigSigma0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                        let majority = (a & b) ^ (a & c) ^ (b & c)
-                        let t2 = bigSigma0 &+ majority
-                        h = g
-                        g = f
-                        f = e
-                        e = d &+ t1
-                        d = c
-                        c = b
-                        b = a
-                        a = t1 &+ t2
+                    var bXorC = b ^ c
+                    for t in stride(from: 0, to: 64, by: 8) {
+                        round(a, b, c, &d, e, f, g, &h, &bXorC, k[t] &+ w[t])
+                        round(h, a, b, &c, d, e, f, &g, &bXorC, k[t + 1] &+ w[t + 1])
+                        round(g, h, a, &b, c, d, e, &f, &bXorC, k[t + 2] &+ w[t + 2])
+                        round(f, g, h, &a, b, c, d, &e, &bXorC, k[t + 3] &+ w[t + 3])
+                        round(e, f, g, &h, a, b, c, &d, &bXorC, k[t + 4] &+ w[t + 4])
+                        round(d, e, f, &g, h, a, b, &c, &bXorC, k[t + 5] &+ w[t + 5])
+                        round(c, d, e, &f, g, h, a, &b, &bXorC, k[t + 6] &+ w[t + 6])
+                        round(b, c, d, &e, f, g, h, &a, &bXorC, k[t + 7] &+ w[t + 7])
                     }
                     h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d
                     h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
@@ -165,6 +181,26 @@ public struct SHA256: Sendable {
                 state = (h0, h1, h2, h3, h4, h5, h6, h7)
             }
         }
+    }
+
+    /// One round (FIPS 180-4 §6.2.2 step 3) written in place: the new `e`
+    /// lands in `d` and the new `a` in `h`; the caller rotates the names.
+    /// `choose` and `majority` are the usual equivalent forms with fewer
+    /// operations: this round's a ^ b is the next round's b ^ c, carried in
+    /// `bXorC`. Σ0 and Σ1 are rotations of rotations, one copy of the word each.
+    @inline(__always)
+    private static func round(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
+                              _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32,
+                              _ bXorC: inout UInt32, _ constantPlusWord: UInt32) {
+        let bigSigma1 = rotr(rotr(rotr(e, 14) ^ e, 5) ^ e, 6)  // rotr 6 ^ rotr 11 ^ rotr 25
+        let choose = g ^ (e & (f ^ g))
+        let t1 = h &+ bigSigma1 &+ choose &+ constantPlusWord
+        let bigSigma0 = rotr(rotr(rotr(a, 9) ^ a, 11) ^ a, 2)  // rotr 2 ^ rotr 13 ^ rotr 22
+        let aXorB = a ^ b
+        let majority = b ^ (aXorB & bXorC)
+        bXorC = aXorB
+        d &+= t1
+        h = t1 &+ bigSigma0 &+ majority
     }
 
     @inline(__always)

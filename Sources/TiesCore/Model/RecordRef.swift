@@ -36,7 +36,23 @@ public struct RecordRef: Hashable, Sendable, Comparable, CustomStringConvertible
         id.hashUTF8(into: &hasher)
     }
 
+    /// Byte-wise order of `TYPE:ID`, as SQLite orders the projection's
+    /// `ref`s, without building either text: sorts compare records often.
     public static func < (lhs: RecordRef, rhs: RecordRef) -> Bool {
-        lhs.description.utf8.lexicographicallyPrecedes(rhs.description.utf8)
+        let colon = UInt8(ascii: ":")
+        return withUTF8Bytes(lhs.type) { lhsType in
+            withUTF8Bytes(rhs.type) { rhsType in
+                if let index = firstDifference(lhsType, rhsType) { return lhsType[index] < rhsType[index] }
+                if lhsType.count == rhsType.count { return utf8Less(lhs.id, rhs.id) }
+                // One type is a prefix of the other: its ':' meets the longer type's next byte.
+                let common = min(lhsType.count, rhsType.count)
+                let next = lhsType.count < rhsType.count ? rhsType[common] : lhsType[common]
+                guard next != colon else {
+                    // Only a type holding ':', which no valid record has.
+                    return lhs.description.utf8.lexicographicallyPrecedes(rhs.description.utf8)
+                }
+                return lhsType.count < rhsType.count ? colon < next : next < colon
+            }
+        }
     }
 }

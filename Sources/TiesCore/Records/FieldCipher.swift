@@ -23,69 +23,116 @@ public enum FieldCipher {
         /// Nil for a key of the wrong size (a damaged key store).
         public init?(_ key: [UInt8]) {
             guard key.count == FieldCipher.keyByteCount else { return nil }
-            encryption = HMAC(key: HMAC.sha256(key: key, Array("ties field encryption".utf8)))
-            authentication = HMAC(key: HMAC.sha256(key: key, Array("ties field authentication".utf8)))
+            // One HMAC of the record key serves both derivations.
+            let recordKey = HMAC(key: key)
+            encryption = Self.derive("ties field encryption", from: recordKey)
+            authentication = Self.derive("ties field authentication", from: recordKey)
+        }
+
+        /// HMAC(recordKey, label) as a key, kept on the stack until the HMAC holds its pads.
+        private static func derive(_ label: StaticString, from recordKey: HMAC) -> HMAC {
+            withUnsafeTemporaryAllocation(byteCount: SHA256.digestByteCount, alignment: 8) { derived in
+                recordKey.authenticate(into: derived) { hasher in
+                    hasher.update(UnsafeRawBufferPointer(start: label.utf8Start, count: label.utf8CodeUnitCount))
+                }
+                return HMAC(key: UnsafeRawBufferPointer(derived))
+            }
         }
     }
 
     /// The sealed form of `value` (its canonical JSON) for `field` of `record`.
-    /// `nonce` must be fresh random bytes for every call.
+    /// `nonce` must be fresh random bytes for every call. The nonce, the
+    /// ciphertext (encrypted in place) and the tag are written into one buffer.
     public static func seal(_ value: JSONValue, record: RecordRef, field: String, keys: Keys, nonce: ArraySlice<UInt8>) -> String {
         precondition(nonce.count == nonceByteCount, "a field cipher nonce of the wrong size")
-        var writer = JSONWriter()
+        var writer = JSONWriter(capacity: 64)
         writer.writeValue(value)
-        let nonce = Array(nonce)
-        let ciphertext = xorKeystream(writer.bytes, key: keys.encryption, nonce: nonce)
-        let tag = authenticationTag(record: record, field: field, nonce: nonce, ciphertext: ciphertext, key: keys.authentication)
-        return Base64.encode(nonce + ciphertext + tag)
+        let plaintext = writer.bytes
+        let ciphertextEnd = nonceByteCount + plaintext.count
+        let sealed = [UInt8](unsafeUninitializedCapacity: ciphertextEnd + tagByteCount) { buffer, initialized in
+            let out = UnsafeMutableRawBufferPointer(buffer)
+            nonce.withUnsafeBytes { out.copyMemory(from: $0) }
+            let ciphertext = UnsafeMutableRawBufferPointer(rebasing: out[nonceByteCount..<ciphertextEnd])
+            plaintext.withUnsafeBytes { ciphertext.copyMemory(from: $0) }
+            applyKeystream(to: ciphertext, nonce: UnsafeRawBufferPointer(rebasing: out[..<nonceByteCount]), key: keys.encryption)
+            writeTag(record: record, field: field, nonceAndCiphertext: UnsafeRawBufferPointer(rebasing: out[..<ciphertextEnd]),
+                     key: keys.authentication, to: UnsafeMutableRawBufferPointer(rebasing: out[ciphertextEnd...]))
+            initialized = ciphertextEnd + tagByteCount
+        }
+        return Base64.encode(sealed)
     }
 
     /// The value `sealed` holds, or nil when it cannot be read with `keys`:
     /// not base64, too short, a tag that does not match (another key, record
     /// or field), or a plaintext that is not one JSON scalar.
     public static func open(_ sealed: String, record: RecordRef, field: String, keys: Keys) -> JSONValue? {
-        guard let bytes = Base64.decode(sealed), bytes.count >= nonceByteCount + tagByteCount else { return nil }
-        let nonce = Array(bytes[..<nonceByteCount])
-        let ciphertext = Array(bytes[nonceByteCount..<(bytes.count - tagByteCount)])
-        let tag = Array(bytes[(bytes.count - tagByteCount)...])
-        guard constantTimeEqual(tag, authenticationTag(record: record, field: field, nonce: nonce, ciphertext: ciphertext, key: keys.authentication)),
-              let value = try? JSONParser.parse(xorKeystream(ciphertext, key: keys.encryption, nonce: nonce)) else { return nil }
+        guard var bytes = Base64.decode(sealed), bytes.count >= nonceByteCount + tagByteCount else { return nil }
+        let ciphertextEnd = bytes.count - tagByteCount
+        let plaintext = bytes.withUnsafeMutableBytes { raw -> [UInt8]? in
+            let authentic = withUnsafeTemporaryAllocation(byteCount: tagByteCount, alignment: 8) { tag in
+                writeTag(record: record, field: field, nonceAndCiphertext: UnsafeRawBufferPointer(rebasing: raw[..<ciphertextEnd]),
+                         key: keys.authentication, to: tag)
+                return constantTimeEqual(UnsafeRawBufferPointer(tag), UnsafeRawBufferPointer(rebasing: raw[ciphertextEnd...]))
+            }
+            guard authentic else { return nil }
+            let ciphertext = UnsafeMutableRawBufferPointer(rebasing: raw[nonceByteCount..<ciphertextEnd])
+            applyKeystream(to: ciphertext, nonce: UnsafeRawBufferPointer(rebasing: raw[..<nonceByteCount]), key: keys.encryption)
+            return Array(ciphertext)
+        }
+        guard let plaintext, let value = try? JSONParser.parse(plaintext) else { return nil }
         switch value {
         case .array, .object: return nil
         case .null, .bool, .int, .double, .string: return value
         }
     }
 
-    private static func xorKeystream(_ input: [UInt8], key: HMAC, nonce: [UInt8]) -> [UInt8] {
-        var output = input
-        var counter: UInt32 = 0
-        var position = 0
-        while position < output.count {
-            let counterBytes = (0..<4).map { UInt8(truncatingIfNeeded: counter >> (24 - 8 * UInt32($0))) }
-            let block = key.authenticate(nonce, counterBytes)
-            for byte in block where position < output.count {
-                output[position] ^= byte
-                position += 1
+    /// XORs `data` in place with the keystream HMAC(key, nonce ‖ counter),
+    /// the counter 32-bit big-endian from 0.
+    private static func applyKeystream(to data: UnsafeMutableRawBufferPointer, nonce: UnsafeRawBufferPointer, key: HMAC) {
+        withUnsafeTemporaryAllocation(byteCount: SHA256.digestByteCount, alignment: 8) { block in
+            var counter: UInt32 = 0
+            var position = 0
+            while position < data.count {
+                key.authenticate(into: block) { hasher in
+                    hasher.update(nonce)
+                    withUnsafeBytes(of: counter.bigEndian) { hasher.update($0) }
+                }
+                let end = min(position + SHA256.digestByteCount, data.count)
+                for index in position..<end { data[index] ^= block[index - position] }
+                position = end
+                counter &+= 1
             }
-            counter &+= 1
         }
-        return output
     }
 
-    private static func authenticationTag(record: RecordRef, field: String, nonce: [UInt8], ciphertext: [UInt8], key: HMAC) -> [UInt8] {
-        // Lengths first, so no two (record, field) pairs share an encoding.
-        let recordBytes = Array(record.description.utf8)
-        let fieldBytes = Array(field.utf8)
-        return Array(key.authenticate(bigEndian(recordBytes.count), recordBytes, bigEndian(fieldBytes.count), fieldBytes,
-                                      nonce, ciphertext).prefix(tagByteCount))
+    /// The first 16 bytes of HMAC(macKey, len(record) ‖ record ‖ len(field) ‖ field ‖ nonce ‖ ciphertext),
+    /// written to `output`. Lengths first, so no two (record, field) pairs share an encoding.
+    private static func writeTag(record: RecordRef, field: String, nonceAndCiphertext: UnsafeRawBufferPointer, key: HMAC,
+                                 to output: UnsafeMutableRawBufferPointer) {
+        withUnsafeTemporaryAllocation(byteCount: SHA256.digestByteCount, alignment: 8) { mac in
+            key.authenticate(into: mac) { hasher in
+                // `record` as `TYPE:ID`, fed in its three pieces.
+                updateLength(record.type.utf8.count + 1 + record.id.utf8.count, &hasher)
+                hasher.update(record.type)
+                hasher.update(":")
+                hasher.update(record.id)
+                updateLength(field.utf8.count, &hasher)
+                hasher.update(field)
+                hasher.update(nonceAndCiphertext)
+            }
+            output.copyMemory(from: UnsafeRawBufferPointer(rebasing: mac[..<tagByteCount]))
+        }
     }
 
-    private static func bigEndian(_ count: Int) -> [UInt8] {
-        (0..<8).map { UInt8(truncatingIfNeeded: UInt64(count) >> (56 - 8 * UInt64($0))) }
+    /// A byte count as the 64-bit big-endian number the tag's encoding uses.
+    private static func updateLength(_ count: Int, _ hasher: inout SHA256) {
+        withUnsafeBytes(of: UInt64(count).bigEndian) { hasher.update($0) }
     }
 
-    private static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+    private static func constantTimeEqual(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Bool {
         guard lhs.count == rhs.count else { return false }
-        return zip(lhs, rhs).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+        var difference: UInt8 = 0
+        for index in 0..<lhs.count { difference |= lhs[index] ^ rhs[index] }
+        return difference == 0
     }
 }

@@ -13,8 +13,10 @@ public final class CommitOverlay: LedgerStateView {
     private var slotsByType: [String: Set<PartnerSlot>] = [:]
     /// Records upserted or erased in this overlay, with their state after it…
     private var recordStates: [RecordRef: RecordState] = [:]
-    /// …by type, and who holds each value now, so a match or a uniqueness
-    /// check in a large commit does not walk every record it changed.
+    /// …by type, and who holds each value of an identifier now, so a match
+    /// or a uniqueness check in a large commit does not walk every record
+    /// it changed. Other fields are only asked about while a commit makes
+    /// one an identifier, and are found by a walk then.
     private var changedRecordsByType: [String: Set<RecordRef>] = [:]
     /// Records read from the base, which does not change while the overlay
     /// lives: an upsert reads its record when it is decided and again when
@@ -44,7 +46,11 @@ public final class CommitOverlay: LedgerStateView {
     public func apply(_ event: Event) throws(LedgerError) {
         switch event {
         case .objectTypeDefined(let type):
+            // Holders are indexed by identifier: out under the old ones, back in under the new.
+            let changed = changedRecordsByType[type.name] ?? []
+            for record in changed { try indexHolders(of: record, holding: recordStates[record]?.fields ?? [:], insert: false) }
             objectTypes[type.name] = type
+            for record in changed { try indexHolders(of: record, holding: recordStates[record]?.fields ?? [:], insert: true) }
         case .relationshipTypeRegistered(let type):
             typesByID[type.id] = type
             typeIDsByKey[type.key] = type.id
@@ -80,14 +86,23 @@ public final class CommitOverlay: LedgerStateView {
     }
 
     private func setState(_ state: RecordState, of record: RecordRef) throws(LedgerError) {
-        for (field, value) in try self.record(record)?.fields ?? [:] {
-            holders[FieldHolding(type: record.type, field: field, value: value)]?.remove(record)
-        }
-        for (field, value) in state.fields {
-            holders[FieldHolding(type: record.type, field: field, value: value), default: []].insert(record)
-        }
+        try indexHolders(of: record, holding: try self.record(record)?.fields ?? [:], insert: false)
+        try indexHolders(of: record, holding: state.fields, insert: true)
         recordStates[record] = state
         changedRecordsByType[record.type, default: []].insert(record)
+    }
+
+    /// Adds `record` as the holder of its identifier values in `fields`, or takes it out.
+    private func indexHolders(of record: RecordRef, holding fields: [String: JSONValue], insert: Bool) throws(LedgerError) {
+        guard !fields.isEmpty, let type = try objectType(named: record.type), !type.identifiers.isEmpty else { return }
+        for (field, value) in fields where type.identifier(field) != nil {
+            let holding = FieldHolding(type: record.type, field: field, value: value)
+            if insert {
+                holders[holding, default: []].insert(record)
+            } else {
+                holders[holding]?.remove(record)
+            }
+        }
     }
 
     private func recordPartnerChange(_ key: LinkKey, added: Bool) {
@@ -152,7 +167,11 @@ public final class CommitOverlay: LedgerStateView {
         let changed = changedRecordsByType[type] ?? []
         var result = try base.records(ofType: type, field: field, holding: value, limit: limit + changed.count)
             .filter { !changed.contains($0) }
-        result += holders[FieldHolding(type: type, field: field, value: value)] ?? []
+        if try objectType(named: type)?.identifier(field) != nil {
+            result += holders[FieldHolding(type: type, field: field, value: value)] ?? []
+        } else {
+            result += changed.filter { recordStates[$0]?.fields[field] == value }
+        }
         return Array(result.sorted().prefix(limit))
     }
 

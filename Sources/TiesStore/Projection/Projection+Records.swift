@@ -5,29 +5,49 @@ import TiesCore
 /// and erasure, which leaves field names and no values.
 extension Projection {
     func applyUpsert(_ record: RecordRef, set: [String: FieldValue], unset: [String], seq: Int64) throws(LedgerError) {
-        let id = try intern(record)
-        try db.statement("UPDATE records SET upserted_seq = ?2 WHERE id = ?1 AND upserted_seq IS NULL").bind(1, id).bind(2, seq).run()
         // A new record has no open versions to end.
-        let isNew = db.changes == 1
+        let (id, isNew) = try internUpserted(record, seq: seq)
         for field in unset {
             try endVersion(id, field: field, seq: seq)
             try db.statement("DELETE FROM record_fields WHERE record = ?1 AND field = ?2").bind(1, id).bind(2, field).run()
         }
-        let setCurrent = try db.statement("""
-            INSERT OR REPLACE INTO record_fields (record, field, type, value, value_key, from_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-            """)
-        let addVersion = try db.statement("INSERT INTO record_field_versions (record, from_seq, field, to_seq, value) VALUES (?1, ?2, ?3, ?4, ?5)")
-        for (field, value) in set.sorted(by: { utf8Less($0.key, $1.key) }) {
-            if !isNew { try endVersion(id, field: field, seq: seq) }
-            let json = value.value?.encodedString
-            let isIdentifier = objectTypes[record.type]?.identifier(field) != nil
-            setCurrent.reset()
-            try setCurrent.bind(1, id).bind(2, field).bind(3, record.type).bind(4, json)
-                .bind(5, isIdentifier ? json.map(Self.valueKey) : nil).bind(6, seq).run()
-            addVersion.reset()
-            try addVersion.bind(1, id).bind(2, seq).bind(3, field).bind(4, ProjectionSchema.openEnded).bind(5, json).run()
+        let fields = set.sorted(by: { utf8Less($0.key, $1.key) })
+        if !isNew {
+            for (field, _) in fields { try endVersion(id, field: field, seq: seq) }
+        }
+        let isIdentifier = { (field: String) in self.objectTypes[record.type]?.identifier(field) != nil }
+        for start in stride(from: 0, to: fields.count, by: Self.fieldRowsPerStatement) {
+            let rows = fields[start..<min(start + Self.fieldRowsPerStatement, fields.count)]
+            let setCurrent = try db.statement(Self.setCurrentRows[rows.count - 1])
+            let addVersion = try db.statement(Self.addVersionRows[rows.count - 1])
+            for (row, (field, value)) in rows.enumerated() {
+                let json = value.value?.encodedString
+                let current = Int32(row * 6), version = Int32(row * 5)
+                setCurrent.bind(current + 1, id).bind(current + 2, field).bind(current + 3, record.type).bind(current + 4, json)
+                    .bind(current + 5, isIdentifier(field) ? json.map(Self.valueKey) : nil).bind(current + 6, seq)
+                addVersion.bind(version + 1, id).bind(version + 2, seq).bind(version + 3, field).bind(version + 4, ProjectionSchema.openEnded)
+                    .bind(version + 5, json)
+            }
+            try setCurrent.run()
+            try addVersion.run()
         }
         try indexRecordEvent(id, seq: seq)
+    }
+
+    /// An upsert's fields go into each table by multi-row INSERTs of up to
+    /// this many rows: SQLite's work per statement (opening cursors, the
+    /// statement journal, reset) is paid once for them, not once per field.
+    private static let fieldRowsPerStatement = 8
+    private static let setCurrentRows = insertRows("INSERT OR REPLACE INTO record_fields (record, field, type, value, value_key, from_seq)", columns: 6)
+    private static let addVersionRows = insertRows("INSERT INTO record_field_versions (record, from_seq, field, to_seq, value)", columns: 5)
+
+    /// `insert` with 1…`fieldRowsPerStatement` rows of parameters numbered on from ?1, by row count − 1.
+    private static func insertRows(_ insert: String, columns: Int) -> [String] {
+        (1...fieldRowsPerStatement).map { rowCount in
+            insert + " VALUES " + (0..<rowCount).map { row in
+                "(" + (1...columns).map { "?\(row * columns + $0)" }.joined(separator: ", ") + ")"
+            }.joined(separator: ", ")
+        }
     }
 
     /// Ends the field's open version at `seq`.
@@ -96,7 +116,12 @@ extension Projection {
 
     /// What lookups go by: the first 8 bytes of SHA-256 of the value's JSON.
     static func valueKey(_ json: String) -> Int64 {
-        SHA256.digest(Array(json.utf8)).prefix(8).reduce(Int64(0)) { $0 << 8 | Int64($1) }
+        var hasher = SHA256()
+        hasher.update(json)
+        return withUnsafeTemporaryAllocation(byteCount: SHA256.digestByteCount, alignment: 8) { digest in
+            hasher.finalize(into: digest)
+            return Int64(bigEndian: digest.loadUnaligned(as: Int64.self))
+        }
     }
 
     // MARK: Reading records
@@ -163,12 +188,27 @@ extension Projection {
             statement.bind(1, type).bind(2, field).bind(3, json).bind(4, Int64(limit))
             return try records(statement)
         }
-        let statement = try db.statement("""
-            SELECT r.ref FROM record_fields f JOIN records r ON r.id = f.record
-            WHERE f.type = ?1 AND f.field = ?2 AND f.value_key = ?3 AND f.value = ?4 ORDER BY r.ref LIMIT ?5
-            """)
+        // Most values are held by a record or two (every upsert of a unique
+        // identifier asks): read unordered, they are sorted here, sparing the
+        // temporary B-tree SQLite opens for ORDER BY on every run. Only a
+        // value held by more than `limit` records needs SQLite to pick the first ones.
+        let valueKey = Self.valueKey(json)
+        let few = try records(Self.holdersUnordered, type: type, field: field, valueKey: valueKey, json: json, limit: limit + 1)
+        guard few.count > limit else { return few.sorted() }
+        return try records(Self.holdersInOrder, type: type, field: field, valueKey: valueKey, json: json, limit: limit)
+    }
+
+    private static let holdersByKey = """
+        SELECT r.ref FROM record_fields f JOIN records r ON r.id = f.record
+        WHERE f.type = ?1 AND f.field = ?2 AND f.value_key = ?3 AND f.value = ?4
+        """
+    private static let holdersUnordered = holdersByKey + " LIMIT ?5"
+    private static let holdersInOrder = holdersByKey + " ORDER BY r.ref LIMIT ?5"
+
+    private func records(_ select: String, type: String, field: String, valueKey: Int64, json: String, limit: Int) throws(LedgerError) -> [RecordRef] {
+        let statement = try db.statement(select)
         defer { statement.reset() }
-        statement.bind(1, type).bind(2, field).bind(3, Self.valueKey(json)).bind(4, json).bind(5, Int64(limit))
+        statement.bind(1, type).bind(2, field).bind(3, valueKey).bind(4, json).bind(5, Int64(limit))
         return try records(statement)
     }
 

@@ -482,8 +482,21 @@ final class Projection {
     /// The record's number, given one if it has none yet.
     func intern(_ record: RecordRef) throws(LedgerError) -> Int64 {
         if let id = try recordID(record) { return id }
+        return try insertRecord(record, upsertedSeq: nil)
+    }
+
+    /// The number of a record upserted at `seq`, and whether this is its
+    /// first upsert. A record new to the projection is inserted as upserted
+    /// in one statement (most upserts create their record).
+    func internUpserted(_ record: RecordRef, seq: Int64) throws(LedgerError) -> (id: Int64, isFirstUpsert: Bool) {
+        guard let id = try recordID(record) else { return (try insertRecord(record, upsertedSeq: seq), true) }
+        try db.statement("UPDATE records SET upserted_seq = ?2 WHERE id = ?1 AND upserted_seq IS NULL").bind(1, id).bind(2, seq).run()
+        return (id, db.changes == 1)
+    }
+
+    private func insertRecord(_ record: RecordRef, upsertedSeq: Int64?) throws(LedgerError) -> Int64 {
         let ref = record.description
-        try db.statement("INSERT INTO records (ref) VALUES (?1)").bind(1, ref).run()
+        try db.statement("INSERT INTO records (ref, upserted_seq) VALUES (?1, ?2)").bind(1, ref).bind(2, upsertedSeq).run()
         let id = db.lastInsertRowID
         remember(RecordKey(ref), id)
         return id
