@@ -42,10 +42,21 @@ public enum UnixSocket {
             if connected { return fd }
             Glibc.close(fd)
             return nil
+        } catch where error.call == "open" && (error.errno == ENOENT || error.errno == ENOTDIR) {
+            // A long path's directory that does not exist: no server there either.
+            Glibc.close(fd)
+            return nil
         } catch {
             Glibc.close(fd)
             throw error
         }
+    }
+
+    /// The owner of the socket file at `path`; nil when there is none.
+    public static func socketOwner(path: String) -> UInt32? {
+        var status = stat()
+        guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFSOCK else { return nil }
+        return status.st_uid
     }
 
     /// The user id of the process at the other end of a connection.

@@ -31,7 +31,7 @@ struct WriteSocketTests {
         var layout: LedgerLayout { LedgerLayout(directory: directory.path) }
 
         func stop() {
-            server.stop(graceMs: 10_000)
+            server.finish(graceMs: 10_000)
             service.shutdown(timeoutMs: 10_000)
             directory.cleanUp()
         }
@@ -156,7 +156,7 @@ struct WriteSocketTests {
         #expect(stat(path, &status) == 0)
         #expect(status.st_mode & 0o777 == 0o600, "mode \(String(status.st_mode & 0o777, radix: 8))")
         #expect((status.st_mode & S_IFMT) == S_IFSOCK)
-        served.server.stop(graceMs: 10_000)
+        served.server.finish(graceMs: 10_000)
         #expect(!FileManager.default.fileExists(atPath: path), "a stopped server left its socket")
         #expect(try WriteSocketClient.connect(served.layout) == nil)
 
@@ -167,6 +167,23 @@ struct WriteSocketTests {
         #expect(try WriteSocketClient.connect(served.layout) == nil)
         served.service.shutdown(timeoutMs: 10_000)
         served.directory.cleanUp()
+    }
+
+    @Test("A stopping server answers the request it is handling, then takes no more; a long path with no ledger has no server")
+    func stopFinishesWhatItTook() throws {
+        let served = try Served()
+        defer { served.stop() }
+        let client = try #require(try WriteSocketClient.connect(served.layout))
+        #expect(try client.commit(CommitRequest(operations: [Op.link(Keys.placed, "u1", "o1")], metadata: metadata())).lastSeq == 3)
+        served.server.stopAccepting()
+        #expect(try WriteSocketClient.connect(served.layout) == nil, "a stopping server still takes connections")
+        // The idle connection was closed: its next request is not taken, and says so.
+        let refused = expectLedgerError(.ioError) { try client.commit(CommitRequest(operations: [Op.link(Keys.placed, "u2", "o2")], metadata: metadata())) }
+        #expect(refused?.details["committed"] == .bool(false), "\(String(describing: refused))")
+        #expect(served.service.head.seq == 3)
+
+        let missing = served.directory.path + "/" + String(repeating: "m", count: 120) + "/ledger"
+        #expect(try WriteSocketClient.connect(LedgerLayout(directory: missing)) == nil)
     }
 
     @Test("A ledger path longer than a socket address still gets its socket")

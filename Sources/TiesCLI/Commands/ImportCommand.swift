@@ -69,7 +69,7 @@ struct ImportCommand: Command {
             detailed.details["line"] = .int(Int64(error.line))
             if context.json { context.console.printJSON(status("failed", error.totals).encodedString) }
             CLI.report(detailed, json: context.json, console: context.console)
-            if !context.json { context.console.printError(committedNote(error.totals, failedLine: error.line, outcomeUnknown: error.error.code == .ioError)) }
+            if !context.json { context.console.printError(committedNote(error.totals, failedLine: error.line, outcomeUnknown: error.error.code == .ioError && error.error.details["committed"] != .bool(false))) }
             return CLI.exitCode(for: error.error)
         }
     }

@@ -5,8 +5,9 @@
 /// `.handedOver` scope takes: endpoints named as records (`TYPE:ID`, which
 /// fit either kind: `"endpoints":"records"`), `eraseRecord` and `restoreLink`.
 public enum OperationEncoding {
-    /// The operation as one JSON object; empty members are left out (the
-    /// decoder reads an absent `attributes`, `set` or `unset` as empty).
+    /// The operation as one JSON object; empty `attributes`, `unset` and
+    /// an upsert's empty `set` are left out (the decoder reads them absent
+    /// as empty).
     public static func encode(_ operation: Operation) -> JSONValue {
         var fields: [String: JSONValue]
         switch operation {

@@ -119,13 +119,14 @@ public final class HTTPServer: Sendable {
     /// `wake` runs once no answer can keep its connection open any more:
     /// the place to end requests that wait on purpose (long polls).
     public func stop(graceMs: Int, wake: () -> Void = {}) {
-        let idle = state.withLock { state -> [Int32] in
+        state.withLock { state in
             state.stopping = true
-            return state.connections.filter { $0.value.idle != nil }.map(\.key)
+            // Under the lock: a connection forgets its descriptor under it
+            // before closing, so these are certainly still its sockets.
+            state.connections.filter { $0.value.idle != nil }.keys.forEach(Socket.shutdown)
         }
         wake()
         Socket.shutdown(listener)
-        idle.forEach(Socket.shutdown)
         if SystemClock.waitUntil(timeoutMs: graceMs, { state.withLock { $0.connections.isEmpty && !$0.acceptorRunning } }) { return }
         state.withLock { $0.connections.keys.forEach(Socket.shutdown) }
     }

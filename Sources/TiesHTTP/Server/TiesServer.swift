@@ -59,8 +59,10 @@ public final class TiesServer: Sendable {
     public func stop(graceMs: Int) {
         // Long polls answer now (with Connection: close) rather than hold
         // the stop up for their whole wait.
+        // No new CLI write is taken once the stop begins, as no new connection is.
+        writeSocket?.stopAccepting()
         server.stop(graceMs: graceMs, wake: service.releaseWaiters)
-        writeSocket?.stop(graceMs: graceMs)
+        writeSocket?.finish(graceMs: graceMs)
         scrub.stop()
         service.shutdown(timeoutMs: graceMs)
     }

@@ -32,7 +32,11 @@ public final class WriteSocketClient {
         do {
             return try UnixSocket.connect(path: path, timeoutMs: Limits.writeSocketFrameMs)
         } catch where error.isPermissionDenied {
-            throw LedgerError(.ledgerBusy, "a `ties serve` of another user holds this ledger (\(path) is not yours to use); CLI writes are handed only to a server of the same user")
+            guard let owner = UnixSocket.socketOwner(path: path), owner != UnixSocket.ownUserID else {
+                // Not another user's server: opening the ledger reports what is wrong.
+                return nil
+            }
+            throw LedgerError(.ledgerBusy, "a `ties serve` of another user (uid \(owner)) holds this ledger; CLI writes are handed only to a server of the same user")
         } catch {
             throw LedgerError(.ioError, "cannot reach the server at \(path): \(error.reason) (errno \(error.errno))",
                               details: ["syscall": .string(error.call), "errno": .int(Int64(error.errno))])
@@ -57,7 +61,8 @@ public final class WriteSocketClient {
                case .failure(let error) = try WriteSocketMessages.decodeAnswer(refusal) {
                 throw error
             }
-            throw LedgerError(.ioError, "the server holding the ledger closed the connection before taking the request; nothing was committed")
+            throw LedgerError(.ioError, "the server holding the ledger closed the connection before taking the request; nothing was committed",
+                              details: ["committed": .bool(false)])
         }
         let read = WriteSocketFrames.read(fd, firstByteMs: Limits.writeSocketAnswerWaitMs, restMs: Limits.writeSocketFrameMs, timeouts: &timeouts)
         lastUseMs = SystemClock.monotonicMilliseconds()
@@ -79,7 +84,7 @@ public final class WriteSocketClient {
         Socket.close(fd)
         fd = -1
         guard let fresh = try Self.open(path) else {
-            throw LedgerError(.ioError, "the server that held the ledger has stopped; nothing more was committed")
+            throw LedgerError(.ioError, "the server that held the ledger has stopped; nothing more was committed", details: ["committed": .bool(false)])
         }
         fd = fresh
         timeouts = Socket.Timeouts()

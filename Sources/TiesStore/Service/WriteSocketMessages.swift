@@ -7,6 +7,11 @@ import TiesCore
 /// (the receipt, or the error with its code and details), so the CLI renders
 /// exactly what it renders when it commits itself.
 public enum WriteSocketMessages {
+    /// What may nest inside a message: anything Ties reads (an operation
+    /// line, a response kept in the log) within the few levels of the
+    /// envelope around it, so nothing valid alone is refused in a message.
+    static let envelopeDepthMax = Limits.jsonDepthMax + 3
+
     /// `{"operations":[…],"actor","reason","idempotencyKey","requestDigest","expectedHeadSeq"}`.
     /// The principal is not sent: the server takes it from the peer's uid.
     public static func encode(_ request: CommitRequest) -> [UInt8] {
@@ -26,7 +31,7 @@ public enum WriteSocketMessages {
     public static func decodeRequest(_ bytes: [UInt8], principal: String) throws(LedgerError) -> CommitRequest {
         let value: JSONValue
         do {
-            value = try JSONParser.parse(bytes, maxDepth: Limits.jsonDepthMax)
+            value = try JSONParser.parse(bytes, maxDepth: envelopeDepthMax)
         } catch {
             throw LedgerError(.invalidJSON, "the request is not valid JSON: \(error.description)")
         }
@@ -80,7 +85,7 @@ public enum WriteSocketMessages {
         do throws(LedgerError) {
             let value: JSONValue
             do {
-                value = try JSONParser.parse(bytes, maxDepth: Limits.jsonDepthMax)
+                value = try JSONParser.parse(bytes, maxDepth: envelopeDepthMax)
             } catch {
                 throw LedgerError(.invalidJSON, error.description)
             }

@@ -26,6 +26,7 @@ public final class WriteSocketServer: Sendable {
         var acceptorRunning = false
         /// Open connections, and whether each is waiting for a request.
         var idle: [Int32: Bool] = [:]
+        var listenerClosed = false
     }
 
     /// Listens at the ledger's `serve.sock`, replacing the file of a server
@@ -49,26 +50,39 @@ public final class WriteSocketServer: Sendable {
         thread.start()
     }
 
-    /// Removes the socket file (new CLI writes open the ledger themselves
-    /// once the writer lock is free), closes idle connections, and waits up
-    /// to `graceMs` for those in the middle of a request to be answered.
-    public func stop(graceMs: Int) {
-        let idle = state.withLock { state -> [Int32] in
+    /// Stops taking CLI writes: removes the socket file (later CLI writes
+    /// open the ledger themselves once the writer lock is free), stops
+    /// accepting and closes idle connections. Connections in the middle of
+    /// a request are left to finish (`finish`).
+    public func stopAccepting() {
+        state.withLock { state in
             state.stopping = true
-            return state.idle.filter(\.value).map(\.key)
+            // Under the lock: a connection forgets its descriptor under it
+            // before closing, so these are certainly still its sockets.
+            state.idle.filter(\.value).keys.forEach(Socket.shutdown)
         }
         UnixSocket.remove(path: path)
+        // Only `finish` closes the listener, so this is still its descriptor.
         Socket.shutdown(listener)
-        idle.forEach(Socket.shutdown)
-        if SystemClock.waitUntil(timeoutMs: graceMs, { state.withLock { $0.idle.isEmpty && !$0.acceptorRunning } }) { return }
-        state.withLock { $0.idle.keys.forEach(Socket.shutdown) }
+    }
+
+    /// Waits up to `graceMs` for the requests being handled to be answered,
+    /// then closes what is left and the listener.
+    public func finish(graceMs: Int) {
+        stopAccepting()
+        if !SystemClock.waitUntil(timeoutMs: graceMs, { state.withLock { $0.idle.isEmpty && !$0.acceptorRunning } }) {
+            state.withLock { $0.idle.keys.forEach(Socket.shutdown) }
+            _ = SystemClock.waitUntil(timeoutMs: Limits.writeSocketFrameMs, { state.withLock { !$0.acceptorRunning } })
+        }
+        state.withLock { state in
+            guard !state.listenerClosed else { return }
+            state.listenerClosed = true
+            Socket.close(listener)
+        }
     }
 
     private func acceptLoop() {
-        defer {
-            Socket.close(listener)
-            state.withLock { $0.acceptorRunning = false }
-        }
+        defer { state.withLock { $0.acceptorRunning = false } }
         while let fd = Socket.accept(listener) {
             if let refusal = refusal(fd) {
                 var timeouts = Socket.Timeouts()
