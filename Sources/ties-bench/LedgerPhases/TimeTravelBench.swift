@@ -2,7 +2,8 @@ import TiesCore
 import TiesStore
 import TiesTestSupport
 
-/// The audit phase (SPEC §8): audit searches, diffs and link stories on
+/// The audit phase (TiesCLI.docc/Commands.md: audit, diff, history TYPE
+/// FROM TO): audit searches, diffs and link stories on
 /// the imported ledger, `pages` of each kind.
 enum TimeTravelBench {
     /// What the questions are drawn from.
