@@ -10,7 +10,7 @@ public enum CLI {
         CommandEntry(HistoryCommand.self), CommandEntry(AuditCommand.self), CommandEntry(LogCommand.self), CommandEntry(StatsCommand.self),
         CommandEntry(SnapshotCommand.self), CommandEntry(SnapshotsCommand.self), CommandEntry(VerifyCommand.self),
         CommandEntry(RebuildCommand.self), CommandEntry(RepairCommand.self), CommandEntry(ExportCommand.self),
-        CommandEntry(ServeCommand.self), CommandEntry(KeysCommand.self), CommandEntry(DemoCommand.self),
+        CommandEntry(ServeCommand.self), CommandEntry(LedgersCommand.self), CommandEntry(KeysCommand.self), CommandEntry(DemoCommand.self),
     ]
 
     public enum ExitCode {

@@ -183,4 +183,44 @@ public enum Limits {
     public static let keyFileBytesMax = 4 * 1024 * 1024
     /// Key names: they appear as the actor of every commit made with the key.
     public static let keyNameScalarsMax = 64
+
+    // MARK: Many ledgers in one server (`ties serve --ledgers DIR`)
+
+    /// A ledger's name: a directory name and a URL path segment as it is
+    /// (`a-z 0-9 - _`), short enough to read in a log line.
+    public static let ledgerNameCharactersMax = 64
+    /// Ledgers open at once by default (`--max-open-ledgers`): each holds a
+    /// writer thread, three SQLite connections and about a dozen file
+    /// descriptors; the least recently used idle one closes to make room.
+    public static let openLedgersDefault = 256
+    /// The most `--max-open-ledgers` takes: 4,096 open ledgers hold about
+    /// 50,000 descriptors, beyond what a default `ulimit -n` allows.
+    public static let openLedgersMax = 4_096
+    /// File descriptors one open ledger of a `--ledgers` server holds, at
+    /// most (measured by `LedgersServerTests`): the log twice, the lock,
+    /// three SQLite connections with their WAL and shared memory, the CLI's
+    /// write socket. `--max-open-ledgers` is lowered to fit `ulimit -n`.
+    public static let descriptorsPerOpenLedger = 16
+    /// Descriptors a server keeps for everything but its ledgers: its
+    /// connections (`HTTPLimits.connectionsMax`), CLI sockets, the scrub.
+    public static let descriptorsBesidesLedgers = 512
+    /// Reader connections (SQLite) of a ledger `ties serve` holds: reads
+    /// run side by side on this many, beside the writer's own.
+    public static let readersPerLedger = 4
+    /// Reader connections of each ledger a `--ledgers` server opens: one
+    /// ledger serves one tenant, and a thousand of them may be open.
+    public static let tenantReadersPerLedger = 2
+    /// A ledger nobody has asked for this long closes (its files and
+    /// threads given back); the next request opens it again (milliseconds).
+    public static let ledgerIdleCloseMs = 300_000
+    /// How long a request waits for room when every open ledger is in use
+    /// before `ledger_busy` (503).
+    public static let ledgerOpenWaitMs = 5_000
+    /// How long retiring an open ledger waits for its requests in flight
+    /// (a long poll is woken at once) before `ledger_busy`.
+    public static let ledgerRetireWaitMs = 10_000
+    /// Requests one ledger may have in flight at once on a `--ledgers`
+    /// server, so that one tenant importing flat out leaves connections and
+    /// threads for the others; more wait their turn (`ledgerOpenWaitMs`).
+    public static let tenantRequestsInFlightMax = 32
 }

@@ -30,6 +30,20 @@ public enum CurrentProcess {
     /// SIGPIPE would kill the process when its output pipe closes
     /// (`ties log | head`); ignored, a closed pipe becomes an EPIPE error
     /// the writer handles.
+    /// Raises the soft limit on open file descriptors to the hard one (a
+    /// server holding many ledgers needs more than the usual 1,024) and
+    /// returns the soft limit now in force.
+    public static func raiseOpenFileLimit() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1_024 }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        }
+        return limit.rlim_cur > rlim_t(Int.max) ? Int.max : Int(limit.rlim_cur)
+    }
+
     public static func ignoreBrokenPipes() {
         signal(SIGPIPE, SIG_IGN)
     }

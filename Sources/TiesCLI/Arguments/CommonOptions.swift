@@ -3,6 +3,7 @@ import TiesCore
 /// Options every command takes.
 enum CommonOptions {
     static let ledger = OptionSpec.value("ledger", "DIR", "the ledger directory (default: $TIES_LEDGER, else ./ties-ledger)")
+    static let ledgers = OptionSpec.value("ledgers", "DIR", "a directory of ledgers, DIR/NAME each, as `ties serve --ledgers DIR` serves them")
     static let json = OptionSpec.flag("json", "print JSON instead of text")
     static let help = OptionSpec.flag("help", "show this help")
     static let actor = OptionSpec.value("actor", "A", "who makes this change (default: the OS user)")

@@ -14,6 +14,7 @@ struct KeysCommand: Command {
             .value("role", "R", "create: read (GET), append (read + writes) or admin (append + keys, snapshots)"),
             .value("read-rate", "R/B", "create: the key's own read limit on `ties serve`, R requests a second, bursts of B (e.g. 5/10)"),
             .value("write-rate", "R/B", "create: the key's own write limit, R a second, bursts of B (e.g. 0.5/3); a batch costs one per operation"),
+            CommonOptions.ledgers,
         ] + CommonOptions.reading,
         discussion: """
             `create` prints the new key once; only its SHA-256 is stored (in keys.json in the ledger).
@@ -25,14 +26,25 @@ struct KeysCommand: Command {
             A key's own limit overrides the default in the ledger's config.json ("rateLimits");
             without either, that kind of request is not limited. A running server applies a new
             key's limits at its first request.
+            With --ledgers DIR instead of --ledger, the keys are the server-wide keys of
+            `ties serve --ledgers DIR` (DIR/keys.json): admin keys that create, list and retire
+            ledgers and act as admin inside every one of them. A ledger's own keys are valid
+            under its prefix only.
             """,
         examples: ["ties keys create --name crm-sync --role append", "ties keys create --name bulk-import --role append --write-rate 5/100",
-                   "ties keys list", "ties keys revoke crm-sync"])
+                   "ties keys list", "ties keys revoke crm-sync", "ties keys create --ledgers ./tenants --name ops --role admin"])
 
     static func run(_ context: Context) throws -> Int32 {
-        let store = KeyStore(ledgerDirectory: context.ledgerDirectory)
-        guard Ledger.exists(at: context.ledgerDirectory) else {
-            throw LedgerError(.ledgerNotFound, "no ledger at \(context.ledgerDirectory) (create one with `ties init`)")
+        let serverWide = context.arguments.value("ledgers")
+        let store: KeyStore
+        if let serverWide {
+            guard context.arguments.value("ledger") == nil else { throw context.usage("use --ledger DIR (one ledger's keys) or --ledgers DIR (server-wide keys), not both") }
+            store = try LedgerSet(directory: serverWide).keys
+        } else {
+            store = KeyStore(ledgerDirectory: context.ledgerDirectory)
+            guard Ledger.exists(at: context.ledgerDirectory) else {
+                throw LedgerError(.ledgerNotFound, "no ledger at \(context.ledgerDirectory) (create one with `ties init`)")
+            }
         }
         let positionals = context.arguments.positionals
         switch positionals[0] {
@@ -40,6 +52,9 @@ struct KeysCommand: Command {
             guard let name = context.arguments.value("name") ?? positionals.dropFirst().first else { throw context.usage("create needs --name N") }
             guard let roleText = context.arguments.value("role") else { throw context.usage("create needs --role read|append|admin") }
             guard let role = KeyRole(rawValue: roleText) else { throw context.usage("--role must be read, append or admin; got '\(roleText)'") }
+            if serverWide != nil && role != .admin {
+                throw context.usage("server-wide keys are admin keys (--role admin); give a ledger a read or append key with --ledger DIR/NAME")
+            }
             let rateLimits = RateLimits(read: try rate("read-rate", context), write: try rate("write-rate", context))
             let key = try store.create(name: name, role: role, rateLimits: rateLimits, now: Ledger.clock())
             var created: [String: JSONValue] = ["name": .string(name), "role": .string(role.rawValue), "key": .string(key)]

@@ -8,6 +8,9 @@ import TiesSystem
 public final class API: Sendable {
     let service: LedgerService
     let keys: KeyStore
+    /// A `ties serve --ledgers` server's own keys, which act as admin in
+    /// every ledger it serves (nil when it serves one ledger).
+    let serverKeys: KeyStore?
     /// The background scrub whose progress health reports (nil: none runs).
     let scrub: LogScrub?
     let limiter: RateLimiter
@@ -15,12 +18,17 @@ public final class API: Sendable {
     /// `rateLimits` are config.json's defaults (none: only keys with their
     /// own limits are limited); `clockMs` is the monotonic clock the buckets
     /// refill by.
-    public init(service: LedgerService, keys: KeyStore, scrub: LogScrub? = nil, rateLimits: RateLimits = RateLimits(),
-                clockMs: @escaping @Sendable () -> Int64 = { SystemClock.monotonicMilliseconds() }) {
+    public convenience init(service: LedgerService, keys: KeyStore, scrub: LogScrub? = nil, rateLimits: RateLimits = RateLimits(),
+                            clockMs: @escaping @Sendable () -> Int64 = { SystemClock.monotonicMilliseconds() }) {
+        self.init(service: service, keys: keys, serverKeys: nil, scrub: scrub, limiter: RateLimiter(defaults: rateLimits, clockMs: clockMs))
+    }
+
+    init(service: LedgerService, keys: KeyStore, serverKeys: KeyStore?, scrub: LogScrub?, limiter: RateLimiter) {
         self.service = service
         self.keys = keys
+        self.serverKeys = serverKeys
         self.scrub = scrub
-        limiter = RateLimiter(defaults: rateLimits, clockMs: clockMs)
+        self.limiter = limiter
     }
 
     /// Every endpoint. The OpenAPI document must list exactly these (a test checks).
@@ -156,8 +164,14 @@ public final class API: Sendable {
     }
 
     /// `Authorization: Bearer KEY`: 401 without a valid, unrevoked key, 403
-    /// when its role is too weak for the route.
+    /// when its role is too weak for the route. The ledger's own keys
+    /// first, then the server-wide ones.
     private func authenticate(_ request: HTTPRequest, needs role: KeyRole?) -> Result<APIKey?, Refusal> {
+        Self.authenticate(request, needs: role, against: [keys] + (serverKeys.map { [$0] } ?? []))
+    }
+
+    /// `authenticate` against the first of `stores` that knows the key.
+    static func authenticate(_ request: HTTPRequest, needs role: KeyRole?, against stores: [KeyStore]) -> Result<APIKey?, Refusal> {
         guard let role else { return .success(nil) }
         var challenge = HTTPHeaders()
         challenge.set(name: "www-authenticate", value: "Bearer realm=\"ties\"")
@@ -165,9 +179,9 @@ public final class API: Sendable {
               case let token = String(header.dropFirst(7)).trimmingSpaces, !token.isEmpty else {
             return .failure(Refusal(response: Problem.response(status: 401, code: "unauthorized", detail: "send Authorization: Bearer KEY", headers: challenge), key: nil))
         }
-        let key: APIKey?
+        var key: APIKey?
         do {
-            key = try keys.authenticate(token)
+            for store in stores where key == nil { key = try store.authenticate(token) }
         } catch {
             return .failure(Refusal(response: Problem.response(error), key: nil))
         }

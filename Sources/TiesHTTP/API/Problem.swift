@@ -8,13 +8,13 @@ public enum Problem {
     static func status(for code: LedgerError.Code) -> Int {
         switch code {
         case .invalidField, .invalidJSON, .invalidCardinality, .invalidMatchingField, .invalidAsOf: return 400
-        case .unknownObjectType, .unknownRelationshipType, .relationshipNotFound, .targetRecordNotFound, .recordNotFound: return 404
-        case .cardinalityViolation, .sequenceConflict, .ambiguousMatch, .duplicateIdentifier, .recordErased: return 409
+        case .unknownObjectType, .unknownRelationshipType, .relationshipNotFound, .targetRecordNotFound, .recordNotFound, .ledgerNotFound: return 404
+        case .cardinalityViolation, .sequenceConflict, .ambiguousMatch, .duplicateIdentifier, .recordErased, .ledgerExists: return 409
         case .payloadTooLarge: return 413
         case .idempotencyKeyReused: return 422
         case .rateLimited: return 429
         case .ledgerBusy: return 503
-        case .ledgerDamaged, .ledgerNotFound, .ledgerExists, .ioError, .ledgerReadOnly: return 500
+        case .ledgerDamaged, .ioError, .ledgerReadOnly: return 500
         }
     }
 
@@ -29,9 +29,11 @@ public enum Problem {
     /// unchanged; a `retryAfter` detail is also sent as `Retry-After`.
     static func response(_ error: LedgerError) -> HTTPResponse {
         let status = status(for: error)
-        // Storage failures are not the client's to see in detail (paths, syscalls).
-        let detail = status == 500 ? "the ledger could not complete the request (\(error.code.rawValue)); see the server log" : error.message
-        let details = status == 500 ? [:] : error.details
+        // Storage failures, and errors naming a file, are not the client's
+        // to see in detail (paths, syscalls).
+        let hidden = status == 500 || error.details["path"] != nil
+        let detail = hidden ? "the ledger could not complete the request (\(error.code.rawValue)); see the server log" : error.message
+        let details = hidden ? [:] : error.details
         var headers = HTTPHeaders()
         if let seconds = details[KeyBucket.retryAfterDetail]?.int64Value { headers.set(name: "Retry-After", value: String(seconds)) }
         return response(status: status, code: error.code.rawValue, detail: detail, extra: details, headers: headers)

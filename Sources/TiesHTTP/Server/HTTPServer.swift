@@ -12,10 +12,12 @@ public final class HTTPServer: Sendable {
     private let listener: Int32
     private let configuration: HTTPServerConfiguration
     private let handler: @Sendable (HTTPRequest) -> HandledResponse
-    /// Requests that wait on purpose (long polls): they hold no in-flight
-    /// slot, so followers waiting for commits never lock out the writes they
-    /// wait for. The connection cap still bounds them.
-    private let waitsOnPurpose: @Sendable (HTTPRequest) -> Bool
+    /// Requests the handler admits itself, holding no in-flight slot here:
+    /// long polls, so followers waiting for commits never lock out the
+    /// writes they wait for, and every request of a many-ledger server,
+    /// which takes its ledger's share of the slots first (`LedgersAPI`).
+    /// The connection cap still bounds them.
+    private let admitsItself: @Sendable (HTTPRequest) -> Bool
     /// The answer to a request refused from its head alone, or nil to read
     /// its body: asked before a body is read, so a request that will be
     /// refused (no key) cannot make the server buffer one.
@@ -73,7 +75,7 @@ public final class HTTPServer: Sendable {
     }
 
     public init(configuration: HTTPServerConfiguration, log: @escaping @Sendable (String) -> Void,
-                waitsOnPurpose: @escaping @Sendable (HTTPRequest) -> Bool = { _ in false },
+                admitsItself: @escaping @Sendable (HTTPRequest) -> Bool = { _ in false },
                 screen: @escaping @Sendable (HTTPRequest) -> HandledResponse? = { _ in nil },
                 handler: @escaping @Sendable (HTTPRequest) -> HandledResponse) throws(LedgerError) {
         do {
@@ -84,7 +86,7 @@ public final class HTTPServer: Sendable {
         port = Socket.boundPort(listener)
         self.configuration = configuration
         self.handler = handler
-        self.waitsOnPurpose = waitsOnPurpose
+        self.admitsItself = admitsItself
         self.screen = screen
         self.log = log
         inFlight = DispatchSemaphore(value: configuration.requestsInFlightMax)
@@ -360,7 +362,7 @@ public final class HTTPServer: Sendable {
     private func answer(_ request: HTTPRequest, on fd: Int32, timeouts: inout Socket.Timeouts) -> Bool {
         let started = SystemClock.monotonicMilliseconds()
         let handled: HandledResponse
-        if waitsOnPurpose(request) {
+        if admitsItself(request) {
             handled = handler(request)
         } else if inFlight.wait(timeout: .now() + .milliseconds(configuration.inFlightWaitMs)) == .timedOut {
             handled = HandledResponse(Problem.response(status: 503, code: "service_unavailable", detail: "too many requests in flight; retry shortly"))

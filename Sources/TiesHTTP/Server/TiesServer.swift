@@ -3,18 +3,17 @@ import TiesCore
 import TiesStore
 import TiesSystem
 
-/// `ties serve` as an object: the ledger service, the keys, the API and the
-/// listener, started and stopped together.
+/// `ties serve` as an object: the ledger (its service, keys, API and CLI
+/// write socket), the background scrub and the listener, started and
+/// stopped together. `ties serve --ledgers` is `LedgersServer`.
 public final class TiesServer: Sendable {
-    public let service: LedgerService
-    public let keys: KeyStore
+    private let host: LedgerHost
     /// The background scrub (config.json: scrubEveryHours, scrubMBPerSecond).
     public let scrub: LogScrub
-    /// Takes the CLI's writes while this server holds the ledger; nil when
-    /// the socket could not be made (then CLI writes get `ledger_busy`).
-    private let writeSocket: WriteSocketServer?
     private let server: HTTPServer
     public var port: UInt16 { server.port }
+    public var service: LedgerService { host.service }
+    public var keys: KeyStore { host.keys }
 
     /// config.json is read once, here. `clockMs` is the monotonic clock the
     /// rate limits' buckets refill by (tests pass one they move by hand).
@@ -22,22 +21,16 @@ public final class TiesServer: Sendable {
                 clockMs: @escaping @Sendable () -> Int64 = { SystemClock.monotonicMilliseconds() },
                 log: @escaping @Sendable (String) -> Void) throws(LedgerError) {
         let config = try LedgerConfig.load(directory: ledgerDirectory)
-        service = try LedgerService(directory: ledgerDirectory, warn: { log("warning: \($0)") })
-        keys = KeyStore(ledgerDirectory: ledgerDirectory)
         scrub = LogScrub(directory: ledgerDirectory, policy: config.scrub, warn: { log("warning: \($0)") })
-        let api = API(service: service, keys: keys, scrub: scrub, rateLimits: config.rateLimits, clockMs: clockMs)
+        host = try LedgerHost(directory: ledgerDirectory, readerCount: Limits.readersPerLedger, serverKeys: nil, scrub: scrub,
+                              limiter: RateLimiter(defaults: config.rateLimits, clockMs: clockMs), log: log)
+        let api = host.api
         do {
-            server = try HTTPServer(configuration: configuration, log: log, waitsOnPurpose: API.waitsForCommits,
+            server = try HTTPServer(configuration: configuration, log: log, admitsItself: API.waitsForCommits,
                                     screen: { api.refusal(forHead: $0) }) { api.handle($0) }
         } catch {
-            service.shutdown(timeoutMs: Limits.writerStopWaitMs)
+            host.stop(graceMs: Limits.writerStopWaitMs)
             throw error
-        }
-        do {
-            writeSocket = try WriteSocketServer(service: service)
-        } catch {
-            writeSocket = nil
-            log("warning: CLI writes cannot be handed to this server, so they get ledger_busy while it runs: \(error.message)")
         }
     }
 
@@ -46,7 +39,6 @@ public final class TiesServer: Sendable {
     public func start() {
         _ = Console.assets
         server.start()
-        writeSocket?.start()
         scrub.start()
     }
 
@@ -57,14 +49,13 @@ public final class TiesServer: Sendable {
     /// `graceMs`), the writer drains its queue. Acknowledged commits were
     /// durable before they were acknowledged.
     public func stop(graceMs: Int) {
+        // No new CLI write is taken once the stop begins, as no new connection is.
+        host.stopAccepting()
         // Long polls answer now (with Connection: close) rather than hold
         // the stop up for their whole wait.
-        // No new CLI write is taken once the stop begins, as no new connection is.
-        writeSocket?.stopAccepting()
-        server.stop(graceMs: graceMs, wake: service.releaseWaiters)
-        writeSocket?.finish(graceMs: graceMs)
+        server.stop(graceMs: graceMs, wake: host.service.releaseWaiters)
         scrub.stop()
-        service.shutdown(timeoutMs: graceMs)
+        host.finish(graceMs: graceMs)
     }
 
     /// Blocks until SIGTERM or SIGINT arrives.

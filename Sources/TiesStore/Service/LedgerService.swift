@@ -31,7 +31,7 @@ public final class LedgerService: @unchecked Sendable {
     private let writer: Ledger
 
     /// Opens the ledger for writing (taking the writer lock) and `readerCount` readers.
-    public init(directory: String, readerCount: Int = 4, warn: @escaping @Sendable (String) -> Void) throws(LedgerError) {
+    public init(directory: String, readerCount: Int = Limits.readersPerLedger, warn: @escaping @Sendable (String) -> Void) throws(LedgerError) {
         writer = try Ledger.open(at: directory, access: .write, warn: warn)
         var readers: [Ledger] = []
         for _ in 0..<max(1, readerCount) {

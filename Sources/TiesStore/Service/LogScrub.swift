@@ -23,7 +23,7 @@ public final class LogScrub: @unchecked Sendable {
     }
 
     private let layout: LedgerLayout
-    private let policy: ScrubPolicy
+    let policy: ScrubPolicy
     private let warn: @Sendable (String) -> Void
     private let condition = NSCondition()
     private var state = Progress()
@@ -77,12 +77,22 @@ public final class LogScrub: @unchecked Sendable {
         return stopped
     }
 
+    /// True when no pass has ended yet, or the last one ended `everyHours` ago.
+    func isDue(nowMs: Int64) -> Bool {
+        guard let ended = progress.lastPassEndedAt else { return true }
+        return Double(nowMs - ended.millisecondsSinceEpoch) >= policy.everyHours * 3_600_000
+    }
+
+    /// The next pass, at the policy's speed; the first one at least fast
+    /// enough to cover a 1 GB log within a minute.
+    func nextPass() {
+        let first = progress.passesCompleted == 0
+        pass(mbPerSecond: first ? max(policy.mbPerSecond, Limits.scrubFirstPassMBPerSecondMin) : policy.mbPerSecond)
+    }
+
     private func run() {
-        var first = true
         while !isStopped {
-            // The first pass must cover a 1 GB log within a minute of start.
-            pass(mbPerSecond: first ? max(policy.mbPerSecond, Limits.scrubFirstPassMBPerSecondMin) : policy.mbPerSecond)
-            first = false
+            nextPass()
             // Until the next pass, or until stopped.
             let next = Date(timeIntervalSinceNow: policy.everyHours * 3_600)
             condition.lock()
