@@ -197,7 +197,7 @@ public enum Limits {
     /// 50,000 descriptors, beyond what a default `ulimit -n` allows.
     public static let openLedgersMax = 4_096
     /// File descriptors one open ledger of a `--ledgers` server holds, at
-    /// most (measured by `LedgersServerTests`): the log twice, the lock,
+    /// most (15 measured by `LedgersServerTests`): the log twice, the lock,
     /// three SQLite connections with their WAL and shared memory, the CLI's
     /// write socket. `--max-open-ledgers` is lowered to fit `ulimit -n`.
     public static let descriptorsPerOpenLedger = 16

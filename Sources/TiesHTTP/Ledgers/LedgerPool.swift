@@ -216,6 +216,14 @@ final class LedgerPool: @unchecked Sendable {
         return try change()
     }
 
+    /// How many long polls wait on the ledger now (0 when it is not open).
+    func waitingOn(_ name: LedgerName) -> Int {
+        condition.lock()
+        let host = slots[name]?.host
+        condition.unlock()
+        return host?.service.headWaiters ?? 0
+    }
+
     /// Wakes every long poll of every open ledger, and makes later ones return at once.
     func releaseWaiters() {
         condition.lock()

@@ -8,7 +8,9 @@ import TiesSystem
 /// taking the ledgers in turn, one listener.
 public final class LedgersServer: Sendable {
     public let ledgers: LedgerSet
-    private let pool: LedgerPool
+    let pool: LedgerPool
+    /// Answers requests without the listener (tests call it in-process).
+    let api: LedgersAPI
     private let scrubs: ScrubRotation
     private let server: HTTPServer
     public var port: UInt16 { server.port }
@@ -33,6 +35,7 @@ public final class LedgersServer: Sendable {
                                   scrub: scrubs.scrub(of: name), limiter: limiter, log: { log("\(name): \($0)") })
         }
         let api = LedgersAPI(pool: pool, configuration: configuration)
+        self.api = api
         server = try HTTPServer(configuration: configuration, log: log, admitsItself: LedgersAPI.admitsItself,
                                 screen: { api.refusal(forHead: $0) }) { api.handle($0) }
         self.ledgers = ledgers
