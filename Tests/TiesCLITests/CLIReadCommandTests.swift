@@ -364,7 +364,7 @@ struct CLIReadCommandTests {
     }
 
     static let commandNames = ["init", "define-type", "register-type", "types", "link", "unlink", "set-attr", "record", "erase", "restore",
-                               "import", "show", "diff", "history", "audit", "log", "stats", "snapshot", "snapshots", "verify", "rebuild", "repair", "export", "serve", "keys", "demo"]
+                               "import", "show", "diff", "history", "audit", "log", "stats", "snapshot", "snapshots", "verify", "rebuild", "repair", "export", "serve", "ledgers", "keys", "demo"]
 
     @Test func theCommandTableHasEveryDocumentedCommand() {
         #expect(CLI.commands.map(\.spec.name) == Self.commandNames)

@@ -193,4 +193,47 @@ struct OpenAPIDocumentTests {
         let text = String(decoding: OpenAPIDocument.bytes, as: UTF8.self)
         #expect(!text.contains("SPEC"), "the document cites SPEC, which its readers do not have")
     }
+
+    // MARK: The document of a server of many ledgers
+
+    static func ledgersDocument() throws -> Object {
+        try #require(try JSONParser.parse(EmbeddedResources.openapiLedgersJson).objectValue, "the ledgers document is not a JSON object")
+    }
+
+    @Test("The ledgers document lists exactly the set's own endpoints, resolves every $ref, and is public only for health")
+    func ledgersDocumentMatchesItsRouter() throws {
+        let document = try Self.ledgersDocument()
+        #expect(document["openapi"] == .string("3.1.0"))
+        let operations = try Self.operations(document)
+        #expect(Set(operations.map(\.name)) == Set(LedgersAPI.endpoints.map { "\($0.method) \($0.path)" }))
+        #expect(operations.count == LedgersAPI.endpoints.count)
+        let broken = Set(Self.references(in: .object(document)).filter { Self.resolve($0, in: document) == nil }).sorted()
+        #expect(broken.isEmpty, "unresolved references: \(broken)")
+        for operation in operations {
+            let isPublic = operation.name == "GET /v1/health"
+            #expect((operation.object["security"] == .array([])) == isPublic, "\(operation.name)")
+            #expect(operation.object["x-ties-role"] == .string(isPublic ? "none" : "admin"), "\(operation.name)")
+        }
+        let file = try [UInt8](Data(contentsOf: Self.fileURL.deletingLastPathComponent().appendingPathComponent("openapi-ledgers.json")))
+        #expect(EmbeddedResources.openapiLedgersJson == file, "the binary embeds a stale openapi-ledgers.json; rebuild")
+        #expect(!String(decoding: file, as: UTF8.self).contains("SPEC"))
+    }
+
+    @Test("A server of many ledgers serves its document to a server-wide admin key, and each ledger's document under its prefix")
+    func ledgersServerServesBothDocuments() throws {
+        let scratch = try TemporaryDirectory("ties-openapi-ledgers-")
+        defer { scratch.cleanUp() }
+        let set = try LedgerSet(directory: scratch.path)
+        try set.create(try #require(LedgerName("acme")))
+        let token = try set.keys.create(name: "ops", role: .admin, now: Ledger.clock())
+        let server = try LedgersServer(directory: scratch.path, configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), log: { _ in })
+        server.start()
+        defer { server.stop(graceMs: 30_000) }
+        let headers = HTTPHeaders([("Authorization", "Bearer \(token)")])
+        let own = server.api.handle(HTTPRequest(method: "GET", target: "/v1/openapi.json", headers: headers)).response
+        #expect(own.status == 200 && own.body == EmbeddedResources.openapiLedgersJson)
+        #expect(server.api.handle(HTTPRequest(method: "GET", target: "/v1/openapi.json")).response.status == 401)
+        let ledgers = server.api.handle(HTTPRequest(method: "GET", target: "/v1/ledgers/acme/openapi.json", headers: headers)).response
+        #expect(ledgers.status == 200 && ledgers.body == OpenAPIDocument.bytes)
+    }
 }

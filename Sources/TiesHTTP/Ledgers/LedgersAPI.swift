@@ -16,8 +16,11 @@ final class LedgersAPI: Sendable {
     private let inFlight: DispatchSemaphore
     private let inFlightWaitMs: Int
 
-    /// The endpoints of the set itself; each ledger's are `API.endpoints`.
+    /// The endpoints of the set itself (its OpenAPI document,
+    /// `Embedded/openapi-ledgers.json`, lists exactly these); each ledger's
+    /// are `API.endpoints`.
     static let endpoints: [(method: String, path: String)] = [
+        ("GET", "/v1/health"), ("GET", "/v1/openapi.json"),
         ("GET", "/v1/ledgers"), ("POST", "/v1/ledgers"), ("DELETE", "/v1/ledgers/{name}"), ("POST", "/v1/ledgers/{name}/keys"),
     ]
 
@@ -31,6 +34,7 @@ final class LedgersAPI: Sendable {
     /// What a path names.
     private enum Target {
         case health
+        case document
         case ledgers
         case ledger(String)
         case keys(String)
@@ -48,6 +52,13 @@ final class LedgersAPI: Sendable {
         case .health:
             guard request.method == "GET" || request.method == "HEAD" else { return Self.wrongMethod(request, allowed: ["GET"]) }
             return HandledResponse(health())
+        case .document:
+            guard request.method == "GET" || request.method == "HEAD" else { return Self.wrongMethod(request, allowed: ["GET"]) }
+            return asAdmin(request) { _ throws(LedgerError) in
+                var response = HTTPResponse.json(.null)
+                response.body = EmbeddedResources.openapiLedgersJson
+                return response
+            }
         case .ledgers:
             switch request.method {
             case "GET", "HEAD": return asAdmin(request) { _ throws(LedgerError) in try list() }
@@ -73,7 +84,7 @@ final class LedgersAPI: Sendable {
         switch Self.target(of: head) {
         case .inside(let segment, let inner):
             return inside(segment, refused: { $0 }) { host, _ in host.api.refusal(forHead: inner) }
-        case .ledgers, .keys:
+        case .ledgers, .keys, .document:
             if case .failure(let refusal) = API.authenticate(head, needs: .admin, against: [serverKeys]) {
                 return HandledResponse(refusal.response, principal: refusal.key?.name)
             }
@@ -88,6 +99,7 @@ final class LedgersAPI: Sendable {
     private static func target(of request: HTTPRequest) -> Target {
         let path = request.path
         if path == "/v1/health" { return .health }
+        if path == "/v1/openapi.json" { return .document }
         if path == "/v1/ledgers" { return .ledgers }
         let prefix = "/v1/ledgers/"
         guard path.hasPrefix(prefix) else { return .notFound }
