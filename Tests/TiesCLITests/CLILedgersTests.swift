@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import TiesCLI
 import TiesCore
+import TiesHTTP
 import TiesStore
 import TiesTestExpectations
 import TiesTestSupport
@@ -114,5 +115,34 @@ struct CLILedgersTests {
             let run = runCLI(arguments)
             #expect(run.status == CLI.ExitCode.usage, "\(run)")
         }
+    }
+
+    @Test("CLI writes to a ledger a --ledgers server has open are handed to it; to one it has closed, made locally; both are served")
+    func cliWritesBesideAServerOfManyLedgers() throws {
+        let tenants = try Tenants()
+        defer { tenants.scratch.cleanUp() }
+        try tenants.succeedJSON("ledgers", "create", "acme")
+        try tenants.succeedJSON("ledgers", "create", "beta")
+        let token = try LedgerSet(directory: tenants.directory).keys.create(name: "ops", role: .admin, now: Ledger.clock())
+        let server = try LedgersServer(directory: tenants.directory, configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0),
+                                       log: { _ in })
+        server.start()
+        defer { server.stop(graceMs: 30_000) }
+        func head(_ name: String) throws -> Int64? {
+            let client = try HTTPTestClient(port: server.port)
+            defer { client.close() }
+            return try client.exchange(HTTPWire.request("GET", "/v1/ledgers/\(name)/health", token: token)).json["headSeq"].int
+        }
+        // acme is open (the server holds its writer lock): the CLI hands its write over.
+        #expect(try head("acme") == 0)
+        #expect(FileManager.default.fileExists(atPath: tenants.directory + "/acme/serve.sock"))
+        let handed = runCLI(["define-type", "order", "--ledger", tenants.directory + "/acme"])
+        #expect(handed.status == CLI.ExitCode.ok, "\(handed)")
+        #expect(try head("acme") == 1)
+        // beta is not open: the CLI opens it itself, and the server then serves what it wrote.
+        #expect(!FileManager.default.fileExists(atPath: tenants.directory + "/beta/serve.sock"))
+        let local = runCLI(["define-type", "order", "--ledger", tenants.directory + "/beta"])
+        #expect(local.status == CLI.ExitCode.ok, "\(local)")
+        #expect(try head("beta") == 1)
     }
 }
