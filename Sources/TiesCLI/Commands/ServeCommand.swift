@@ -53,14 +53,24 @@ struct ServeCommand: Command {
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         console.printError("ties: serving \(context.ledgerDirectory) on http://\(host):\(server.port) (head seq \(server.service.head.seq)); Ctrl-C to stop")
         console.printError("ties: the web console is at http://\(host):\(server.port)/")
-        if try server.keys.keys().allSatisfy({ $0.revokedAt != nil }) {
-            console.printError("ties: no API keys yet; create one with: ties keys create --name NAME --role admin --ledger \(context.ledgerDirectory)")
-        }
-        TiesServer.waitForTerminationSignal()
-        console.printError("ties: stopping: finishing in-flight requests")
-        server.stop(graceMs: HTTPLimits.stopGrace.wholeMilliseconds)
+        try hintWhenKeyless(server.keys, create: "ties keys create --name NAME --role admin --ledger \(context.ledgerDirectory)", console)
+        untilSignalled(console) { server.stop(graceMs: $0) }
         console.printError("ties: stopped at head seq \(server.service.head.seq)")
         return CLI.ExitCode.ok
+    }
+
+    /// A hint on stderr when `keys` has no active key: every request but health would be 401.
+    private static func hintWhenKeyless(_ keys: KeyStore, create: String, _ console: Console) throws {
+        if try keys.keys().allSatisfy({ $0.revokedAt != nil }) {
+            console.printError("ties: no API keys yet; create one with: \(create)")
+        }
+    }
+
+    /// Waits for SIGTERM or Ctrl-C, then stops the server gracefully.
+    private static func untilSignalled(_ console: Console, stop: (Int) -> Void) {
+        TiesServer.waitForTerminationSignal()
+        console.printError("ties: stopping: finishing in-flight requests")
+        stop(HTTPLimits.stopGrace.wholeMilliseconds)
     }
 
     private static func serveMany(_ directory: String, configuration: HTTPServerConfiguration, _ context: Context) throws -> Int32 {
@@ -77,12 +87,8 @@ struct ServeCommand: Command {
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         let count = try server.ledgers.names().count
         console.printError("ties: serving \(count) ledgers of \(directory) at http://\(host):\(server.port)/v1/ledgers/NAME (at most \(maxOpen) open at once); Ctrl-C to stop")
-        if try server.ledgers.keys.keys().allSatisfy({ $0.revokedAt != nil }) {
-            console.printError("ties: no server-wide keys yet; create one with: ties keys create --ledgers \(directory) --name NAME --role admin")
-        }
-        TiesServer.waitForTerminationSignal()
-        console.printError("ties: stopping: finishing in-flight requests")
-        server.stop(graceMs: HTTPLimits.stopGrace.wholeMilliseconds)
+        try hintWhenKeyless(server.ledgers.keys, create: "ties keys create --ledgers \(directory) --name NAME --role admin", console)
+        untilSignalled(console) { server.stop(graceMs: $0) }
         console.printError("ties: stopped")
         return CLI.ExitCode.ok
     }

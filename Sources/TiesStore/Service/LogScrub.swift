@@ -25,13 +25,10 @@ public final class LogScrub: @unchecked Sendable {
     private let layout: LedgerLayout
     let policy: ScrubPolicy
     private let warn: @Sendable (String) -> Void
+    /// Guards `state`.
     private let condition = NSCondition()
     private var state = Progress()
-    private var stopped = false
-    private let done = DispatchSemaphore(value: 0)
-    private var started = false
-    /// Set by the first `stop` that waits for the thread: later ones return at once.
-    private var joined = false
+    private let thread = BackgroundThread(name: "ties-scrub")
 
     public init(directory: String, policy: ScrubPolicy, warn: @escaping @Sendable (String) -> Void) {
         layout = LedgerLayout(directory: directory)
@@ -46,36 +43,17 @@ public final class LogScrub: @unchecked Sendable {
     }
 
     public func start() {
-        condition.lock()
-        defer { condition.unlock() }
-        guard !started else { return }
-        started = true
-        let thread = Thread { [self] in
-            run()
-            done.signal()
-        }
-        thread.name = "ties-scrub"
-        thread.start()
+        thread.start { [self] in run() }
     }
 
     /// Stops the scrub and waits for its thread (it checks every 100 ms;
     /// at most `Limits.writerStopWaitMs`, then it ends on its own, reading
     /// only its own file descriptor); stopping again returns at once.
     public func stop() {
-        condition.lock()
-        stopped = true
-        let mustJoin = started && !joined
-        joined = true
-        condition.broadcast()
-        condition.unlock()
-        if mustJoin { _ = done.wait(timeout: .now() + .milliseconds(Limits.writerStopWaitMs)) }
+        thread.stop()
     }
 
-    private var isStopped: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return stopped
-    }
+    private var isStopped: Bool { thread.isStopped }
 
     /// True when no pass has ended yet, or the last one ended `everyHours` ago.
     func isDue(nowMs: Int64) -> Bool {
@@ -94,10 +72,7 @@ public final class LogScrub: @unchecked Sendable {
         while !isStopped {
             nextPass()
             // Until the next pass, or until stopped.
-            let next = Date(timeIntervalSinceNow: policy.everyHours * 3_600)
-            condition.lock()
-            while !stopped && Date() < next { _ = condition.wait(until: min(next, Date(timeIntervalSinceNow: 60))) }
-            condition.unlock()
+            if thread.rest(until: Date(timeIntervalSinceNow: policy.everyHours * 3_600)) { break }
         }
     }
 

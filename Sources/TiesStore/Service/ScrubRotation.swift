@@ -11,11 +11,10 @@ import TiesCore
 public final class ScrubRotation: @unchecked Sendable {
     private let ledgers: LedgerSet
     private let warn: @Sendable (String) -> Void
+    /// Guards `scrubs`.
     private let condition = NSCondition()
     private var scrubs: [LedgerName: LogScrub] = [:]
-    private var stopped = false
-    private var started = false
-    private let done = DispatchSemaphore(value: 0)
+    private let thread = BackgroundThread(name: "ties-scrub-rotation")
     /// How long the rotation rests when no ledger is due.
     private static let restMs = 60_000
 
@@ -33,55 +32,34 @@ public final class ScrubRotation: @unchecked Sendable {
         let directory = ledgers.path(of: name)
         guard let config = try? LedgerConfig.load(directory: directory) else { return nil }
         let scrub = LogScrub(directory: directory, policy: config.scrub, warn: { [warn] in warn("\(name): \($0)") })
-        if stopped { scrub.stop() }
+        if thread.isStopped { scrub.stop() }
         scrubs[name] = scrub
         return scrub
     }
 
     public func start() {
-        condition.lock()
-        defer { condition.unlock() }
-        guard !started else { return }
-        started = true
-        let thread = Thread { [self] in
-            run()
-            done.signal()
-        }
-        thread.name = "ties-scrub-rotation"
-        thread.start()
+        thread.start { [self] in run() }
     }
 
     /// Stops the pass under way and the rotation (at most `Limits.writerStopWaitMs`).
     public func stop() {
-        condition.lock()
-        stopped = true
-        let running = Array(scrubs.values)
-        let mustJoin = started
-        started = false
-        condition.broadcast()
-        condition.unlock()
-        running.forEach { $0.stop() }
-        if mustJoin { _ = done.wait(timeout: .now() + .milliseconds(Limits.writerStopWaitMs)) }
-    }
-
-    private var isStopped: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return stopped
+        thread.stop { [self] in
+            condition.lock()
+            let running = Array(scrubs.values)
+            condition.unlock()
+            running.forEach { $0.stop() }
+        }
     }
 
     private func run() {
-        while !isStopped {
+        while !thread.isStopped {
             let names = (try? ledgers.names()) ?? []
             forget(allBut: Set(names))
-            for name in names where !isStopped {
+            for name in names where !thread.isStopped {
                 guard let scrub = scrub(of: name), scrub.isDue(nowMs: Ledger.clock().millisecondsSinceEpoch) else { continue }
                 scrub.nextPass()
             }
-            condition.lock()
-            let until = Date(timeIntervalSinceNow: Double(Self.restMs) / 1000)
-            while !stopped && Date() < until { _ = condition.wait(until: until) }
-            condition.unlock()
+            if thread.rest(until: Date(timeIntervalSinceNow: Double(Self.restMs) / 1000)) { break }
         }
     }
 
