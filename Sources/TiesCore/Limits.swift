@@ -219,8 +219,4 @@ public enum Limits {
     /// How long retiring an open ledger waits for its requests in flight
     /// (a long poll is woken at once) before `ledger_busy`.
     public static let ledgerRetireWaitMs = 10_000
-    /// Requests one ledger may have in flight at once on a `--ledgers`
-    /// server, so that one tenant importing flat out leaves connections and
-    /// threads for the others; more wait their turn (`ledgerOpenWaitMs`).
-    public static let tenantRequestsInFlightMax = 32
 }

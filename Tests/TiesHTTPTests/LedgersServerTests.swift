@@ -21,7 +21,8 @@ struct LedgersServerTests {
         let server: LedgersServer
         let adminKey: String
 
-        init(ledgers names: [String], maxOpen: Int = 8, idleCloseMs: Int = 600_000, configs: [String: String] = [:]) throws {
+        init(ledgers names: [String], maxOpen: Int = 8, idleCloseMs: Int = 600_000, retireWaitMs: Int = Limits.ledgerRetireWaitMs,
+             configs: [String: String] = [:]) throws {
             scratch = try TemporaryDirectory("ties-ledgers-")
             set = try LedgerSet(directory: scratch.path)
             for name in names {
@@ -30,7 +31,7 @@ struct LedgersServerTests {
             }
             adminKey = try set.keys.create(name: "ops", role: .admin, now: Ledger.clock())
             server = try LedgersServer(directory: scratch.path, configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0),
-                                       maxOpen: maxOpen, idleCloseMs: idleCloseMs, log: { _ in })
+                                       maxOpen: maxOpen, idleCloseMs: idleCloseMs, retireWaitMs: retireWaitMs, log: { _ in })
             server.start()
         }
 
@@ -288,5 +289,75 @@ struct LedgersServerTests {
         #expect(socketInodes.count == names.count)
         let perLedger = Double(held.count) / Double(names.count)
         #expect(perLedger >= 10 && perLedger <= Double(Limits.descriptorsPerOpenLedger), "\(perLedger) descriptors per open ledger")
+    }
+
+    @Test("Requests that cannot be served open nothing: an unknown or encoded name is 404 at once, no key is 401, no endpoint 404, and no other ledger is closed for them")
+    func refusalsOpenNothing() throws {
+        let tenants = try Tenants(ledgers: ["acme", "beta"], maxOpen: 1)
+        defer { tenants.close() }
+        try tenants.expect(201, "POST", "/v1/ledgers/acme/object-types", Bodies.defineOrder, token: tenants.adminKey)
+        let acme = try #require(LedgerName("acme"))
+        #expect(tenants.server.openLedgers == [acme])
+        for (target, status) in [("/v1/ledgers/nope/object-types", 404), ("/v1/ledgers/%62eta/object-types", 404), ("/v1/ledgers//object-types", 404),
+                                 ("/v1/ledgers/beta/object-types", 401), ("/v1/ledgers/beta/no-such-endpoint", 404)] {
+            let token = status == 401 ? nil : tenants.adminKey
+            #expect(tenants.call("GET", target, token: token).status == status, "\(target)")
+            #expect(tenants.server.openLedgers == [acme], "\(target) closed acme or opened another")
+        }
+        // With the only slot busy, an unknown name is still 404 at once, not 503 after the wait for room.
+        try tenants.server.pool.withLedger(acme) { _, _ in
+            let started = SystemClock.monotonicMilliseconds()
+            #expect(tenants.call("GET", "/v1/ledgers/nope/object-types", token: tenants.adminKey).status == 404)
+            #expect(SystemClock.monotonicMilliseconds() - started < 1_000)
+        }
+    }
+
+    @Test("A long poll does not keep its ledger from being closed for room: it is answered, and the other ledger opens")
+    func longPollsDoNotPinTheirLedger() throws {
+        let tenants = try Tenants(ledgers: ["acme", "beta"], maxOpen: 1)
+        defer { tenants.close() }
+        let polls = Collected<Int>()
+        Thread { polls.append(tenants.call("GET", "/v1/ledgers/acme/events?after=0&wait=30", token: tenants.adminKey).status) }.start()
+        let acme = try #require(LedgerName("acme"))
+        #expect(Wait.until { tenants.server.pool.waitingOn(acme) > 0 })
+        let started = SystemClock.monotonicMilliseconds()
+        try tenants.expect(201, "POST", "/v1/ledgers/beta/object-types", Bodies.defineOrder, token: tenants.adminKey)
+        #expect(SystemClock.monotonicMilliseconds() - started < 10_000)
+        #expect(Wait.until { polls.all.count == 1 }, "the long poll was not answered")
+        #expect(tenants.server.openLedgers == [try #require(LedgerName("beta"))])
+    }
+
+    @Test("A retirement that times out leaves the ledger served as before: its long polls wait again")
+    func retireTimeoutServesOn() throws {
+        let tenants = try Tenants(ledgers: ["acme"], retireWaitMs: 300)
+        defer { tenants.close() }
+        let acme = try #require(LedgerName("acme"))
+        try tenants.expect(201, "POST", "/v1/ledgers/acme/object-types", Bodies.defineOrder, token: tenants.adminKey)
+        let held = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        Thread {
+            _ = try? tenants.server.pool.withLedger(acme) { _, _ in
+                held.signal()
+                release.wait()
+            }
+        }.start()
+        held.wait()
+        let refused = try tenants.expect(503, "DELETE", "/v1/ledgers/acme", token: tenants.adminKey)
+        #expect(refused["code"].string == "ledger_busy")
+        release.signal()
+        #expect(FileManager.default.fileExists(atPath: tenants.scratch.path + "/acme/log.jsonl"))
+        let started = SystemClock.monotonicMilliseconds()
+        let poll = try tenants.expect(200, "GET", "/v1/ledgers/acme/events?after=1&wait=1", token: tenants.adminKey)
+        #expect(SystemClock.monotonicMilliseconds() - started >= 900, "the long poll returned at once: \(poll)")
+    }
+
+    @Test("A directory left without a log by a create cut short is made a ledger by the next create")
+    func createAfterACrashInTheMiddle() throws {
+        let tenants = try Tenants(ledgers: [])
+        defer { tenants.close() }
+        try FileManager.default.createDirectory(atPath: tenants.scratch.path + "/half", withIntermediateDirectories: false)
+        #expect(try tenants.expect(200, "GET", "/v1/ledgers", token: tenants.adminKey)["ledgers"].array.isEmpty)
+        try tenants.expect(201, "POST", "/v1/ledgers", #"{"name":"half"}"#, token: tenants.adminKey)
+        #expect(try tenants.headSeq("half", token: tenants.adminKey) == 0)
     }
 }

@@ -115,26 +115,50 @@ public final class API: Sendable {
 
     /// Routing and authentication: everything decided from the head.
     private func admit(_ request: HTTPRequest) -> Admission {
+        switch Self.screen(request, against: [keys] + (serverKeys.map { [$0] } ?? [])) {
+        case .console:
+            return .console
+        case .admitted(let route, let parameters, let key):
+            return .admitted(route, parameters: parameters, key: key, bucket: limiter.bucket(for: key, kind: route.rateKind))
+        case .refused(let refusal, let rated):
+            // A key too weak for the route (403) is told its bucket's state too.
+            guard let (route, key) = rated else { return .refused(refusal) }
+            return .refused(Self.stamped(refusal, with: limiter.bucket(for: key, kind: route.rateKind)))
+        }
+    }
+
+    /// What routing and authentication decide from a request's head, with
+    /// no ledger open.
+    enum Screening {
+        case console
+        case admitted(Route, parameters: [String: String], key: APIKey?)
+        /// Refused; `rated` is the route and key of a 403, whose bucket the answer shows.
+        case refused(HandledResponse, rated: (Route, APIKey)?)
+    }
+
+    /// Routing and authentication against the keys of `stores`, the first
+    /// that knows the key winning: what `admit` decides, and what a server
+    /// of many ledgers decides before it opens the ledger a request names.
+    static func screen(_ request: HTTPRequest, against stores: [KeyStore]) -> Screening {
         if Console.serves(request.path) { return .console }
         switch Router.match(method: request.method, path: request.path, in: Self.routes) {
         case .notFound:
-            return .refused(HandledResponse(Problem.response(status: 404, code: "not_found", detail: "no endpoint at \(request.path)")))
+            return .refused(HandledResponse(Problem.response(status: 404, code: "not_found", detail: "no endpoint at \(request.path)")), rated: nil)
         case .badPath:
             return .refused(HandledResponse(Problem.response(status: 400, code: LedgerError.Code.invalidField.rawValue,
-                                                             detail: "a path segment is not valid percent-encoded UTF-8")))
+                                                             detail: "a path segment is not valid percent-encoded UTF-8")), rated: nil)
         case .wrongMethod(let allowed):
             var headers = HTTPHeaders()
             headers.set(name: "allow", value: allowed.joined(separator: ", "))
             return .refused(HandledResponse(Problem.response(status: 405, code: "method_not_allowed",
-                                                             detail: "\(request.method) is not allowed here; use \(allowed.joined(separator: " or "))", headers: headers)))
+                                                             detail: "\(request.method) is not allowed here; use \(allowed.joined(separator: " or "))", headers: headers)),
+                            rated: nil)
         case .route(let route, let parameters):
-            switch authenticate(request, needs: route.role) {
+            switch authenticate(request, needs: route.role, against: stores) {
             case .success(let key):
-                return .admitted(route, parameters: parameters, key: key, bucket: limiter.bucket(for: key, kind: route.rateKind))
+                return .admitted(route, parameters: parameters, key: key)
             case .failure(let refusal):
-                // A key too weak for the route (403) is told its bucket's state too.
-                return .refused(Self.stamped(HandledResponse(refusal.response, principal: refusal.key?.name),
-                                             with: limiter.bucket(for: refusal.key, kind: route.rateKind)))
+                return .refused(HandledResponse(refusal.response, principal: refusal.key?.name), rated: refusal.key.map { (route, $0) })
             }
         }
     }
@@ -163,14 +187,9 @@ public final class API: Sendable {
         let key: APIKey?
     }
 
-    /// `Authorization: Bearer KEY`: 401 without a valid, unrevoked key, 403
-    /// when its role is too weak for the route. The ledger's own keys
-    /// first, then the server-wide ones.
-    private func authenticate(_ request: HTTPRequest, needs role: KeyRole?) -> Result<APIKey?, Refusal> {
-        Self.authenticate(request, needs: role, against: [keys] + (serverKeys.map { [$0] } ?? []))
-    }
-
-    /// `authenticate` against the first of `stores` that knows the key.
+    /// `Authorization: Bearer KEY` against the first of `stores` that knows
+    /// the key (a ledger's own keys, then the server-wide ones): 401 without
+    /// a valid, unrevoked key, 403 when its role is too weak for the route.
     static func authenticate(_ request: HTTPRequest, needs role: KeyRole?, against stores: [KeyStore]) -> Result<APIKey?, Refusal> {
         guard let role else { return .success(nil) }
         var challenge = HTTPHeaders()

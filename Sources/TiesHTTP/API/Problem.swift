@@ -29,9 +29,9 @@ public enum Problem {
     /// unchanged; a `retryAfter` detail is also sent as `Retry-After`.
     static func response(_ error: LedgerError) -> HTTPResponse {
         let status = status(for: error)
-        // Storage failures, and errors naming a file, are not the client's
-        // to see in detail (paths, syscalls).
-        let hidden = status == 500 || error.details["path"] != nil
+        // Storage failures, and errors naming a file (a path, a lock and
+        // its holder's pid), are not the client's to see in detail.
+        let hidden = status == 500 || error.details["path"] != nil || error.details["lock"] != nil
         let detail = hidden ? "the ledger could not complete the request (\(error.code.rawValue)); see the server log" : error.message
         let details = hidden ? [:] : error.details
         var headers = HTTPHeaders()

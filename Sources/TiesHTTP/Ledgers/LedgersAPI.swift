@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import TiesCore
 import TiesStore
 
@@ -15,6 +16,10 @@ final class LedgersAPI: Sendable {
     /// hold no slot the others need.
     private let inFlight: DispatchSemaphore
     private let inFlightWaitMs: Int
+    /// Each ledger's own keys, by name, so their cache outlives a request.
+    private let ledgerKeys = Mutex<[LedgerName: KeyStore]>([:])
+    /// Told when a ledger has been retired, to forget what was kept for it.
+    private let retired: @Sendable (LedgerName) -> Void
 
     /// The endpoints of the set itself (its OpenAPI document,
     /// `Embedded/openapi-ledgers.json`, lists exactly these); each ledger's
@@ -24,11 +29,12 @@ final class LedgersAPI: Sendable {
         ("GET", "/v1/ledgers"), ("POST", "/v1/ledgers"), ("DELETE", "/v1/ledgers/{name}"), ("POST", "/v1/ledgers/{name}/keys"),
     ]
 
-    init(pool: LedgerPool, configuration: HTTPServerConfiguration) {
+    init(pool: LedgerPool, configuration: HTTPServerConfiguration, retired: @escaping @Sendable (LedgerName) -> Void) {
         self.pool = pool
         serverKeys = pool.ledgers.keys
         inFlight = DispatchSemaphore(value: configuration.requestsInFlightMax)
         inFlightWaitMs = configuration.inFlightWaitMs
+        self.retired = retired
     }
 
     /// What a path names.
@@ -72,7 +78,7 @@ final class LedgersAPI: Sendable {
             guard request.method == "POST" else { return Self.wrongMethod(request, allowed: ["POST"]) }
             return asAdmin(request) { key throws(LedgerError) in try createKey(request, in: try Self.name(segment), key: key) }
         case .inside(let segment, let inner):
-            return inside(segment, refused: { $0 }) { host, slot in admitted(inner, slot: slot) { host.api.handle(inner) } }
+            return inside(segment, inner, refused: { $0 }) { host, slot in admitted(inner, slot: slot) { host.api.handle(inner) } }
         case .notFound:
             return HandledResponse(Problem.response(status: 404, code: "not_found", detail: Self.notFoundDetail(request.path)))
         }
@@ -83,13 +89,14 @@ final class LedgersAPI: Sendable {
     func refusal(forHead head: HTTPRequest) -> HandledResponse? {
         switch Self.target(of: head) {
         case .inside(let segment, let inner):
-            return inside(segment, refused: { $0 }) { host, _ in host.api.refusal(forHead: inner) }
-        case .ledgers, .keys, .document:
+            // The ledger's own answer: its rate limits.
+            return inside(segment, inner, refused: { $0 }) { host, _ in host.api.refusal(forHead: inner) }
+        case .ledgers, .keys, .document, .ledger:
             if case .failure(let refusal) = API.authenticate(head, needs: .admin, against: [serverKeys]) {
                 return HandledResponse(refusal.response, principal: refusal.key?.name)
             }
             return nil
-        case .health, .ledger, .notFound:
+        case .health, .notFound:
             return nil
         }
     }
@@ -115,9 +122,11 @@ final class LedgersAPI: Sendable {
         return .inside(segment, inner)
     }
 
-    /// A ledger name from its path segment; an invalid name is no ledger (404).
+    /// A ledger name from its path segment, as it is: a name needs no
+    /// percent-encoding, so an encoded one names no ledger (404), and every
+    /// ledger has one spelling for a load balancer to hash.
     private static func name(_ segment: String) throws(LedgerError) -> LedgerName {
-        guard let decoded = Router.percentDecode(Substring(segment), plusIsSpace: false), let name = LedgerName(decoded) else {
+        guard let name = LedgerName(segment) else {
             throw LedgerError(.ledgerNotFound, "no ledger named '\(segment.prefix(Limits.ledgerNameCharactersMax))': names are 1–\(Limits.ledgerNameCharactersMax) characters of a-z, 0-9, - and _",
                               details: ["name": .string(String(segment.prefix(Limits.ledgerNameCharactersMax)))])
         }
@@ -141,12 +150,27 @@ final class LedgersAPI: Sendable {
     // MARK: Inside one ledger
 
     /// Runs `body` with the named ledger open, or answers `refused` with
-    /// why it could not be (no such ledger, no room) as a problem.
-    private func inside<T>(_ segment: String, refused: (HandledResponse) -> T, _ body: (LedgerHost, LedgerPool.Slot) -> T) -> T {
+    /// why it could not be: no such ledger; no endpoint, no valid key or a
+    /// role too weak, decided before the ledger is opened (so requests
+    /// without a key open nothing and close no other tenant's ledger); no room.
+    private func inside<T>(_ segment: String, _ inner: HTTPRequest, refused: (HandledResponse) -> T,
+                           _ body: (LedgerHost, LedgerPool.Slot) -> T) -> T {
         do throws(LedgerError) {
-            return try pool.withLedger(try Self.name(segment), body)
+            let name = try Self.name(segment)
+            guard pool.ledgers.contains(name) else { throw LedgerSet.notFound(name) }
+            if case .refused(let refusal, _) = API.screen(inner, against: [keys(of: name), serverKeys]) { return refused(refusal) }
+            return try pool.withLedger(name, polling: API.waitsForCommits(inner), body)
         } catch {
             return refused(HandledResponse(Problem.response(error)))
+        }
+    }
+
+    private func keys(of name: LedgerName) -> KeyStore {
+        ledgerKeys.withLock { stores in
+            if let store = stores[name] { return store }
+            let store = KeyStore(ledgerDirectory: pool.ledgers.path(of: name))
+            stores[name] = store
+            return store
         }
     }
 
@@ -155,7 +179,7 @@ final class LedgersAPI: Sendable {
     private func admitted(_ request: HTTPRequest, slot: LedgerPool.Slot, _ answer: () -> HandledResponse) -> HandledResponse {
         if API.waitsForCommits(request) { return answer() }
         guard slot.requests.wait(timeout: .now() + .milliseconds(inFlightWaitMs)) == .success else {
-            return HandledResponse(Problem.response(LedgerError(.ledgerBusy, "ledger '\(slot.name)' has \(Limits.tenantRequestsInFlightMax) requests in flight; retry shortly",
+            return HandledResponse(Problem.response(LedgerError(.ledgerBusy, "ledger '\(slot.name)' has \(pool.requestsPerLedger) requests in flight; retry shortly",
                                                                 details: ["name": .string(slot.name.text)])))
         }
         defer { slot.requests.signal() }
@@ -205,6 +229,8 @@ final class LedgersAPI: Sendable {
 
     private func retire(_ name: LedgerName) throws(LedgerError) -> HTTPResponse {
         let retired = try pool.closed(name) { () throws(LedgerError) in try pool.ledgers.retire(name, now: Ledger.clock()) }
+        self.retired(name)
+        ledgerKeys.withLock { $0[name] = nil }
         return .json(.object(["name": .string(name.text), "retired": .bool(true), "entry": .string(retired.entry)]))
     }
 
@@ -216,7 +242,7 @@ final class LedgersAPI: Sendable {
         guard let role = KeyRole(rawValue: roleText) else {
             throw LedgerError(.invalidField, "'role' must be read, append or admin", details: ["field": .string("role")])
         }
-        let token = try KeyStore(ledgerDirectory: pool.ledgers.path(of: name)).create(name: keyName, role: role, now: Ledger.clock())
+        let token = try keys(of: name).create(name: keyName, role: role, now: Ledger.clock())
         return .json(.object(["ledger": .string(name.text), "name": .string(keyName), "role": .string(role.rawValue), "key": .string(token)]), status: 201)
     }
 

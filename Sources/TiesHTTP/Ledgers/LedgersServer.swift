@@ -21,20 +21,26 @@ public final class LedgersServer: Sendable {
     /// a ledger nobody asks for stays open. Each ledger's config.json is
     /// read when it opens; its rate limits' buckets live as long as the server.
     public init(directory: String, configuration: HTTPServerConfiguration, maxOpen: Int = Limits.openLedgersDefault,
-                idleCloseMs: Int = Limits.ledgerIdleCloseMs,
+                idleCloseMs: Int = Limits.ledgerIdleCloseMs, retireWaitMs: Int = Limits.ledgerRetireWaitMs,
                 clockMs: @escaping @Sendable () -> Int64 = { SystemClock.monotonicMilliseconds() },
                 log: @escaping @Sendable (String) -> Void) throws(LedgerError) {
         let ledgers = try LedgerSet(directory: directory)
         let scrubs = ScrubRotation(ledgers: ledgers, warn: { log("warning: \($0)") })
         let limiters = RateLimiters(clockMs: clockMs)
         let serverKeys = ledgers.keys
-        pool = LedgerPool(ledgers: ledgers, maxOpen: maxOpen, idleCloseMs: idleCloseMs) { name throws(LedgerError) in
+        // Half the server's requests in flight for one ledger: a tenant importing flat out leaves the other half.
+        pool = LedgerPool(ledgers: ledgers, maxOpen: maxOpen, requestsPerLedger: configuration.requestsInFlightMax / 2, idleCloseMs: idleCloseMs,
+                          retireWaitMs: retireWaitMs) { name throws(LedgerError) in
             let path = ledgers.path(of: name)
             let limiter = try limiters.limiter(for: name) { () throws(LedgerError) in try LedgerConfig.load(directory: path).rateLimits }
             return try LedgerHost(directory: path, readerCount: Limits.tenantReadersPerLedger, serverKeys: serverKeys,
                                   scrub: scrubs.scrub(of: name), limiter: limiter, log: { log("\(name): \($0)") })
         }
-        let api = LedgersAPI(pool: pool, configuration: configuration)
+        let api = LedgersAPI(pool: pool, configuration: configuration) { name in
+            // A ledger created later under the name starts afresh.
+            limiters.forget(name)
+            scrubs.forget(name)
+        }
         self.api = api
         server = try HTTPServer(configuration: configuration, log: log, admitsItself: LedgersAPI.admitsItself,
                                 screen: { api.refusal(forHead: $0) }) { api.handle($0) }

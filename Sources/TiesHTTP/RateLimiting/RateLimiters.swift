@@ -24,4 +24,9 @@ final class RateLimiters: Sendable {
             return made
         }
     }
+
+    /// Drops a retired ledger's limiter.
+    func forget(_ name: LedgerName) {
+        limiters.withLock { $0[name] = nil }
+    }
 }

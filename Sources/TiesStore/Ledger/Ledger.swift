@@ -65,7 +65,7 @@ public final class Ledger {
         }
         try fileSystem.makeDirectories(layout.directory)
         guard let lock = try WriterLock.acquire(path: layout.lock, timeoutMs: 0, fileSystem: fileSystem) else {
-            throw LedgerError(.ledgerBusy, "another process is creating a ledger at \(layout.directory)")
+            throw LedgerError(.ledgerBusy, "another process is creating a ledger at \(layout.directory)", details: ["path": .string(layout.directory)])
         }
         try LogFile.create(layout)
         _ = try restoreProjection(layout, log: try LogFile(layout, writable: false), keys: try RecordKeys.open(layout, writable: true),

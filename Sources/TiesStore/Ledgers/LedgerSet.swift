@@ -56,7 +56,8 @@ public struct LedgerSet: Sendable {
 
     /// Every retired ledger, oldest entry name first.
     public func retired() throws(LedgerError) -> [Retired] {
-        try fileSystem.listDirectory(retiredDirectory).sorted(by: utf8Less).compactMap { entry in
+        if fileSystem.isSymbolicLink(retiredDirectory) { throw LedgerError.symbolicLink(retiredDirectory) }
+        return try fileSystem.listDirectory(retiredDirectory).sorted(by: utf8Less).compactMap { entry in
             guard let dot = entry.firstIndex(of: "."), let name = LedgerName(String(entry[..<dot])) else { return nil }
             return Retired(name: name, entry: entry)
         }
@@ -66,8 +67,11 @@ public struct LedgerSet: Sendable {
     @discardableResult
     public func create(_ name: LedgerName) throws(LedgerError) -> LedgerLayout {
         try changing { () throws(LedgerError) in
-            if fileSystem.exists(path(of: name)) { throw Self.exists(name) }
-            return try Ledger.create(at: path(of: name))
+            let path = path(of: name)
+            if fileSystem.isSymbolicLink(path) { throw LedgerError.symbolicLink(path) }
+            // A directory without a log (a create cut short by a crash) is made a ledger now.
+            if Ledger.exists(at: path) { throw Self.exists(name) }
+            return try Ledger.create(at: path)
         }
     }
 
@@ -82,6 +86,7 @@ public struct LedgerSet: Sendable {
                 throw LedgerError(.ledgerBusy, "ledger '\(name)' is open for writing by another process (a CLI command, or a server serving it: retire it through that server, DELETE /v1/ledgers/\(name))",
                                   details: ["name": .string(name.text)])
             }
+            if fileSystem.isSymbolicLink(retiredDirectory) { throw LedgerError.symbolicLink(retiredDirectory) }
             if !fileSystem.isDirectory(retiredDirectory) { try fileSystem.makeDirectories(retiredDirectory) }
             let entry = unusedEntry(for: name, at: now)
             try fileSystem.rename(layout.directory, retiredDirectory + "/" + entry)
@@ -103,8 +108,10 @@ public struct LedgerSet: Sendable {
                                   details: ["name": .string(entry)])
             }
             let name = newName ?? found.name
-            if fileSystem.exists(path(of: name)) { throw Self.exists(name) }
-            try fileSystem.rename(retiredDirectory + "/" + found.entry, path(of: name))
+            let path = path(of: name)
+            if fileSystem.isSymbolicLink(path) { throw LedgerError.symbolicLink(path) }
+            if Ledger.exists(at: path) { throw Self.exists(name) }
+            try fileSystem.rename(retiredDirectory + "/" + found.entry, path)
             try fileSystem.fsyncDirectory(directory)
             try fileSystem.fsyncDirectory(retiredDirectory)
             return name
@@ -133,8 +140,9 @@ public struct LedgerSet: Sendable {
 
     /// Runs a change of the set under `ledgers.lock`.
     private func changing<T>(_ change: () throws(LedgerError) -> T) throws(LedgerError) -> T {
+        // With a wait, `acquire` throws `ledger_busy` rather than return nil.
         guard let lock = try WriterLock.acquire(path: lockPath, timeoutMs: Limits.writerLockWaitMs, fileSystem: fileSystem) else {
-            throw LedgerError(.ledgerBusy, "another process is changing the ledgers in \(directory)")
+            throw LedgerError(.ledgerBusy, "another process is changing the set of ledgers", details: ["lock": .string(lockPath)])
         }
         defer { withExtendedLifetime(lock) {} }
         return try change()

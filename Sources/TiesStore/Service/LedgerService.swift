@@ -131,6 +131,14 @@ public final class LedgerService: @unchecked Sendable {
         stateLock.unlock()
     }
 
+    /// Undoes `releaseWaiters`: later `awaitHead` calls wait again (a
+    /// ledger that was to be closed, and is served on after all).
+    public func resumeWaiters() {
+        stateLock.lock()
+        waitersReleased = false
+        stateLock.unlock()
+    }
+
     /// Stops taking writes, finishes the queued ones, waits for the writer
     /// thread and for lent readers (at most `timeoutMs`), then closes the
     /// ledgers no thread uses any more. Every acknowledged commit is already

@@ -63,6 +63,15 @@ public final class ScrubRotation: @unchecked Sendable {
         }
     }
 
+    /// Stops and drops the scrub of a ledger just retired (it would read,
+    /// and record damage for, a ledger created later under its name).
+    public func forget(_ name: LedgerName) {
+        condition.lock()
+        let scrub = scrubs.removeValue(forKey: name)
+        condition.unlock()
+        scrub?.stop()
+    }
+
     /// Drops the scrubs of ledgers retired since.
     private func forget(allBut names: Set<LedgerName>) {
         condition.lock()
