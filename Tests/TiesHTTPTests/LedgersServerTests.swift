@@ -191,7 +191,7 @@ struct LedgersServerTests {
     @Test("Ledgers open at their first request, never more than the bound at once, and close when idle")
     func lazyOpenAndCloseUnderTheBound() throws {
         let names = (1...7).map { "t\($0)" }
-        let tenants = try Tenants(ledgers: names, maxOpen: 3, idleCloseMs: 300)
+        let tenants = try Tenants(ledgers: names, maxOpen: 3, idleCloseMs: 2_000)
         defer { tenants.close() }
         #expect(tenants.server.openLedgers.isEmpty)
         var types: [String: String] = [:]
@@ -221,6 +221,16 @@ struct LedgersServerTests {
         let types = typeIDs
         let acknowledged = Collected<String>()
         let failures = Collected<String>()
+        // The bound holds while writers open and close ledgers side by side.
+        let occupied = Collected<Int>()
+        let sampling = Collected<Bool>()
+        Thread {
+            while sampling.all.isEmpty {
+                occupied.append(tenants.server.pool.occupied)
+                Thread.sleep(forTimeInterval: 0.001)
+            }
+        }.start()
+        defer { sampling.append(true) }
         #expect(runOnThreads(8) { writer in
             for index in 0..<40 {
                 let name = names[(writer * 7 + index) % names.count]
@@ -231,6 +241,7 @@ struct LedgersServerTests {
         })
         #expect(failures.all.isEmpty, "\(failures.all.prefix(3))")
         #expect(acknowledged.all.count == 320)
+        #expect(occupied.all.count > 10 && occupied.all.allSatisfy { $0 <= 4 }, "at most \(occupied.all.max() ?? 0) ledgers in the pool at once; the bound is 4")
         tenants.server.stop(graceMs: 30_000)
         var found: [String] = []
         for name in names {

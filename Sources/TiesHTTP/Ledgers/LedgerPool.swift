@@ -120,6 +120,7 @@ final class LedgerPool: @unchecked Sendable {
                 condition.unlock()
                 throw LedgerError(.ledgerBusy, "the server is stopping; the request was not read")
             }
+            guard Date() < deadline else { break }
             if let slot = slots[name] {
                 if let host = slot.host {
                     slot.leases += 1
@@ -148,12 +149,11 @@ final class LedgerPool: @unchecked Sendable {
                     continue
                 }
             }
-            guard Date() < deadline, condition.wait(until: deadline) else {
-                condition.unlock()
-                throw LedgerError(.ledgerBusy, "ledger '\(name)' could not be opened within \(Limits.ledgerOpenWaitMs) ms: all \(maxOpen) open ledgers have requests in flight; retry shortly",
-                                  details: ["name": .string(name.text)])
-            }
+            _ = condition.wait(until: deadline)
         }
+        condition.unlock()
+        throw LedgerError(.ledgerBusy, "ledger '\(name)' could not be opened within \(Limits.ledgerOpenWaitMs) ms: all \(maxOpen) open ledgers have requests in flight; retry shortly",
+                          details: ["name": .string(name.text)])
     }
 
     /// Opens the ledger of a slot just placed (outside the lock: opening
