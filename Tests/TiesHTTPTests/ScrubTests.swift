@@ -94,4 +94,41 @@ struct ScrubTests {
         #expect(scrub.progress.passesCompleted == 1)
         #expect(seconds >= 1.8, "\(seconds) s for \(scrub.progress.bytesDone) bytes at 1 MB/s")
     }
+
+    @Test("A server of many ledgers scrubs every ledger, open or not, one at a time: damage in one is that ledger's alone", .timeLimit(.minutes(1)))
+    func scrubRotationFindsDamagePerLedger() throws {
+        let scratch = try TemporaryDirectory("ties-scrub-rotation-")
+        defer { scratch.cleanUp() }
+        let set = try LedgerSet(directory: scratch.path)
+        let token = try set.keys.create(name: "ops", role: .admin, now: Ledger.clock())
+        for name in ["sound", "rotten"] {
+            let (ledger, starts) = try Self.ledger()
+            defer { ledger.cleanUp() }
+            try FileManager.default.copyItem(atPath: ledger.path, toPath: scratch.path + "/" + name)
+            if name == "rotten" {
+                let path = scratch.path + "/rotten/log.jsonl"
+                var log = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+                log[starts[1] + 30] ^= 0x01
+                try Data(log).write(to: URL(fileURLWithPath: path))
+            }
+        }
+        let server = try LedgersServer(directory: scratch.path, configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), log: { _ in })
+        server.start()
+        defer { server.stop(graceMs: 30_000) }
+        // Neither ledger is opened by a request until the scrub has found the damage.
+        #expect(Wait.until(timeoutMs: 30_000) { FileManager.default.fileExists(atPath: scratch.path + "/rotten/damaged.json") })
+        #expect(server.openLedgers.isEmpty)
+        func health(_ name: String) -> Reply {
+            Reply(server.api.handle(HTTPRequest(method: "GET", target: "/v1/ledgers/\(name)/health",
+                                                headers: HTTPHeaders([("Authorization", "Bearer \(token)")]))).response)
+        }
+        let rotten = health("rotten")
+        #expect(rotten.status == 503 && rotten.json["status"].string == "damaged" && rotten.json["seq"].int == 3, "\(rotten)")
+        var sound = health("sound")
+        #expect(Wait.until(timeoutMs: 30_000) {
+            sound = health("sound")
+            return sound.json["scrub"]["passesCompleted"].int == 1
+        }, "\(sound)")
+        #expect(sound.status == 200 && !FileManager.default.fileExists(atPath: scratch.path + "/sound/damaged.json"), "\(sound)")
+    }
 }
