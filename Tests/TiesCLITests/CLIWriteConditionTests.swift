@@ -29,6 +29,31 @@ struct CLIWriteConditionTests {
         #expect(try ledger.open().headSeq == head)
     }
 
+    @Test("a keyed command that changes nothing leaves a receipt in the log: its key holds after a rebuild from the log alone")
+    func aKeyedNoOpSurvivesAFullRebuild() throws {
+        let ledger = try TestLedger.make()
+        defer { ledger.remove() }
+        let (placed, _) = try ledger.defineShop()
+        try ledger.succeed("link", placed, "person:u1", "order:o1")
+        let head = try ledger.open().headSeq
+        let logBefore = try Data(contentsOf: URL(fileURLWithPath: ledger.logPath))
+        let first = try ledger.succeedJSON("link", placed, "person:u1", "order:o1", "--idempotency-key", "k-same")
+        #expect(first["created"] == .bool(false), "\(first)")
+        #expect(try ledger.open().headSeq == head)
+        let log = try Data(contentsOf: URL(fileURLWithPath: ledger.logPath))
+        let receipt = try JSONParser.parse(Array(log.suffix(from: logBefore.count)))
+        #expect(receipt["v"] == .int(2) && receipt["events"] == .array([]) && receipt["idempotencyKey"] == .string("k-same"), "\(receipt)")
+        try ledger.succeed("rebuild", "--full")
+        #expect(try ledger.succeedJSON("link", placed, "person:u1", "order:o1", "--idempotency-key", "k-same") == first)
+        let other = ledger.ties("link", placed, "person:u1", "order:o2", "--idempotency-key", "k-same")
+        #expect(other.status == CLI.ExitCode.rejected && other.stderr.contains("idempotency_key_reused"), "\(other)")
+        #expect(try ledger.open().headSeq == head)
+        // The log prints it; history and the change feed do not show it; the chain verifies.
+        #expect(try ledger.succeed("log").stdoutLines.last?.contains(#""idempotencyKey":"k-same""#) == true)
+        #expect(try ledger.succeedJSON("history", "person:u1")["entries"]?.arrayValue?.count == 1)
+        #expect(try ledger.succeed("verify").status == CLI.ExitCode.ok)
+    }
+
     @Test func ifHeadCommitsOnlyAtThatHead() throws {
         let ledger = try TestLedger.make()
         defer { ledger.remove() }

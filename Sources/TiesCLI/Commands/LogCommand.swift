@@ -19,7 +19,8 @@ struct LogCommand: Command {
         let reader = try context.openLedger(.read).logReader(fromSeq: from)
         while true {
             while let scanned = try reader.next() {
-                guard scanned.commit.lastSeq >= from else { continue }
+                // A receipt (no events) is printed with the commits after it.
+                guard max(scanned.commit.firstSeq, scanned.commit.lastSeq) >= from else { continue }
                 let line = String(decoding: scanned.sealed.line.dropLast(), as: UTF8.self)
                 guard context.console.printJSON(line) else { return CLI.ExitCode.ok }  // The reader went away.
             }

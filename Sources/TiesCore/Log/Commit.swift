@@ -1,5 +1,8 @@
 /// One atomic append: 1…N events with consecutive seqs, when, who, why, the
-/// client's retry key, and the hash of the commit before it.
+/// client's retry key, and the hash of the commit before it. A keyed request
+/// that changed nothing appends a **receipt**: a commit with no events (so
+/// no seq: `firstSeq` is the next seq, `lastSeq` the head), its key, digest
+/// and results, so that its key holds for the life of the ledger.
 public struct Commit: Hashable, Sendable {
     public var firstSeq: Int64
     public var at: Timestamp
@@ -39,4 +42,7 @@ public struct Commit: Hashable, Sendable {
     }
 
     public var lastSeq: Int64 { firstSeq + Int64(events.count) - 1 }
+
+    /// A keyed request's record that appended no event.
+    public var isReceipt: Bool { events.isEmpty }
 }

@@ -6,10 +6,14 @@
 /// A keyed commit keeps `results`, the outcome of each operation, so that a
 /// retry is answered from it; keyed lines written by earlier versions kept
 /// the rendered `response` instead, and are read as they are. Both are
-/// optional members of format 1: a reader that does not know one skips it,
-/// so an older binary still reads every line this one writes.
+/// optional members of format 1: a reader that does not know one skips it.
+/// A receipt (a keyed request that appended no event) is a line of format
+/// 2, which versions before it refuse by its version rather than misread;
+/// every other line is still format 1.
 public enum CommitCodec {
     public static let formatVersion: Int64 = 1
+    /// The format of receipt lines: no events, a key, its results.
+    public static let receiptFormatVersion: Int64 = 2
     /// The `prev` of the first commit.
     public static let genesisHash = String(repeating: "0", count: 64)
     static let hashMemberPrefix = Array(",\"hash\":\"".utf8)
@@ -19,7 +23,8 @@ public enum CommitCodec {
     /// Encodes and hashes a commit. Fails with `invalid_field` past the
     /// commit size limit (16 MiB).
     public static func seal(_ commit: Commit) throws(LedgerError) -> SealedCommit {
-        precondition(!commit.events.isEmpty, "a commit holds at least one event")
+        precondition(!commit.events.isEmpty || (commit.idempotencyKey != nil && commit.results != nil),
+                     "a commit holds at least one event, unless it is a keyed request's receipt")
         precondition(commit.results == nil || commit.legacyResponse == nil, "a commit keeps results or a legacy response, not both")
         var writer = JSONWriter(capacity: 256 + commit.events.count * 192)
         writeHead(of: commit, to: &writer)
@@ -55,7 +60,7 @@ public enum CommitCodec {
     /// Every member before the events' objects, through `"events":[`.
     private static func writeHead(of commit: Commit, to writer: inout JSONWriter) {
         writer.writeRaw("{\"v\":")
-        writer.writeInt(formatVersion)
+        writer.writeInt(commit.isReceipt ? receiptFormatVersion : formatVersion)
         writer.writeRaw(",\"firstSeq\":")
         writer.writeInt(commit.firstSeq)
         writer.writeRaw(",\"lastSeq\":")
@@ -138,15 +143,19 @@ public enum CommitCodec {
     static func decodeFields(_ value: JSONValue) throws(LedgerError) -> Commit {
         let fields = try FieldReader(value, context: "commit", failure: .ledgerDamaged)
         let version = try fields.requiredInt("v")
-        guard version == formatVersion else {
+        guard version == formatVersion || version == receiptFormatVersion else {
             throw LedgerError(.ledgerDamaged, "unsupported log format version \(version)")
         }
         let firstSeq = try fields.requiredInt("firstSeq")
         let atText = try fields.requiredString("at")
         guard let at = Timestamp(rfc3339: atText) else { throw LedgerError(.ledgerDamaged, "commit time '\(atText)' is not RFC 3339") }
         let idempotencyKey = try fields.optionalString("idempotencyKey")
-        guard case .array(let items)? = fields.fields["events"], !items.isEmpty else {
+        guard case .array(let items)? = fields.fields["events"] else {
             throw LedgerError(.ledgerDamaged, "commit without events")
+        }
+        // Format 1 holds events; format 2 is a receipt, which holds none.
+        guard items.isEmpty == (version == receiptFormatVersion) else {
+            throw LedgerError(.ledgerDamaged, items.isEmpty ? "commit without events" : "a receipt (format \(version)) with events")
         }
         guard items.count <= Limits.eventsPerCommitMax else {
             throw LedgerError(.ledgerDamaged, "commit with \(items.count) events, more than \(Limits.eventsPerCommitMax)")
@@ -167,6 +176,9 @@ public enum CommitCodec {
                             results: try decodeResults(fields), legacyResponse: fields.fields["response"])
         guard try fields.requiredInt("lastSeq") == commit.lastSeq else {
             throw LedgerError(.ledgerDamaged, "lastSeq does not match the events")
+        }
+        guard !commit.isReceipt || (commit.idempotencyKey != nil && commit.results != nil) else {
+            throw LedgerError(.ledgerDamaged, "a receipt without its idempotency key and results")
         }
         return commit
     }

@@ -30,7 +30,7 @@ extension Ledger {
                 Result { () throws(LedgerError) in try decide(request, in: &group, isLast: index == requests.count - 1) }
             }
         }
-        guard !group.sealed.isEmpty || !group.unappendedKeys.isEmpty else { return outcomes }
+        guard !group.sealed.isEmpty else { return outcomes }
         // SQLite may have dropped the open batch (a statement that failed,
         // here or in an earlier group): then the decisions saw a state
         // without it, and none may be appended. One check, just before the append.
@@ -54,7 +54,6 @@ extension Ledger {
             }
             try recordKeys?.destroy(erased)
             try projection.apply(zip(group.sealed, offsets).map { ScannedCommit(sealed: $0, offset: $1) })
-            for record in group.unappendedKeys { try projection.recordIdempotency(record) }
             if !erased.isEmpty {
                 try projection.flush()
                 try removeCopiesOfErasedValues()
@@ -63,7 +62,8 @@ extension Ledger {
             projectionFailed(error)
             return outcomes
         }
-        if !group.sealed.isEmpty { snapshotIfDue(commits: group.sealed.count) }
+        let commits = group.sealed.filter { !$0.commit.isReceipt }.count
+        if commits > 0 { snapshotIfDue(commits: commits) }
         return outcomes
     }
 
@@ -106,9 +106,6 @@ extension Ledger {
         var sealed: [SealedCommit] = []
         /// Keys used earlier in this group (not yet in the projection).
         var keys: [String: IdempotencyRecord] = [:]
-        /// Keyed requests that appended nothing: remembered in the projection
-        /// only (a commit must hold an event; see the LogFormat article).
-        var unappendedKeys: [IdempotencyRecord] = []
         /// Keys made for records that had none, stored before the append.
         var newKeys: [RecordRef: [UInt8]] = [:]
 
@@ -149,14 +146,10 @@ extension Ledger {
             receipt.at = group.at
         }
         let key = metadata.idempotencyKey
-        guard !plan.events.isEmpty else {
-            if let key {
-                let record = IdempotencyRecord(key: key, digest: request.requestDigest, outcome: .results(plan.results, lastSeq: nil), firstSeq: nil)
-                group.keys[key] = record
-                group.unappendedKeys.append(record)
-            }
-            return receipt
-        }
+        // Unkeyed, a request that changes nothing leaves no trace; keyed, a
+        // receipt (a line with no events, no seq) keeps its key for the life
+        // of the ledger, a rebuild from the log included.
+        guard !plan.events.isEmpty || key != nil else { return receipt }
         let sealed = try CommitCodec.seal(Commit(
             firstSeq: group.head.seq + 1, at: group.at, actor: metadata.actor, principal: metadata.principal, reason: metadata.reason,
             idempotencyKey: key, events: try sealFields(plan.events, newKeys: &group.newKeys), previousHash: group.head.hash,
@@ -168,7 +161,7 @@ extension Ledger {
         group.head.seq = sealed.commit.lastSeq
         group.head.hash = sealed.hash
         if let key { group.keys[key] = IdempotencyRecord(sealed.commit) }
-        receipt.hash = sealed.hash
+        if !sealed.commit.isReceipt { receipt.hash = sealed.hash }
         return receipt
     }
 

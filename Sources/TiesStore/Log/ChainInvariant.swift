@@ -13,7 +13,7 @@ enum ChainInvariant {
         var expectedPrevious = hash
         for sealed in commits {
             let commit = sealed.commit
-            precondition(!commit.events.isEmpty, "commit at seq \(commit.firstSeq) holds no event")
+            precondition(!commit.events.isEmpty || commit.idempotencyKey != nil, "commit at seq \(commit.firstSeq) holds no event and is no receipt")
             precondition(commit.events.count <= Limits.eventsPerCommitMax, "commit at seq \(commit.firstSeq) holds \(commit.events.count) events")
             precondition(commit.firstSeq == expectedSeq, "commit starts at seq \(commit.firstSeq), expected \(expectedSeq)")
             precondition(commit.previousHash == expectedPrevious, "commit at seq \(commit.firstSeq) does not name the previous commit's hash")

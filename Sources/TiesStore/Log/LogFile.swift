@@ -113,7 +113,8 @@ extension LogFile {
     /// True when the commit a projection (or snapshot) says it applied last
     /// is in this log byte for byte: same place, same hash, same last seq.
     func holds(_ head: ProjectionHead) throws(LedgerError) -> Bool {
-        guard head.seq > 0 else { return head.hash == CommitCodec.genesisHash }
+        // Nothing applied yet (a receipt before the first commit is applied: it moves the offsets).
+        guard head.logEndOffset > 0 else { return head.seq == 0 && head.hash == CommitCodec.genesisHash }
         guard head.logEndOffset <= size, head.lastCommitOffset < head.logEndOffset else { return false }
         var line = try read(at: head.lastCommitOffset, count: Int(head.logEndOffset - head.lastCommitOffset))
         guard line.last == UInt8(ascii: "\n") else { return false }

@@ -16,13 +16,13 @@ struct IdempotencyRecord {
         case legacy(JSONValue?)
     }
 
-    /// The record a committed keyed line leaves.
+    /// The record a committed keyed line leaves (a receipt: no seqs).
     init(_ commit: Commit) {
         key = commit.idempotencyKey ?? ""
         digest = commit.requestDigest
-        firstSeq = commit.firstSeq
+        firstSeq = commit.isReceipt ? nil : commit.firstSeq
         if let results = commit.results {
-            outcome = .results(results, lastSeq: commit.lastSeq)
+            outcome = .results(results, lastSeq: commit.isReceipt ? nil : commit.lastSeq)
         } else {
             outcome = .legacy(commit.legacyResponse)
         }

@@ -284,6 +284,8 @@ final class Projection {
     private func apply(_ scanned: ScannedCommit) throws(LedgerError) {
         let commit = scanned.commit
         if commit.idempotencyKey != nil { try recordIdempotency(IdempotencyRecord(commit)) }
+        // A receipt holds no seq: the commits table is keyed by seq.
+        guard !commit.isReceipt else { return }
         try db.statement("INSERT INTO commits (first_seq, last_seq, at, actor, reason, idempotency_key, log_offset, hash, principal) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
             .bind(1, commit.firstSeq).bind(2, commit.lastSeq).bind(3, commit.at.millisecondsSinceEpoch)
             .bind(4, commit.actor).bind(5, commit.reason).bind(6, commit.idempotencyKey)
