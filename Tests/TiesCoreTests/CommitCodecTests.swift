@@ -194,7 +194,14 @@ struct CommitCodecTests {
     }
 
     static let inconsistent: [(String, String)] = [
-        ("another format version", goldenBody.replacing(#"{"v":1,"#, with: #"{"v":2,"#)),
+        ("another format version", goldenBody.replacing(#"{"v":1,"#, with: #"{"v":3,"#)),
+        ("a receipt (format 2) with events", goldenBody.replacing(#"{"v":1,"#, with: #"{"v":2,"#)),
+        ("a receipt without its key", #"{"v":2,"firstSeq":1,"lastSeq":0,"at":"2026-11-22T09:30:00.125Z","actor":"a","events":[],"results":[],"prev":"00""#),
+        ("a receipt without results", #"{"v":2,"firstSeq":1,"lastSeq":0,"at":"2026-11-22T09:30:00.125Z","actor":"a","idempotencyKey":"k","events":[],"prev":"00""#),
+        ("a receipt whose lastSeq is not the seq before", #"{"v":2,"firstSeq":3,"lastSeq":3,"at":"2026-11-22T09:30:00.125Z","actor":"a","idempotencyKey":"k","events":[],"results":[],"prev":"00""#),
+        ("a firstSeq of 0", goldenBody.replacing(#""firstSeq":1,"#, with: #""firstSeq":0,"#)),
+        ("the lowest firstSeq", #"{"v":2,"firstSeq":-9223372036854775808,"lastSeq":9223372036854775807,"at":"2026-11-22T09:30:00.125Z","actor":"a","idempotencyKey":"k","events":[],"results":[],"prev":"00""#),
+        ("the highest firstSeq", goldenBody.replacing(#""firstSeq":1,"#, with: #""firstSeq":9223372036854775807,"#)),
         ("a lastSeq that does not match the events", goldenBody.replacing(#""lastSeq":6"#, with: #""lastSeq":7"#)),
         ("a gap in the event seqs", goldenBody.replacing(#"{"seq":3,"#, with: #"{"seq":4,"#)),
         ("an unknown event type", goldenBody.replacing("objectType.defined", with: "objectType.dropped")),
@@ -211,6 +218,19 @@ struct CommitCodecTests {
         #expect(body != Self.goldenBody)
         let error = try rejection { () throws(LedgerError) in try CommitCodec.open(Self.rehashed(body)) }
         #expect(error.code == .ledgerDamaged)
+    }
+
+    @Test("a keyed request's receipt seals as a format-2 line with no events and no seq of its own, and opens as it was")
+    func receiptRoundTrip() throws {
+        let result = OperationResult.objectType(ObjectType(name: "order", description: nil), created: false, changed: false)
+        let receipt = Commit(firstSeq: 8, at: Self.golden.at, actor: "crm-sync", reason: "again", idempotencyKey: "k-1", events: [],
+                             previousHash: String(repeating: "a", count: 64), requestDigest: "d", results: [result])
+        #expect(receipt.isReceipt && receipt.lastSeq == 7)
+        let sealed = try CommitCodec.seal(receipt)
+        let text = String(decoding: sealed.line, as: UTF8.self)
+        #expect(text.hasPrefix(#"{"v":2,"firstSeq":8,"lastSeq":7,"#) && text.contains(#""events":[]"#), "\(text)")
+        let opened = try CommitCodec.open(Self.withoutNewline(sealed))
+        #expect(opened.commit == receipt && opened.hash == sealed.hash)
     }
 
     @Test("a line with trailing bytes after the hash member is damaged")

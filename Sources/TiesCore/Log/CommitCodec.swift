@@ -147,6 +147,10 @@ public enum CommitCodec {
             throw LedgerError(.ledgerDamaged, "unsupported log format version \(version)")
         }
         let firstSeq = try fields.requiredInt("firstSeq")
+        // In range before any arithmetic on it: a damaged line must be reported, never trap.
+        guard firstSeq >= 1, firstSeq <= Int64.max - Int64(Limits.eventsPerCommitMax) else {
+            throw LedgerError(.ledgerDamaged, "firstSeq \(firstSeq) is out of range")
+        }
         let atText = try fields.requiredString("at")
         guard let at = Timestamp(rfc3339: atText) else { throw LedgerError(.ledgerDamaged, "commit time '\(atText)' is not RFC 3339") }
         let idempotencyKey = try fields.optionalString("idempotencyKey")

@@ -150,7 +150,7 @@ extension Ledger {
     /// Runs `body` on a projection holding the state as of `point`: the live
     /// one for "now", else a scratch replay of the log to that seq.
     func withState<T>(asOf point: AsOf?, _ body: (Projection, Exporter.Stamp) throws(LedgerError) -> T) throws(LedgerError) -> T {
-        let (seq, at) = try point.map { (p: AsOf) throws(LedgerError) in try projection.resolve(p) } ?? (projection.head.seq, projection.head.lastAt)
+        let (seq, at) = try point.map { (p: AsOf) throws(LedgerError) in try projection.resolve(p) } ?? (projection.head.seq, projection.head.lastCommitAt)
         let logHash = try projection.commitHash(endingAt: seq)
         if seq == projection.head.seq {
             return try body(projection, Exporter.Stamp(seq: seq, at: at, logHash: logHash, stateDigest: try projection.stateDigest()))

@@ -11,6 +11,8 @@ public struct CommitReceipt: Sendable, Equatable {
     public var firstSeq: Int64?
     public var lastSeq: Int64?
     public var at: Timestamp?
+    /// The hash of the line appended: the commit's, or a keyed no-op's
+    /// receipt's (which has no seqs); nil when nothing was appended.
     public var hash: String?
     /// For a retry of a request that a format-1 line recorded: the answer
     /// it was given then, rendered as it was (status and body), to send again.

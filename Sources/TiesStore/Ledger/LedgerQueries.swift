@@ -112,7 +112,7 @@ extension Ledger {
 
     public func stats() throws(LedgerError) -> LedgerStats {
         LedgerStats(
-            headSeq: projection.head.seq, headHash: projection.head.hash, lastCommitAt: projection.head.lastAt,
+            headSeq: projection.head.seq, headHash: projection.head.hash, lastCommitAt: projection.head.lastCommitAt,
             commits: try projection.count("commits"), objectTypes: Int64(projection.objectTypes.count),
             relationshipTypes: Int64(projection.typesByID.count), currentLinks: try projection.count("links"),
             // A reader's log size is the size it opened with; the projection it has refreshed knows where the head ends.
@@ -125,7 +125,10 @@ extension Ledger {
     public func logReader(fromSeq seq: Int64) throws(LedgerError) -> LogReader {
         let reader = LogReader(log: log)
         if seq > 1, let location = try projection.commitLocation(containing: seq) {
-            reader.position(offset: location.offset, expectedSeq: location.firstSeq, expectedPrevious: location.previousHash)
+            // The chain is checked from this commit on: it names the line
+            // before it, a receipt's maybe (receipts are not in the commits table).
+            let line = try log.line(at: location.offset)
+            reader.position(offset: location.offset, expectedSeq: location.firstSeq, expectedPrevious: try CommitCodec.open(line).commit.previousHash)
         }
         return reader
     }

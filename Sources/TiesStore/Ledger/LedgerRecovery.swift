@@ -12,7 +12,8 @@ extension Ledger {
                 the log was truncated or replaced. Move \(layout.projection) aside to rebuild the projection from the log as it is now.
                 """, details: ["seq": .int(head.seq), "offset": .int(log.size)])
         }
-        if head.seq > 0 { try checkLastApplied(head) }
+        // Whatever it applied last, a commit or a receipt before the first commit.
+        if head.logEndOffset > 0 { try checkLastApplied(head) }
         var scanner = log.scanner(from: head.logEndOffset, expectedSeq: head.seq + 1, expectedPrevious: head.hash)
         projection.batching = .bulk
         defer { projection.batching = .everyApply }

@@ -161,7 +161,7 @@ extension Ledger {
         group.head.seq = sealed.commit.lastSeq
         group.head.hash = sealed.hash
         if let key { group.keys[key] = IdempotencyRecord(sealed.commit) }
-        if !sealed.commit.isReceipt { receipt.hash = sealed.hash }
+        receipt.hash = sealed.hash
         return receipt
     }
 

@@ -105,6 +105,21 @@ final class LogFile {
 }
 
 extension LogFile {
+    /// The line that starts at `offset`, without its newline, read in
+    /// chunks up to the commit size limit (`ledger_damaged` past it or at
+    /// the end of the file).
+    func line(at offset: Int64) throws(LedgerError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        let chunk = 64 * 1024
+        while bytes.count <= Limits.commitBytesMax {
+            let read = try read(at: offset + Int64(bytes.count), count: chunk)
+            if let newline = read.firstIndex(of: UInt8(ascii: "\n")) { return bytes + read[..<newline] }
+            guard read.count == chunk else { break }
+            bytes += read
+        }
+        throw LedgerError(.ledgerDamaged, "no whole line at byte offset \(offset) of the log", details: ["offset": .int(offset)])
+    }
+
     /// Copies a byte range into a new file, durably (see `FileSystem.copy`).
     func copy(from offset: Int64, count: Int64, toNewFile path: String, directory: String) throws(LedgerError) {
         try fileSystem.copy(fd, path: self.path, from: offset, count: count, toNewFile: path, directory: directory)

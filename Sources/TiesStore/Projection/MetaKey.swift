@@ -5,6 +5,9 @@ enum MetaKey {
     static let logEndOffset = "log_end_offset"
     static let lastCommitOffset = "last_commit_offset"
     static let lastAt = "last_at"
+    /// -1 when no commit with events is applied; absent in projections
+    /// written before receipts, whose `last_at` is a commit's.
+    static let lastCommitAt = "last_commit_at"
     /// Snapshot stamps (absent in a live projection).
     static let stateDigest = "state_digest"
     static let takenAt = "taken_at"

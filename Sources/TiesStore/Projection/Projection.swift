@@ -131,6 +131,7 @@ final class Projection {
         let statement = try db.statement("SELECT key, value FROM meta")
         defer { statement.reset() }
         var head = ProjectionHead()
+        var lastCommitAtKept = false
         while try statement.step() {
             switch statement.string(0) {
             case MetaKey.appliedSeq: head.seq = statement.int(1)
@@ -138,9 +139,14 @@ final class Projection {
             case MetaKey.logEndOffset: head.logEndOffset = statement.int(1)
             case MetaKey.lastCommitOffset: head.lastCommitOffset = statement.int(1)
             case MetaKey.lastAt: head.lastAt = Timestamp(millisecondsSinceEpoch: statement.int(1))
+            case MetaKey.lastCommitAt:
+                lastCommitAtKept = true
+                let value = statement.int(1)
+                head.lastCommitAt = value < 0 ? nil : Timestamp(millisecondsSinceEpoch: value)
             default: break
             }
         }
+        if !lastCommitAtKept { head.lastCommitAt = head.lastAt }
         self.head = head
     }
 
@@ -212,7 +218,8 @@ final class Projection {
         ChainInvariant.check(commits.map(\.sealed), continue: head.seq, head.hash)
         precondition(commits.first.map { $0.offset >= head.logEndOffset } ?? true, "a commit before the projection's end offset")
         let applied = ProjectionHead(seq: last.commit.lastSeq, hash: last.sealed.hash, logEndOffset: last.endOffset,
-                                     lastCommitOffset: last.offset, lastAt: last.commit.at)
+                                     lastCommitOffset: last.offset, lastAt: last.commit.at,
+                                     lastCommitAt: commits.last { !$0.commit.isReceipt }?.commit.at ?? head.lastCommitAt)
         try checkOpenBatch()
         do throws(LedgerError) {
             if openBatch == nil {
@@ -271,13 +278,14 @@ final class Projection {
     }
 
     private func writeHead(_ head: ProjectionHead) throws(LedgerError) {
-        let statement = try db.statement("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2), (?3, ?4), (?5, ?6), (?7, ?8), (?9, ?10)")
+        let statement = try db.statement("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2), (?3, ?4), (?5, ?6), (?7, ?8), (?9, ?10), (?11, ?12)")
         defer { statement.reset() }
         statement.bind(1, MetaKey.appliedSeq).bind(2, head.seq)
             .bind(3, MetaKey.headHash).bind(4, head.hash)
             .bind(5, MetaKey.logEndOffset).bind(6, head.logEndOffset)
             .bind(7, MetaKey.lastCommitOffset).bind(8, head.lastCommitOffset)
             .bind(9, MetaKey.lastAt).bind(10, head.lastAt?.millisecondsSinceEpoch ?? 0)
+            .bind(11, MetaKey.lastCommitAt).bind(12, head.lastCommitAt?.millisecondsSinceEpoch ?? -1)
         try statement.run()
     }
 

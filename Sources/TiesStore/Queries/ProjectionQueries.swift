@@ -9,13 +9,13 @@ extension Projection {
     func resolve(_ point: AsOf?) throws(LedgerError) -> (seq: Int64, at: Timestamp?) {
         switch point {
         case nil:
-            return (head.seq, head.lastAt)
+            return (head.seq, head.lastCommitAt)
         case .seq(let seq)?:
             if seq > head.seq {
                 throw LedgerError(.invalidAsOf, "seq \(seq) is beyond the head, seq \(head.seq)",
                                   details: ["field": .string("asOf"), "headSeq": .int(head.seq)])
             }
-            if seq == head.seq { return (head.seq, head.lastAt) }
+            if seq == head.seq { return (head.seq, head.lastCommitAt) }
             // The commit holding `seq` may end after it; then the one before counts.
             let statement = try db.statement("SELECT last_seq, at FROM commits WHERE first_seq <= ?1 ORDER BY first_seq DESC LIMIT 2")
             defer { statement.reset() }
@@ -147,20 +147,13 @@ extension Projection {
         return events
     }
 
-    /// Where the commit holding `seq` starts in the log, and the hash of the
-    /// commit before it (to check the chain from there).
-    func commitLocation(containing seq: Int64) throws(LedgerError) -> (offset: Int64, firstSeq: Int64, previousHash: String)? {
+    /// Where the commit holding `seq` starts in the log, and its first seq.
+    func commitLocation(containing seq: Int64) throws(LedgerError) -> (offset: Int64, firstSeq: Int64)? {
         let statement = try db.statement("SELECT first_seq, log_offset FROM commits WHERE first_seq <= ?1 ORDER BY first_seq DESC LIMIT 1")
         defer { statement.reset() }
         statement.bind(1, max(seq, 1))
         guard try statement.step() else { return nil }
-        let firstSeq = statement.int(0)
-        let offset = statement.int(1)
-        let previous = try db.statement("SELECT hash FROM commits WHERE first_seq < ?1 ORDER BY first_seq DESC LIMIT 1")
-        defer { previous.reset() }
-        previous.bind(1, firstSeq)
-        let previousHash = try previous.step() ? previous.string(0) : CommitCodec.genesisHash
-        return (offset, firstSeq, previousHash)
+        return (statement.int(1), statement.int(0))
     }
 
     /// The hash of the commit whose last seq is `seq` (the genesis hash for 0).

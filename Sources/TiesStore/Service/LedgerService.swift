@@ -176,7 +176,7 @@ public final class LedgerService: @unchecked Sendable {
                 outcomes = Array(repeating: .failure(error), count: group.count)
             }
             stateLock.lock()
-            // Only a group that appended a commit synced (a replay or a no-op did not).
+            // Only a group that appended a line synced (a replay or an unkeyed no-op did not).
             if outcomes.contains(where: { (try? $0.get())?.hash != nil }) { syncs += 1 }
             published = (writer.headSeq, writer.headHash)
             stateLock.broadcast()

@@ -47,25 +47,33 @@ public enum Repair {
         return report
     }
 
-    /// The byte offset just after the commit ending at `seq`; every commit
-    /// up to there must be intact.
+    /// The byte offset just after the commit ending at `seq` and the intact
+    /// receipts that follow it (keyed no-ops made at that head, which hold
+    /// no seq: they belong to it); every line up to the commit must be intact.
     static func cutOffset(_ log: LogFile, seq: Int64) throws(LedgerError) -> Int64 {
         guard seq >= 0 else { throw LedgerError(.invalidField, "SEQ must be 0 or more", details: ["field": .string("truncate-at")]) }
-        guard seq > 0 else { return 0 }
         var scanner = log.scanner(from: 0, expectedSeq: 1, expectedPrevious: CommitCodec.genesisHash)
+        var cut: Int64? = seq == 0 ? 0 : nil
         do throws(LedgerError) {
             while let scanned = try scanner.next() {
                 let commit = scanned.commit
-                if commit.lastSeq == seq { return scanned.endOffset }
-                if commit.lastSeq > seq {
+                if let reached = cut {
+                    guard commit.isReceipt else { return reached }
+                    cut = scanned.endOffset
+                } else if commit.lastSeq == seq, !commit.isReceipt {
+                    cut = scanned.endOffset
+                } else if commit.lastSeq > seq {
                     throw LedgerError(.invalidField, "seq \(seq) is inside the commit of seqs \(commit.firstSeq)–\(commit.lastSeq); keep \(commit.firstSeq - 1) or \(commit.lastSeq)",
                                       details: ["field": .string("truncate-at")])
                 }
             }
         } catch where error.code == .ledgerDamaged {
+            // Damage after the kept part (in a receipt, say) is what moves aside.
+            if let reached = cut { return reached }
             throw LedgerError(.ledgerDamaged, "the log is damaged before seq \(seq) can be reached (\(error.message)); choose a SEQ before the damage",
                               details: error.details)
         }
+        if let reached = cut { return reached }
         throw LedgerError(.invalidField, "the intact log ends at seq \(scanner.expectedSeq - 1); SEQ must be at most that", details: ["field": .string("truncate-at")])
     }
 }
