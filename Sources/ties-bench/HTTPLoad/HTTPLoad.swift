@@ -23,8 +23,9 @@ enum HTTPLoad {
         let syncsBefore = server.service.syncCount
         let headBefore = server.service.head.seq
         let cpuBefore = ResourceUsage.current()
-        let load = LoadState(port: server.port, key: key, typeID: typeID, requests: requests, clients: clients,
-                             deadlineNs: BenchSystem.nowNs() + BenchLimits.httpRunSecondsMax(requests: requests) * 1_000_000_000)
+        let load = LoadState(port: server.port, requests: requests, clients: clients,
+                             deadlineNs: BenchSystem.nowNs() + BenchLimits.httpRunSecondsMax(requests: requests) * 1_000_000_000,
+                             noun: "links") { LoadState.linkRequest($0, typeID: typeID, key: key) }
         var result = try drive(load)
         result.cpu = ResourceUsage.current() - cpuBefore
         // Every answer has arrived, so every sync behind a 2xx is counted.
@@ -48,23 +49,33 @@ enum HTTPLoad {
         let config = try BufferedFile(creating: directory + "/config.json")
         try config.appendLine(Array("{\"snapshotEveryCommits\": \(snapshotEveryCommits)}".utf8))
         try config.close()
-        var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
-        // The set-up connection may not be reaped yet when the clients connect.
-        configuration.connectionsMax = max(configuration.connectionsMax, clients + 1)
-        let forwarded = Atomic<Int>(0)
         let server: TiesServer
         do {
-            server = try TiesServer(ledgerDirectory: directory, configuration: configuration) { line in
-                // The access log is one line per request: drop it, keep warnings and refusals (a few).
-                guard !line.hasPrefix("POST ") && !line.hasPrefix("GET "),
-                      forwarded.wrappingAdd(1, ordering: .relaxed).oldValue < BenchLimits.httpServerLogLinesMax else { return }
-                BenchSystem.progress("server: \(line)")
-            }
+            server = try TiesServer(ledgerDirectory: directory, configuration: configuration(clients: clients), log: serverLog())
         } catch {
             throw .failed("cannot start the HTTP server: \(error)")
         }
         server.start()
         return server
+    }
+
+    /// 127.0.0.1, a port the system picks, room for `clients` connections.
+    static func configuration(clients: Int) -> HTTPServerConfiguration {
+        var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
+        // The set-up connection may not be reaped yet when the clients connect.
+        configuration.connectionsMax = max(configuration.connectionsMax, clients + 1)
+        return configuration
+    }
+
+    /// The server's log: the access log is one line per request, dropped;
+    /// warnings and refusals are kept (a few).
+    static func serverLog() -> @Sendable (String) -> Void {
+        let forwarded = Atomic<Int>(0)
+        return { line in
+            guard !line.hasPrefix("POST ") && !line.hasPrefix("GET "),
+                  forwarded.wrappingAdd(1, ordering: .relaxed).oldValue < BenchLimits.httpServerLogLinesMax else { return }
+            BenchSystem.progress("server: \(line)")
+        }
     }
 
     /// An append key, and the link type registered with it: its `rt_` ID.
@@ -78,8 +89,9 @@ enum HTTPLoad {
         return (key, try registerType(port: server.port, key: key))
     }
 
-    /// Defines the object type and registers the link type through the API; returns its `rt_` ID.
-    private static func registerType(port: UInt16, key: String) throws(BenchError) -> String {
+    /// Defines the object type and registers the link type through the API
+    /// (under `prefix`: `/v1/ledgers/NAME` on a server of many); returns its `rt_` ID.
+    static func registerType(port: UInt16, key: String, prefix: String = "") throws(BenchError) -> String {
         let connection: HTTPTestClient
         do {
             connection = try HTTPClientLimits.connect(port: port)
@@ -87,9 +99,9 @@ enum HTTPLoad {
             throw .failed("cannot connect to the server on 127.0.0.1:\(port): \(error)")
         }
         defer { connection.close() }
-        _ = try setupCall(connection, "/v1/object-types", key: key,
+        _ = try setupCall(connection, prefix + "/v1/object-types", key: key,
                           body: #"{"name":"\#(objectType)","description":"ties-bench HTTP load"}"#)
-        let registered = try setupCall(connection, "/v1/relationship-types", key: key, body: """
+        let registered = try setupCall(connection, prefix + "/v1/relationship-types", key: key, body: """
             {"kind":"person_to_co","role":"\(role)","customObjectType":"\(objectType)","cardinality":"MANY_TO_MANY"}
             """)
         guard let typeID = registered.objectValue?["relationshipTypeId"]?.stringValue,

@@ -17,7 +17,7 @@ extension HTTPLoad {
                 throw .failed("the HTTP clients did not connect within \(2 * HTTPClientLimits.socketTimeoutMs / 1000) s")
             }
         }
-        BenchSystem.progress("\(load.clients) clients connected; sending \(Format.grouped(load.requests)) links")
+        BenchSystem.progress("\(load.clients) clients connected; sending \(Format.grouped(load.requests)) \(load.noun)")
         let start = BenchSystem.nowNs()
         for _ in 0..<load.clients { load.go.signal() }
         // A client checks the deadline before each request, and each request waits at most the socket timeout twice.
@@ -55,8 +55,7 @@ extension HTTPLoad {
         }
         result.seconds = Double(finishedNs - startNs) / 1e9
         result.latency = LatencySummary(nanoseconds: latencies)
-        result.errors = errors.map { HTTPLoadError(kind: $0.key, count: $0.value.count, example: $0.value.example) }
-            .sorted { ($0.count, $1.kind) > ($1.count, $0.kind) }
+        result.errors = HTTPLoadError.list(errors)
         return result
     }
 
@@ -69,7 +68,7 @@ extension HTTPLoad {
             load.outcomes.withLock { $0.append(outcome) }
             load.done.signal()
         }
-        var connection = connect(load, &outcome)
+        var connection = connect(port: load.port, &outcome)
         load.ready.signal()
         guard load.go.wait(timeout: .now() + .milliseconds(4 * HTTPClientLimits.socketTimeoutMs)) == .success else {
             outcome.record("the start signal never came")
@@ -79,29 +78,35 @@ extension HTTPLoad {
         while let open = connection, BenchSystem.nowNs() < load.deadlineNs {
             let index = load.next.wrappingAdd(1, ordering: .relaxed).oldValue
             guard index < load.requests else { break }
-            outcome.attempted += 1
-            let request = load.linkRequest(index)
-            let start = BenchSystem.nowNs()
-            do {
-                let response = try open.exchange(request)
-                outcome.latenciesNs.append(BenchSystem.nowNs() - start)
-                if (200..<300).contains(response.status) {
-                    outcome.succeeded += 1
-                } else {
-                    outcome.record(describe(response), example: problemDetail(response))
-                }
-                if response.closes { connection = reconnect(open, load, &outcome) }
-            } catch {
-                // The reason, not the description: equal failures group.
-                outcome.record(error.reason)
-                connection = reconnect(open, load, &outcome)
-            }
+            connection = exchange(load.request(index), on: open, port: load.port, &outcome)
         }
     }
 
-    private static func connect(_ load: LoadState, _ outcome: inout ClientOutcome) -> HTTPTestClient? {
+    /// Sends one request and waits for its answer, timing it into
+    /// `outcome`; returns the connection to send the next one on (nil when
+    /// it was lost and could not be made again).
+    static func exchange(_ request: [UInt8], on connection: HTTPTestClient, port: UInt16, _ outcome: inout ClientOutcome) -> HTTPTestClient? {
+        outcome.attempted += 1
+        let start = BenchSystem.nowNs()
         do {
-            return try HTTPClientLimits.connect(port: load.port)
+            let response = try connection.exchange(request)
+            outcome.latenciesNs.append(BenchSystem.nowNs() - start)
+            if (200..<300).contains(response.status) {
+                outcome.succeeded += 1
+            } else {
+                outcome.record(describe(response), example: problemDetail(response))
+            }
+            return response.closes ? reconnect(connection, port: port, &outcome) : connection
+        } catch {
+            // The reason, not the description: equal failures group.
+            outcome.record(error.reason)
+            return reconnect(connection, port: port, &outcome)
+        }
+    }
+
+    static func connect(port: UInt16, _ outcome: inout ClientOutcome) -> HTTPTestClient? {
+        do {
+            return try HTTPClientLimits.connect(port: port)
         } catch {
             outcome.record(error.reason)
             return nil
@@ -110,8 +115,8 @@ extension HTTPLoad {
 
     /// A closed or broken connection is replaced once; a client that cannot
     /// reconnect stops and leaves its share to the others.
-    private static func reconnect(_ old: HTTPTestClient, _ load: LoadState, _ outcome: inout ClientOutcome) -> HTTPTestClient? {
+    private static func reconnect(_ old: HTTPTestClient, port: UInt16, _ outcome: inout ClientOutcome) -> HTTPTestClient? {
         old.close()
-        return connect(load, &outcome)
+        return connect(port: port, &outcome)
     }
 }

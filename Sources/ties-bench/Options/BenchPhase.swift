@@ -14,6 +14,10 @@ enum BenchPhase: String, CaseIterable, Comparable {
     case http
     /// CLI writes handed to a running server against HTTP writes, one at a time.
     case cli
+    /// Many ledgers under one server (`ties serve --ledgers`): spread
+    /// commits against the http phase's single ledger, and a quiet tenant
+    /// beside an importing one (needs http: compared with it).
+    case ledgers
 
     static func < (a: BenchPhase, b: BenchPhase) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
