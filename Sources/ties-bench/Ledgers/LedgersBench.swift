@@ -28,6 +28,8 @@ enum LedgersBench {
 
     static func run(_ options: BenchOptions, directory: String) throws(BenchError) -> LedgersResult {
         try makeDirectory(directory)
+        let residentBefore = BenchSystem.residentKiB()
+        var residentAllOpen: Int?
         let set = try ledgerSet(directory + "/spread")
         let width = String(options.ledgers - 1).count
         let names = (0..<options.ledgers).map { number in "t" + String(repeating: "0", count: width - String(number).count) + String(number) }
@@ -41,8 +43,10 @@ enum LedgersBench {
             guard server.openLedgers.count == options.ledgers else {
                 throw .failed("\(server.openLedgers.count) ledgers are open after the setup, not all \(options.ledgers)")
             }
-            return try spreadLoad(port: server.port, tenants: tenants, requests: options.httpRequests, clients: options.httpClients,
-                                  firstIndex: 0, seed: options.seed)
+            let load = try spreadLoad(port: server.port, tenants: tenants, requests: options.httpRequests, clients: options.httpClients,
+                                      firstIndex: 0, seed: options.seed)
+            residentAllOpen = BenchSystem.residentKiB()
+            return load
         }
         let setupEvents = Int64(2 * tenants.count)
         let headsAfter = try headSum(set, tenants)
@@ -59,7 +63,8 @@ enum LedgersBench {
             bounded = LedgersResult.BoundedRun(maxOpen: options.ledgersMaxOpen, load: load)
         }
         let tenantsResult = try TenantsBench.run(options, set: try ledgerSet(directory + "/tenants"))
-        return LedgersResult(ledgers: options.ledgers, allOpen: allOpen, bounded: bounded, tenants: tenantsResult)
+        return LedgersResult(ledgers: options.ledgers, allOpen: allOpen, bounded: bounded, tenants: tenantsResult,
+                             residentKiBBefore: residentBefore, residentKiBAllOpen: residentAllOpen)
     }
 
     /// The http phase's load, each request to a random tenant: request

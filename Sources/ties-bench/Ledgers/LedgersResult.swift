@@ -9,6 +9,10 @@ struct LedgersResult: Equatable {
     /// closing as requests move; nil when skipped.
     var bounded: BoundedRun?
     var tenants: TenantsResult
+    /// This process's resident set before the ledgers were created, and
+    /// with all of them open after the spread load (VmRSS, KiB).
+    var residentKiBBefore: Int?
+    var residentKiBAllOpen: Int?
 
     struct BoundedRun: Equatable {
         var maxOpen: Int

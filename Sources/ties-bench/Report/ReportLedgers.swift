@@ -31,7 +31,7 @@ extension BenchReport {
             + "\(ledgers.allOpen.clients) clients × 1 keep-alive connection, \(LedgersBench.spread)\n"
         out += "  \(Format.grouped(ledgers.ledgers)) ledgers, all open (max open \(Format.grouped(ledgers.ledgers)))"
             + (ledgersCommitsRatio.map { ": \(Format.fixed($0, 2))× the single ledger's commits/s above" } ?? "") + "\n"
-        out += Format.table(httpRows(ledgers.allOpen))
+        out += Format.table(httpRows(ledgers.allOpen) + residentRows(ledgers))
         if let bounded = ledgers.bounded {
             let ratio = http.map { $0.commitsPerSecond > 0 ? ": \(Format.fixed(bounded.load.commitsPerSecond / $0.commitsPerSecond, 2))× the single ledger's" : "" } ?? ""
             out += "  \(Format.grouped(ledgers.ledgers)) ledgers, at most \(bounded.maxOpen) open: ledgers open and close as requests move\(ratio)\n"
@@ -39,6 +39,13 @@ extension BenchReport {
         }
         out += Format.table(tenantRows(ledgers.tenants))
         return out
+    }
+
+    private func residentRows(_ ledgers: LedgersResult) -> [[String]] {
+        guard let before = ledgers.residentKiBBefore, let open = ledgers.residentKiBAllOpen else { return [] }
+        let perLedger = Double(open - before) * 1024 / Double(ledgers.ledgers) / 1e3
+        return [["    resident set (VmRSS), whole process", "\(Format.fixed(Double(before) * 1024 / 1e6, 1)) MB before the ledgers",
+                 "\(Format.fixed(Double(open) * 1024 / 1e6, 1)) MB with all \(Format.grouped(ledgers.ledgers)) open after the load: \(Format.fixed(perLedger, 0)) kB per open ledger"]]
     }
 
     private func tenantRows(_ tenants: TenantsResult) -> [[String]] {
@@ -69,6 +76,8 @@ extension BenchReport {
         return .object([
             "ledgers": .int(Int64(ledgers.ledgers)), "spread": .string(LedgersBench.spread),
             "allOpen": Self.json(ledgers.allOpen),
+            "residentKiBBefore": ledgers.residentKiBBefore.map { .int(Int64($0)) } ?? .null,
+            "residentKiBAllOpen": ledgers.residentKiBAllOpen.map { .int(Int64($0)) } ?? .null,
             "ratioToSingleLedger": ledgersCommitsRatio.map(JSONValue.double) ?? .null,
             "bounded": ledgers.bounded.map { .object(["maxOpen": .int(Int64($0.maxOpen)), "load": Self.json($0.load)]) } ?? .null,
             "tenants": .object([
