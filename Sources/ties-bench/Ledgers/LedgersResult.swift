@@ -29,6 +29,8 @@ struct TenantsResult: Equatable {
     /// Events the importing ledger's head moved by.
     var importedEvents: Int64 = 0
     var quiet: QuietResult
+    /// The quiet tenant alone for `BenchLimits.quietAloneMs` just before the import.
+    var quietAlone: QuietResult
 
     var importEventsPerSecond: Double { importer.seconds > 0 ? Double(importedEvents) / importer.seconds : 0 }
 }
@@ -38,6 +40,8 @@ struct TenantsResult: Equatable {
 /// as the import runs. Latency is send to answer.
 struct QuietResult: Equatable {
     var rate: Int
+    /// Ticks started: each a write, then a read.
+    var ticks = 0
     var seconds = 0.0
     var writes = LatencySummary(nanoseconds: [])
     var reads = LatencySummary(nanoseconds: [])

@@ -13,14 +13,17 @@ final class QuietClient: Sendable {
     let port: UInt16
     let tenant: LedgersBench.Tenant
     let rate: Int
+    /// The link index of the first write; the next client on the same ledger starts after this one's last.
+    let firstIndex: Int
     private let stopping = Atomic<Bool>(false)
     private let done = DispatchSemaphore(value: 0)
     private let result = Mutex<QuietResult?>(nil)
 
-    init(port: UInt16, tenant: LedgersBench.Tenant, rate: Int) {
+    init(port: UInt16, tenant: LedgersBench.Tenant, rate: Int, firstIndex: Int) {
         self.port = port
         self.tenant = tenant
         self.rate = rate
+        self.firstIndex = firstIndex
     }
 
     func start() {
@@ -54,10 +57,10 @@ final class QuietClient: Sendable {
             let dueNs = startNs + UInt64(tick) * intervalNs
             let nowNs = BenchSystem.nowNs()
             if dueNs > nowNs { SystemClock.sleep(milliseconds: Int((dueNs - nowNs) / 1_000_000)) }
-            let write = LoadState.linkRequest(tick, typeID: tenant.typeID, key: tenant.key, path: tenant.prefix + "/relationships")
+            let write = LoadState.linkRequest(firstIndex + tick, typeID: tenant.typeID, key: tenant.key, path: tenant.prefix + "/relationships")
             connection = HTTPLoad.exchange(write, on: open, port: port, &writes)
             if let open = connection {
-                let read = HTTPWire.request("GET", tenant.prefix + "/records/person/hp\(tick)/relationships", token: tenant.key)
+                let read = HTTPWire.request("GET", tenant.prefix + "/records/person/hp\(firstIndex + tick)/relationships", token: tenant.key)
                 connection = HTTPLoad.exchange(read, on: open, port: port, &reads)
             }
             tick += 1
@@ -67,7 +70,7 @@ final class QuietClient: Sendable {
         for (prefix, outcome) in [("write: ", writes), ("read: ", reads)] {
             for (kind, seen) in outcome.errors { tally[prefix + kind] = seen }
         }
-        return QuietResult(rate: rate, seconds: Double(BenchSystem.nowNs() - startNs) / 1e9,
+        return QuietResult(rate: rate, ticks: tick, seconds: Double(BenchSystem.nowNs() - startNs) / 1e9,
                            writes: LatencySummary(nanoseconds: writes.latenciesNs), reads: LatencySummary(nanoseconds: reads.latenciesNs),
                            attempted: writes.attempted + reads.attempted, succeeded: writes.succeeded + reads.succeeded,
                            errors: HTTPLoadError.list(tally))

@@ -19,10 +19,15 @@ enum TenantsBench {
         let events = options.tenantImportEvents
         let batches = (events + batchSize - 1) / batchSize
         let clients = options.tenantImportClients
-        let (importer, quiet) = try LedgersBench.withServer(set, clients: clients + 1, maxOpen: Limits.openLedgersDefault) { server throws(BenchError) in
+        let (importer, quiet, quietAlone) = try LedgersBench.withServer(set, clients: clients + 1, maxOpen: Limits.openLedgersDefault) { server throws(BenchError) in
             try LedgersBench.register(&tenants, port: server.port)
             let big = tenants[0]
-            let quietClient = QuietClient(port: server.port, tenant: tenants[1], rate: options.quietRate)
+            BenchSystem.progress("ledgers phase: ledger quiet alone for \(BenchLimits.quietAloneMs / 1_000) s: a write and a read \(options.quietRate) times a second")
+            let alone = QuietClient(port: server.port, tenant: tenants[1], rate: options.quietRate, firstIndex: 0)
+            alone.start()
+            SystemClock.sleep(milliseconds: BenchLimits.quietAloneMs)
+            let quietAlone = try alone.stop()
+            let quietClient = QuietClient(port: server.port, tenant: tenants[1], rate: options.quietRate, firstIndex: quietAlone.ticks)
             let deadlineNs = BenchSystem.nowNs() + BenchLimits.tenantImportSecondsMax(events: events) * 1_000_000_000
             let load = LoadState(port: server.port, requests: batches, clients: clients, deadlineNs: deadlineNs,
                                  noun: "batches of \(Format.grouped(batchSize)) links to ledger big, while ledger quiet writes and reads \(options.quietRate) times a second") { batch in
@@ -37,10 +42,11 @@ enum TenantsBench {
                 _ = try? quietClient.stop()
                 throw error
             }
-            return (importer, try quietClient.stop())
+            return (importer, try quietClient.stop(), quietAlone)
         }
         // Less the setup: the object type and the link type.
-        var result = TenantsResult(importer: importer, batchSize: batchSize, importedEvents: try LedgersBench.headSum(set, [tenants[0]]) - 2, quiet: quiet)
+        var result = TenantsResult(importer: importer, batchSize: batchSize, importedEvents: try LedgersBench.headSum(set, [tenants[0]]) - 2, quiet: quiet,
+                                 quietAlone: quietAlone)
         if importer.succeeded == batches && result.importedEvents != Int64(events) {
             result.importer.errors.append(HTTPLoadError(kind: "ledger big's head moved by \(result.importedEvents) events for \(events) links in 2xx batches",
                                                         count: 1, example: nil))

@@ -91,6 +91,10 @@ enum BenchLimits {
     /// The importer stops starting batches after 60 s plus one second per
     /// 1,000 events (a tenth of a slow import's rate).
     static func tenantImportSecondsMax(events: Int) -> UInt64 { 60 + UInt64(events / 1_000) }
+    /// The quiet tenant alone, before the import starts: the same client on
+    /// the same machine, so its figures during the import can be told
+    /// apart from what the machine's other work costs it (500 ticks at 50/s).
+    static let quietAloneMs = 10_000
     /// How long the quiet client may take to notice the import ended and
     /// finish its last request (each exchange waits at most the socket timeout).
     static let quietStopWaitMs = 3 * HTTPClientLimits.socketTimeoutMs
