@@ -20,22 +20,29 @@ enum HTTPLoad {
         let server = try startServer(directory, clients: clients, snapshotEveryCommits: max(1, requests / 2))
         defer { server.stop(graceMs: BenchLimits.httpStopGraceMs) }
         let (key, typeID) = try prepare(server)
-        let syncsBefore = server.service.syncCount
-        let headBefore = server.service.head.seq
-        let cpuBefore = ResourceUsage.current()
-        let load = LoadState(port: server.port, requests: requests, clients: clients,
-                             deadlineNs: BenchSystem.nowNs() + BenchLimits.httpRunSecondsMax(requests: requests) * 1_000_000_000,
-                             noun: "links") { LoadState.linkRequest($0, typeID: typeID, key: key) }
-        var result = try drive(load)
-        result.cpu = ResourceUsage.current() - cpuBefore
+        let before = (syncs: server.service.syncCount, head: server.service.head.seq)
+        var result = merge([try round(linkLoad(port: server.port, key: key, typeID: typeID, requests: requests, clients: clients, firstIndex: 0))])
+        account(&result, server: server, before: before)
+        return result
+    }
+
+    /// `requests` links to one ledger, indices from `firstIndex` on.
+    static func linkLoad(port: UInt16, key: String, typeID: String, requests: Int, clients: Int, firstIndex: Int) -> LoadState {
+        LoadState(port: port, requests: requests, clients: clients,
+                  deadlineNs: BenchSystem.nowNs() + BenchLimits.httpRunSecondsMax(requests: requests) * 1_000_000_000,
+                  noun: "links") { LoadState.linkRequest(firstIndex + $0, typeID: typeID, key: key) }
+    }
+
+    /// The server's side of a load on its ledger: the fdatasyncs, and the
+    /// head, which must have moved by one event per 2xx link.
+    static func account(_ result: inout HTTPLoadResult, server: TiesServer, before: (syncs: Int, head: Int64)) {
         // Every answer has arrived, so every sync behind a 2xx is counted.
-        result.fdatasyncs = server.service.syncCount - syncsBefore
-        result.headSeqAdvance = server.service.head.seq - headBefore
+        result.fdatasyncs = server.service.syncCount - before.syncs
+        result.headSeqAdvance = server.service.head.seq - before.head
         if result.headSeqAdvance != Int64(result.succeeded) {
             result.errors.append(HTTPLoadError(kind: "the ledger head moved by \(result.headSeqAdvance) events for \(result.succeeded) 2xx links",
                                                count: 1, example: nil))
         }
-        return result
     }
 
     /// A new ledger whose policy takes an automatic snapshot halfway through

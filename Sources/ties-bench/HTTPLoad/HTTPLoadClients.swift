@@ -1,12 +1,31 @@
 import Dispatch
 import Foundation
 import Synchronization
+import TiesSystem
 import TiesTestSupport
 
+/// One drive of the clients over a load: what each client tallied, from
+/// the start signal on.
+struct LoadRound {
+    let load: LoadState
+    let startNs: UInt64
+    let outcomes: [ClientOutcome]
+    /// The whole process during the round (server and clients share it).
+    let cpu: ResourceUsage
+    /// Whether the run deadline had passed when the last client finished.
+    let deadlinePassed: Bool
+}
+
 extension HTTPLoad {
-    /// Starts the clients, lets them connect, releases them together and
-    /// waits for all (each wait bounded), then merges their tallies.
+    /// One load, one round.
     static func drive(_ load: LoadState) throws(BenchError) -> HTTPLoadResult {
+        merge([try round(load)])
+    }
+
+    /// Starts the clients, lets them connect, releases them together and
+    /// waits for all (each wait bounded).
+    static func round(_ load: LoadState) throws(BenchError) -> LoadRound {
+        let cpuBefore = ResourceUsage.current()
         for number in 0..<load.clients {
             let thread = Thread { client(load) }
             thread.name = "ties-bench-client-\(number)"
@@ -28,32 +47,44 @@ extension HTTPLoad {
                 throw .failed("\(load.clients - finished) HTTP clients were still running past the run deadline")
             }
         }
-        return merge(load.outcomes.withLock { outcomes in
+        let outcomes = load.outcomes.withLock { outcomes in
             defer { outcomes.removeAll() }
             return outcomes
-        }, load: load, startNs: start)
+        }
+        return LoadRound(load: load, startNs: start, outcomes: outcomes, cpu: ResourceUsage.current() - cpuBefore,
+                         deadlinePassed: BenchSystem.nowNs() >= load.deadlineNs)
     }
 
-    private static func merge(_ outcomes: [ClientOutcome], load: LoadState, startNs: UInt64) -> HTTPLoadResult {
-        var result = HTTPLoadResult(clients: load.clients, requests: load.requests)
+    /// The rounds of one load as one result: their times, requests, CPU
+    /// and errors added up, their latencies taken together.
+    static func merge(_ rounds: [LoadRound]) -> HTTPLoadResult {
+        precondition(!rounds.isEmpty, "merge(_:) needs a round")
+        var result = HTTPLoadResult(clients: rounds[0].load.clients, requests: rounds.reduce(0) { $0 + $1.load.requests })
         var latencies: [UInt64] = []
-        latencies.reserveCapacity(outcomes.reduce(0) { $0 + $1.latenciesNs.count })
+        latencies.reserveCapacity(rounds.reduce(0) { $0 + $1.outcomes.reduce(0) { $0 + $1.latenciesNs.count } })
         var errors: [String: (count: Int, example: String?)] = [:]
-        var finishedNs = startNs
-        for outcome in outcomes {
-            latencies.append(contentsOf: outcome.latenciesNs)
-            result.attempted += outcome.attempted
-            result.succeeded += outcome.succeeded
-            finishedNs = max(finishedNs, outcome.finishedNs)
-            for (kind, seen) in outcome.errors {
-                errors[kind, default: (0, seen.example)].count += seen.count
+        var nanoseconds: UInt64 = 0
+        for round in rounds {
+            var finishedNs = round.startNs
+            var attempted = 0
+            for outcome in round.outcomes {
+                latencies.append(contentsOf: outcome.latenciesNs)
+                attempted += outcome.attempted
+                result.succeeded += outcome.succeeded
+                finishedNs = max(finishedNs, outcome.finishedNs)
+                for (kind, seen) in outcome.errors {
+                    errors[kind, default: (0, seen.example)].count += seen.count
+                }
             }
+            if attempted < round.load.requests {
+                let reason = round.deadlinePassed ? "the run deadline passed" : "every client lost its connection"
+                errors["not sent: \(reason)", default: (0, nil)].count += round.load.requests - attempted
+            }
+            result.attempted += attempted
+            nanoseconds += finishedNs - round.startNs
+            result.cpu = result.cpu + round.cpu
         }
-        if result.attempted < load.requests {
-            let reason = BenchSystem.nowNs() >= load.deadlineNs ? "the run deadline passed" : "every client lost its connection"
-            errors["not sent: \(reason)", default: (0, nil)].count += load.requests - result.attempted
-        }
-        result.seconds = Double(finishedNs - startNs) / 1e9
+        result.seconds = Double(nanoseconds) / 1e9
         result.latency = LatencySummary(nanoseconds: latencies)
         result.errors = HTTPLoadError.list(errors)
         return result
@@ -118,5 +149,17 @@ extension HTTPLoad {
     private static func reconnect(_ old: HTTPTestClient, port: UInt16, _ outcome: inout ClientOutcome) -> HTTPTestClient? {
         old.close()
         return connect(port: port, &outcome)
+    }
+}
+
+extension ResourceUsage {
+    /// Two spans of use as one.
+    static func + (a: ResourceUsage, b: ResourceUsage) -> ResourceUsage {
+        var sum = a
+        sum.userSeconds += b.userSeconds
+        sum.systemSeconds += b.systemSeconds
+        sum.voluntarySwitches += b.voluntarySwitches
+        sum.involuntarySwitches += b.involuntarySwitches
+        return sum
     }
 }

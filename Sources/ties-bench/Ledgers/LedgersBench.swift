@@ -36,17 +36,16 @@ enum LedgersBench {
         BenchSystem.progress("ledgers phase: creating \(Format.grouped(options.ledgers)) ledgers, each with an append key, in \(set.directory)")
         var tenants = try createTenants(names, in: set)
         let headsBefore = try headSum(set, tenants)
-        BenchSystem.progress("ledgers phase: \(Format.grouped(options.ledgers)) ledgers, all open: \(options.httpClients) clients, \(Format.grouped(options.httpRequests)) single-link commits, \(spread)")
-        var allOpen = try withServer(set, clients: options.httpClients, maxOpen: options.ledgers) { server throws(BenchError) in
+        BenchSystem.progress("ledgers phase: \(Format.grouped(options.ledgers)) ledgers, all open, against one ledger: \(options.httpClients) clients, \(Format.grouped(options.httpRequests)) single-link commits each, in \(BenchLimits.ledgersRounds) rounds each")
+        var (single, allOpen) = try withServer(set, clients: options.httpClients, maxOpen: options.ledgers) { server throws(BenchError) in
             BenchSystem.progress("ledgers phase: registering the link type in each ledger through the API (this opens them all)")
             try register(&tenants, port: server.port)
             guard server.openLedgers.count == options.ledgers else {
                 throw .failed("\(server.openLedgers.count) ledgers are open after the setup, not all \(options.ledgers)")
             }
-            let load = try spreadLoad(port: server.port, tenants: tenants, requests: options.httpRequests, clients: options.httpClients,
-                                      firstIndex: 0, seed: options.seed)
+            let loads = try alternate(port: server.port, tenants: tenants, options, singleDirectory: directory + "/single")
             residentAllOpen = BenchSystem.residentKiB()
-            return load
+            return loads
         }
         let setupEvents = Int64(2 * tenants.count)
         let headsAfter = try headSum(set, tenants)
@@ -56,31 +55,55 @@ enum LedgersBench {
             BenchSystem.progress("ledgers phase: at most \(options.ledgersMaxOpen) of \(Format.grouped(options.ledgers)) ledgers open: \(Format.grouped(options.ledgersBoundedRequests)) single-link commits")
             var load = try withServer(set, clients: options.httpClients, maxOpen: options.ledgersMaxOpen) { server throws(BenchError) in
                 // Indices after the first run's, so no request names a pair a ledger already holds.
-                try spreadLoad(port: server.port, tenants: tenants, requests: options.ledgersBoundedRequests, clients: options.httpClients,
-                               firstIndex: options.httpRequests, seed: options.seed ^ 0x426F_756E_6465_64)
+                try HTTPLoad.drive(spreadLoad(port: server.port, tenants: tenants, requests: options.ledgersBoundedRequests,
+                                              clients: options.httpClients, firstIndex: options.httpRequests, seed: options.seed))
             }
             check(&load, headAdvance: try headSum(set, tenants) - headsAfter)
             bounded = LedgersResult.BoundedRun(maxOpen: options.ledgersMaxOpen, load: load)
         }
         let tenantsResult = try TenantsBench.run(options, set: try ledgerSet(directory + "/tenants"))
-        return LedgersResult(ledgers: options.ledgers, allOpen: allOpen, bounded: bounded, tenants: tenantsResult,
+        return LedgersResult(ledgers: options.ledgers, single: single, allOpen: allOpen, bounded: bounded, tenants: tenantsResult,
                              residentKiBBefore: residentBefore, residentKiBAllOpen: residentAllOpen)
     }
 
-    /// The http phase's load, each request to a random tenant: request
-    /// `index` links pair `firstIndex + index` in the ledger its seed draws.
-    private static func spreadLoad(port: UInt16, tenants: [Tenant], requests: Int, clients: Int, firstIndex: Int, seed: UInt64) throws(BenchError) -> HTTPLoadResult {
+    /// The same clients and links against one ledger (a `TiesServer` of
+    /// its own, no automatic snapshot, like the many ledgers) and spread
+    /// over the tenants, in rounds taking turns single, many, many,
+    /// single…, so that a change in the shared machine's load falls on both.
+    private static func alternate(port: UInt16, tenants: [Tenant], _ options: BenchOptions,
+                                  singleDirectory: String) throws(BenchError) -> (single: HTTPLoadResult, many: HTTPLoadResult) {
+        let server = try HTTPLoad.startServer(singleDirectory, clients: options.httpClients, snapshotEveryCommits: Int.max)
+        defer { server.stop(graceMs: BenchLimits.httpStopGraceMs) }
+        let (key, typeID) = try HTTPLoad.prepare(server)
+        let before = (syncs: server.service.syncCount, head: server.service.head.seq)
+        let rounds = BenchLimits.ledgersRounds
+        var single: [LoadRound] = []
+        var many: [LoadRound] = []
+        for round in 0..<rounds {
+            let first = round * (options.httpRequests / rounds)
+            let count = round == rounds - 1 ? options.httpRequests - first : options.httpRequests / rounds
+            let one = HTTPLoad.linkLoad(port: server.port, key: key, typeID: typeID, requests: count, clients: options.httpClients, firstIndex: first)
+            let spread = spreadLoad(port: port, tenants: tenants, requests: count, clients: options.httpClients, firstIndex: first, seed: options.seed)
+            for load in round % 2 == 0 ? [one, spread] : [spread, one] {
+                let measured = try HTTPLoad.round(load)
+                if load === one { single.append(measured) } else { many.append(measured) }
+            }
+        }
+        var result = HTTPLoad.merge(single)
+        HTTPLoad.account(&result, server: server, before: before)
+        return (result, HTTPLoad.merge(many))
+    }
+
+    /// Links spread over the tenants: request `index` links pair
+    /// `firstIndex + index` in the ledger that index's seed draws.
+    private static func spreadLoad(port: UInt16, tenants: [Tenant], requests: Int, clients: Int, firstIndex: Int, seed: UInt64) -> LoadState {
         let deadlineNs = BenchSystem.nowNs() + BenchLimits.httpRunSecondsMax(requests: requests) * 1_000_000_000
-        let load = LoadState(port: port, requests: requests, clients: clients, deadlineNs: deadlineNs,
-                             noun: "links over \(Format.grouped(tenants.count)) ledgers") { index in
-            var random = SplitMix64(seed: seed).derived(UInt64(index))
+        return LoadState(port: port, requests: requests, clients: clients, deadlineNs: deadlineNs,
+                         noun: "links over \(Format.grouped(tenants.count)) ledgers") { index in
+            var random = SplitMix64(seed: seed).derived(UInt64(firstIndex + index))
             let tenant = tenants[random.below(tenants.count)]
             return LoadState.linkRequest(firstIndex + index, typeID: tenant.typeID, key: tenant.key, path: tenant.prefix + "/relationships")
         }
-        let cpuBefore = ResourceUsage.current()
-        var result = try HTTPLoad.drive(load)
-        result.cpu = ResourceUsage.current() - cpuBefore
-        return result
     }
 
     /// Every 2xx link appends one event: the ledgers' heads must have moved by as many.

@@ -3,6 +3,8 @@
 /// and a quiet tenant beside an importing one.
 struct LedgersResult: Equatable {
     var ledgers: Int
+    /// The same clients and links against one ledger, in rounds taking turns with `allOpen`.
+    var single: HTTPLoadResult
     /// The spread load with all `ledgers` open at once: serving, not opening.
     var allOpen: HTTPLoadResult
     /// The same load with at most `maxOpen` open, ledgers opening and

@@ -70,6 +70,10 @@ enum BenchLimits {
     static let ledgersMin = 2
     static let ledgersMax = Limits.openLedgersMax
     static let ledgersDefault = 1_000
+    /// The spread over all ledgers open and the single ledger it is compared
+    /// with take turns in this many rounds each (single, many, many,
+    /// single, …), so that a change in the shared machine's load falls on both.
+    static let ledgersRounds = 4
     /// The second run of the spread load, with the server's default bound
     /// on open ledgers, so ledgers open and close as requests move: an open
     /// and a close cost milliseconds (a few hundred commits/s were

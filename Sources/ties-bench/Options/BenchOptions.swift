@@ -52,10 +52,11 @@ struct BenchOptions: Equatable {
           9. with the cli phase: on a ledger of its own, served in-process, 200 single-link writes each
              way, one at a time: POST /v1/relationships, a hand-over on the write socket, a `ties link`
              process (handed to the server; `ties` must be built next to ties-bench) and a `curl` process,
-         10. with the ledgers phase (it brings in http, whose rate it is compared with): L ledgers under one
-             in-process `ties serve --ledgers` server, each with an append key of its own and the link type
-             (set up through the API before timing, so all L are open), then step 6's clients and requests,
-             each request to a ledger drawn uniformly at random (seeded); again with at most M ledgers open,
+         10. with the ledgers phase: L ledgers under one in-process `ties serve --ledgers` server, each with
+             an append key of its own and the link type (set up through the API before timing, so all L are
+             open), then step 6's clients and requests, each request to a ledger drawn uniformly at random
+             (seeded), in \(BenchLimits.ledgersRounds) rounds taking turns with the same against one ledger (a server of its
+             own, no automatic snapshot), compared on commits/s; again with at most M ledgers open,
              so ledgers open and close as requests move (--ledgers-bounded-requests of them); last, on a
              server of its own, tenant `big` imports --ledgers-import-events links in batches of
              \(BenchLimits.importBatchSize) (POST /v1/ledgers/big/batch, --ledgers-import-clients clients) while tenant
@@ -65,8 +66,7 @@ struct BenchOptions: Equatable {
 
         options:
           --phases LIST       comma-separated, of \(BenchPhase.allCases.map(\.rawValue).joined(separator: ", ")) or all (default all);
-                              queries, reopen and audit measure the imported ledger, so they bring import in;
-                              ledgers is compared with http, so it brings http in
+                              queries, reopen and audit measure the imported ledger, so they bring import in
           --events N          events to generate and import, \(BenchLimits.eventsMin)...\(BenchLimits.eventsMax) (default \(BenchLimits.eventsDefault))
           --records R         person records in the records phase, counted inside N, 0...min(N/2, \(BenchLimits.recordsMax(events: .max)))
                               (default 0: no records phase); brings in import, whose rate it is compared with
@@ -184,8 +184,6 @@ struct BenchOptions: Equatable {
             phases.insert(phase)
         }
         if !phases.isDisjoint(with: [.queries, .reopen, .audit]) { phases.insert(.import) }
-        // The ledgers phase's spread load is compared with the http phase's single ledger.
-        if phases.contains(.ledgers) { phases.insert(.http) }
         return phases
     }
 

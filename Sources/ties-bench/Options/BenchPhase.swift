@@ -15,8 +15,7 @@ enum BenchPhase: String, CaseIterable, Comparable {
     /// CLI writes handed to a running server against HTTP writes, one at a time.
     case cli
     /// Many ledgers under one server (`ties serve --ledgers`): spread
-    /// commits against the http phase's single ledger, and a quiet tenant
-    /// beside an importing one (needs http: compared with it).
+    /// commits against one ledger's, and a quiet tenant beside an importing one.
     case ledgers
 
     static func < (a: BenchPhase, b: BenchPhase) -> Bool {
