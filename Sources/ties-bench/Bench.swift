@@ -61,6 +61,9 @@ enum Bench {
             BenchSystem.progress("CLI writes through a running server against HTTP writes: \(BenchLimits.handOverWrites) of each, one at a time")
             report.handOver = try HandOverBench.run(writes: BenchLimits.handOverWrites, directory: work + "/cli-ledger")
         }
+        if options.phases.contains(.ledgers) {
+            report.ledgers = try LedgersBench.run(options, directory: work + "/ledgers")
+        }
         report.peakResidentKiB = BenchSystem.peakResidentKiB()
         report.machine.loadAtEnd = BenchSystem.loadAverage()
         return report

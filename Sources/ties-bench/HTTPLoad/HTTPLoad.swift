@@ -20,21 +20,29 @@ enum HTTPLoad {
         let server = try startServer(directory, clients: clients, snapshotEveryCommits: max(1, requests / 2))
         defer { server.stop(graceMs: BenchLimits.httpStopGraceMs) }
         let (key, typeID) = try prepare(server)
-        let syncsBefore = server.service.syncCount
-        let headBefore = server.service.head.seq
-        let cpuBefore = ResourceUsage.current()
-        let load = LoadState(port: server.port, key: key, typeID: typeID, requests: requests, clients: clients,
-                             deadlineNs: BenchSystem.nowNs() + BenchLimits.httpRunSecondsMax(requests: requests) * 1_000_000_000)
-        var result = try drive(load)
-        result.cpu = ResourceUsage.current() - cpuBefore
+        let before = (syncs: server.service.syncCount, head: server.service.head.seq)
+        var result = merge([try round(linkLoad(port: server.port, key: key, typeID: typeID, requests: requests, clients: clients, firstIndex: 0))])
+        account(&result, server: server, before: before)
+        return result
+    }
+
+    /// `requests` links to one ledger, indices from `firstIndex` on.
+    static func linkLoad(port: UInt16, key: String, typeID: String, requests: Int, clients: Int, firstIndex: Int) -> LoadState {
+        LoadState(port: port, requests: requests, clients: clients,
+                  deadlineNs: BenchSystem.nowNs() + BenchLimits.httpRunSecondsMax(requests: requests) * 1_000_000_000,
+                  noun: "links") { LoadState.linkRequest(firstIndex + $0, typeID: typeID, key: key) }
+    }
+
+    /// The server's side of a load on its ledger: the fdatasyncs, and the
+    /// head, which must have moved by one event per 2xx link.
+    static func account(_ result: inout HTTPLoadResult, server: TiesServer, before: (syncs: Int, head: Int64)) {
         // Every answer has arrived, so every sync behind a 2xx is counted.
-        result.fdatasyncs = server.service.syncCount - syncsBefore
-        result.headSeqAdvance = server.service.head.seq - headBefore
+        result.fdatasyncs = server.service.syncCount - before.syncs
+        result.headSeqAdvance = server.service.head.seq - before.head
         if result.headSeqAdvance != Int64(result.succeeded) {
             result.errors.append(HTTPLoadError(kind: "the ledger head moved by \(result.headSeqAdvance) events for \(result.succeeded) 2xx links",
                                                count: 1, example: nil))
         }
-        return result
     }
 
     /// A new ledger whose policy takes an automatic snapshot halfway through
@@ -48,23 +56,33 @@ enum HTTPLoad {
         let config = try BufferedFile(creating: directory + "/config.json")
         try config.appendLine(Array("{\"snapshotEveryCommits\": \(snapshotEveryCommits)}".utf8))
         try config.close()
-        var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
-        // The set-up connection may not be reaped yet when the clients connect.
-        configuration.connectionsMax = max(configuration.connectionsMax, clients + 1)
-        let forwarded = Atomic<Int>(0)
         let server: TiesServer
         do {
-            server = try TiesServer(ledgerDirectory: directory, configuration: configuration) { line in
-                // The access log is one line per request: drop it, keep warnings and refusals (a few).
-                guard !line.hasPrefix("POST ") && !line.hasPrefix("GET "),
-                      forwarded.wrappingAdd(1, ordering: .relaxed).oldValue < BenchLimits.httpServerLogLinesMax else { return }
-                BenchSystem.progress("server: \(line)")
-            }
+            server = try TiesServer(ledgerDirectory: directory, configuration: configuration(clients: clients), log: serverLog())
         } catch {
             throw .failed("cannot start the HTTP server: \(error)")
         }
         server.start()
         return server
+    }
+
+    /// 127.0.0.1, a port the system picks, room for `clients` connections.
+    static func configuration(clients: Int) -> HTTPServerConfiguration {
+        var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
+        // The set-up connection may not be reaped yet when the clients connect.
+        configuration.connectionsMax = max(configuration.connectionsMax, clients + 1)
+        return configuration
+    }
+
+    /// The server's log: the access log is one line per request, dropped;
+    /// warnings and refusals are kept (a few).
+    static func serverLog() -> @Sendable (String) -> Void {
+        let forwarded = Atomic<Int>(0)
+        return { line in
+            guard !line.hasPrefix("POST ") && !line.hasPrefix("GET "),
+                  forwarded.wrappingAdd(1, ordering: .relaxed).oldValue < BenchLimits.httpServerLogLinesMax else { return }
+            BenchSystem.progress("server: \(line)")
+        }
     }
 
     /// An append key, and the link type registered with it: its `rt_` ID.
@@ -78,8 +96,9 @@ enum HTTPLoad {
         return (key, try registerType(port: server.port, key: key))
     }
 
-    /// Defines the object type and registers the link type through the API; returns its `rt_` ID.
-    private static func registerType(port: UInt16, key: String) throws(BenchError) -> String {
+    /// Defines the object type and registers the link type through the API
+    /// (under `prefix`: `/v1/ledgers/NAME` on a server of many); returns its `rt_` ID.
+    static func registerType(port: UInt16, key: String, prefix: String = "") throws(BenchError) -> String {
         let connection: HTTPTestClient
         do {
             connection = try HTTPClientLimits.connect(port: port)
@@ -87,9 +106,9 @@ enum HTTPLoad {
             throw .failed("cannot connect to the server on 127.0.0.1:\(port): \(error)")
         }
         defer { connection.close() }
-        _ = try setupCall(connection, "/v1/object-types", key: key,
+        _ = try setupCall(connection, prefix + "/v1/object-types", key: key,
                           body: #"{"name":"\#(objectType)","description":"ties-bench HTTP load"}"#)
-        let registered = try setupCall(connection, "/v1/relationship-types", key: key, body: """
+        let registered = try setupCall(connection, prefix + "/v1/relationship-types", key: key, body: """
             {"kind":"person_to_co","role":"\(role)","customObjectType":"\(objectType)","cardinality":"MANY_TO_MANY"}
             """)
         guard let typeID = registered.objectValue?["relationshipTypeId"]?.stringValue,

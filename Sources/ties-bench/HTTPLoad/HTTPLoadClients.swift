@@ -1,12 +1,31 @@
 import Dispatch
 import Foundation
 import Synchronization
+import TiesSystem
 import TiesTestSupport
 
+/// One drive of the clients over a load: what each client tallied, from
+/// the start signal on.
+struct LoadRound {
+    let load: LoadState
+    let startNs: UInt64
+    let outcomes: [ClientOutcome]
+    /// The whole process during the round (server and clients share it).
+    let cpu: ResourceUsage
+    /// Whether the run deadline had passed when the last client finished.
+    let deadlinePassed: Bool
+}
+
 extension HTTPLoad {
-    /// Starts the clients, lets them connect, releases them together and
-    /// waits for all (each wait bounded), then merges their tallies.
+    /// One load, one round.
     static func drive(_ load: LoadState) throws(BenchError) -> HTTPLoadResult {
+        merge([try round(load)])
+    }
+
+    /// Starts the clients, lets them connect, releases them together and
+    /// waits for all (each wait bounded).
+    static func round(_ load: LoadState) throws(BenchError) -> LoadRound {
+        let cpuBefore = ResourceUsage.current()
         for number in 0..<load.clients {
             let thread = Thread { client(load) }
             thread.name = "ties-bench-client-\(number)"
@@ -17,7 +36,7 @@ extension HTTPLoad {
                 throw .failed("the HTTP clients did not connect within \(2 * HTTPClientLimits.socketTimeoutMs / 1000) s")
             }
         }
-        BenchSystem.progress("\(load.clients) clients connected; sending \(Format.grouped(load.requests)) links")
+        BenchSystem.progress("\(load.clients) clients connected; sending \(Format.grouped(load.requests)) \(load.noun)")
         let start = BenchSystem.nowNs()
         for _ in 0..<load.clients { load.go.signal() }
         // A client checks the deadline before each request, and each request waits at most the socket timeout twice.
@@ -28,35 +47,46 @@ extension HTTPLoad {
                 throw .failed("\(load.clients - finished) HTTP clients were still running past the run deadline")
             }
         }
-        return merge(load.outcomes.withLock { outcomes in
+        let outcomes = load.outcomes.withLock { outcomes in
             defer { outcomes.removeAll() }
             return outcomes
-        }, load: load, startNs: start)
+        }
+        return LoadRound(load: load, startNs: start, outcomes: outcomes, cpu: ResourceUsage.current() - cpuBefore,
+                         deadlinePassed: BenchSystem.nowNs() >= load.deadlineNs)
     }
 
-    private static func merge(_ outcomes: [ClientOutcome], load: LoadState, startNs: UInt64) -> HTTPLoadResult {
-        var result = HTTPLoadResult(clients: load.clients, requests: load.requests)
+    /// The rounds of one load as one result: their times, requests, CPU
+    /// and errors added up, their latencies taken together.
+    static func merge(_ rounds: [LoadRound]) -> HTTPLoadResult {
+        precondition(!rounds.isEmpty, "merge(_:) needs a round")
+        var result = HTTPLoadResult(clients: rounds[0].load.clients, requests: rounds.reduce(0) { $0 + $1.load.requests })
         var latencies: [UInt64] = []
-        latencies.reserveCapacity(outcomes.reduce(0) { $0 + $1.latenciesNs.count })
+        latencies.reserveCapacity(rounds.reduce(0) { $0 + $1.outcomes.reduce(0) { $0 + $1.latenciesNs.count } })
         var errors: [String: (count: Int, example: String?)] = [:]
-        var finishedNs = startNs
-        for outcome in outcomes {
-            latencies.append(contentsOf: outcome.latenciesNs)
-            result.attempted += outcome.attempted
-            result.succeeded += outcome.succeeded
-            finishedNs = max(finishedNs, outcome.finishedNs)
-            for (kind, seen) in outcome.errors {
-                errors[kind, default: (0, seen.example)].count += seen.count
+        var nanoseconds: UInt64 = 0
+        for round in rounds {
+            var finishedNs = round.startNs
+            var attempted = 0
+            for outcome in round.outcomes {
+                latencies.append(contentsOf: outcome.latenciesNs)
+                attempted += outcome.attempted
+                result.succeeded += outcome.succeeded
+                finishedNs = max(finishedNs, outcome.finishedNs)
+                for (kind, seen) in outcome.errors {
+                    errors[kind, default: (0, seen.example)].count += seen.count
+                }
             }
+            if attempted < round.load.requests {
+                let reason = round.deadlinePassed ? "the run deadline passed" : "every client lost its connection"
+                errors["not sent: \(reason)", default: (0, nil)].count += round.load.requests - attempted
+            }
+            result.attempted += attempted
+            nanoseconds += finishedNs - round.startNs
+            result.cpu = result.cpu + round.cpu
         }
-        if result.attempted < load.requests {
-            let reason = BenchSystem.nowNs() >= load.deadlineNs ? "the run deadline passed" : "every client lost its connection"
-            errors["not sent: \(reason)", default: (0, nil)].count += load.requests - result.attempted
-        }
-        result.seconds = Double(finishedNs - startNs) / 1e9
+        result.seconds = Double(nanoseconds) / 1e9
         result.latency = LatencySummary(nanoseconds: latencies)
-        result.errors = errors.map { HTTPLoadError(kind: $0.key, count: $0.value.count, example: $0.value.example) }
-            .sorted { ($0.count, $1.kind) > ($1.count, $0.kind) }
+        result.errors = HTTPLoadError.list(errors)
         return result
     }
 
@@ -69,7 +99,7 @@ extension HTTPLoad {
             load.outcomes.withLock { $0.append(outcome) }
             load.done.signal()
         }
-        var connection = connect(load, &outcome)
+        var connection = connect(port: load.port, &outcome)
         load.ready.signal()
         guard load.go.wait(timeout: .now() + .milliseconds(4 * HTTPClientLimits.socketTimeoutMs)) == .success else {
             outcome.record("the start signal never came")
@@ -79,29 +109,35 @@ extension HTTPLoad {
         while let open = connection, BenchSystem.nowNs() < load.deadlineNs {
             let index = load.next.wrappingAdd(1, ordering: .relaxed).oldValue
             guard index < load.requests else { break }
-            outcome.attempted += 1
-            let request = load.linkRequest(index)
-            let start = BenchSystem.nowNs()
-            do {
-                let response = try open.exchange(request)
-                outcome.latenciesNs.append(BenchSystem.nowNs() - start)
-                if (200..<300).contains(response.status) {
-                    outcome.succeeded += 1
-                } else {
-                    outcome.record(describe(response), example: problemDetail(response))
-                }
-                if response.closes { connection = reconnect(open, load, &outcome) }
-            } catch {
-                // The reason, not the description: equal failures group.
-                outcome.record(error.reason)
-                connection = reconnect(open, load, &outcome)
-            }
+            connection = exchange(load.request(index), on: open, port: load.port, &outcome)
         }
     }
 
-    private static func connect(_ load: LoadState, _ outcome: inout ClientOutcome) -> HTTPTestClient? {
+    /// Sends one request and waits for its answer, timing it into
+    /// `outcome`; returns the connection to send the next one on (nil when
+    /// it was lost and could not be made again).
+    static func exchange(_ request: [UInt8], on connection: HTTPTestClient, port: UInt16, _ outcome: inout ClientOutcome) -> HTTPTestClient? {
+        outcome.attempted += 1
+        let start = BenchSystem.nowNs()
         do {
-            return try HTTPClientLimits.connect(port: load.port)
+            let response = try connection.exchange(request)
+            outcome.latenciesNs.append(BenchSystem.nowNs() - start)
+            if (200..<300).contains(response.status) {
+                outcome.succeeded += 1
+            } else {
+                outcome.record(describe(response), example: problemDetail(response))
+            }
+            return response.closes ? reconnect(connection, port: port, &outcome) : connection
+        } catch {
+            // The reason, not the description: equal failures group.
+            outcome.record(error.reason)
+            return reconnect(connection, port: port, &outcome)
+        }
+    }
+
+    static func connect(port: UInt16, _ outcome: inout ClientOutcome) -> HTTPTestClient? {
+        do {
+            return try HTTPClientLimits.connect(port: port)
         } catch {
             outcome.record(error.reason)
             return nil
@@ -110,8 +146,20 @@ extension HTTPLoad {
 
     /// A closed or broken connection is replaced once; a client that cannot
     /// reconnect stops and leaves its share to the others.
-    private static func reconnect(_ old: HTTPTestClient, _ load: LoadState, _ outcome: inout ClientOutcome) -> HTTPTestClient? {
+    private static func reconnect(_ old: HTTPTestClient, port: UInt16, _ outcome: inout ClientOutcome) -> HTTPTestClient? {
         old.close()
-        return connect(load, &outcome)
+        return connect(port: port, &outcome)
+    }
+}
+
+extension ResourceUsage {
+    /// Two spans of use as one.
+    static func + (a: ResourceUsage, b: ResourceUsage) -> ResourceUsage {
+        var sum = a
+        sum.userSeconds += b.userSeconds
+        sum.systemSeconds += b.systemSeconds
+        sum.voluntarySwitches += b.voluntarySwitches
+        sum.involuntarySwitches += b.involuntarySwitches
+        return sum
     }
 }

@@ -64,4 +64,42 @@ enum BenchLimits {
     static let handOverWrites = 200
     /// Server log lines (warnings, refused requests) passed to stderr; the rest are counted in the report's errors.
     static let httpServerLogLinesMax = 20
+    /// Ledgers of the ledgers phase's server: the 1,000 by default;
+    /// at least 2 to spread over, at most what a server may hold open
+    /// (`Limits.openLedgersMax`), since the first run holds all of them open.
+    static let ledgersMin = 2
+    static let ledgersMax = Limits.openLedgersMax
+    static let ledgersDefault = 1_000
+    /// The spread over all ledgers open and the single ledger it is compared
+    /// with take turns in this many rounds each (single, many, many,
+    /// single, …), so that a change in the shared machine's load falls on both.
+    static let ledgersRounds = 4
+    /// The second run of the spread load, with the server's default bound
+    /// on open ledgers, so ledgers open and close as requests move: an open
+    /// and a close cost milliseconds (a few hundred commits/s were
+    /// measured), so it sends fewer requests, within its deadline; 0 skips it.
+    static let ledgersBoundedRequestsDefault = 10_000
+    /// Events the importing tenant sends, in batches of `importBatchSize`:
+    /// the million by default; the same bounds as `--events`.
+    static let tenantImportEventsDefault = 1_000_000
+    /// Importing clients, one keep-alive connection each: a few keep the
+    /// tenant's writer busy; a tenant may have `Limits.tenantRequestsInFlightMax` in flight.
+    static let tenantImportClientsMin = 1
+    static let tenantImportClientsMax = Limits.tenantRequestsInFlightMax
+    static let tenantImportClientsDefault = 4
+    /// The quiet tenant's writes per second (and as many reads): a steady,
+    /// modest rate, one write and one read every 1/rate s on one connection.
+    static let quietRateMin = 1
+    static let quietRateMax = 1_000
+    static let quietRateDefault = 50
+    /// The importer stops starting batches after 60 s plus one second per
+    /// 1,000 events (a tenth of a slow import's rate).
+    static func tenantImportSecondsMax(events: Int) -> UInt64 { 60 + UInt64(events / 1_000) }
+    /// The quiet tenant alone, before the import starts: the same client on
+    /// the same machine, so its figures during the import can be told
+    /// apart from what the machine's other work costs it (500 ticks at 50/s).
+    static let quietAloneMs = 10_000
+    /// How long the quiet client may take to notice the import ended and
+    /// finish its last request (each exchange waits at most the socket timeout).
+    static let quietStopWaitMs = 3 * HTTPClientLimits.socketTimeoutMs
 }

@@ -1,3 +1,4 @@
+import TiesCore
 import TiesTestSupport
 
 /// What one run does, parsed from the command line.
@@ -9,6 +10,14 @@ struct BenchOptions: Equatable {
     var records = 0
     var httpRequests = BenchLimits.httpRequestsDefault
     var httpClients = BenchLimits.httpClientsDefault
+    var ledgers = BenchLimits.ledgersDefault
+    /// The bound on open ledgers of the ledgers phase's second run.
+    var ledgersMaxOpen = Limits.openLedgersDefault
+    /// Requests of that second run; 0 leaves it out.
+    var ledgersBoundedRequests = BenchLimits.ledgersBoundedRequestsDefault
+    var tenantImportEvents = BenchLimits.tenantImportEventsDefault
+    var tenantImportClients = BenchLimits.tenantImportClientsDefault
+    var quietRate = BenchLimits.quietRateDefault
     var phases = Set(BenchPhase.allCases)
     /// nil: a new directory under `$TMPDIR`.
     var directory: String?
@@ -18,7 +27,9 @@ struct BenchOptions: Equatable {
 
     static let usage = """
         usage: ties-bench [--phases LIST] [--events N] [--records R] [--seed S] [--queries Q]
-                          [--http-requests N] [--http-clients C] [--dir DIR] [--keep] [--json]
+                          [--http-requests N] [--http-clients C] [--ledgers L] [--ledgers-max-open M]
+                          [--ledgers-bounded-requests N] [--ledgers-import-events N] [--ledgers-import-clients C]
+                          [--ledgers-quiet-rate R] [--dir DIR] [--keep] [--json]
 
         Measures Ties on a deterministic synthetic workload, in one run:
           1. generates N events of import operations (seeded SplitMix64, Zipf-skewed people),
@@ -41,7 +52,16 @@ struct BenchOptions: Equatable {
           9. with the cli phase: on a ledger of its own, served in-process, 200 single-link writes each
              way, one at a time: POST /v1/relationships, a hand-over on the write socket, a `ties link`
              process (handed to the server; `ties` must be built next to ties-bench) and a `curl` process,
-         10. reads the peak RSS.
+         10. with the ledgers phase: L ledgers under one in-process `ties serve --ledgers` server, each with
+             an append key of its own and the link type (set up through the API before timing, so all L are
+             open), then step 6's clients and requests, each request to a ledger drawn uniformly at random
+             (seeded), in \(BenchLimits.ledgersRounds) rounds taking turns with the same against one ledger (a server of its
+             own, no automatic snapshot), compared on commits/s; again with at most M ledgers open,
+             so ledgers open and close as requests move (--ledgers-bounded-requests of them); last, on a
+             server of its own, tenant `big` imports --ledgers-import-events links in batches of
+             \(BenchLimits.importBatchSize) (POST /v1/ledgers/big/batch, --ledgers-import-clients clients) while tenant
+             `quiet` writes one link and reads that person's relationships R times a second each,
+         11. reads the peak RSS.
         Each measurement is printed next to its target with PASS or MISS.
 
         options:
@@ -54,6 +74,17 @@ struct BenchOptions: Equatable {
           --queries Q         queries (or pages) of each kind per measurement point, \(BenchLimits.queriesMin)...\(BenchLimits.queriesMax) (default \(BenchLimits.queriesDefault))
           --http-requests N   links the HTTP load sends, \(BenchLimits.httpRequestsMin)...\(BenchLimits.httpRequestsMax) (default \(BenchLimits.httpRequestsDefault))
           --http-clients C    HTTP client threads, one keep-alive connection each, \(BenchLimits.httpClientsMin)...\(BenchLimits.httpClientsMax) (default \(BenchLimits.httpClientsDefault))
+          --ledgers L         ledgers in the ledgers phase's server, \(BenchLimits.ledgersMin)...\(BenchLimits.ledgersMax) (default \(BenchLimits.ledgersDefault))
+          --ledgers-max-open M
+                              the bound on open ledgers of its second run, 1...\(Limits.openLedgersMax) (default \(Limits.openLedgersDefault), the server's)
+          --ledgers-bounded-requests N
+                              links that second run sends, 0 (no second run) or \(BenchLimits.httpRequestsMin)...\(BenchLimits.httpRequestsMax) (default \(BenchLimits.ledgersBoundedRequestsDefault))
+          --ledgers-import-events N
+                              links the importing tenant sends, \(BenchLimits.eventsMin)...\(BenchLimits.eventsMax) (default \(BenchLimits.tenantImportEventsDefault))
+          --ledgers-import-clients C
+                              its clients, one keep-alive connection each, \(BenchLimits.tenantImportClientsMin)...\(BenchLimits.tenantImportClientsMax) (default \(BenchLimits.tenantImportClientsDefault))
+          --ledgers-quiet-rate R
+                              the quiet tenant's writes per second, and as many reads, \(BenchLimits.quietRateMin)...\(BenchLimits.quietRateMax) (default \(BenchLimits.quietRateDefault))
           --dir DIR           working directory; must be absent or empty (default: a new one under $TMPDIR)
           --keep              keep the working directory (ledgers, workload files, floor database)
           --json              print the report as one JSON object instead of text
@@ -83,6 +114,18 @@ struct BenchOptions: Equatable {
                 options.httpRequests = try integer(try value(), option: name, in: BenchLimits.httpRequestsMin...BenchLimits.httpRequestsMax)
             case "--http-clients":
                 options.httpClients = try integer(try value(), option: name, in: BenchLimits.httpClientsMin...BenchLimits.httpClientsMax)
+            case "--ledgers": options.ledgers = try integer(try value(), option: name, in: BenchLimits.ledgersMin...BenchLimits.ledgersMax)
+            case "--ledgers-max-open": options.ledgersMaxOpen = try integer(try value(), option: name, in: 1...Limits.openLedgersMax)
+            case "--ledgers-bounded-requests":
+                options.ledgersBoundedRequests = try integer(try value(), option: name, in: 0...BenchLimits.httpRequestsMax)
+                guard options.ledgersBoundedRequests == 0 || options.ledgersBoundedRequests >= BenchLimits.httpRequestsMin else {
+                    throw .usage("\(name) must be 0 or between \(BenchLimits.httpRequestsMin) and \(BenchLimits.httpRequestsMax), got \(options.ledgersBoundedRequests)")
+                }
+            case "--ledgers-import-events":
+                options.tenantImportEvents = try integer(try value(), option: name, in: BenchLimits.eventsMin...BenchLimits.eventsMax)
+            case "--ledgers-import-clients":
+                options.tenantImportClients = try integer(try value(), option: name, in: BenchLimits.tenantImportClientsMin...BenchLimits.tenantImportClientsMax)
+            case "--ledgers-quiet-rate": options.quietRate = try integer(try value(), option: name, in: BenchLimits.quietRateMin...BenchLimits.quietRateMax)
             case "--phases": options.phases = try phases(try value())
             case "--dir": options.directory = try directory(try value())
             case "--keep", "--json", "--help", "-h":

@@ -14,6 +14,9 @@ enum BenchPhase: String, CaseIterable, Comparable {
     case http
     /// CLI writes handed to a running server against HTTP writes, one at a time.
     case cli
+    /// Many ledgers under one server (`ties serve --ledgers`): spread
+    /// commits against one ledger's, and a quiet tenant beside an importing one.
+    case ledgers
 
     static func < (a: BenchPhase, b: BenchPhase) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!

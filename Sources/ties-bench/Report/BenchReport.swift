@@ -21,6 +21,7 @@ struct BenchReport {
     var peakResidentKiB: Int?
     var http: HTTPLoadResult?
     var handOver: HandOverResult?
+    var ledgers: LedgersResult?
 
     var importFloorRatio: Double? {
         guard let floor, floor.eventsPerSecond > 0 else { return nil }
@@ -86,6 +87,7 @@ struct BenchReport {
             checks.append(Check(name: "write-socket hand-over / HTTP request, p99 (in process)", measured: handOver.requestRatioP99, unit: "×",
                                 limit: Targets.handOverLatencyRatioMax, atLeast: false))
         }
+        if let ledgers { checks += ledgersChecks(ledgers) }
         checks.append(Check(name: "peak RSS (VmHWM, whole run)", measured: peakResidentMB, unit: "MB",
                             limit: Targets.peakResidentMBMax, atLeast: false))
         return checks

@@ -16,6 +16,10 @@ extension BenchReport {
                 "events": .int(Int64(options.events)), "records": .int(Int64(options.records)), "seed": .string(String(options.seed)),
                 "queries": .int(Int64(options.queries)),
                 "httpRequests": .int(Int64(options.httpRequests)), "httpClients": .int(Int64(options.httpClients)),
+                "ledgers": .int(Int64(options.ledgers)), "ledgersMaxOpen": .int(Int64(options.ledgersMaxOpen)),
+                "ledgersBoundedRequests": .int(Int64(options.ledgersBoundedRequests)),
+                "ledgersImportEvents": .int(Int64(options.tenantImportEvents)), "ledgersImportClients": .int(Int64(options.tenantImportClients)),
+                "ledgersQuietRate": .int(Int64(options.quietRate)),
                 "phases": .array(options.phases.sorted().map { .string($0.rawValue) }),
             ]),
             "import": !options.phases.contains(.import) ? .null : Self.json(importResult),
@@ -44,6 +48,7 @@ extension BenchReport {
                      "processRatioP99": handOver.processRatioP99.map(JSONValue.double) ?? .null,
                      "requestRatioP50": .double(handOver.requestRatioP50), "requestRatioP99": .double(handOver.requestRatioP99)])
         } ?? .null
+        fields["ledgers"] = ledgers.map(ledgersJSON) ?? .null
         var ledger = stats?.jsonValue.objectValue ?? [:]
         if let files = projectionFileBytes {
             ledger["projectionDatabaseBytes"] = .int(files.database)
@@ -92,7 +97,7 @@ extension BenchReport {
         ])
     }
 
-    private static func json(_ http: HTTPLoadResult) -> JSONValue {
+    static func json(_ http: HTTPLoadResult) -> JSONValue {
         .object([
             "clients": .int(Int64(http.clients)), "requests": .int(Int64(http.requests)), "attempted": .int(Int64(http.attempted)),
             "succeeded": .int(Int64(http.succeeded)), "seconds": .double(http.seconds), "commitsPerSecond": .double(http.commitsPerSecond),
@@ -105,10 +110,14 @@ extension BenchReport {
                             "involuntaryContextSwitches": .int(http.cpu.involuntarySwitches),
                             "usPerCommit": http.cpuUsPerCommit.map(JSONValue.double) ?? .null]),
             "errorCount": .int(Int64(http.errorCount)),
-            "errors": .array(http.errors.map { error in
-                .object(["kind": .string(error.kind), "count": .int(Int64(error.count)), "example": error.example.map(JSONValue.string) ?? .null])
-            }),
+            "errors": json(http.errors),
         ])
+    }
+
+    static func json(_ errors: [HTTPLoadError]) -> JSONValue {
+        .array(errors.map { error in
+            .object(["kind": .string(error.kind), "count": .int(Int64(error.count)), "example": error.example.map(JSONValue.string) ?? .null])
+        })
     }
 
     private static func json(_ result: TimeTravelResult) -> JSONValue {
@@ -134,7 +143,7 @@ extension BenchReport {
         .object(["all": json(latency.all), "hot": json(latency.hot), "cold": json(latency.cold), "rowsReturned": .int(Int64(latency.rowsReturned))])
     }
 
-    private static func json(_ summary: LatencySummary) -> JSONValue {
+    static func json(_ summary: LatencySummary) -> JSONValue {
         .object(["count": .int(Int64(summary.count)), "p50Us": .double(summary.p50Us), "p99Us": .double(summary.p99Us), "maxUs": .double(summary.maxUs)])
     }
 }

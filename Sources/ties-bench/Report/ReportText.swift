@@ -21,6 +21,7 @@ extension BenchReport {
             out += Format.table(httpRows(http))
         }
         if let handOver { out += Format.table(handOverRows(handOver)) }
+        if let ledgers { out += ledgersText(ledgers) }
         if let peakResidentMB {
             out += Format.table([["  peak RSS (VmHWM at the end)", "\(Format.fixed(peakResidentMB, 1)) MB"]])
         }
@@ -169,20 +170,21 @@ extension BenchReport {
         return rows
     }
 
-    private func httpRows(_ http: HTTPLoadResult) -> [[String]] {
+    func httpRows(_ http: HTTPLoadResult) -> [[String]] {
         let cpu = http.cpu
         var rows = [
             ["    durable commits (2xx)", "\(Format.grouped(http.succeeded)) in \(Format.fixed(http.seconds, 2)) s",
              "\(Format.rate(http.commitsPerSecond)) commits/s; \(Format.grouped(http.attempted)) of \(Format.grouped(http.requests)) requests sent"],
             ["    latency per answered request (ms)", "p50 \(Format.fixed(http.latencyP50Ms, 2))",
              "p99 \(Format.fixed(http.latencyP99Ms, 2)), max \(Format.fixed(http.latencyMaxMs, 2)) (n = \(Format.grouped(http.latency.count)))"],
-            ["    fdatasyncs by the writer", Format.grouped(http.fdatasyncs),
+            // Counted on a single ledger's service only.
+            http.fdatasyncs == 0 ? nil : ["    fdatasyncs by the writer", Format.grouped(http.fdatasyncs),
              http.commitsPerFdatasync.map { "\(Format.fixed($0, 1)) commits per fdatasync (group commit)" } ?? "-"],
             ["    CPU, whole process (server + clients)", "\(Format.fixed(cpu.userSeconds, 2)) s user + \(Format.fixed(cpu.systemSeconds, 2)) s sys",
              (http.cpuUsPerCommit.map { "\(Format.microseconds($0)) µs per commit; " } ?? "")
                 + "\(Format.grouped(cpu.voluntarySwitches)) voluntary + \(Format.grouped(cpu.involuntarySwitches)) involuntary context switches"],
             ["    ledger head moved by", "\(Format.grouped(http.headSeqAdvance)) events", "(one per 2xx link)"],
-        ]
+        ].compactMap { $0 }
         if http.errors.isEmpty {
             rows.append(["    errors", "none"])
         }

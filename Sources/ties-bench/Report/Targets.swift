@@ -59,4 +59,11 @@ enum Targets {
     static let handOverLatencyRatioMax = 2.0
     /// A benchmark that drops requests measures something else.
     static let httpErrorsMax = 0.0
+    /// Many tenants in one server (`ties serve --ledgers`): the same
+    /// clients spread over 1,000 ledgers commit at least half as fast as
+    /// on one ledger, where group commit shares each fdatasync among many.
+    static let ledgersCommitsRatioMin = 0.5
+    /// A quiet tenant's writes and reads while another tenant imports a
+    /// million events on the same server: the single ledger's p99 budget.
+    static let quietTenantP99MsMax = 20.0
 }

@@ -38,8 +38,13 @@ enum BenchSystem {
     }
 
     /// VmHWM: the process's peak resident set, in KiB.
-    static func peakResidentKiB() -> Int? {
-        guard let status = readSmallFile("/proc/self/status"), let field = procField("VmHWM", in: status) else { return nil }
+    static func peakResidentKiB() -> Int? { statusKiB("VmHWM") }
+
+    /// VmRSS: the process's resident set now, in KiB.
+    static func residentKiB() -> Int? { statusKiB("VmRSS") }
+
+    private static func statusKiB(_ name: String) -> Int? {
+        guard let status = readSmallFile("/proc/self/status"), let field = procField(name, in: status) else { return nil }
         return Int(field.split(separator: " ").first ?? "")
     }
 
