@@ -1,4 +1,5 @@
 import TiesCore
+import TiesHTTP
 import TiesTestSupport
 
 /// Every bound of the benchmark in one place, each with its reason.
@@ -83,9 +84,9 @@ enum BenchLimits {
     /// the million by default; the same bounds as `--events`.
     static let tenantImportEventsDefault = 1_000_000
     /// Importing clients, one keep-alive connection each: a few keep the
-    /// tenant's writer busy; a tenant may have `Limits.tenantRequestsInFlightMax` in flight.
+    /// tenant's writer busy; a tenant may have half the server's requests in flight.
     static let tenantImportClientsMin = 1
-    static let tenantImportClientsMax = Limits.tenantRequestsInFlightMax
+    static let tenantImportClientsMax = HTTPLimits.requestsInFlightMax / 2
     static let tenantImportClientsDefault = 4
     /// The quiet tenant's writes per second (and as many reads): a steady,
     /// modest rate, one write and one read every 1/rate s on one connection.
