@@ -8,6 +8,7 @@ import { get, parseRecord, recordPath, relationships, catalog, typeKey } from '.
 import { recordHref, timelineHref, linkHref, recordLink } from './events.js';
 import { drawGraph, NEIGHBOURS_DRAWN_MAX } from './graph.js';
 import { States } from './states.js';
+import { MATCH } from './start.js';
 
 /** Pages of 1000 links read per state; a record with more says so. */
 const RELATIONSHIP_PAGES_MAX = 5;
@@ -15,8 +16,6 @@ const RELATIONSHIP_PAGES_MAX = 5;
 const TABLE_ROWS_MAX = 100;
 /** History entries the slider spans (the newest). */
 const SLIDER_ENTRIES_MAX = 1000;
-/** `type[field=value]`: a record found by an identifier. */
-const MATCH = /^([^[\]:]+)\[([^=\]]+)=(.*)\]$/;
 
 function searchForm(text) {
   const input = h('input', { id: 'find', name: 'find', type: 'search', value: text || '', required: true, maxlength: 600,
