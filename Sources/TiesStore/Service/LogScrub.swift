@@ -8,7 +8,8 @@ import TiesSystem
 /// is kept in `damaged.json` (DamageRecord): writes are then refused and
 /// health answers 503 until `ties repair` or a `ties verify` that finds the
 /// log whole. It reads through a file descriptor of its own; a line still
-/// being appended at the end is a tail, not damage.
+/// being appended at the end is a tail, not damage. Its thread runs at a
+/// lower CPU priority (`Limits.scrubThreadNiceness`) than the requests.
 ///
 /// `@unchecked Sendable`: the mutable state is guarded by `condition`.
 public final class LogScrub: @unchecked Sendable {
@@ -51,6 +52,11 @@ public final class LogScrub: @unchecked Sendable {
         guard !started else { return }
         started = true
         let thread = Thread { [self] in
+            _ = CurrentThread.setName("ties-scrub")  // only for ps -L and tests; unnamed it scrubs the same
+            // A pass hashes the whole log: it must not slow the server's requests.
+            if let error = CurrentThread.setNiceness(Limits.scrubThreadNiceness) {
+                warn("the background scrub runs at the server's own CPU priority (setpriority: errno \(error))")
+            }
             run()
             done.signal()
         }
