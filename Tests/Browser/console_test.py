@@ -217,6 +217,16 @@ def first_view_ms(page, hash_, view, repeats):
     return figures
 
 
+def asked_once(page):
+    """The first view's requests, started early by start.js, were each taken by the view, not asked again."""
+    page.wait(lambda: page.driver.find_element(By.ID, "slider").get_attribute("data-ready"), "the slider's positions")
+    asked = page.js("""return performance.getEntriesByType('resource').map((e) => new URL(e.name))
+        .filter((u) => u.pathname.startsWith('/v1/')).map((u) => u.pathname + u.search)""")
+    twice = sorted({target for target in asked if asked.count(target) > 1})
+    check(not twice, f"the first view asked more than once for {twice}")
+    check(any(target.endswith("/relationships?direction=both&limit=1000") for target in asked), f"the first view's links were not asked for: {asked}")
+
+
 def page_weight(page):
     """(uncompressed, transferred) bytes of the page and the console's files, not counting API data."""
     entries = page.js("""return [performance.getEntriesByType('navigation')[0], ...performance.getEntriesByType('resource')]
@@ -426,6 +436,7 @@ def full_run(args, out, figures):
         figures["page weight (bytes, as sent)"] = transferred
         check(weight <= PAGE_WEIGHT_MAX, f"the page weighs {weight} bytes: {files}")
         figures["first view (ms)"] = first_view_ms(page, f"#/record/{urllib.parse.quote(record, safe='')}", "record", 10)
+        asked_once(page)
         return page.shots
     finally:
         if driver:

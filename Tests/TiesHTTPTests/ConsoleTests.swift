@@ -36,7 +36,9 @@ struct ConsoleTests {
         let page = harness.call("GET", "/", as: nil)
         #expect(page.status == 200)
         #expect(page.contentType == "text/html; charset=utf-8")
-        #expect(page.body == (try [UInt8](Data(contentsOf: Self.directory.appendingPathComponent("index.html")))))
+        let html = try String(contentsOf: Self.directory.appendingPathComponent("index.html"), encoding: .utf8)
+        #expect(page.body == Array(html.replacingOccurrences(of: "\"/console/", with: "\"/console/\(Console.version)/").utf8),
+                "the page is index.html naming its files under the version")
         #expect(harness.call("GET", "/console/app.js", as: nil).contentType == "text/javascript; charset=utf-8")
         #expect(harness.call("GET", "/console/app.css", as: nil).contentType == "text/css; charset=utf-8")
     }
@@ -70,8 +72,8 @@ struct ConsoleTests {
             #expect(script.hasPrefix(" type=\"module\" src=\"/console/"), "every script is a file of the console: \(script.prefix(60))")
             #expect(script.drop { $0 != ">" }.dropFirst().hasPrefix("</script>"), "a script element holds no code")
         }
-        for module in try Self.fileNames() where module.hasSuffix(".js") && module != "app.js" {
-            #expect(html.contains("<link rel=\"modulepreload\" href=\"/console/\(module)\">"), "\(module) is not preloaded: the first view waits for it")
+        for module in try Self.fileNames() where module.hasSuffix(".js") && !html.contains("<script type=\"module\" src=\"/console/\(module)\"") {
+            #expect(html.contains("<link rel=\"modulepreload\" href=\"/console/\(module)\">"), "\(module) is neither a script nor preloaded: the first view waits for it")
         }
         #expect(!html.contains("style=") && !html.contains("<style"), "no inline style")
         #expect(html.range(of: " on[a-z]+=", options: .regularExpression) == nil, "no inline event handler")
@@ -107,6 +109,41 @@ struct ConsoleTests {
         #expect(harness.call("GET", "/console/app.js", as: nil, headers: [("If-None-Match", etag), ("Accept-Encoding", "gzip")]).status == 200)
         let zippedTag = try #require(zipped.headers["etag"])
         #expect(harness.call("GET", "/console/app.js", as: nil, headers: [("If-None-Match", zippedTag), ("Accept-Encoding", "gzip")]).status == 304)
+    }
+
+    @Test("The page names every file it loads under /console/VERSION/, served byte for byte to be kept; the page itself is asked for each time")
+    func versionedFiles() throws {
+        let harness = try APIHarness()
+        defer { harness.close() }
+        let page = harness.call("GET", "/", as: nil)
+        #expect(page.headers["cache-control"] == "no-cache")
+        let named = String(decoding: page.body, as: UTF8.self).components(separatedBy: "\"/console/").dropFirst().map { $0.prefix { $0 != "\"" } }
+        #expect(named.count >= 3, "the page loads its script, style and icon")
+        #expect(Console.version.count == 16 && Console.version.allSatisfy(\.isHexDigit))
+        for target in named {
+            #expect(target.hasPrefix("\(Console.version)/"), "\(target) is not under the version")
+            let name = target.dropFirst(Console.version.count + 1)
+            let kept = harness.call("GET", "/console/\(target)", as: nil)
+            #expect(kept.status == 200, "\(target): \(kept)")
+            #expect(kept.body == harness.call("GET", "/console/\(name)", as: nil).body)
+            #expect(kept.headers["cache-control"] == "public, max-age=31536000, immutable")
+            #expect(kept.headers["content-security-policy"] == Console.contentSecurityPolicy)
+            #expect(harness.call("GET", "/console/\(name)", as: nil).headers["cache-control"] == "no-cache", "an unversioned name is asked for each time")
+        }
+        let other = harness.call("GET", "/console/0123456789abcdef/app.js", as: nil)
+        #expect(other.status == 404 && other.code == "not_found", "another version's file is not this binary's")
+    }
+
+    @Test("A file changed by one byte changes the version; the same files give the same version")
+    func versionFollowsTheFiles() throws {
+        var files = Console.assets
+        #expect(Console.version(of: files) == Console.version)
+        let script = try #require(files["app.js"])
+        files["app.js"] = ConsoleAsset(name: "app.js", bytes: script.identity.bytes + [0x0A])
+        #expect(Console.version(of: files) != Console.version)
+        files["app.js"] = script
+        files["other.js"] = script
+        #expect(Console.version(of: files) != Console.version, "a file added")
     }
 
     @Test("gzip is sent exactly when the client accepts it, and decodes to the file", arguments: [

@@ -74,6 +74,35 @@ struct ScrubTests {
         #expect(health.status == 200 && health.json["scrub"]["bytesDone"].int == size.map(Int64.init), "\(health)")
     }
 
+    @Test("the scrub's thread runs at nice Limits.scrubThreadNiceness, and the thread that started it keeps its own", .timeLimit(.minutes(1)))
+    func lowerPriority() throws {
+        let (directory, _) = try Self.ledger()
+        defer { directory.cleanUp() }
+        let own = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        let scrub = LogScrub(directory: directory.path, policy: ScrubPolicy(), warn: { _ in })
+        scrub.start()
+        defer { scrub.stop() }
+        let nice = Wait.forValue { Self.niceOfThread(named: "ties-scrub") }
+        #expect(nice == Int(Limits.scrubThreadNiceness))
+        #expect(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) == own)
+    }
+
+    /// The nice value of this process's thread named `name` (`/proc/self/task/TID/stat`, field 19), or nil.
+    /// `try?`: a thread listed may end before it is read, and is then not the one looked for.
+    static func niceOfThread(named name: String) -> Int? {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        for task in tasks {
+            guard let comm = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8),
+                  comm.trimmingCharacters(in: .whitespacesAndNewlines) == name,
+                  let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            // After the name: field 3 (state) onwards, so field 19 is the 17th.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 16 ? Int(fields[16]) : nil
+        }
+        return nil
+    }
+
     @Test("the scrub's rate limit is kept: a pass over 2 MB at 1 MB/s takes about two seconds")
     func rateLimit() throws {
         let directory = try TemporaryDirectory("ties-scrub-rate-")

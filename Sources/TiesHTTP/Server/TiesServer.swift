@@ -34,10 +34,11 @@ public final class TiesServer: Sendable {
         }
     }
 
-    /// Starts serving; the console's files are hashed and gzipped first,
-    /// so the first browser to ask does not wait for that.
+    /// Starts serving; the console's files (and the page naming their
+    /// version) are hashed and gzipped first, so the first browser to ask
+    /// does not wait for that.
     public func start() {
-        _ = Console.assets
+        _ = Console.pageAsset
         server.start()
         scrub.start()
     }

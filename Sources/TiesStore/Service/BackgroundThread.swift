@@ -1,5 +1,6 @@
 import Foundation
 import TiesCore
+import TiesSystem
 
 /// A named thread of a server's background work (a scrub, the rotation
 /// of scrubs), and how it stops: `stop` makes `isStopped` true, ends any
@@ -10,14 +11,22 @@ import TiesCore
 /// `@unchecked Sendable`: the mutable state is guarded by `condition`.
 final class BackgroundThread: @unchecked Sendable {
     private let name: String
+    /// The thread's nice value (nil: the process's own).
+    private let niceness: Int32?
+    private let warn: @Sendable (String) -> Void
     private let condition = NSCondition()
     private var started = false
     private var stopped = false
     private var joined = false
     private let done = DispatchSemaphore(value: 0)
 
-    init(name: String) {
+    /// `name` is also the kernel's name of the thread (`ps -L`; at most 15
+    /// bytes); `niceness` lowers its CPU priority, so its work yields to the
+    /// server's requests (a refusal is told to `warn`, and it runs as is).
+    init(name: String, niceness: Int32? = nil, warn: @escaping @Sendable (String) -> Void = { _ in }) {
         self.name = name
+        self.niceness = niceness
+        self.warn = warn
     }
 
     /// Runs `body` on the thread; a second start, or one after `stop`, does nothing.
@@ -26,7 +35,11 @@ final class BackgroundThread: @unchecked Sendable {
         defer { condition.unlock() }
         guard !started, !stopped else { return }
         started = true
-        let thread = Thread { [done] in
+        let thread = Thread { [done, name, niceness, warn] in
+            _ = CurrentThread.setName(name)  // For ps -L and tests; unnamed it works the same.
+            if let niceness, let error = CurrentThread.setNiceness(niceness) {
+                warn("\(name) runs at the server's own CPU priority (setpriority: errno \(error))")
+            }
             body()
             done.signal()
         }

@@ -8,7 +8,8 @@ import TiesSystem
 /// is kept in `damaged.json` (DamageRecord): writes are then refused and
 /// health answers 503 until `ties repair` or a `ties verify` that finds the
 /// log whole. It reads through a file descriptor of its own; a line still
-/// being appended at the end is a tail, not damage.
+/// being appended at the end is a tail, not damage. Its thread runs at a
+/// lower CPU priority (`Limits.scrubThreadNiceness`) than the requests.
 ///
 /// `@unchecked Sendable`: the mutable state is guarded by `condition`.
 public final class LogScrub: @unchecked Sendable {
@@ -28,12 +29,14 @@ public final class LogScrub: @unchecked Sendable {
     /// Guards `state`.
     private let condition = NSCondition()
     private var state = Progress()
-    private let thread = BackgroundThread(name: "ties-scrub")
+    private let thread: BackgroundThread
 
     public init(directory: String, policy: ScrubPolicy, warn: @escaping @Sendable (String) -> Void) {
         layout = LedgerLayout(directory: directory)
         self.policy = policy
         self.warn = warn
+        // A pass hashes the whole log: it must not slow the server's requests.
+        thread = BackgroundThread(name: "ties-scrub", niceness: Limits.scrubThreadNiceness, warn: warn)
     }
 
     public var progress: Progress {

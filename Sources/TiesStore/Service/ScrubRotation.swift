@@ -14,13 +14,15 @@ public final class ScrubRotation: @unchecked Sendable {
     /// Guards `scrubs`.
     private let condition = NSCondition()
     private var scrubs: [LedgerName: LogScrub] = [:]
-    private let thread = BackgroundThread(name: "ties-scrub-rotation")
+    private let thread: BackgroundThread
     /// How long the rotation rests when no ledger is due.
     private static let restMs = 60_000
 
     public init(ledgers: LedgerSet, warn: @escaping @Sendable (String) -> Void) {
         self.ledgers = ledgers
         self.warn = warn
+        // The passes run on this thread: at the scrub's low priority.
+        thread = BackgroundThread(name: "ties-scrub-rota", niceness: Limits.scrubThreadNiceness, warn: warn)
     }
 
     /// The scrub of one ledger, made when first asked for (its progress is

@@ -1,15 +1,9 @@
 // The HTTP API as the console calls it: the key from sessionStorage as a
 // bearer token, JSON answers, and every failure as the problem's `detail`.
 
-const KEY_ITEM = 'ties.apiKey';
+import { session, REQUEST_TIMEOUT_MS, recordPath, relationshipsQuery, requestTarget, send, takeEarly } from './start.js';
 
-export const session = {
-  get key() { return sessionStorage.getItem(KEY_ITEM); },
-  set key(key) {
-    if (key) sessionStorage.setItem(KEY_ITEM, key);
-    else sessionStorage.removeItem(KEY_ITEM);
-  },
-};
+export { session, REQUEST_TIMEOUT_MS, parseRecord, recordPath } from './start.js';
 
 /** A failed request: `detail` is what the user is shown. */
 class Problem extends Error {
@@ -21,9 +15,6 @@ class Problem extends Error {
   }
 }
 
-/** How long a request may take before the console gives up on it (a long poll adds its wait). */
-export const REQUEST_TIMEOUT_MS = 30000;
-
 /** Listeners told when the server refuses the key (401): the sign-in page. */
 const unauthorizedListeners = [];
 export function onUnauthorized(listener) { unauthorizedListeners.push(listener); }
@@ -34,30 +25,18 @@ export function onUnauthorized(listener) { unauthorizedListeners.push(listener);
  * the server sent none or could not be reached.
  */
 export async function get(path, query, { signal, key, timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
-  const params = new URLSearchParams();
-  for (const [name, v] of Object.entries(query || {})) {
-    if (v !== undefined && v !== null && v !== '') params.set(name, String(v));
-  }
-  const text = params.toString();
-  const target = text ? `${path}?${text}` : path;
-  let response;
+  const target = requestTarget(path, query);
+  const bearer = key ?? session.key ?? '';
+  let answer;
   try {
-    response = await fetch(target, {
-      headers: { Authorization: `Bearer ${key ?? session.key ?? ''}`, Accept: 'application/json' },
-      signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
-      cache: 'no-store',
-    });
+    answer = await (takeEarly(target, bearer)
+      ?? send(target, bearer, signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs)));
   } catch (error) {
     if (error.name === 'AbortError') throw error;
     if (error.name === 'TimeoutError') throw new Problem(0, `The server did not answer within ${timeoutMs / 1000} s.`, 'timeout');
     throw new Problem(0, `The server did not answer (${error.message}). Is ties serve still running?`, 'network');
   }
-  let body = null;
-  try {
-    body = await response.json();
-  } catch {
-    body = null;
-  }
+  const { response, body } = answer;
   if (!response.ok) {
     const detail = body && typeof body.detail === 'string' ? body.detail : `${response.status} ${response.statusText}`;
     const problem = new Problem(response.status, detail, body && body.code);
@@ -69,25 +48,13 @@ export async function get(path, query, { signal, key, timeoutMs = REQUEST_TIMEOU
   return body;
 }
 
-/** `TYPE:ID` split at its first colon, or null. */
-export function parseRecord(text) {
-  const at = text.indexOf(':');
-  if (at <= 0 || at === text.length - 1) return null;
-  return { type: text.slice(0, at), id: text.slice(at + 1), ref: text };
-}
-
-/** The path of a record, each part percent-encoded. */
-export function recordPath(record) {
-  return `/v1/records/${encodeURIComponent(record.type)}/${encodeURIComponent(record.id)}`;
-}
-
 /** Every relationship page of a record as of `asOf` (both directions), up to `pagesMax` pages. */
 export async function relationships(record, asOf, pagesMax, options) {
   const links = [];
   let after;
   let answer;
   for (let page = 0; page < pagesMax; page += 1) {
-    answer = await get(`${recordPath(record)}/relationships`, { direction: 'both', limit: 1000, asOf, after }, options);
+    answer = await get(`${recordPath(record)}/relationships`, relationshipsQuery(asOf, after), options);
     links.push(...answer.relationships);
     after = answer.next;
     if (!after) break;

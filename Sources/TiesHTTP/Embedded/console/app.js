@@ -4,6 +4,7 @@
 
 import { h, show, report, clearReport } from './dom.js';
 import { get, session, onUnauthorized, forgetCatalog } from './api.js';
+import { currentRoute } from './start.js';
 import { recordView } from './record.js';
 import { timelineView } from './timeline.js';
 import { linkView } from './link.js';
@@ -17,14 +18,6 @@ let firstViewMarked = false;
 /** Views drawn so far: `data-rendered` tells a test that a new one is on screen. */
 let renders = 0;
 let signInMessage = null;
-
-/** The route of the hash: #/record/person:ada?x=1 → {name, parts, query}. */
-function currentRoute() {
-  const hash = location.hash.replace(/^#\/?/, '');
-  const [path, search] = hash.split('?');
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
-  return { name: parts[0] || 'record', parts: parts.slice(1), query: new URLSearchParams(search || '') };
-}
 
 const views = { record: recordView, timeline: timelineView, link: linkView, feed: feedView, ledger: ledgerView };
 

@@ -6,7 +6,7 @@ import { s } from './dom.js';
 import { recordHref } from './events.js';
 
 /** Neighbours drawn at most; the table lists them all. */
-const NEIGHBOURS_DRAWN_MAX = 12;
+export const NEIGHBOURS_DRAWN_MAX = 12;
 /** Past this many neighbours the edges' labels would overlap: the table has them. */
 const EDGE_LABELS_MAX = 8;
 

@@ -6,7 +6,9 @@
 import { h, show, when, pairs, report, clearReport } from './dom.js';
 import { get, parseRecord, recordPath, relationships, catalog, typeKey } from './api.js';
 import { recordHref, timelineHref, linkHref, recordLink } from './events.js';
-import { drawGraph } from './graph.js';
+import { drawGraph, NEIGHBOURS_DRAWN_MAX } from './graph.js';
+import { States } from './states.js';
+import { MATCH } from './start.js';
 
 /** Pages of 1000 links read per state; a record with more says so. */
 const RELATIONSHIP_PAGES_MAX = 5;
@@ -14,8 +16,6 @@ const RELATIONSHIP_PAGES_MAX = 5;
 const TABLE_ROWS_MAX = 100;
 /** History entries the slider spans (the newest). */
 const SLIDER_ENTRIES_MAX = 1000;
-/** `type[field=value]`: a record found by an identifier. */
-const MATCH = /^([^[\]:]+)\[([^=\]]+)=(.*)\]$/;
 
 function searchForm(text) {
   const input = h('input', { id: 'find', name: 'find', type: 'search', value: text || '', required: true, maxlength: 600,
@@ -56,6 +56,7 @@ export async function recordView(main, route) {
   // The slider's positions come from the history, asked for once the first view is drawn (not beside it: on a
   // busy ledger the two would share the server's time).
   view.arm(get(`${recordPath(record)}/history`, { limit: SLIDER_ENTRIES_MAX }));
+  return () => view.stop();
 }
 
 async function findByIdentifier(main, text, [, type, field, wanted]) {
@@ -73,13 +74,20 @@ async function findByIdentifier(main, text, [, type, field, wanted]) {
 
 /** A link's identity across states: type, from, to. */
 const linkKey = (link) => `${link.relationshipTypeId}|${link.from}|${link.to}`;
-const sameAttributes = (a, b) => JSON.stringify(a, Object.keys(a).sort()) === JSON.stringify(b, Object.keys(b).sort());
+
+/** Whether two links' attributes are equal: the same names, each with an equal JSON value. */
+function sameAttributes(a, b) {
+  const names = Object.keys(a);
+  if (names.length !== Object.keys(b).length) return false;
+  return names.every((name) => Object.hasOwn(b, name) && (a[name] === b[name] || JSON.stringify(a[name]) === JSON.stringify(b[name])));
+}
 
 /**
  * The links of `then` and `now` together, each marked: `same`, `changed`
  * (attributes differ), `removed` (then, not now), `added` (now, not then).
  */
 function compare(then, now) {
+  if (then === now) return now.map((link) => ({ link, current: link, state: 'same' }));
   const nowByKey = new Map(now.map((link) => [linkKey(link), link]));
   const rows = [];
   for (const link of then) {
@@ -100,8 +108,11 @@ class RecordPage {
     this.record = record;
     this.types = types;
     this.now = now;
-    this.cache = new Map();
+    this.states = new States((asOf, signal) => relationships(record, asOf, RELATIONSHIP_PAGES_MAX, { signal }));
+    this.rows = new RowCache(types);
+    this.graphDrawn = null;
     this.ticket = 0;
+    this.index = 0;
     this.positions = [{ asOf: undefined, text: 'loading the commits that touched it…' }];
   }
 
@@ -119,6 +130,12 @@ class RecordPage {
     this.range.disabled = false;
     this.range.dataset.ready = 'true';
     this.render(this.positions.length - 1, this.now, null);
+    this.guessFrom(this.positions.length - 1, -1);
+  }
+
+  /** The view is left: the slider asks for nothing more. */
+  stop() {
+    this.states.stop();
   }
 
   draw(text, fields) {
@@ -143,24 +160,28 @@ class RecordPage {
     this.render(this.positions.length - 1, this.now, null);
   }
 
-  /** One slider step: the state as of that point, from the cache or the API. */
+  /** One slider step: the state as of that point, kept or asked for (the slider may move on meanwhile). */
   async step(index) {
     const started = performance.now();
     const ticket = ++this.ticket;
+    const direction = Math.sign(index - this.index) || -1;
+    this.index = index;
     const position = this.positions[index];
     try {
-      let then = this.now;
-      if (position.asOf !== undefined) {
-        if (!this.cache.has(position.asOf)) this.cache.set(position.asOf, relationships(this.record, position.asOf, RELATIONSHIP_PAGES_MAX));
-        then = await this.cache.get(position.asOf);
-      }
-      if (ticket !== this.ticket) return;
+      const then = position.asOf === undefined ? this.now : await this.states.get(position.asOf);
+      if (ticket !== this.ticket || then === null) return;
       clearReport();
       this.render(index, then, started);
+      this.guessFrom(index, direction);
     } catch (error) {
-      this.cache.delete(position.asOf);
       if (ticket === this.ticket) report(error);
     }
+  }
+
+  /** Asks ahead for the positions either side of `index`, first the next one in the slider's `direction`. */
+  guessFrom(index, direction) {
+    const at = (offset) => this.positions[index + offset * direction]?.asOf;
+    this.states.guess([at(1), at(-1)]);
   }
 
   render(index, then, started) {
@@ -172,15 +193,78 @@ class RecordPage {
     show(this.status, atNow ? `Now (seq ${this.now.asOfSeq}).` : `As of seq ${then.asOfSeq}`,
       atNow ? '' : ` (${when(then.asOfTime)})`, ' — ', position.text,
       then.truncated ? ' Only the first links are shown.' : '');
-    show(this.table, rows.length > shown.length ? h('p', { class: 'small' }, `Showing ${shown.length} of ${rows.length} links, those that differ from now first. `,
-      h('button', { type: 'button', onclick: () => { this.showAll = true; this.step(Number(this.range.value)); } }, `Show all ${rows.length}`)) : null,
-    linkTable(shown, this.types));
-    show(this.graph, drawGraph(this.record.ref, neighbours(rows)));
+    this.rows.draw(this.table, shown, rows.length > shown.length ? h('p', { class: 'small' }, `Showing ${shown.length} of ${rows.length} links, those that differ from now first. `,
+      h('button', { type: 'button', onclick: () => { this.showAll = true; this.step(Number(this.range.value)); } }, `Show all ${rows.length}`)) : null);
+    this.drawGraph(neighbours(rows));
     const box = this.status;
     box.dataset.index = String(index);
     box.dataset.asOfSeq = String(then.asOfSeq);
     // Reading a size lays the page out now, so a step's time includes its layout, not only its DOM.
     if (started !== null && this.main.offsetHeight >= 0) box.dataset.stepMs = (performance.now() - started).toFixed(1);
+  }
+
+  /** The graph, drawn again only when its neighbours or their states differ from those drawn. */
+  drawGraph(around) {
+    const drawn = JSON.stringify([around.length, around.slice(0, NEIGHBOURS_DRAWN_MAX)]);
+    if (drawn === this.graphDrawn) return;
+    this.graphDrawn = drawn;
+    show(this.graph, drawGraph(this.record.ref, around));
+  }
+}
+
+/**
+ * The table's rows by what they show, kept from one drawing to the next:
+ * a slider step makes only the rows whose link, state or attributes
+ * differ from the last drawing's, and moves no row that stays, so the
+ * browser lays out only what changed.
+ */
+class RowCache {
+  constructor(types) {
+    this.types = types;
+    this.rows = new Map();
+    this.groups = new Map();
+  }
+
+  /** Draws `shown` into `box` (grouped by type, `note` above them), reusing the rows and groups drawn before. */
+  draw(box, shown, note) {
+    if (!shown.length) {
+      this.rows.clear();
+      this.groups.clear();
+      show(box, note, h('p', { class: 'muted' }, 'No relationships at this point.'));
+      return;
+    }
+    const members = new Map();
+    for (const row of shown) {
+      const title = groupTitle(row, this.types);
+      if (!members.has(title)) members.set(title, []);
+      members.get(title).push(row);
+    }
+    const rows = new Map();
+    const groups = new Map();
+    for (const [title, group] of members) {
+      const drawn = this.groups.get(title) || linkGroup(title);
+      groups.set(title, drawn);
+      place(drawn.body, group.map((row) => {
+        const key = rowKey(row);
+        const tr = this.rows.get(key) || linkRow(row);
+        rows.set(key, tr);
+        return tr;
+      }));
+    }
+    this.rows = rows;
+    this.groups = groups;
+    place(box, [note, ...[...groups.values()].map((group) => group.section)].filter(Boolean));
+  }
+}
+
+/** Makes `parent`'s children `nodes`, in order, leaving in place each node already where it belongs. */
+function place(parent, nodes) {
+  const wanted = new Set(nodes);
+  for (const child of [...parent.children]) if (!wanted.has(child)) child.remove();
+  let cursor = parent.firstElementChild;
+  for (const node of nodes) {
+    if (node === cursor) cursor = cursor.nextElementSibling;
+    else parent.insertBefore(node, cursor);
   }
 }
 
@@ -241,19 +325,20 @@ function groupTitle(row, types) {
   return `${row.link.label}${row.link.direction === 'inverse' ? ' (inverse)' : ''} · ${type ? typeKey(type) : row.link.relationshipTypeId}`;
 }
 
-function linkTable(rows, types) {
-  if (!rows.length) return h('p', { class: 'muted' }, 'No relationships at this point.');
-  const groups = new Map();
-  for (const row of rows) {
-    const title = groupTitle(row, types);
-    if (!groups.has(title)) groups.set(title, []);
-    groups.get(title).push(row);
-  }
-  return [...groups.entries()].map(([title, members]) => h('section', { class: 'group' },
+/** A group of the table (one type, one side), its rows to come: {section, body}. */
+function linkGroup(title) {
+  const body = h('tbody');
+  const section = h('section', { class: 'group' },
     h('h2', {}, title),
     h('div', { class: 'scroll' }, h('table', {},
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Record'), h('th', { scope: 'col' }, 'Attributes'), h('th', { scope: 'col' }, 'Linked'), h('th', { scope: 'col' }, 'State'))),
-      h('tbody', {}, members.map(linkRow))))));
+      body)));
+  return { section, body };
+}
+
+/** What a row shows, as one string: rows with the same key look the same. */
+function rowKey({ link, current, state }) {
+  return JSON.stringify([linkKey(link), state, link.linkedSeq, link.linkedAt, pairs(link.attributes), state === 'changed' ? pairs(current.attributes) : '']);
 }
 
 function linkRow(row) {
