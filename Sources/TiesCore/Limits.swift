@@ -108,6 +108,10 @@ public enum Limits {
     /// …and how long it stays open (checked as commits are applied), so
     /// readers in other processes see a running import's progress.
     public static let projectionBatchAgeMsMax = 5_000
+    /// Rows of the per-record event index an open projection transaction
+    /// holds back to insert in key order (two per link event of a full
+    /// batch); past this they are inserted at once, which bounds memory.
+    public static let projectionRecordEventsPendingMax = 2 * projectionBatchEventsMax
     /// Bytes of the projection's WAL file kept after a checkpoint; a large
     /// transaction's WAL is truncated back to this.
     public static let projectionWALBytesKept = 16 * 1024 * 1024

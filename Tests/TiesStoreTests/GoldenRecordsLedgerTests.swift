@@ -114,7 +114,13 @@ struct GoldenRecordsLedgerTests {
         if withSnapshot { try FileManager.default.copyItem(atPath: Self.directory + "/snapshots", toPath: copy.file("snapshots")) }
         let warnings = WarningLog()
         let ledger = try Ledger.open(at: copy.path, access: .write, warn: warnings.sink)
-        #expect(warnings.messagesBesidesMissingProjection.isEmpty, "\(warnings.messages)")
+        // The golden snapshot was written with projection schema 5. It is
+        // derived data: today's code says it was written by another version
+        // and does not use it, and replays the log instead.
+        let notices = withSnapshot ? ["snapshot-000000000013.sqlite skipped: it was written by another version of Ties (projection schema 5"] : []
+        let warned = warnings.messagesBesidesMissingProjection
+        #expect(warned.count == notices.count && zip(warned, notices).allSatisfy { $0.contains($1) }, "\(warnings.messages)")
+        if withSnapshot { #expect(try ledger.snapshots().map(\.otherSchemaVersion) == [5]) }
         for (question, answer) in try Self.questions(ledger) { golden.check(Self.fileName(question), json: answer) }
         golden.expectPassed()
         #expect(try Verifier.verify(directory: copy.path).isIntact)

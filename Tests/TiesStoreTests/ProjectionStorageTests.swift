@@ -116,6 +116,27 @@ struct ProjectionStorageTests {
         #expect(try Verifier.verify(directory: directory.path).isIntact)
     }
 
+    @Test("the per-record event rows of an open bulk transaction, held back until it commits, are seen by the writer's own history and audit")
+    func heldBackRecordEventsAreSeenByTheWriter() throws {
+        let (directory, ledger, _) = try Self.placedLedger()
+        defer { directory.cleanUp() }
+        try ledger.bulkLoading { () throws in
+            for index in 0..<3 { _ = try ledger.commit([Op.link(Keys.placed, "ada", "o\(index)")], metadata: metadata()) }
+            _ = try ledger.commit([Op.unlink(Keys.placed, "ada", "o1")], metadata: metadata())
+            #expect(try ledger.history(of: person("ada")).entries.map(\.seq) == [6, 5, 4, 3])
+            #expect(try ledger.audit(AuditFilter(record: record("order", "o1"))).entries.map(\.seq) == [6, 4])
+            _ = try ledger.commit([Op.link(Keys.placed, "bob", "o1")], metadata: metadata())
+            #expect(try ledger.history(of: record("order", "o1")).entries.map(\.seq) == [7, 6, 4])
+        }
+        #expect(try ledger.projection.count("record_events") == 10)
+        ledger.close()
+        // The rows are those a build from the whole log derives from the versions.
+        try Files.removeProjection(in: directory.path)
+        let rebuilt = try Ledger.open(at: directory.path, access: .write)
+        #expect(try rebuilt.history(of: record("order", "o1")).entries.map(\.seq) == [7, 6, 4])
+        #expect(try rebuilt.projection.count("record_events") == 10)
+    }
+
     @Test("an import's projection transaction commits once the batch is full, so readers in other processes see progress")
     func bulkBatchesCommitWhenFull() throws {
         let directory = try TemporaryDirectory()

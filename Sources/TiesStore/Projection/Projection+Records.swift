@@ -110,10 +110,6 @@ extension Projection {
         }
     }
 
-    private func indexRecordEvent(_ record: Int64, seq: Int64) throws(LedgerError) {
-        try db.statement("INSERT OR IGNORE INTO record_events (record, seq) VALUES (?1, ?2)").bind(1, record).bind(2, seq).run()
-    }
-
     /// What lookups go by: the first 8 bytes of SHA-256 of the value's JSON.
     static func valueKey(_ json: String) -> Int64 {
         var hasher = SHA256()

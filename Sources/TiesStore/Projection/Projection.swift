@@ -24,6 +24,9 @@ final class Projection {
     private var isBeingBuilt = false
     /// The write transaction `apply` has begun and not yet committed.
     private var openBatch: OpenBatch?
+    /// The open transaction's `record_events` rows, inserted in key order
+    /// before it commits.
+    private var pendingRecordEvents = PendingRecordEvents()
     /// Opens the record field values of events read from the log, and
     /// loses the key of a record whose erasure is applied. Nil: no values
     /// can be opened (a reader of a ledger without a key store).
@@ -247,6 +250,7 @@ final class Projection {
         try checkOpenBatch()
         guard openBatch != nil else { return }
         do throws(LedgerError) {
+            try pendingRecordEvents.insert(into: db)
             try db.execute("COMMIT")
         } catch {
             try abandonBatch()
@@ -272,6 +276,7 @@ final class Projection {
             try? db.execute("ROLLBACK")  // The error that brought us here is the one worth reporting.
             openBatch = nil
         }
+        pendingRecordEvents.removeAll()
         recordIDs.removeAll()
         try loadTypes()
         try loadHead()
@@ -416,9 +421,20 @@ final class Projection {
 
     private func indexRecords(_ link: InternedLink, seq: Int64) throws(LedgerError) {
         guard !isBeingBuilt else { return }
-        let statement = try db.statement("INSERT OR IGNORE INTO record_events (record, seq) VALUES (?1, ?3), (?2, ?3)")
-        defer { statement.reset() }
-        try statement.bind(1, link.from).bind(2, link.to).bind(3, seq).run()
+        try indexRecordEvent(link.from, seq: seq)
+        try indexRecordEvent(link.to, seq: seq)
+    }
+
+    /// Holds a `record_events` row back until the transaction commits.
+    func indexRecordEvent(_ record: Int64, seq: Int64) throws(LedgerError) {
+        pendingRecordEvents.add(record: record, seq: seq)
+        if pendingRecordEvents.count >= Limits.projectionRecordEventsPendingMax { try pendingRecordEvents.insert(into: db) }
+    }
+
+    /// Inserts the held-back `record_events` rows into the open transaction,
+    /// for a query of this connection that reads them.
+    func insertPendingRecordEvents() throws(LedgerError) {
+        try pendingRecordEvents.insert(into: db)
     }
 
     private struct CurrentVersion {

@@ -10,9 +10,11 @@
 /// `requireRecords` of object types. Version 5: each commit's principal;
 /// events keep their kind and relationship type, indexed with commits by
 /// actor for audit searches; versions indexed by where their intervals
-/// start and end, for diffs.
+/// start and end, for diffs. Version 6: only versions that have ended are
+/// indexed by where they end (open ones have no end, and indexed at 2⁶³−1
+/// they made every link event write a page of that index's open part).
 enum ProjectionSchema {
-    static let version: Int64 = 5
+    static let version: Int64 = 6
     /// `to_seq` of a version that is still current: larger than any seq.
     static let openEnded = Int64.max
 
@@ -98,9 +100,12 @@ enum ProjectionSchema {
         "CREATE INDEX versions_by_to ON link_versions (to_record, type, node, from_record, from_seq, to_seq)",
         // Versions by where their interval starts and ends, so that a diff
         // of the whole ledger reads only the versions that begin or end
-        // between its two seqs.
+        // between its two seqs. Ended versions only: an open version's
+        // entry would sit among the other open ones (all at `openEnded`,
+        // ordered by link), a random page for every link event to write;
+        // ended ones are appended at the seq that ends them.
         "CREATE INDEX versions_by_from_seq ON link_versions (from_seq, type, from_record, to_record)",
-        "CREATE INDEX versions_by_to_seq ON link_versions (to_seq, type, from_record, to_record)",
+        "CREATE INDEX versions_by_to_seq ON link_versions (to_seq, type, from_record, to_record) WHERE \(endedVersions)",
         "CREATE INDEX commits_by_at ON commits (at)",
         "CREATE INDEX commits_by_actor ON commits (actor, first_seq)",
         "CREATE INDEX events_by_kind ON events (kind, seq)",
@@ -108,6 +113,10 @@ enum ProjectionSchema {
         "CREATE INDEX record_fields_by_value ON record_fields (type, field, value_key) WHERE value_key IS NOT NULL",
         "CREATE INDEX records_by_erasure ON records (erased_seq) WHERE erased_seq IS NOT NULL",
     ]
+
+    /// The condition of `versions_by_to_seq`: a query must repeat it word
+    /// for word for SQLite to use that partial index.
+    static let endedVersions = "to_seq < \(openEnded)"
 
     /// The per-record event index, derived from the link versions: every
     /// link event opens or closes a version (or both), so a record's events

@@ -115,7 +115,8 @@ extension Projection {
     /// The events `query` matches, newest first, found by `AuditSearch`
     /// through the indexes of its filters.
     func audit(_ query: AuditQuery) throws(LedgerError) -> [LocatedEvent] {
-        try events(at: try search(query).seqs(from: min(query.highestSeq, query.beforeSeq - 1, try lastSeq()),
+        if query.record != nil { try insertPendingRecordEvents() }
+        return try events(at: try search(query).seqs(from: min(query.highestSeq, query.beforeSeq - 1, try lastSeq()),
                                                 downTo: max(query.lowestSeq, 1), limit: query.limit))
     }
 

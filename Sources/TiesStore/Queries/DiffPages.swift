@@ -102,10 +102,11 @@ extension Projection {
                         + "\(typeClause) AND \(column) > ?1 AND \(column) <= ?2\(after)"
                 }
             }
-            : [("versions_by_from_seq", "from_seq", 1), ("versions_by_to_seq", "to_seq", 0)].map { index, column, isStart in
-                "SELECT type, from_record, to_record, \(column) AS seq, \(isStart) AS is_start, id FROM link_versions INDEXED BY \(index)"
-                    + " WHERE \(column) > ?1 AND \(column) <= ?2\(typeClause)\(after)"
-            }
+            : [("versions_by_from_seq", "from_seq", 1, ""), ("versions_by_to_seq", "to_seq", 0, " AND \(ProjectionSchema.endedVersions)")]
+                .map { index, column, isStart, partial in
+                    "SELECT type, from_record, to_record, \(column) AS seq, \(isStart) AS is_start, id FROM link_versions INDEXED BY \(index)"
+                        + " WHERE \(column) > ?1 AND \(column) <= ?2\(partial)\(typeClause)\(after)"
+                }
         return arms.joined(separator: " UNION ALL ") + " ORDER BY 1, 2, 3, 4, 5"
     }
 }

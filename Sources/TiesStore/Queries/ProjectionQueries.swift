@@ -43,6 +43,7 @@ extension Projection {
     /// Up to `limit` events about `record` with seq below `beforeSeq`, newest first.
     func history(of record: RecordRef, beforeSeq: Int64, limit: Int) throws(LedgerError) -> [LocatedEvent] {
         guard let id = try recordID(record) else { return [] }
+        try insertPendingRecordEvents()
         let statement = try db.statement("""
             SELECT \(LocatedEvent.columns) FROM record_events r
             JOIN events e ON e.seq = r.seq JOIN commits c ON c.first_seq = e.commit_seq
