@@ -31,11 +31,17 @@ extension ChildProcessTests {
         /// Starts `ties serve --port 0` and reads the chosen port from its
         /// "serving … on http://127.0.0.1:PORT" line.
         static func serve(_ ledger: TestLedger) throws -> Served {
-            let child = try ChildProcess(ties: ["serve", "--ledger", ledger.directory, "--port", "0"])
+            try serve(["--ledger", ledger.directory])
+        }
+
+        /// Starts `ties serve OPTIONS… --port 0` and reads the chosen port
+        /// from the first address it prints (`http://127.0.0.1:PORT`).
+        static func serve(_ options: [String]) throws -> Served {
+            let child = try ChildProcess(ties: ["serve"] + options + ["--port", "0"])
             var exited = false
             let port = Wait.forValue { () -> UInt16? in
                 let text = child.stderr.text
-                if let range = text.range(of: #"on http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression),
+                if let range = text.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression),
                    let port = UInt16(text[range].split(separator: ":").last ?? "") {
                     return port
                 }
@@ -170,6 +176,20 @@ extension ChildProcessTests {
             return (served, load, key)
         }
 
+        /// Every acknowledged link is listed by the restarted server at
+        /// `PREFIX/records/person/ID/relationships` (`/v1`, or a ledger's
+        /// `/v1/ledgers/NAME`).
+        static func expectListed(_ acknowledged: [Acknowledged], port: UInt16, prefix: String, key: String?, context: String,
+                                 sourceLocation: SourceLocation = #_sourceLocation) throws {
+            for (person, links) in Dictionary(grouping: acknowledged, by: \.person) {
+                let view = try call(port: port, "GET", "\(prefix)/records/person/\(person)/relationships?limit=\(Limits.pageSizeMax)", key: key)
+                #expect(view.json["next"].isNull, "\(context): \(person) has more links than one page", sourceLocation: sourceLocation)
+                let listed = Set(view.json["relationships"].array.compactMap { $0["to"].string })
+                let missing = links.filter { !listed.contains("order:" + $0.order) }
+                #expect(missing.isEmpty, "\(context): \(person) lacks \(missing.count) acknowledged links after restart", sourceLocation: sourceLocation)
+            }
+        }
+
         /// Every acknowledged link is in the ledger as a `relationship.linked`
         /// at its acknowledged seq, and the log reads back whole.
         static func checkDurable(_ acknowledged: [Acknowledged], in ledger: TestLedger, context: String) throws {
@@ -231,13 +251,7 @@ extension ChildProcessTests {
             let head = health.json["headSeq"].int ?? -1
             #expect(health.status == 200)
             #expect(head >= acknowledged.map(\.seq).max() ?? 0, "\(context): restarted head \(head)")
-            for (person, links) in Dictionary(grouping: acknowledged, by: \.person) {
-                let view = try Self.call(port: restarted.port, "GET", "/v1/records/person/\(person)/relationships?limit=\(Limits.pageSizeMax)", key: key)
-                #expect(view.json["next"].isNull, "\(context): \(person) has more links than one page")
-                let listed = Set(view.json["relationships"].array.compactMap { $0["to"].string })
-                let missing = links.filter { !listed.contains("order:" + $0.order) }
-                #expect(missing.isEmpty, "\(context): \(person) lacks \(missing.count) acknowledged links after restart")
-            }
+            try Self.expectListed(acknowledged, port: restarted.port, prefix: "/v1", key: key, context: context)
             restarted.child.kill(.terminate)
             #expect(restarted.child.wait(seconds: 60))
             #expect(restarted.child.exitedNormally && restarted.child.status == 0, "\(restarted.child.summary)")

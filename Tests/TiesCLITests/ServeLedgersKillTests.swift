@@ -12,26 +12,9 @@ extension ChildProcessTests {
     /// chain stays whole.
     @Suite("ties serve --ledgers under kill -9")
     struct ServeLedgersKillTests {
-        typealias Served = ServeKillTests.Served
-
-        /// Starts `ties serve --ledgers DIR --port 0` and reads the chosen
-        /// port from its "serving … at http://127.0.0.1:PORT/v1/ledgers/NAME" line.
-        static func serve(_ directory: String) throws -> Served {
-            let child = try ChildProcess(ties: ["serve", "--ledgers", directory, "--port", "0"])
-            var exited = false
-            let port = Wait.forValue { () -> UInt16? in
-                let text = child.stderr.text
-                if let range = text.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression),
-                   let port = UInt16(text[range].split(separator: ":").last ?? "") {
-                    return port
-                }
-                exited = !child.isRunning
-                return exited ? 0 : nil
-            }
-            if let port, !exited { return Served(child: child, port: port) }
-            child.kill(.kill)
-            _ = child.wait(seconds: 30)
-            throw ServeKillTests.Failure(description: "ties serve --ledgers did not report its port: \(child.summary)")
+        /// `ties serve --ledgers DIR --port 0`, with the port it chose.
+        static func serve(_ directory: String) throws -> ServeKillTests.Served {
+            try ServeKillTests.serve(["--ledgers", directory])
         }
 
         @Test("Every link acknowledged by any ledger survives SIGKILL of a server of many ledgers", .timeLimit(.minutes(5)))
@@ -88,14 +71,7 @@ extension ChildProcessTests {
                 let context = "seed \(seed), ledger \(name), killed \(runMs) ms after the load began"
                 #expect(refusals.isEmpty, "\(context): \(refusals.prefix(3))")
                 print("serve --ledgers kill -9 test: \(name): \(acknowledged.count) links acknowledged")
-                for (person, links) in Dictionary(grouping: acknowledged, by: \.person) {
-                    let view = try ServeKillTests.call(port: restarted.port, "GET", "/v1/ledgers/\(name)/records/person/\(person)/relationships?limit=\(Limits.pageSizeMax)",
-                                                       key: keys[name])
-                    #expect(view.json["next"].isNull, "\(context): \(person) has more links than one page")
-                    let listed = Set(view.json["relationships"].array.compactMap { $0["to"].string })
-                    let missing = links.filter { !listed.contains("order:" + $0.order) }
-                    #expect(missing.isEmpty, "\(context): \(person) lacks \(missing.count) acknowledged links after restart")
-                }
+                try ServeKillTests.expectListed(acknowledged, port: restarted.port, prefix: "/v1/ledgers/\(name)", key: keys[name], context: context)
             }
             restarted.child.kill(.terminate)
             #expect(restarted.child.wait(seconds: 60))
