@@ -68,7 +68,13 @@ public final class API: Sendable {
     /// Answers one request; never throws, every failure is a problem+json.
     /// A rate-limited key's answers all carry its bucket's state.
     public func handle(_ request: HTTPRequest) -> HandledResponse {
-        switch admit(request) {
+        handle(request, screened: nil)
+    }
+
+    /// `handle`, for a request whose routing and keys a server of many
+    /// ledgers has screened already (`screened`), so they are not checked twice.
+    func handle(_ request: HTTPRequest, screened: Screening?) -> HandledResponse {
+        switch admit(request, screened: screened) {
         case .console:
             return HandledResponse(Console.response(request))
         case .refused(let refusal):
@@ -85,7 +91,12 @@ public final class API: Sendable {
     /// out of tokens) cannot make the server buffer one. `handle` checks
     /// everything again on the whole request, and charges it.
     public func refusal(forHead head: HTTPRequest) -> HandledResponse? {
-        switch admit(head) {
+        refusal(forHead: head, screened: nil)
+    }
+
+    /// `refusal(forHead:)`, for a head already screened (see `handle(_:screened:)`).
+    func refusal(forHead head: HTTPRequest, screened: Screening?) -> HandledResponse? {
+        switch admit(head, screened: screened) {
         case .console:
             return nil
         case .refused(let refusal):
@@ -113,9 +124,10 @@ public final class API: Sendable {
         return stamped
     }
 
-    /// Routing and authentication: everything decided from the head.
-    private func admit(_ request: HTTPRequest) -> Admission {
-        switch Self.screen(request, against: [keys] + (serverKeys.map { [$0] } ?? [])) {
+    /// Routing and authentication (unless `screened` holds their outcome),
+    /// then the key's bucket: everything decided from the head.
+    private func admit(_ request: HTTPRequest, screened: Screening?) -> Admission {
+        switch screened ?? Self.screen(request, against: [keys] + (serverKeys.map { [$0] } ?? [])) {
         case .console:
             return .console
         case .admitted(let route, let parameters, let key):

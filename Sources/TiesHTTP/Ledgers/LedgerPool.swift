@@ -94,6 +94,13 @@ final class LedgerPool: @unchecked Sendable {
         return Set(slots.values.compactMap { $0.host == nil ? nil : $0.name })
     }
 
+    /// True when the ledger is open now.
+    func isOpen(_ name: LedgerName) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return slots[name]?.host != nil
+    }
+
     /// Ledgers open, being opened or being closed now: never more than `maxOpen`.
     var occupied: Int {
         condition.lock()

@@ -78,7 +78,9 @@ final class LedgersAPI: Sendable {
             guard request.method == "POST" else { return Self.wrongMethod(request, allowed: ["POST"]) }
             return asAdmin(request) { key throws(LedgerError) in try createKey(request, in: try Self.name(segment), key: key) }
         case .inside(let segment, let inner):
-            return inside(segment, inner, refused: { $0 }) { host, slot in admitted(inner, slot: slot) { host.api.handle(inner) } }
+            return inside(segment, inner, refused: { $0 }) { host, slot, screened in
+                admitted(inner, slot: slot) { host.api.handle(inner, screened: screened) }
+            }
         case .notFound:
             return HandledResponse(Problem.response(status: 404, code: "not_found", detail: Self.notFoundDetail(request.path)))
         }
@@ -90,7 +92,7 @@ final class LedgersAPI: Sendable {
         switch Self.target(of: head) {
         case .inside(let segment, let inner):
             // The ledger's own answer: its rate limits.
-            return inside(segment, inner, refused: { $0 }) { host, _ in host.api.refusal(forHead: inner) }
+            return inside(segment, inner, refused: { $0 }) { host, _, screened in host.api.refusal(forHead: inner, screened: screened) }
         case .ledgers, .keys, .document, .ledger:
             if case .failure(let refusal) = API.authenticate(head, needs: .admin, against: [serverKeys]) {
                 return HandledResponse(refusal.response, principal: refusal.key?.name)
@@ -149,17 +151,20 @@ final class LedgersAPI: Sendable {
 
     // MARK: Inside one ledger
 
-    /// Runs `body` with the named ledger open, or answers `refused` with
-    /// why it could not be: no such ledger; no endpoint, no valid key or a
-    /// role too weak, decided before the ledger is opened (so requests
-    /// without a key open nothing and close no other tenant's ledger); no room.
+    /// Runs `body` with the named ledger open and the request's screening,
+    /// or answers `refused` with why it could not be: no such ledger; no
+    /// endpoint, no valid key or a role too weak, decided before the ledger
+    /// is opened (so requests without a key open nothing and close no other
+    /// tenant's ledger); no room.
     private func inside<T>(_ segment: String, _ inner: HTTPRequest, refused: (HandledResponse) -> T,
-                           _ body: (LedgerHost, LedgerPool.Slot) -> T) -> T {
+                           _ body: (LedgerHost, LedgerPool.Slot, API.Screening) -> T) -> T {
         do throws(LedgerError) {
             let name = try Self.name(segment)
-            guard pool.ledgers.contains(name) else { throw LedgerSet.notFound(name) }
-            if case .refused(let refusal, _) = API.screen(inner, against: [keys(of: name), serverKeys]) { return refused(refusal) }
-            return try pool.withLedger(name, polling: API.waitsForCommits(inner), body)
+            // An open ledger exists: the directory is looked at only for one that is not.
+            guard pool.isOpen(name) || pool.ledgers.contains(name) else { throw LedgerSet.notFound(name) }
+            let screened = API.screen(inner, against: [keys(of: name), serverKeys])
+            if case .refused(let refusal, _) = screened { return refused(refusal) }
+            return try pool.withLedger(name, polling: API.waitsForCommits(inner)) { host, slot in body(host, slot, screened) }
         } catch {
             return refused(HandledResponse(Problem.response(error)))
         }
