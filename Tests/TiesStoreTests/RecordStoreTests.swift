@@ -27,13 +27,17 @@ struct RecordStoreTests {
 
     /// Every file under `directory` that holds any of `values`, as bytes.
     static func filesHolding(_ values: [String], in directory: String) throws -> [String] {
+        try filesHolding(bytes: values.map { Data($0.utf8) }, in: directory)
+    }
+
+    static func filesHolding(bytes values: [Data], in directory: String) throws -> [String] {
         let files = try #require(FileManager.default.enumerator(atPath: directory)?.allObjects as? [String])
         return try files.filter { name in
             var isDirectory: ObjCBool = false
             let path = directory + "/" + name
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { return false }
             let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-            return values.contains { bytes.range(of: Data($0.utf8)) != nil }
+            return values.contains { bytes.range(of: $0) != nil }
         }
     }
 
@@ -225,6 +229,8 @@ extension RecordStoreTests {
         #expect(key.count == FieldCipher.keyByteCount)
         _ = try #require(ledger).commit([.eraseRecord(person("u1"))], metadata: metadata())
         #expect(try Self.storedKey(directory.path, person("u1")) == [])
+        // With the writer still open, no file (the key store's WAL included) holds the key.
+        #expect(try Self.filesHolding(bytes: [Data(key)], in: directory.path) == [])
         ledger = nil
         // As if the tombstone had been lost: the key is back in the store.
         let keys = try SQLiteConnection(path: directory.path + "/record-keys.sqlite")

@@ -44,7 +44,7 @@ public struct LedgerLayout: Sendable {
     /// symbolic link. The store opens its own files with `O_NOFOLLOW`
     /// anyway; this also covers the projection, which SQLite opens.
     func refuseSymbolicLinks() throws(LedgerError) {
-        for file in [log, lock, config, recordKeys, recordKeys + "-journal", projectionBeingBuilt] + projectionFiles where fileSystem.isSymbolicLink(file) {
+        for file in [log, lock, config, recordKeys, recordKeys + "-journal", recordKeys + "-wal", recordKeys + "-shm", projectionBeingBuilt] + projectionFiles where fileSystem.isSymbolicLink(file) {
             throw LedgerError.symbolicLink(file)
         }
     }

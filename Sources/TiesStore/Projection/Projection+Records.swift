@@ -100,14 +100,9 @@ extension Projection {
     }
 
     /// Checkpoints the WAL into the database and truncates it to nothing,
-    /// so no frame written before an erasure survives in it. Waits for
-    /// readers up to SQLite's busy timeout.
+    /// so no frame written before an erasure survives in it.
     func truncateWAL() throws(LedgerError) {
-        let statement = try db.statement("PRAGMA wal_checkpoint(TRUNCATE)")
-        defer { statement.reset() }
-        guard try statement.step(), statement.int(0) == 0 else {
-            throw LedgerError(.ioError, "the projection's WAL could not be emptied after an erasure (readers held it for \(Limits.sqliteBusyTimeoutMs) ms); it is emptied when the writer next opens the ledger")
-        }
+        try db.truncateWAL(after: "an erasure")
     }
 
     /// What lookups go by: the first 8 bytes of SHA-256 of the value's JSON.

@@ -53,6 +53,18 @@ final class SQLiteConnection {
         return result == "ok" ? nil : result
     }
 
+    /// Checkpoints the WAL into the database and truncates it to nothing,
+    /// so no frame written before `event` survives in it. Waits for
+    /// readers up to SQLite's busy timeout.
+    func truncateWAL(after event: String) throws(LedgerError) {
+        let statement = try statement("PRAGMA wal_checkpoint(TRUNCATE)")
+        defer { statement.reset() }
+        guard try statement.step(), statement.int(0) == 0 else {
+            let name = path.split(separator: "/").last.map(String.init) ?? path
+            throw LedgerError(.ioError, "the WAL of \(name) could not be emptied after \(event) (readers held it for \(Limits.sqliteBusyTimeoutMs) ms); it is emptied when the writer next opens the ledger")
+        }
+    }
+
     func execute(_ sql: String) throws(LedgerError) {
         let status = sqlite3_exec(handle, sql, nil, nil, nil)
         guard status == SQLITE_OK else { throw Self.error(handle, status, sql) }

@@ -68,7 +68,7 @@ extension Ledger {
     /// its key's tombstone), the snapshots taken before the latest erasure,
     /// files a crash left behind (unfinished snapshots, a projection being
     /// built, scratch replays of dead processes), and the frames of the
-    /// projection's WAL. Run after every erasure and whenever the writer
+    /// projection's and the key store's WALs. Run after every erasure and whenever the writer
     /// opens the ledger, so what a crash interrupted is made good.
     func removeCopiesOfErasedValues() throws(LedgerError) {
         guard let erasedSeq = try projection.lastErasureSeq() else { return }
@@ -82,12 +82,9 @@ extension Ledger {
             warn("removed \(older.count) snapshot(s) taken before an erasure (they held the erased values); the next one is taken as usual")
         }
         try removeLeftovers()
-        do throws(LedgerError) {
-            try projection.truncateWAL()
-        } catch {
-            // Readers held the WAL: its frames are overwritten as it is reused, and emptied at the next open.
-            warn(error.message)
-        }
+        // Readers may hold a WAL: its frames are overwritten as it is reused, and emptied at the next open.
+        do throws(LedgerError) { try projection.truncateWAL() } catch { warn(error.message) }
+        do throws(LedgerError) { try recordKeys?.truncateWAL() } catch { warn(error.message) }
     }
 
     /// Files only a crash leaves: an unfinished snapshot (while no snapshot

@@ -7,11 +7,12 @@ import TiesCore
 /// every value the record's fields ever held unreadable (see the Records
 /// article).
 ///
-/// Rollback journal (not WAL) with `secure_delete`, synced with `EXTRA`
-/// (the directory too, once the journal is gone, so a power loss cannot
-/// bring a committed change back out): an erased key is overwritten in the
-/// file by an empty one (a tombstone, which says "erased" rather than
-/// "lost"); a stored key is durable before the commit that uses it is appended.
+/// WAL with `synchronous=FULL` and `secure_delete`: a commit's new keys
+/// cost one sync of the WAL (a rollback journal took five: journal, file,
+/// directory), and a stored key is durable before the commit that uses it
+/// is appended. An erased key is overwritten by an empty one (a tombstone,
+/// which says "erased" rather than "lost"); `truncateWAL` then copies that
+/// into the file and empties the WAL, so no frame keeps the old key.
 final class RecordKeys {
     private let db: SQLiteConnection
     /// Records whose sealed values met no key and no tombstone: a key store
@@ -36,8 +37,8 @@ final class RecordKeys {
         let db = try SQLiteConnection(path: path, readOnly: !writable)
         try db.execute("PRAGMA secure_delete=ON")
         if writable {
-            try db.execute("PRAGMA journal_mode=DELETE")
-            try db.execute("PRAGMA synchronous=EXTRA")
+            try db.execute("PRAGMA journal_mode=WAL")
+            try db.execute("PRAGMA synchronous=FULL")
             try db.execute("CREATE TABLE IF NOT EXISTS record_keys (record TEXT PRIMARY KEY, key BLOB NOT NULL) WITHOUT ROWID")
             // Its name in the directory is as durable as its contents.
             if isNew { try layout.fileSystem.fsyncDirectory(layout.directory) }
@@ -90,6 +91,13 @@ final class RecordKeys {
                 try tombstone.bind(1, record.description).run()
             }
         }
+    }
+
+    /// Copies the WAL into the file and empties it, so that no frame
+    /// written before a tombstone still holds the key it replaced.
+    func truncateWAL() throws(LedgerError) {
+        guard isWritable else { return }
+        try db.truncateWAL(after: "an erasure")
     }
 
     /// Record field values with the sealed ones opened: left nil when the
