@@ -118,6 +118,10 @@ public enum Limits {
     /// SQLite page cache of each projection connection, in KiB: the hot
     /// index pages of a million-event ledger, within the RSS budget.
     public static let projectionCacheKiB = 65_536
+    /// SQLite page size of a new `record-keys.sqlite`: each commit inserts
+    /// its new records' keys at random places in it, so the bytes a commit
+    /// writes grow with the page, not with the key (about 60 bytes).
+    public static let recordKeysPageBytes = 1024
     /// Events read and checked ahead of the projection while it is built
     /// from the log (see ScanAhead): enough to keep both cores busy…
     public static let scanAheadEventsMax = 20_000

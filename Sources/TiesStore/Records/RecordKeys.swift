@@ -37,6 +37,9 @@ final class RecordKeys {
         let db = try SQLiteConnection(path: path, readOnly: !writable)
         try db.execute("PRAGMA secure_delete=ON")
         if writable {
+            // Keys go in at random places (by record): small pages make each
+            // insert rewrite 1 KiB rather than 4. Only a new file takes it.
+            if isNew { try db.execute("PRAGMA page_size=\(Limits.recordKeysPageBytes)") }
             try db.execute("PRAGMA journal_mode=WAL")
             try db.execute("PRAGMA synchronous=FULL")
             try db.execute("CREATE TABLE IF NOT EXISTS record_keys (record TEXT PRIMARY KEY, key BLOB NOT NULL) WITHOUT ROWID")
