@@ -204,17 +204,18 @@ public enum Limits {
     /// (`a-z 0-9 - _`), short enough to read in a log line.
     public static let ledgerNameCharactersMax = 64
     /// Ledgers open at once by default (`--max-open-ledgers`): each holds a
-    /// writer thread, three SQLite connections and about a dozen file
-    /// descriptors; the least recently used idle one closes to make room.
+    /// writer thread, three SQLite connections each to its projection and
+    /// key store, and up to `descriptorsPerOpenLedger` file descriptors; the least recently used idle one closes to make room.
     public static let openLedgersDefault = 256
     /// The most `--max-open-ledgers` takes: 4,096 open ledgers hold about
     /// 50,000 descriptors, beyond what a default `ulimit -n` allows.
     public static let openLedgersMax = 4_096
     /// File descriptors one open ledger of a `--ledgers` server holds, at
-    /// most (15 measured by `LedgersServerTests`): the log twice, the lock,
-    /// three SQLite connections with their WAL and shared memory, the CLI's
-    /// write socket. `--max-open-ledgers` is lowered to fit `ulimit -n`.
-    public static let descriptorsPerOpenLedger = 16
+    /// most (measured by `LedgersServerTests`): the log twice, the lock,
+    /// three connections each to the projection and to the key store with
+    /// their WALs and shared memory, the CLI's write socket.
+    /// `--max-open-ledgers` is lowered to fit `ulimit -n`.
+    public static let descriptorsPerOpenLedger = 20
     /// Descriptors a server keeps for everything but its ledgers: its
     /// connections (`HTTPLimits.connectionsMax`), CLI sockets, the scrub.
     public static let descriptorsBesidesLedgers = 512

@@ -240,6 +240,21 @@ extension RecordStoreTests {
         #expect(try Self.storedKey(directory.path, person("u1")) == [])
     }
 
+    @Test func anErasedKeyAlreadyCheckpointedIntoTheKeyStoresFileIsOverwrittenThere() throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try makeLedger(in: directory.path)
+        try Self.story(ledger)
+        let key = try #require(try Self.storedKey(directory.path, person("u1")))
+        ledger.close()
+        // Closing checkpointed the key store's WAL into its file and removed it.
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/record-keys.sqlite-wal"))
+        #expect(try Self.filesHolding(bytes: [Data(key)], in: directory.path) == ["record-keys.sqlite"])
+        let reopened = try Ledger.open(at: directory.path, access: .write)
+        _ = try reopened.commit([.eraseRecord(person("u1"))], metadata: metadata())
+        #expect(try Self.filesHolding(bytes: [Data(key)], in: directory.path) == [])
+        #expect(try reopened.record(person("u1")).fields.values.allSatisfy { $0.value == nil })
+    }
+
     @Test func aKeyStoreThatDoesNotBelongToTheLogIsDamageOrAWarningNeverAWrongAnswer() throws {
         let directory = try TemporaryDirectory()
         var ledger: Ledger? = try makeLedger(in: directory.path)

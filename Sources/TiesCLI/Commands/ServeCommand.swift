@@ -29,7 +29,7 @@ struct ServeCommand: Command {
             With --ledgers DIR it serves many ledgers, one per tenant: each DIR/NAME at
             /v1/ledgers/NAME (the same API), opened at its first request and closed after
             \(Limits.ledgerIdleCloseMs / 60_000) idle minutes or to make room (at most --max-open-ledgers at once, each
-            holding up to \(Limits.descriptorsPerOpenLedger) file descriptors and 3 SQLite connections). Server-wide admin keys
+            holding up to \(Limits.descriptorsPerOpenLedger) file descriptors and 3 SQLite connections each to its projection and key store). Server-wide admin keys
             (`ties keys create --ledgers DIR --role admin`) create, list and retire ledgers over
             HTTP and act as admin in every one; a ledger's own keys work under its prefix only.
             See the Ledgers article of the TiesHTTP catalog (Sources/TiesHTTP/TiesHTTP.docc/Ledgers.md).

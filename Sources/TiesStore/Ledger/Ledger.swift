@@ -212,13 +212,14 @@ public final class Ledger {
     public var headHash: String { projection.head.hash }
     public var isWriter: Bool { lock != nil }
 
-    /// Closes the projection's SQLite connection and gives up the writer
-    /// lock now rather than whenever the last reference goes away. The
-    /// ledger must not be used afterwards.
+    /// Closes the projection's and the key store's SQLite connections and
+    /// gives up the writer lock now rather than whenever the last reference
+    /// goes away. The ledger must not be used afterwards.
     func close() {
         flushProjection()
         backgroundSnapshots?.waitUntilIdle(timeoutMs: Limits.snapshotWaitMs)
         projection.db.close()
+        recordKeys?.close()
         lock = nil
     }
 }

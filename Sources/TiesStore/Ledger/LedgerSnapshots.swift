@@ -94,6 +94,8 @@ extension Ledger {
         try catchUp(progress: progress)
         recordKeys?.warnAboutMissingKeys(warn)
         projectionFailure = nil
+        // The replay writes again the tombstone of an erased record whose key came back.
+        try removeCopiesOfErasedValues()
         return (restored.replayedFrom, projection.head.seq)
     }
 }

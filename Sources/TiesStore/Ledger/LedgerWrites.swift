@@ -53,6 +53,7 @@ extension Ledger {
                 return nil
             }
             try recordKeys?.destroy(erased)
+            if !erased.isEmpty { emptyKeyStoreWAL() }
             try projection.apply(zip(group.sealed, offsets).map { ScannedCommit(sealed: $0, offset: $1) })
             if !erased.isEmpty {
                 try projection.flush()

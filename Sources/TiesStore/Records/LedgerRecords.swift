@@ -73,6 +73,7 @@ extension Ledger {
     func removeCopiesOfErasedValues() throws(LedgerError) {
         guard let erasedSeq = try projection.lastErasureSeq() else { return }
         try recordKeys?.destroy(try projection.erasedRecords())
+        emptyKeyStoreWAL()
         backgroundSnapshots?.waitUntilIdle(timeoutMs: Limits.snapshotWaitMs)
         let store = SnapshotStore(layout: layout)
         let older = try store.files().filter { $0.seq < erasedSeq }
@@ -82,8 +83,15 @@ extension Ledger {
             warn("removed \(older.count) snapshot(s) taken before an erasure (they held the erased values); the next one is taken as usual")
         }
         try removeLeftovers()
-        // Readers may hold a WAL: its frames are overwritten as it is reused, and emptied at the next open.
+        // Readers may hold the WAL: its frames are overwritten as it is reused, and emptied at the next open.
         do throws(LedgerError) { try projection.truncateWAL() } catch { warn(error.message) }
+    }
+
+    /// Copies the key store's WAL, tombstones included, into its file and
+    /// empties it, so no frame keeps an erased key: right after the
+    /// tombstones are written, before anything else can fail. Readers
+    /// holding the WAL delay it to the next erasure or writer open.
+    func emptyKeyStoreWAL() {
         do throws(LedgerError) { try recordKeys?.truncateWAL() } catch { warn(error.message) }
     }
 

@@ -96,6 +96,10 @@ final class RecordKeys {
         }
     }
 
+    /// Closes the connection: the last one to close (the writer, once its
+    /// readers have) checkpoints the WAL into the file and removes it.
+    func close() { db.close() }
+
     /// Copies the WAL into the file and empties it, so that no frame
     /// written before a tombstone still holds the key it replaced.
     func truncateWAL() throws(LedgerError) {
