@@ -83,8 +83,7 @@ extension Ledger {
             warn("removed \(older.count) snapshot(s) taken before an erasure (they held the erased values); the next one is taken as usual")
         }
         try removeLeftovers()
-        // Readers may hold the WAL: its frames are overwritten as it is reused, and emptied at the next open.
-        do throws(LedgerError) { try projection.truncateWAL() } catch { warn(error.message) }
+        emptyWAL(of: layout.projection, by: projection.truncateWAL)
     }
 
     /// Copies the key store's WAL, tombstones included, into its file and
@@ -92,7 +91,21 @@ extension Ledger {
     /// tombstones are written, before anything else can fail. Readers
     /// holding the WAL delay it to the next erasure or writer open.
     func emptyKeyStoreWAL() {
-        do throws(LedgerError) { try recordKeys?.truncateWAL() } catch { warn(error.message) }
+        emptyWAL(of: layout.recordKeys) { () throws(LedgerError) in try self.recordKeys?.truncateWAL() }
+    }
+
+    /// Empties the WAL of `database` by `truncate`, then syncs the empty
+    /// file (SQLite does not: a power loss could bring its frames back).
+    /// Readers holding the WAL make it a warning: its frames are
+    /// overwritten as it is reused, and it is emptied at the next open.
+    private func emptyWAL(of database: String, by truncate: () throws(LedgerError) -> Void) {
+        do throws(LedgerError) {
+            try truncate()
+            let wal = database + "-wal"
+            if layout.fileSystem.exists(wal) { try layout.fileSystem.fsync(path: wal) }
+        } catch {
+            warn(error.message)
+        }
     }
 
     /// Files only a crash leaves: an unfinished snapshot (while no snapshot
