@@ -205,7 +205,8 @@ public enum Limits {
     public static let ledgerNameCharactersMax = 64
     /// Ledgers open at once by default (`--max-open-ledgers`): each holds a
     /// writer thread, three SQLite connections each to its projection and
-    /// key store, and up to `descriptorsPerOpenLedger` file descriptors; the least recently used idle one closes to make room.
+    /// key store, and up to `descriptorsPerOpenLedger` file descriptors;
+    /// the least recently used idle one closes to make room.
     public static let openLedgersDefault = 256
     /// The most `--max-open-ledgers` takes: 4,096 open ledgers hold about
     /// 50,000 descriptors, beyond what a default `ulimit -n` allows.

@@ -68,8 +68,9 @@ extension Ledger {
     /// its key's tombstone), the snapshots taken before the latest erasure,
     /// files a crash left behind (unfinished snapshots, a projection being
     /// built, scratch replays of dead processes), and the frames of the
-    /// projection's and the key store's WALs. Run after every erasure and whenever the writer
-    /// opens the ledger, so what a crash interrupted is made good.
+    /// projection's and the key store's WALs. Run after every erasure and
+    /// whenever the writer opens the ledger, so what a crash interrupted is
+    /// made good.
     func removeCopiesOfErasedValues() throws(LedgerError) {
         guard let erasedSeq = try projection.lastErasureSeq() else { return }
         try recordKeys?.destroy(try projection.erasedRecords())
