@@ -39,10 +39,11 @@ enum Bench {
         BenchSystem.progress("working directory \(work)")
         var report = BenchReport(machine: machine, options: options)
         if options.phases.contains(.import) {
-            try importAndQuery(options, work: work, into: &report)
+            let segments = try importAndQuery(options, work: work, into: &report)
             // The ledger is closed (deinit) here: its WAL checkpointed, its lock released.
             if options.records > 0 {
                 report.records = try importRecordsAndRead(options, work: work)
+                report.records?.importWithoutAgain = try importAgain(segments, work: work)
             }
             if options.phases.contains(.reopen) {
                 BenchSystem.progress("timing \(BenchLimits.reopenRuns) reopens")
@@ -70,8 +71,10 @@ enum Bench {
     }
 
     /// Setup, generation, then the import in two parts with a query point
-    /// after each. The ledger lives only inside this function.
-    private static func importAndQuery(_ options: BenchOptions, work: String, into report: inout BenchReport) throws(BenchError) {
+    /// after each. The ledger lives only inside this function. Returns the
+    /// workload's files.
+    private static func importAndQuery(_ options: BenchOptions, work: String,
+                                       into report: inout BenchReport) throws(BenchError) -> [WorkloadActors.Segment] {
         let setup = WorkloadType.setupLines
         let (ledger, setupImport) = try createWithSetup(work + "/ledger", setup: setup, setupPath: work + "/setup.jsonl")
         var imported = setupImport
@@ -116,6 +119,25 @@ enum Bench {
         // A WAL that only grows means a read transaction never ends and checkpoints cannot reset it.
         let projection = LedgerLayout(directory: work + "/ledger").projection
         report.projectionFileBytes = (BenchSystem.fileSize(projection), BenchSystem.fileSize(projection + "-wal"))
+        return Array(parts.joined())
+    }
+
+    /// The main workload imported once more, after the records import,
+    /// into a ledger of its own (removed afterwards; no snapshot, no
+    /// queries in between): the records import's rate is compared with
+    /// the mean of the imports on either side of it, so a change in a
+    /// shared machine's load during the run falls on both.
+    private static func importAgain(_ segments: [WorkloadActors.Segment], work: String) throws(BenchError) -> ImportResult {
+        let directory = work + "/ledger-again"
+        defer { BenchSystem.remove(directory) }
+        BenchSystem.progress("records phase: importing the main workload again, into a ledger of its own")
+        let (ledger, setupImport) = try createWithSetup(directory, setup: WorkloadType.setupLines, setupPath: work + "/setup-again.jsonl")
+        var imported = setupImport
+        for segment in segments {
+            let metadata = CommitMetadata(actor: segment.actor, reason: LedgerPhases.metadata.reason)
+            imported = imported + (try LedgerPhases.importFile(segment.path, into: ledger, expectedEvents: segment.count, metadata: metadata))
+        }
+        return imported
     }
 
     /// The records phase, right after the main import so that the two

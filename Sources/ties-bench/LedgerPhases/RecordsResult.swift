@@ -20,6 +20,9 @@ struct RecordsResult: Equatable {
     /// A page of 100 `placed` links of one of the hottest people, now; half
     /// of them second pages.
     var filteredPage: LatencySummary
+    /// The main workload imported again right after this phase's import
+    /// (the main import came right before it).
+    var importWithoutAgain: ImportResult?
 
     var links: Int { Int(imported.events) - setupEvents - records }
 }

@@ -47,8 +47,9 @@ struct BenchOptions: Equatable {
              link's story on links of hot and cold records, Q of each, at N,
           8. with --records R, right after step 2: imports N events of the same workload into a ledger
              of its own, R of them person-record upserts (email a unique identifier, city another) in
-             place of as many links; compares its rate with step 2's; times Q findRecords by email
-             and Q record(_:asOf:) reads on it,
+             place of as many links; then step 2's import again into a ledger of its own, and
+             compares the rate with the mean of the two imports around it; times Q findRecords by
+             email and Q record(_:asOf:) reads on it,
           9. with the cli phase: on a ledger of its own, served in-process, 200 single-link writes each
              way, one at a time: POST /v1/relationships, a hand-over on the write socket, a `ties link`
              process (handed to the server; `ties` must be built next to ties-bench) and a `curl` process,

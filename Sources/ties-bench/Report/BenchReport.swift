@@ -28,10 +28,17 @@ struct BenchReport {
         return importResult.eventsPerSecond / floor.eventsPerSecond
     }
 
-    /// The records workload's import against the main one: same events, same run.
+    /// The records workload's import against the imports without records
+    /// before and after it (their mean): same events, same run.
     var recordsImportRatio: Double? {
-        guard let records, importResult.eventsPerSecond > 0 else { return nil }
-        return records.imported.eventsPerSecond / importResult.eventsPerSecond
+        guard let records, let without = importWithoutRecordsEventsPerSecond, without > 0 else { return nil }
+        return records.imported.eventsPerSecond / without
+    }
+
+    /// The mean rate of the main import and of its repeat after the records import.
+    var importWithoutRecordsEventsPerSecond: Double? {
+        guard let again = records?.importWithoutAgain else { return nil }
+        return (importResult.eventsPerSecond + again.eventsPerSecond) / 2
     }
 
     var projectionToLogRatio: Double? {

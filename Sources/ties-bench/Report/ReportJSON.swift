@@ -74,6 +74,7 @@ extension BenchReport {
         .object([
             "records": .int(Int64(records.records)), "setupEvents": .int(Int64(records.setupEvents)), "links": .int(Int64(records.links)),
             "import": Self.json(records.imported), "importRatioToWithout": recordsImportRatio.map(JSONValue.double) ?? .null,
+            "importWithoutAgain": records.importWithoutAgain.map { Self.json($0) } ?? .null,
             "headSeq": .int(records.headSeq), "findRecordsByEmail": Self.json(records.emailLookup),
             "findRecordsByEmailMisses": .int(Int64(records.emailMisses)), "recordAsOf": Self.json(records.recordAsOf),
             "filteredPage": Self.json(records.filteredPage),

@@ -89,8 +89,13 @@ extension BenchReport {
                 "\(Format.grouped(imported.events)) events in \(Format.fixed(imported.seconds, 2)) s",
                 "\(Format.rate(imported.eventsPerSecond)) events/s, wrote \(written(imported.bytesWritten, events: imported.events))",
             ])
+            if let again = records.importWithoutAgain {
+                rows.append(["  import without records again, after it (a ledger of its own)",
+                             "\(Format.grouped(again.events)) events in \(Format.fixed(again.seconds, 2)) s",
+                             "\(Format.rate(again.eventsPerSecond)) events/s, wrote \(written(again.bytesWritten, events: again.events))"])
+            }
             rows.append(["  import with records / without, same run", Format.fixed(ratio, 2),
-                         "(\(Format.rate(imported.eventsPerSecond)) / \(Format.rate(importResult.eventsPerSecond)) events/s; without: the import above)"])
+                         "(\(Format.rate(imported.eventsPerSecond)) / \(Format.rate(importWithoutRecordsEventsPerSecond ?? 0)) events/s; without: the mean of the first import and its repeat)"])
         }
         return rows
     }
