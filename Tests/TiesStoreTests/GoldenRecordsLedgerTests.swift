@@ -127,6 +127,11 @@ struct GoldenRecordsLedgerTests {
         // The committed key store is in rollback-journal mode, as that
         // version kept it; today's writer takes it over (in WAL mode) and
         // stores new keys beside the old ones.
+        let committed = try SQLiteConnection(path: Self.directory + "/record-keys.sqlite", readOnly: true)
+        let mode = try committed.statement("PRAGMA journal_mode")
+        #expect(try mode.step() && mode.string(0) == "delete")
+        mode.reset()
+        committed.close()
         _ = try ledger.commit([Op.upsert("person:golden-new", set: ["email": .string("new@example.com")])], metadata: metadata())
         ledger.close()
         let reopened = try Ledger.open(at: copy.path, access: .read)
