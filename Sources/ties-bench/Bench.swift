@@ -98,11 +98,7 @@ enum Bench {
         var random = SplitMix64(seed: options.seed).derived(0x5175_6572_6965_7321)
         for (index, segments) in parts.enumerated() {
             if index == parts.count - 1 && index > 0 { try LedgerPhases.snapshot(ledger) }
-            for segment in segments {
-                BenchSystem.progress("importing \(segment.count) operations from \(segment.path) as \(segment.actor)")
-                let metadata = CommitMetadata(actor: segment.actor, reason: LedgerPhases.metadata.reason)
-                imported = imported + (try LedgerPhases.importFile(segment.path, into: ledger, expectedEvents: segment.count, metadata: metadata))
-            }
+            for segment in segments { imported = imported + (try LedgerPhases.importSegment(segment, into: ledger)) }
             // Query points: after the first part and after the last.
             guard options.phases.contains(.queries), index == 0 || index == parts.count - 1 else { continue }
             BenchSystem.progress("timing \(options.queries) queries of each kind at seq \(ledger.headSeq)")
@@ -133,10 +129,7 @@ enum Bench {
         BenchSystem.progress("records phase: importing the main workload again, into a ledger of its own")
         let (ledger, setupImport) = try createWithSetup(directory, setup: WorkloadType.setupLines, setupPath: work + "/setup-again.jsonl")
         var imported = setupImport
-        for segment in segments {
-            let metadata = CommitMetadata(actor: segment.actor, reason: LedgerPhases.metadata.reason)
-            imported = imported + (try LedgerPhases.importFile(segment.path, into: ledger, expectedEvents: segment.count, metadata: metadata))
-        }
+        for segment in segments { imported = imported + (try LedgerPhases.importSegment(segment, into: ledger)) }
         return imported
     }
 

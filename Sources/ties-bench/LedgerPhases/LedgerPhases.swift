@@ -41,6 +41,13 @@ enum LedgerPhases {
         return ImportResult(events: totals.events, commits: totals.commits, seconds: seconds, bytesWritten: written)
     }
 
+    /// One of the workload's files, committed by its actor.
+    static func importSegment(_ segment: WorkloadActors.Segment, into ledger: Ledger) throws(BenchError) -> ImportResult {
+        BenchSystem.progress("importing \(segment.count) operations from \(segment.path) as \(segment.actor)")
+        let byActor = CommitMetadata(actor: segment.actor, reason: Self.metadata.reason)
+        return try importFile(segment.path, into: ledger, expectedEvents: segment.count, metadata: byActor)
+    }
+
     /// The IDs the ledger gave the workload's relationship types, in
     /// `WorkloadType` order (the workload names types by ID, as a file
     /// written after setup would).
