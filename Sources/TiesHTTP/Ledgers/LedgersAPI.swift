@@ -29,9 +29,9 @@ final class LedgersAPI: Sendable {
         ("GET", "/v1/ledgers"), ("POST", "/v1/ledgers"), ("DELETE", "/v1/ledgers/{name}"), ("POST", "/v1/ledgers/{name}/keys"),
     ]
 
-    init(pool: LedgerPool, configuration: HTTPServerConfiguration, retired: @escaping @Sendable (LedgerName) -> Void) {
+    init(pool: LedgerPool, serverKeys: KeyStore, configuration: HTTPServerConfiguration, retired: @escaping @Sendable (LedgerName) -> Void) {
         self.pool = pool
-        serverKeys = pool.ledgers.keys
+        self.serverKeys = serverKeys
         inFlight = DispatchSemaphore(value: configuration.requestsInFlightMax)
         inFlightWaitMs = configuration.inFlightWaitMs
         self.retired = retired

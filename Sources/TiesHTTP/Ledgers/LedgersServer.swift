@@ -36,7 +36,7 @@ public final class LedgersServer: Sendable {
             return try LedgerHost(directory: path, readerCount: Limits.tenantReadersPerLedger, serverKeys: serverKeys,
                                   scrub: scrubs.scrub(of: name), limiter: limiter, log: { log("\(name): \($0)") })
         }
-        let api = LedgersAPI(pool: pool, configuration: configuration) { name in
+        let api = LedgersAPI(pool: pool, serverKeys: serverKeys, configuration: configuration) { name in
             // A ledger created later under the name starts afresh.
             limiters.forget(name)
             scrubs.forget(name)

@@ -57,7 +57,7 @@ extension Ledger {
             try projection.apply(zip(group.sealed, offsets).map { ScannedCommit(sealed: $0, offset: $1) })
             if !erased.isEmpty {
                 try projection.flush()
-                try removeCopiesOfErasedValues()
+                try removeCopiesOfErasedValues(keyStoreWALEmptied: true)
             }
         } catch {
             projectionFailed(error)

@@ -87,7 +87,7 @@ public struct LedgerSet: Sendable {
                                   details: ["name": .string(name.text)])
             }
             if fileSystem.isSymbolicLink(retiredDirectory) { throw LedgerError.symbolicLink(retiredDirectory) }
-            if !fileSystem.isDirectory(retiredDirectory) { try fileSystem.makeDirectories(retiredDirectory) }
+            try fileSystem.makeDirectories(retiredDirectory)
             let entry = unusedEntry(for: name, at: now)
             try fileSystem.rename(layout.directory, retiredDirectory + "/" + entry)
             try fileSystem.fsyncDirectory(retiredDirectory)

@@ -71,10 +71,14 @@ extension Ledger {
     /// projection's and the key store's WALs. Run after every erasure and
     /// whenever the writer opens the ledger, so what a crash interrupted is
     /// made good.
-    func removeCopiesOfErasedValues() throws(LedgerError) {
+    /// `keyStoreWALEmptied`: the caller has just written the tombstones and
+    /// emptied the key store's WAL (a commit that erases).
+    func removeCopiesOfErasedValues(keyStoreWALEmptied: Bool = false) throws(LedgerError) {
         guard let erasedSeq = try projection.lastErasureSeq() else { return }
-        try recordKeys?.destroy(try projection.erasedRecords())
-        emptyKeyStoreWAL()
+        if !keyStoreWALEmptied {
+            try recordKeys?.destroy(try projection.erasedRecords())
+            emptyKeyStoreWAL()
+        }
         backgroundSnapshots?.waitUntilIdle(timeoutMs: Limits.snapshotWaitMs)
         let store = SnapshotStore(layout: layout)
         let older = try store.files().filter { $0.seq < erasedSeq }

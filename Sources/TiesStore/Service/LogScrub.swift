@@ -24,7 +24,7 @@ public final class LogScrub: @unchecked Sendable {
     }
 
     private let layout: LedgerLayout
-    let policy: ScrubPolicy
+    private let policy: ScrubPolicy
     private let warn: @Sendable (String) -> Void
     /// Guards `state`.
     private let condition = NSCondition()
