@@ -41,7 +41,7 @@ enum SQLiteFile: String, CaseIterable, Sendable {
 /// One trial, drawn from its seed.
 struct SQLiteCrashTrial: CustomStringConvertible {
     let seed: UInt64
-    private(set) var file: SQLiteFile
+    let file: SQLiteFile
     let damage: FileDamage
     /// With the writer open (its connection keeps going), or between two runs.
     let whileOpen: Bool
@@ -60,17 +60,15 @@ struct SQLiteCrashTrial: CustomStringConvertible {
         // (the next open recovers, as between runs), and would end the test
         // process too. Deleting it or changing bytes in place is fair.
         let shrinksMappedFile = file == .shm && (damage == .truncate || damage == .rollBack)
-        // Two rollbacks are outside the model, for one reason: SQLite ties no
-        // WAL to its database, so pages from two times get mixed and no open
-        // short of reading the whole projection could tell. A -wal rolled
-        // back alone, beside a newer projection.sqlite: its older frames are
-        // taken as newer pages. Any rollback under an open writer: its WAL's
-        // frames are checkpointed over the older database. A crash leaves
-        // only a newer WAL behind; a restore is of the ledger's files
-        // together, with no server running. So a rolled back -wal goes back
-        // with its projection.sqlite, and every rollback is between runs.
+        // A rollback under an open writer is outside the model: SQLite ties
+        // no WAL to its database and keeps no version on its pages, so the
+        // writer's WAL frames are checkpointed over the older file's pages
+        // and no open short of replaying the log could tell the mix. A
+        // restore is of the ledger's files, with no server running: every
+        // rollback is between runs. A -wal rolled back alone, beside a
+        // newer projection.sqlite, is in: the writer's open compares it with
+        // the file alone (`ProjectionFileAlone`).
         whileOpen = Bool.random(using: &random) && !shrinksMappedFile && damage != .rollBack
-        if file == .wal && damage == .rollBack { file = .projectionAndWal }
         step = Int.random(in: 2...CrashWorkload.steps.count, using: &random)
         copyStep = Int.random(in: 1..<step, using: &random)
     }
@@ -298,5 +296,101 @@ extension Answers {
             if case .failure(let error) = answer { return error.code.isStorageFailure }
             return false
         }
+    }
+}
+
+@Suite("A -wal from another time beside the projection")
+struct StaleWALTests {
+    static let records = [person("ada"), record("order", "o-1"), record("order", "o-2"), record("order", "o-3")]
+
+    /// A ledger with a few commits, the writer still open (its WAL holds them).
+    private func openLedger(in directory: TemporaryDirectory) throws -> Ledger {
+        let ledger = try makeLedger(in: directory.path)
+        _ = try ledger.commit([Op.define("order"), Op.register(Keys.placed), Op.link(Keys.placed, "ada", "o-1")], metadata: metadata(), now: time("2026-03-01T00:00:00Z"))
+        return ledger
+    }
+
+    private func more(_ ledger: Ledger, _ order: String, minute: Int) throws {
+        _ = try ledger.commit([Op.link(Keys.placed, "ada", order, ["n": .int(Int64(minute))])], metadata: metadata(), now: time("2026-03-01T00:00:00Z").adding(milliseconds: Int64(minute) * 60_000))
+    }
+
+    /// Reopens with `wal` put back beside the projection; the warnings.
+    private func reopen(_ directory: TemporaryDirectory, putting wal: [UInt8], expect answers: Answers) throws -> [String] {
+        try Files.write(directory.file("projection.sqlite-wal"), wal)
+        let warnings = WarningLog()
+        let reopened = try Ledger.open(at: directory.path, access: .write, warn: warnings.sink)
+        defer { reopened.close() }
+        #expect(try Answers(reopened, records: Self.records) == answers)
+        return warnings.messages
+    }
+
+    @Test("an older -wal put back beside a newer projection file is not laid over it: the projection is restored, with a warning")
+    func olderWALIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let ledger = try openLedger(in: directory)
+        try more(ledger, "o-2", minute: 1)
+        let olderWAL = try Files.read(directory.file("projection.sqlite-wal"))
+        try more(ledger, "o-3", minute: 2)
+        _ = try ledger.commit([Op.unlink(Keys.placed, "ada", "o-1")], metadata: metadata(), now: time("2026-03-01T00:03:00Z"))
+        let answers = try Answers(ledger, records: Self.records)
+        ledger.close()
+        #expect(!Files.exists(directory.file("projection.sqlite-wal")), "a clean close checkpoints and removes the WAL")
+
+        let warnings = try reopen(directory, putting: olderWAL, expect: answers)
+        #expect(warnings.count == 1 && warnings[0].contains("its -wal is older than the file"), "\(warnings)")
+    }
+
+    @Test("a -wal of another projection file (before a rebuild, or a restore from a snapshot) is not laid over the new one",
+          arguments: [true, false])
+    func walOfAnotherFileIsRefused(fullRebuild: Bool) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let ledger = try openLedger(in: directory)
+        try more(ledger, "o-2", minute: 1)
+        // A copy of the very file the WAL belongs to would lay out its pages alike.
+        if !fullRebuild { _ = try ledger.takeSnapshot() }
+        let walBeforeRebuild = try Files.read(directory.file("projection.sqlite-wal"))
+        #expect(try ledger.rebuild(full: fullRebuild).fromSeq == (fullRebuild ? 0 : ledger.headSeq))
+        let answers = try Answers(ledger, records: Self.records)
+        ledger.close()
+
+        let warnings = try reopen(directory, putting: walBeforeRebuild, expect: answers)
+        #expect(warnings.count == 1 && warnings[0].contains("its -wal belongs to another projection file"), "\(warnings)")
+    }
+
+    @Test("the file's own -wal, as a crash leaves it, is used as it is: no warning, no rebuild")
+    func ownWALIsKept() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let ledger = try openLedger(in: directory)
+        try more(ledger, "o-2", minute: 1)
+        let crashImage = (try Files.read(directory.file("projection.sqlite")), try Files.read(directory.file("projection.sqlite-wal")))
+        try more(ledger, "o-3", minute: 2)
+        let answers = try Answers(ledger, records: Self.records)
+        ledger.close()
+        try Files.write(directory.file("projection.sqlite"), crashImage.0)
+
+        let warnings = try reopen(directory, putting: crashImage.1, expect: answers)
+        #expect(warnings.isEmpty, "\(warnings)")
+    }
+
+    @Test("the file alone is read at any path (URI-escaped), without its WAL's pages", arguments: ["plain.sqlite", "a ?b=1#c%2F d é.sqlite"])
+    func fileAloneReadsTheFileWithoutItsWAL(name: String) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let path = directory.file(name)
+        let db = try SQLiteConnection(path: path)
+        defer { db.close() }
+        try db.execute("PRAGMA journal_mode=WAL")
+        try db.execute("CREATE TABLE t (v INTEGER)")
+        try db.execute("INSERT INTO t VALUES (1)")
+        try db.truncateWAL(after: "the first row")
+        try db.execute("INSERT INTO t VALUES (2)")  // In the WAL only.
+        let alone = try SQLiteConnection(path: path, fileAlone: true)
+        defer { alone.close() }
+        let count = try alone.statement("SELECT count(*) FROM t")
+        defer { count.reset() }
+        #expect(try count.step() && count.int(0) == 1)
     }
 }

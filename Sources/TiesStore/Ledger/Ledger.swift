@@ -142,6 +142,8 @@ public final class Ledger {
                     warn("the projection has schema version \(found), this version of Ties uses \(ProjectionSchema.version): rebuilding it")
                 case .storage(let storageError) where storageError.code == .ledgerDamaged:
                     warn("the projection cannot be read (\(storageError.message)): rebuilding it")
+                case .walFromAnotherTime(let problem):
+                    warn("the projection cannot be used as it is: \(problem). Restoring it from the newest valid snapshot, or building it from the log")
                 case .storage(let storageError):
                     throw storageError
                 }
@@ -178,12 +180,13 @@ public final class Ledger {
         }
         if !restored && log.size > 0 { try buildProjection(layout, log: log, keys: keys, progress: progress) }
         do {
-            let projection = try Projection.open(path: layout.projection, readOnly: false)
+            let projection = try Projection.open(path: layout.projection, readOnly: false, newGeneration: restored)
             projection.recordKeys = keys
             return (projection, restored ? projection.head.seq : 0)
         } catch {
             switch error {
             case .schemaVersion(let found): throw LedgerError(.ledgerDamaged, "a new projection reports schema version \(found)")
+            case .walFromAnotherTime(let problem): throw LedgerError(.ledgerDamaged, "a new projection cannot be used: \(problem)")
             case .storage(let storageError): throw storageError
             }
         }
@@ -200,6 +203,7 @@ public final class Ledger {
             switch error {
             case .schemaVersion:
                 throw LedgerError(.ledgerBusy, "the projection is being rebuilt by the active writer; try again shortly")
+            case .walFromAnotherTime(let problem): throw LedgerError(.ledgerDamaged, problem)  // Only a writer compares.
             case .storage(let storageError): throw storageError
             }
         }

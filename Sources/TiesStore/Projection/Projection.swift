@@ -8,6 +8,9 @@ import TiesSystem
 final class Projection {
     let db: SQLiteConnection
     private(set) var head = ProjectionHead()
+    /// Tells this file's WAL from another's (see `ProjectionFileAlone`);
+    /// 0 in files written before generations.
+    private(set) var generation: Int32 = 0
     private(set) var typesByID: [String: RelationshipType] = [:]
     private(set) var typeIDsByKey: [RelationshipTypeKey: String] = [:]
     private(set) var typeNumbers: [String: Int64] = [:]
@@ -49,6 +52,8 @@ final class Projection {
     /// Why an existing projection file cannot be used as it is.
     enum OpenProblem: Error {
         case schemaVersion(found: Int64)
+        /// The `-wal` beside the file is not the file's (the reason why).
+        case walFromAnotherTime(String)
         case storage(LedgerError)
     }
 
@@ -58,7 +63,11 @@ final class Projection {
 
     /// Opens (creating if new) a projection of the current schema version.
     /// `walMode: false` leaves the journal mode alone (snapshot files).
-    static func open(path: String, readOnly: Bool, walMode: Bool = true) throws(OpenProblem) -> Projection {
+    /// `newGeneration`: a file just copied from a snapshot, still in
+    /// rollback-journal mode, gets a generation of its own before its first WAL.
+    static func open(path: String, readOnly: Bool, walMode: Bool = true, newGeneration: Bool = false) throws(OpenProblem) -> Projection {
+        let writer = !readOnly && walMode
+        let fileAlone = writer ? ProjectionFileAlone.read(path: path) : nil
         do {
             let db = try SQLiteConnection(path: path, readOnly: readOnly)
             let projection = Projection(db: db)
@@ -66,7 +75,8 @@ final class Projection {
                 // Freed space is zeroed: no old field value lingers in the file (see erase).
                 try db.execute("PRAGMA secure_delete=ON")
             }
-            if !readOnly && walMode {
+            if writer && newGeneration { try db.transaction { () throws(LedgerError) in try projection.stampNewGeneration() } }
+            if writer {
                 try db.execute("PRAGMA journal_mode=WAL")
                 // The log is durable; the projection can always catch up from it.
                 try db.execute("PRAGMA synchronous=NORMAL")
@@ -80,7 +90,12 @@ final class Projection {
             } else if version != ProjectionSchema.version {
                 throw OpenProblem.schemaVersion(found: version)
             }
+            projection.generation = try db.applicationID
             try projection.loadHead()
+            if let problem = fileAlone?.problem(generation: projection.generation, logEndOffset: projection.head.logEndOffset) {
+                db.close()
+                throw OpenProblem.walFromAnotherTime(problem)
+            }
             try projection.loadTypes()
             return projection
         } catch let error as LedgerError {
@@ -96,7 +111,20 @@ final class Projection {
         try db.transaction { () throws(LedgerError) in
             for statement in ProjectionSchema.tables + ProjectionSchema.secondaryIndexes { try db.execute(statement) }
             try db.execute("PRAGMA user_version=\(ProjectionSchema.version)")
+            try stampNewGeneration()
         }
+    }
+
+    /// A new random generation in the file header (inside a write transaction).
+    private func stampNewGeneration() throws(LedgerError) {
+        generation = Int32.random(in: 1...Int32.max)
+        try stampGeneration()
+    }
+
+    /// Writes the generation into page 1 again, so the WAL this write
+    /// transaction goes to carries its file's (see `ProjectionFileAlone`).
+    private func stampGeneration() throws(LedgerError) {
+        try db.statement("PRAGMA application_id=\(generation)").run()
     }
 
     /// A new projection file to replay the whole log into, in one go: no
@@ -126,6 +154,7 @@ final class Projection {
             try db.statement(ProjectionSchema.recordEventsFromVersions).bind(1, ProjectionSchema.openEnded).run()
             for statement in ProjectionSchema.secondaryIndexes { try db.execute(statement) }
             try db.execute("PRAGMA user_version=\(ProjectionSchema.version)")
+            try stampNewGeneration()
         }
         try db.execute("PRAGMA journal_mode=WAL")
     }
@@ -228,6 +257,7 @@ final class Projection {
             if openBatch == nil {
                 try db.execute("BEGIN IMMEDIATE")
                 openBatch = OpenBatch(startedNs: SystemClock.monotonicNanoseconds())
+                try stampGeneration()
             }
             for scanned in commits { try apply(scanned) }
             try writeHead(applied)

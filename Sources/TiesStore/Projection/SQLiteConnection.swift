@@ -9,10 +9,14 @@ final class SQLiteConnection {
     private var statements: [String: SQLiteStatement] = [:]
     let path: String
 
-    init(path: String, readOnly: Bool = false) throws(LedgerError) {
+    /// `fileAlone`: read-only, as SQLite's `immutable` URI parameter opens
+    /// a file — no locks, and no `-wal`: the pages the file itself holds,
+    /// without the newer ones its WAL would lay over them.
+    init(path: String, readOnly: Bool = false, fileAlone: Bool = false) throws(LedgerError) {
         self.path = path
-        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
-        let status = sqlite3_open_v2(path, &handle, flags, nil)
+        var flags = (readOnly || fileAlone ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
+        if fileAlone { flags |= SQLITE_OPEN_URI }
+        let status = sqlite3_open_v2(fileAlone ? Self.immutableURI(path) : path, &handle, flags, nil)
         guard status == SQLITE_OK else {
             let error = Self.error(handle, status, "open")
             sqlite3_close_v2(handle)
@@ -25,6 +29,22 @@ final class SQLiteConnection {
     }
 
     deinit { close() }
+
+    /// `file:` URI of `path` with `immutable=1`; every byte but unreserved
+    /// ones and `/` percent-encoded, so no name is read as a URI parameter.
+    static func immutableURI(_ path: String) -> String {
+        var uri = path.hasPrefix("/") ? "file://" : "file:"
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "/"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "~"):
+                uri.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                uri += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 0xF, radix: 16, uppercase: true)
+            }
+        }
+        return uri + "?immutable=1"
+    }
 
     func close() {
         statements.values.forEach { $0.finalize() }
@@ -121,11 +141,18 @@ final class SQLiteConnection {
     var changes: Int64 { Int64(sqlite3_changes(handle)) }
 
     var userVersion: Int64 {
-        get throws(LedgerError) {
-            let statement = try statement("PRAGMA user_version")
-            defer { statement.reset() }
-            guard try statement.step() else { return 0 }
-            return statement.int(0)
-        }
+        get throws(LedgerError) { try integerPragma("user_version") }
+    }
+
+    /// The header's `application_id` (the projection keeps its generation there).
+    var applicationID: Int32 {
+        get throws(LedgerError) { Int32(truncatingIfNeeded: try integerPragma("application_id")) }
+    }
+
+    private func integerPragma(_ name: String) throws(LedgerError) -> Int64 {
+        let statement = try statement("PRAGMA \(name)")
+        defer { statement.reset() }
+        guard try statement.step() else { return 0 }
+        return statement.int(0)
     }
 }

@@ -97,6 +97,7 @@ struct SnapshotStore {
                         not used (the log is replayed instead), and pruned as newer snapshots are taken
                         """
                     return info
+                case .walFromAnotherTime(let problem): throw LedgerError(.ledgerDamaged, problem)  // A snapshot has no WAL.
                 case .storage(let storageError): throw storageError
                 }
             }
@@ -137,6 +138,8 @@ struct SnapshotStore {
             switch error {
             case .schemaVersion(let found):
                 throw LedgerError(.ledgerDamaged, "it has projection schema version \(found), this version of Ties reads \(ProjectionSchema.version)")
+            case .walFromAnotherTime(let problem):
+                throw LedgerError(.ledgerDamaged, problem)  // A snapshot has no WAL.
             case .storage(let storageError):
                 throw storageError
             }
