@@ -14,13 +14,14 @@ final class LedgerHost: Sendable {
     private let writeSocket: WriteSocketServer?
 
     /// Opens the ledger for writing and starts taking CLI writes.
-    /// `serverKeys` are the server-wide keys that act as admin here too;
+    /// `keys`: the store of its `keys.json`; `serverKeys` are the
+    /// server-wide keys that act as admin here too;
     /// `limiter` carries the rate limits' buckets (kept by the caller, so
     /// they outlive a ledger closed and opened again).
-    init(directory: String, readerCount: Int, serverKeys: KeyStore?, scrub: LogScrub?, limiter: RateLimiter,
+    init(directory: String, readerCount: Int, keys: KeyStore, serverKeys: KeyStore?, scrub: LogScrub?, limiter: RateLimiter,
          log: @escaping @Sendable (String) -> Void) throws(LedgerError) {
         service = try LedgerService(directory: directory, readerCount: readerCount, warn: { log("warning: \($0)") })
-        keys = KeyStore(ledgerDirectory: directory)
+        self.keys = keys
         api = API(service: service, keys: keys, serverKeys: serverKeys, scrub: scrub, limiter: limiter)
         do {
             writeSocket = try WriteSocketServer(service: service)

@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 import TiesCore
 import TiesStore
 
@@ -16,8 +15,8 @@ final class LedgersAPI: Sendable {
     /// hold no slot the others need.
     private let inFlight: DispatchSemaphore
     private let inFlightWaitMs: Int
-    /// Each ledger's own keys, by name, so their cache outlives a request.
-    private let ledgerKeys = Mutex<[LedgerName: KeyStore]>([:])
+    /// Each ledger's own keys, shared with the ledgers' APIs.
+    private let ledgerKeys: LedgerKeyStores
     /// Told when a ledger has been retired, to forget what was kept for it.
     private let retired: @Sendable (LedgerName) -> Void
 
@@ -29,9 +28,11 @@ final class LedgersAPI: Sendable {
         ("GET", "/v1/ledgers"), ("POST", "/v1/ledgers"), ("DELETE", "/v1/ledgers/{name}"), ("POST", "/v1/ledgers/{name}/keys"),
     ]
 
-    init(pool: LedgerPool, serverKeys: KeyStore, configuration: HTTPServerConfiguration, retired: @escaping @Sendable (LedgerName) -> Void) {
+    init(pool: LedgerPool, serverKeys: KeyStore, ledgerKeys: LedgerKeyStores, configuration: HTTPServerConfiguration,
+         retired: @escaping @Sendable (LedgerName) -> Void) {
         self.pool = pool
         self.serverKeys = serverKeys
+        self.ledgerKeys = ledgerKeys
         inFlight = DispatchSemaphore(value: configuration.requestsInFlightMax)
         inFlightWaitMs = configuration.inFlightWaitMs
         self.retired = retired
@@ -162,20 +163,11 @@ final class LedgersAPI: Sendable {
             let name = try Self.name(segment)
             // An open ledger exists: the directory is looked at only for one that is not.
             guard pool.isOpen(name) || pool.ledgers.contains(name) else { throw LedgerSet.notFound(name) }
-            let screened = API.screen(inner, against: [keys(of: name), serverKeys])
+            let screened = API.screen(inner, against: [ledgerKeys.store(of: name), serverKeys])
             if case .refused(let refusal, _) = screened { return refused(refusal) }
             return try pool.withLedger(name, polling: API.waitsForCommits(inner)) { host, slot in body(host, slot, screened) }
         } catch {
             return refused(HandledResponse(Problem.response(error)))
-        }
-    }
-
-    private func keys(of name: LedgerName) -> KeyStore {
-        ledgerKeys.withLock { stores in
-            if let store = stores[name] { return store }
-            let store = KeyStore(ledgerDirectory: pool.ledgers.path(of: name))
-            stores[name] = store
-            return store
         }
     }
 
@@ -235,7 +227,6 @@ final class LedgersAPI: Sendable {
     private func retire(_ name: LedgerName) throws(LedgerError) -> HTTPResponse {
         let retired = try pool.closed(name) { () throws(LedgerError) in try pool.ledgers.retire(name, now: Ledger.clock()) }
         self.retired(name)
-        ledgerKeys.withLock { $0[name] = nil }
         return .json(.object(["name": .string(name.text), "retired": .bool(true), "entry": .string(retired.entry)]))
     }
 
@@ -247,7 +238,7 @@ final class LedgersAPI: Sendable {
         guard let role = KeyRole(rawValue: roleText) else {
             throw LedgerError(.invalidField, "'role' must be read, append or admin", details: ["field": .string("role")])
         }
-        let token = try keys(of: name).create(name: keyName, role: role, now: Ledger.clock())
+        let token = try ledgerKeys.store(of: name).create(name: keyName, role: role, now: Ledger.clock())
         return .json(.object(["ledger": .string(name.text), "name": .string(keyName), "role": .string(role.rawValue), "key": .string(token)]), status: 201)
     }
 

@@ -28,18 +28,20 @@ public final class LedgersServer: Sendable {
         let scrubs = ScrubRotation(ledgers: ledgers, warn: { log("warning: \($0)") })
         let limiters = RateLimiters(clockMs: clockMs)
         let serverKeys = ledgers.keys
+        let ledgerKeys = LedgerKeyStores(ledgers: ledgers)
         // Half the server's requests in flight for one ledger: a tenant importing flat out leaves the other half.
         pool = LedgerPool(ledgers: ledgers, maxOpen: maxOpen, requestsPerLedger: configuration.requestsInFlightMax / 2, idleCloseMs: idleCloseMs,
                           retireWaitMs: retireWaitMs) { name throws(LedgerError) in
             let path = ledgers.path(of: name)
             let limiter = try limiters.limiter(for: name) { () throws(LedgerError) in try LedgerConfig.load(directory: path).rateLimits }
-            return try LedgerHost(directory: path, readerCount: Limits.tenantReadersPerLedger, serverKeys: serverKeys,
+            return try LedgerHost(directory: path, readerCount: Limits.tenantReadersPerLedger, keys: ledgerKeys.store(of: name), serverKeys: serverKeys,
                                   scrub: scrubs.scrub(of: name), limiter: limiter, log: { log("\(name): \($0)") })
         }
-        let api = LedgersAPI(pool: pool, serverKeys: serverKeys, configuration: configuration) { name in
+        let api = LedgersAPI(pool: pool, serverKeys: serverKeys, ledgerKeys: ledgerKeys, configuration: configuration) { name in
             // A ledger created later under the name starts afresh.
             limiters.forget(name)
             scrubs.forget(name)
+            ledgerKeys.forget(name)
         }
         self.api = api
         server = try HTTPServer(configuration: configuration, log: log, admitsItself: LedgersAPI.admitsItself,

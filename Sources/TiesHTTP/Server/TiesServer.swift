@@ -22,7 +22,7 @@ public final class TiesServer: Sendable {
                 log: @escaping @Sendable (String) -> Void) throws(LedgerError) {
         let config = try LedgerConfig.load(directory: ledgerDirectory)
         scrub = LogScrub(directory: ledgerDirectory, policy: config.scrub, warn: { log("warning: \($0)") })
-        host = try LedgerHost(directory: ledgerDirectory, readerCount: Limits.readersPerLedger, serverKeys: nil, scrub: scrub,
+        host = try LedgerHost(directory: ledgerDirectory, readerCount: Limits.readersPerLedger, keys: KeyStore(ledgerDirectory: ledgerDirectory), serverKeys: nil, scrub: scrub,
                               limiter: RateLimiter(defaults: config.rateLimits, clockMs: clockMs), log: log)
         let api = host.api
         do {
