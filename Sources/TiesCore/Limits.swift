@@ -115,6 +115,9 @@ public enum Limits {
     /// Bytes of the projection's WAL file kept after a checkpoint; a large
     /// transaction's WAL is truncated back to this.
     public static let projectionWALBytesKept = 16 * 1024 * 1024
+    /// WAL frames after which the projection's writer checkpoints (PASSIVE),
+    /// as SQLite's automatic checkpoint does by default.
+    public static let projectionCheckpointFrames: Int32 = 1000
     /// SQLite page cache of each projection connection, in KiB: the hot
     /// index pages of a million-event ledger, within the RSS budget.
     public static let projectionCacheKiB = 65_536

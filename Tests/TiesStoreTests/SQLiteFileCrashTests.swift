@@ -49,6 +49,9 @@ struct SQLiteCrashTrial: CustomStringConvertible {
     let step: Int
     /// … and a rollback restores the copy taken after this many (< step).
     let copyStep: Int
+    /// Between runs: the writer's files as a crash leaves them (its
+    /// projection and -wal, not checkpointed), not as a clean close does.
+    let afterCrash: Bool
 
     init(seed: UInt64) {
         var random = SplitMix64(seed: seed)
@@ -65,16 +68,17 @@ struct SQLiteCrashTrial: CustomStringConvertible {
         // writer's WAL frames are checkpointed over the older file's pages
         // and no open short of replaying the log could tell the mix. A
         // restore is of the ledger's files, with no server running: every
-        // rollback is between runs. A -wal rolled back alone, beside a
-        // newer projection.sqlite, is in: the writer's open compares it with
-        // the file alone (`ProjectionFileAlone`).
+        // rollback is between runs. A -wal rolled back alone beside a newer
+        // projection.sqlite, or the file alone beside the -wal a crash left,
+        // is in: the writer's open compares the two (`ProjectionFileAlone`).
         whileOpen = Bool.random(using: &random) && !shrinksMappedFile && damage != .rollBack
         step = Int.random(in: 2...CrashWorkload.steps.count, using: &random)
         copyStep = Int.random(in: 1..<step, using: &random)
+        afterCrash = !whileOpen && Bool.random(using: &random)
     }
 
     var description: String {
-        "\(damage) \(file) \(whileOpen ? "while open" : "between runs") after step \(step)"
+        "\(damage) \(file) \(whileOpen ? "while open" : afterCrash ? "between runs, after a crash" : "between runs") after step \(step)"
             + (damage == .rollBack ? " (copy of step \(copyStep))" : "") + " (TIES_SQLITE_CRASH_SEED=\(seed))"
     }
 }
@@ -164,8 +168,10 @@ struct SQLiteFileCrashTests {
         var acknowledged: [CommitMark] = []
         for (index, step) in CrashWorkload.steps.enumerated() {
             if index == trial.step, !trial.whileOpen {
+                let crashed = trial.afterCrash ? try layout.projectionFiles.map { ($0, Files.exists($0) ? try Files.read($0) : nil) } : []
                 ledger?.close()
                 ledger = nil
+                for (file, bytes) in crashed { if let bytes { try Files.write(file, bytes) } }
                 try damage(trial, layout, copies: copies)
                 break
             }
@@ -359,20 +365,51 @@ struct StaleWALTests {
         #expect(warnings.count == 1 && warnings[0].contains("its -wal belongs to another projection file"), "\(warnings)")
     }
 
-    @Test("the file's own -wal, as a crash leaves it, is used as it is: no warning, no rebuild")
+    /// Enough commits for the writer's automatic checkpoint to copy every
+    /// frame into the file, so that the WAL starts over; the file alone's
+    /// log end offset after them.
+    @discardableResult
+    private func commitsPastACheckpoint(_ ledger: Ledger, from minute: Int, in directory: TemporaryDirectory) throws -> Int64 {
+        let before = ProjectionFileAlone.read(path: directory.file("projection.sqlite"))?.logEndOffset ?? -1
+        for step in 0..<200 { try more(ledger, "o-\(step % 3 + 1)", minute: minute + step) }
+        let after = try #require(ProjectionFileAlone.read(path: directory.file("projection.sqlite"))).logEndOffset
+        #expect(after > before, "no checkpoint reached the file")
+        return after
+    }
+
+    @Test("the file's own -wal, as a crash leaves it (after checkpoints that started it over), is used as it is: no warning, no rebuild")
     func ownWALIsKept() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }
         let ledger = try openLedger(in: directory)
-        try more(ledger, "o-2", minute: 1)
+        try commitsPastACheckpoint(ledger, from: 1, in: directory)
+        try more(ledger, "o-2", minute: 1_000)
         let crashImage = (try Files.read(directory.file("projection.sqlite")), try Files.read(directory.file("projection.sqlite-wal")))
-        try more(ledger, "o-3", minute: 2)
+        try more(ledger, "o-3", minute: 1_001)
         let answers = try Answers(ledger, records: Self.records)
         ledger.close()
         try Files.write(directory.file("projection.sqlite"), crashImage.0)
 
         let warnings = try reopen(directory, putting: crashImage.1, expect: answers)
         #expect(warnings.isEmpty, "\(warnings)")
+    }
+
+    @Test("an older projection.sqlite put back beside the -wal a crash left (the WAL started over after it) is not used: restored, with a warning")
+    func olderFileBesideACrashWALIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let ledger = try openLedger(in: directory)
+        try commitsPastACheckpoint(ledger, from: 1, in: directory)
+        let olderFile = try Files.read(directory.file("projection.sqlite"))
+        try commitsPastACheckpoint(ledger, from: 1_000, in: directory)
+        try more(ledger, "o-2", minute: 2_000)
+        let crashWAL = try Files.read(directory.file("projection.sqlite-wal"))
+        let answers = try Answers(ledger, records: Self.records)
+        ledger.close()
+        try Files.write(directory.file("projection.sqlite"), olderFile)
+
+        let warnings = try reopen(directory, putting: crashWAL, expect: answers)
+        #expect(warnings.count == 1 && warnings[0].contains("the file is older than its -wal"), "\(warnings)")
     }
 
     @Test("the file alone is read at any path (URI-escaped), without its WAL's pages", arguments: ["plain.sqlite", "a ?b=1#c%2F d é.sqlite"])

@@ -174,13 +174,13 @@ public final class Ledger {
                 warn("snapshot \(file.path) skipped: \(info.problem ?? "it failed its checks")")
                 continue
             }
-            try layout.fileSystem.copyFile(file.path, toNewFile: layout.projection, directory: layout.directory)
+            try restoreCopy(of: file.path, layout)
             restored = true
             break
         }
         if !restored && log.size > 0 { try buildProjection(layout, log: log, keys: keys, progress: progress) }
         do {
-            let projection = try Projection.open(path: layout.projection, readOnly: false, newGeneration: restored)
+            let projection = try Projection.open(path: layout.projection, readOnly: false)
             projection.recordKeys = keys
             return (projection, restored ? projection.head.seq : 0)
         } catch {
@@ -190,6 +190,23 @@ public final class Ledger {
             case .storage(let storageError): throw storageError
             }
         }
+    }
+
+    /// Copies the snapshot beside the projection, gives the copy a
+    /// generation of its own (see `ProjectionFileAlone`) while it is still
+    /// in rollback-journal mode, and only then makes it the projection.
+    private static func restoreCopy(of snapshot: String, _ layout: LedgerLayout) throws(LedgerError) {
+        let fileSystem = layout.fileSystem
+        let copy = layout.projectionBeingBuilt
+        for file in layout.projectionBeingBuiltFiles { try fileSystem.unlink(file) }
+        try fileSystem.copyFile(snapshot, toNewFile: copy, directory: layout.directory)
+        let projection = try SnapshotStore.open(copy, readOnly: false)
+        defer { projection.db.close() }
+        try projection.stampNewGeneration()
+        projection.db.close()
+        try fileSystem.fsync(path: copy)
+        try fileSystem.rename(copy, layout.projection)
+        try fileSystem.fsyncDirectory(layout.directory)
     }
 
     private static func openProjectionReadOnly(_ layout: LedgerLayout) throws(LedgerError) -> Projection {

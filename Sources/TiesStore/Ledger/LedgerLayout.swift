@@ -36,15 +36,20 @@ public struct LedgerLayout: Sendable {
     /// The WAL files first: removed in this order, a crash never leaves a
     /// WAL beside no database (see `Ledger.restoreProjection`).
     var projectionFiles: [String] { [projection + "-wal", projection + "-shm", projection] }
-    /// Where a projection is built from the whole log before it is renamed
-    /// to `projection` (only the writer builds, so one name is enough).
+    /// Where a projection is built from the whole log, or a snapshot's copy
+    /// is made ready, before it is renamed to `projection` (only the writer
+    /// does either, so one name is enough).
     var projectionBeingBuilt: String { directory + "/projection-building.sqlite" }
+    /// It and the journal a crash may leave beside it (a snapshot's copy
+    /// is written in rollback-journal mode): removed together, so no hot
+    /// journal is played into the next file of the name.
+    var projectionBeingBuiltFiles: [String] { [projectionBeingBuilt + "-journal", projectionBeingBuilt] }
 
     /// Refuses the ledger when one of the files opened by name in it is a
     /// symbolic link. The store opens its own files with `O_NOFOLLOW`
     /// anyway; this also covers the projection, which SQLite opens.
     func refuseSymbolicLinks() throws(LedgerError) {
-        for file in [log, lock, config, recordKeys, recordKeys + "-journal", recordKeys + "-wal", recordKeys + "-shm", projectionBeingBuilt] + projectionFiles where fileSystem.isSymbolicLink(file) {
+        for file in [log, lock, config, recordKeys, recordKeys + "-journal", recordKeys + "-wal", recordKeys + "-shm"] + projectionBeingBuiltFiles + projectionFiles where fileSystem.isSymbolicLink(file) {
             throw LedgerError.symbolicLink(file)
         }
     }

@@ -11,7 +11,7 @@ extension Ledger {
     static func buildProjection(_ layout: LedgerLayout, log: LogFile, keys: RecordKeys?, progress: ((ReplayProgress) -> Void)?) throws(LedgerError) {
         let fileSystem = layout.fileSystem
         let path = layout.projectionBeingBuilt
-        try fileSystem.unlink(path)
+        for file in layout.projectionBeingBuiltFiles { try fileSystem.unlink(file) }
         do throws(LedgerError) {
             let projection = try Projection.startBuilding(at: path)
             projection.recordKeys = keys

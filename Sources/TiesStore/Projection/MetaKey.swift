@@ -8,6 +8,10 @@ enum MetaKey {
     /// -1 when no commit with events is applied; absent in projections
     /// written before receipts, whose `last_at` is a commit's.
     static let lastCommitAt = "last_commit_at"
+    /// How far the log was applied when the WAL last started over: the file
+    /// alone is never older (see `ProjectionFileAlone`). Absent in files
+    /// written before it.
+    static let walBase = "wal_base"
     /// Snapshot stamps (absent in a live projection).
     static let stateDigest = "state_digest"
     static let takenAt = "taken_at"

@@ -11,6 +11,9 @@ final class Projection {
     /// Tells this file's WAL from another's (see `ProjectionFileAlone`);
     /// 0 in files written before generations.
     private(set) var generation: Int32 = 0
+    /// The next write transaction starts a WAL (none was there at open, or
+    /// a checkpoint copied every frame): it records where (`MetaKey.walBase`).
+    private var walStartsOver = false
     private(set) var typesByID: [String: RelationshipType] = [:]
     private(set) var typeIDsByKey: [RelationshipTypeKey: String] = [:]
     private(set) var typeNumbers: [String: Int64] = [:]
@@ -63,11 +66,10 @@ final class Projection {
 
     /// Opens (creating if new) a projection of the current schema version.
     /// `walMode: false` leaves the journal mode alone (snapshot files).
-    /// `newGeneration`: a file just copied from a snapshot, still in
-    /// rollback-journal mode, gets a generation of its own before its first WAL.
-    static func open(path: String, readOnly: Bool, walMode: Bool = true, newGeneration: Bool = false) throws(OpenProblem) -> Projection {
+    static func open(path: String, readOnly: Bool, walMode: Bool = true) throws(OpenProblem) -> Projection {
         let writer = !readOnly && walMode
-        let fileAlone = writer ? ProjectionFileAlone.read(path: path) : nil
+        let walHasFrames = writer && ProjectionFileAlone.walHasFrames(path: path)
+        let fileAlone = walHasFrames ? ProjectionFileAlone.read(path: path) : nil
         do {
             let db = try SQLiteConnection(path: path, readOnly: readOnly)
             let projection = Projection(db: db)
@@ -75,8 +77,9 @@ final class Projection {
                 // Freed space is zeroed: no old field value lingers in the file (see erase).
                 try db.execute("PRAGMA secure_delete=ON")
             }
-            if writer && newGeneration { try db.transaction { () throws(LedgerError) in try projection.stampNewGeneration() } }
             if writer {
+                projection.walStartsOver = !walHasFrames
+                db.checkpointItself(everyFrames: Limits.projectionCheckpointFrames)
                 try db.execute("PRAGMA journal_mode=WAL")
                 // The log is durable; the projection can always catch up from it.
                 try db.execute("PRAGMA synchronous=NORMAL")
@@ -92,7 +95,8 @@ final class Projection {
             }
             projection.generation = try db.applicationID
             try projection.loadHead()
-            if let problem = fileAlone?.problem(generation: projection.generation, logEndOffset: projection.head.logEndOffset) {
+            if let fileAlone, let problem = fileAlone.problem(generation: projection.generation, logEndOffset: projection.head.logEndOffset,
+                                                              walBase: try projection.meta(MetaKey.walBase).flatMap { Int64($0) }) {
                 db.close()
                 throw OpenProblem.walFromAnotherTime(problem)
             }
@@ -115,8 +119,10 @@ final class Projection {
         }
     }
 
-    /// A new random generation in the file header (inside a write transaction).
-    private func stampNewGeneration() throws(LedgerError) {
+    /// A new random generation in the file header: for a new file, or a
+    /// copy (a snapshot, a projection restored from one) while it is in
+    /// rollback-journal mode, so the file itself holds it before any WAL.
+    func stampNewGeneration() throws(LedgerError) {
         generation = Int32.random(in: 1...Int32.max)
         try stampGeneration()
     }
@@ -258,6 +264,10 @@ final class Projection {
                 try db.execute("BEGIN IMMEDIATE")
                 openBatch = OpenBatch(startedNs: SystemClock.monotonicNanoseconds())
                 try stampGeneration()
+                if db.takeCompletedCheckpoint() || walStartsOver {
+                    walStartsOver = false
+                    try db.statement("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)").bind(1, MetaKey.walBase).bind(2, head.logEndOffset).run()
+                }
             }
             for scanned in commits { try apply(scanned) }
             try writeHead(applied)

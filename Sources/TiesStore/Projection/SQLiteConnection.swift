@@ -8,6 +8,8 @@ final class SQLiteConnection {
     private var handle: OpaquePointer?
     private var statements: [String: SQLiteStatement] = [:]
     let path: String
+    /// Set by `checkpointItself`: whether a checkpoint has copied every frame.
+    private var checkpoints: CheckpointWatch?
 
     /// `fileAlone`: read-only, as SQLite's `immutable` URI parameter opens
     /// a file — no locks, and no `-wal`: the pages the file itself holds,
@@ -32,7 +34,7 @@ final class SQLiteConnection {
 
     /// `file:` URI of `path` with `immutable=1`; every byte but unreserved
     /// ones and `/` percent-encoded, so no name is read as a URI parameter.
-    static func immutableURI(_ path: String) -> String {
+    private static func immutableURI(_ path: String) -> String {
         var uri = path.hasPrefix("/") ? "file://" : "file:"
         for byte in path.utf8 {
             switch byte {
@@ -83,6 +85,35 @@ final class SQLiteConnection {
             let name = path.split(separator: "/").last.map(String.init) ?? path
             throw LedgerError(.ioError, "the WAL of \(name) could not be emptied after \(event) (readers held it for \(Limits.sqliteBusyTimeoutMs) ms); it is emptied when the writer next opens the ledger")
         }
+        checkpoints?.completed = true
+    }
+
+    /// Takes SQLite's automatic checkpoint over, to know when one
+    /// completes: the same PASSIVE checkpoint, once the WAL holds `frames`
+    /// frames after a commit.
+    func checkpointItself(everyFrames frames: Int32) {
+        let watch = CheckpointWatch(frames: frames)
+        checkpoints = watch
+        sqlite3_wal_hook(handle, { context, db, name, frames in
+            guard let context else { return SQLITE_OK }
+            let watch = Unmanaged<CheckpointWatch>.fromOpaque(context).takeUnretainedValue()
+            guard frames >= watch.frames else { return SQLITE_OK }
+            var logFrames: Int32 = 0, copied: Int32 = 0
+            // A checkpoint that fails or is held back by readers is simply tried again after a later commit.
+            if sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &copied) == SQLITE_OK, logFrames == copied {
+                watch.completed = true
+            }
+            return SQLITE_OK
+        }, Unmanaged.passUnretained(watch).toOpaque())
+    }
+
+    /// True when a checkpoint has copied every frame into the database since
+    /// the last call: the next write transaction starts the WAL over, from
+    /// the database file as it is (unless a reader still holds the old WAL).
+    func takeCompletedCheckpoint() -> Bool {
+        guard let checkpoints, checkpoints.completed else { return false }
+        checkpoints.completed = false
+        return true
     }
 
     func execute(_ sql: String) throws(LedgerError) {
@@ -154,5 +185,16 @@ final class SQLiteConnection {
         defer { statement.reset() }
         guard try statement.step() else { return 0 }
         return statement.int(0)
+    }
+}
+
+/// What `SQLiteConnection.checkpointItself` shares with its WAL hook, which
+/// SQLite calls on the committing thread.
+private final class CheckpointWatch {
+    let frames: Int32
+    var completed = false
+
+    init(frames: Int32) {
+        self.frames = frames
     }
 }

@@ -73,6 +73,8 @@ struct SnapshotStore {
         let snapshot = try Self.open(path, readOnly: false)
         defer { snapshot.db.close() }
         try snapshot.db.execute("PRAGMA journal_mode=DELETE")
+        // Its pages are laid out anew: no WAL of the projection may be laid over it.
+        try snapshot.stampNewGeneration()
         let digest = try snapshot.stateDigest()
         try snapshot.setMeta(MetaKey.stateDigest, digest)
         try snapshot.setMeta(MetaKey.takenAt, String(now.millisecondsSinceEpoch))
@@ -97,7 +99,7 @@ struct SnapshotStore {
                         not used (the log is replayed instead), and pruned as newer snapshots are taken
                         """
                     return info
-                case .walFromAnotherTime(let problem): throw LedgerError(.ledgerDamaged, problem)  // A snapshot has no WAL.
+                case .walFromAnotherTime(let problem): throw LedgerError(.ledgerDamaged, problem)  // Only a writer's WAL-mode open compares.
                 case .storage(let storageError): throw storageError
                 }
             }
@@ -139,7 +141,7 @@ struct SnapshotStore {
             case .schemaVersion(let found):
                 throw LedgerError(.ledgerDamaged, "it has projection schema version \(found), this version of Ties reads \(ProjectionSchema.version)")
             case .walFromAnotherTime(let problem):
-                throw LedgerError(.ledgerDamaged, problem)  // A snapshot has no WAL.
+                throw LedgerError(.ledgerDamaged, problem)  // Only a writer's WAL-mode open compares.
             case .storage(let storageError):
                 throw storageError
             }
