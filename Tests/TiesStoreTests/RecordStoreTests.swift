@@ -341,4 +341,28 @@ extension RecordStoreTests {
             try ledger.rebuild(full: true)
         }
     }
+
+    /// Enough upserts in one request for their sealing to be spread over
+    /// threads (FieldSealing): each value must come back under its own
+    /// record and field, from the log (a full rebuild opens every value).
+    @Test func manyUpsertsInOneRequestAreEachSealedForTheirOwnRecord() throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try makeLedger(in: directory.path)
+        _ = try ledger.commit([Op.upsert("person:p-old", set: ["email": .string("old@example.com")])], metadata: metadata())
+        // An existing record's key, new records' keys, and one record twice in the request.
+        let upserts = ["p-old"] + (0..<150).map { "p-\($0)" } + ["p-7"]
+        let fieldsOf = { (index: Int, id: String) -> Attributes in
+            ["email": .string("\(id)@example.com"), "n": .int(Int64(index)), "city": .string("city-\(index % 7)")]
+        }
+        let receipt = try ledger.commit(upserts.enumerated().map { Op.upsert("person:\($1)", set: fieldsOf($0, $1)) }, metadata: metadata())
+        let firstSeq = try #require(receipt.firstSeq)
+        for pass in ["written", "rebuilt"] {
+            for (index, id) in upserts.enumerated() where !(id == "p-7" && index < upserts.count - 1) {
+                let record = try ledger.record(person(id))
+                #expect(record.fields.compactMapValues(\.value) == fieldsOf(index, id), "\(id), \(pass)")
+                #expect(record.since == firstSeq + Int64(index), "\(id)'s upsert is not where the request put it (\(pass))")
+            }
+            try ledger.rebuild(full: true)
+        }
+    }
 }

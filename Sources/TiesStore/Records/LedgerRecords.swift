@@ -18,41 +18,36 @@ extension Ledger {
             throw LedgerError(.ledgerReadOnly, "record fields are sealed by the writer; open the ledger for writing")
         }
         var random = RandomBytes(try Self.entropy(valueCount * (FieldCipher.nonceByteCount + FieldCipher.keyByteCount)))
-        var sealed = events
-        var prepared: [RecordRef: FieldCipher.Keys] = [:]
+        // Keys and nonces here, in event order; the HMAC work in FieldSealing.
+        var jobs: [FieldSealing.Job] = []
         for (index, event) in events.enumerated() {
             guard case .recordUpserted(let record, let set, let unset) = event, !set.isEmpty else { continue }
-            let keys: FieldCipher.Keys
-            if let ready = prepared[record] {
-                keys = ready
+            let key: [UInt8]
+            if let made = newKeys[record] {
+                key = made
+            } else if case .key(let stored) = try recordKeys.key(for: record) {
+                guard stored.count == FieldCipher.keyByteCount else { throw Self.wrongKeySize(stored, of: record) }
+                key = stored
             } else {
-                let key: [UInt8]
-                if let made = newKeys[record] {
-                    key = made
-                } else if case .key(let stored) = try recordKeys.key(for: record) {
-                    key = stored
-                } else {
-                    key = Array(random.take(FieldCipher.keyByteCount))
-                    newKeys[record] = key
-                }
-                keys = try Self.cipherKeys(key, of: record)
-                prepared[record] = keys
+                key = Array(random.take(FieldCipher.keyByteCount))
+                newKeys[record] = key
             }
-            let values = set.map { field, value -> (String, FieldValue) in
+            let fields = set.map { field, value in
                 guard let plain = value.value else { preconditionFailure("a decided record field without its value") }
-                let seal = FieldCipher.seal(plain, record: record, field: field, keys: keys, nonce: random.take(FieldCipher.nonceByteCount))
-                return (field, FieldValue(value: plain, sealed: seal))
+                return (name: field, value: plain, nonce: random.take(FieldCipher.nonceByteCount))
             }
-            sealed[index] = .recordUpserted(record, set: Dictionary(uniqueKeysWithValues: values), unset: unset)
+            jobs.append(FieldSealing.Job(index: index, record: record, key: key, fields: fields, unset: unset))
         }
-        return sealed
+        return FieldSealing.seal(jobs, into: events)
     }
 
     static func cipherKeys(_ key: [UInt8], of record: RecordRef) throws(LedgerError) -> FieldCipher.Keys {
-        guard let keys = FieldCipher.Keys(key) else {
-            throw LedgerError(.ledgerDamaged, "record-keys.sqlite holds a key of \(key.count) bytes for \(record); keys are \(FieldCipher.keyByteCount)")
-        }
+        guard let keys = FieldCipher.Keys(key) else { throw wrongKeySize(key, of: record) }
         return keys
+    }
+
+    private static func wrongKeySize(_ key: [UInt8], of record: RecordRef) -> LedgerError {
+        LedgerError(.ledgerDamaged, "record-keys.sqlite holds a key of \(key.count) bytes for \(record); keys are \(FieldCipher.keyByteCount)")
     }
 
     private static func entropy(_ count: Int) throws(LedgerError) -> [UInt8] {
@@ -122,7 +117,7 @@ extension Ledger {
                 try fileSystem.unlink(layout.snapshots + "/" + name)
             }
         }
-        try fileSystem.unlink(layout.projectionBeingBuilt)
+        for file in layout.projectionBeingBuiltFiles { try fileSystem.unlink(file) }
         for name in try fileSystem.listDirectory(layout.directory) {
             guard let pid = ScratchProjection.owner(ofFileNamed: name), !CurrentProcess.isRunning(pid) else { continue }
             try fileSystem.unlink(layout.directory + "/" + name)
