@@ -362,6 +362,13 @@ extension RecordStoreTests {
                 #expect(record.fields.compactMapValues(\.value) == fieldsOf(index, id), "\(id), \(pass)")
                 #expect(record.since == firstSeq + Int64(index), "\(id)'s upsert is not where the request put it (\(pass))")
             }
+            // p-7's first upsert (inside the commit, so not an as-of point), opened from the log by its history.
+            let firstUpsert = try ledger.history(of: person("p-7")).entries.first { $0.seq == firstSeq + 8 }?.event
+            guard case .recordUpserted(_, let set, _)? = firstUpsert else {
+                Issue.record("p-7's first upsert is not in its history (\(pass))")
+                continue
+            }
+            #expect(set.compactMapValues(\.value) == fieldsOf(8, "p-7"), "\(pass)")
             try ledger.rebuild(full: true)
         }
     }

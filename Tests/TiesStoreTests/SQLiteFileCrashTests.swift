@@ -431,3 +431,32 @@ struct StaleWALTests {
         #expect(try count.step() && count.int(0) == 1)
     }
 }
+
+@Suite("A page SQLite still reads as valid")
+struct SilentPageDamageTests {
+    @Test("cell pointers overwritten in a history table's page: the state digest still matches, ties verify's quick_check finds it")
+    func verifyFindsDamageTheDigestDoesNotCover() throws {
+        let story = try Story()
+        story.ledger.close()
+        let path = story.directory.file("projection.sqlite")
+        let (page, pageBytes) = try {
+            let db = try SQLiteConnection(path: path, readOnly: true)
+            defer { db.close() }
+            let root = try db.statement("SELECT rootpage FROM sqlite_master WHERE name = 'record_events'")
+            defer { root.reset() }
+            let size = try db.statement("PRAGMA page_size")
+            defer { size.reset() }
+            return (try root.step() ? root.int(0) : 0, try size.step() ? size.int(0) : 0)
+        }()
+        #expect(page > 1 && pageBytes > 0)
+        // The first cell pointers (after the 8-byte header of a leaf page) now point past the page.
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seek(toOffset: UInt64((page - 1) * pageBytes + 8))
+        try handle.write(contentsOf: Data([0xFF, 0xF0, 0xFF, 0xF0]))
+        try handle.close()
+
+        let report = try Verifier.verify(directory: story.directory.path)
+        #expect(report.replayDigest == report.projectionDigest, "the digest covers current state only")
+        #expect(report.problems.contains { $0.message.contains("SQLite finds the projection damaged") }, "\(report.problems)")
+    }
+}

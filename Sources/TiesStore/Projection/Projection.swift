@@ -13,6 +13,7 @@ final class Projection {
     private(set) var generation: Int32 = 0
     /// The next write transaction starts a WAL (none was there at open, or
     /// a checkpoint copied every frame): it records where (`MetaKey.walBase`).
+    /// Cleared once that transaction commits.
     private var walStartsOver = false
     private(set) var typesByID: [String: RelationshipType] = [:]
     private(set) var typeIDsByKey: [RelationshipTypeKey: String] = [:]
@@ -78,7 +79,6 @@ final class Projection {
                 try db.execute("PRAGMA secure_delete=ON")
             }
             if writer {
-                projection.walStartsOver = !walHasFrames
                 db.checkpointItself(everyFrames: Limits.projectionCheckpointFrames)
                 try db.execute("PRAGMA journal_mode=WAL")
                 // The log is durable; the projection can always catch up from it.
@@ -100,6 +100,10 @@ final class Projection {
                 db.close()
                 throw OpenProblem.walFromAnotherTime(problem)
             }
+            // A WAL whose frames are all in the file starts over at the next
+            // write without SQLite's recovery when another process keeps it
+            // open: known only by checkpointing it now.
+            projection.walStartsOver = writer && (!walHasFrames || db.checkpointPassively())
             try projection.loadTypes()
             return projection
         } catch let error as LedgerError {
@@ -264,8 +268,8 @@ final class Projection {
                 try db.execute("BEGIN IMMEDIATE")
                 openBatch = OpenBatch(startedNs: SystemClock.monotonicNanoseconds())
                 try stampGeneration()
-                if db.takeCompletedCheckpoint() || walStartsOver {
-                    walStartsOver = false
+                if db.takeCompletedCheckpoint() { walStartsOver = true }
+                if walStartsOver {
                     try db.statement("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)").bind(1, MetaKey.walBase).bind(2, head.logEndOffset).run()
                 }
             }
@@ -297,6 +301,7 @@ final class Projection {
             throw error
         }
         openBatch = nil
+        walStartsOver = false
     }
 
     /// SQLite rolls a whole transaction back by itself when a statement in

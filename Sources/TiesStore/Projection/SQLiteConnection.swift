@@ -90,21 +90,29 @@ final class SQLiteConnection {
 
     /// Takes SQLite's automatic checkpoint over, to know when one
     /// completes: the same PASSIVE checkpoint, once the WAL holds `frames`
-    /// frames after a commit.
+    /// frames after a commit. (`PRAGMA wal_autocheckpoint` on this
+    /// connection would replace it without a word: never use it here.)
     func checkpointItself(everyFrames frames: Int32) {
         let watch = CheckpointWatch(frames: frames)
         checkpoints = watch
         sqlite3_wal_hook(handle, { context, db, name, frames in
             guard let context else { return SQLITE_OK }
             let watch = Unmanaged<CheckpointWatch>.fromOpaque(context).takeUnretainedValue()
-            guard frames >= watch.frames else { return SQLITE_OK }
-            var logFrames: Int32 = 0, copied: Int32 = 0
-            // A checkpoint that fails or is held back by readers is simply tried again after a later commit.
-            if sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &copied) == SQLITE_OK, logFrames == copied {
-                watch.completed = true
-            }
+            // One that fails or is held back by readers is simply tried again after a later commit.
+            if frames >= watch.frames && SQLiteConnection.checkpointPassively(db, name) { watch.completed = true }
             return SQLITE_OK
         }, Unmanaged.passUnretained(watch).toOpaque())
+    }
+
+    /// A PASSIVE checkpoint now: true when it copied every frame (the next
+    /// write transaction then starts the WAL over).
+    func checkpointPassively() -> Bool {
+        Self.checkpointPassively(handle, "main")
+    }
+
+    private static func checkpointPassively(_ db: OpaquePointer?, _ name: UnsafePointer<CChar>?) -> Bool {
+        var logFrames: Int32 = 0, copied: Int32 = 0
+        return sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &copied) == SQLITE_OK && logFrames == copied
     }
 
     /// True when a checkpoint has copied every frame into the database since

@@ -2,8 +2,10 @@ import TiesCore
 
 /// `ties verify`: reads everything, changes only `damaged.json`. Checks every commit's
 /// checksum, the whole hash chain, seq continuity and non-decreasing time;
-/// every snapshot; and that the projection's state digest equals that of a
-/// fresh replay of the log to the same seq. Damage does not stop it: each
+/// every snapshot; that SQLite finds the projection's pages and b-trees
+/// whole (`quick_check`: the digest covers the current state only, not the
+/// history tables); and that the projection's state digest equals that of
+/// a fresh replay of the log to the same seq. Damage does not stop it: each
 /// problem is recorded with its seq and byte offset and the scan goes on.
 public enum Verifier {
     public static func verify(directory: String, progress: ((ReplayProgress) -> Void)? = nil) throws(LedgerError) -> VerifyReport {
@@ -17,7 +19,8 @@ public enum Verifier {
         // before it applies it, and the log only grows, so the log measured
         // afterwards holds everything that head says was applied.
         var report = VerifyReport()
-        let live = try liveProjection(layout, &report)
+        var pageDamage: String?
+        let live = try liveProjection(layout, &report, pageDamage: &pageDamage)
         let log = try LogFile(layout, writable: false)
         report.logBytes = log.size
         let replay = try ScratchProjection(layout: layout, purpose: "verify", upTo: report.projectionSeq)
@@ -32,6 +35,10 @@ public enum Verifier {
             } else {
                 report.problems.append(VerifyProblem(seq: projectionSeq, message: "the projection is at seq \(projectionSeq), which the intact log does not reach"))
             }
+        }
+        // After the scan, which replays only while it has found no problem.
+        if let pageDamage {
+            report.problems.append(VerifyProblem(seq: report.projectionSeq, message: "SQLite finds the projection damaged (\(pageDamage)); `ties rebuild` replaces it"))
         }
         withExtendedLifetime(live) {}
         report.snapshots = try checkSnapshots(layout)
@@ -72,8 +79,9 @@ public enum Verifier {
         }
     }
 
-    /// The live projection's seq and digest, read in one transaction.
-    private static func liveProjection(_ layout: LedgerLayout, _ report: inout VerifyReport) throws(LedgerError) -> Projection? {
+    /// The live projection's seq and digest, and SQLite's check of its
+    /// pages (`pageDamage`: its first finding), read in one transaction.
+    private static func liveProjection(_ layout: LedgerLayout, _ report: inout VerifyReport, pageDamage: inout String?) throws(LedgerError) -> Projection? {
         guard layout.fileSystem.exists(layout.projection) else { return nil }
         let projection: Projection
         do {
@@ -85,10 +93,11 @@ public enum Verifier {
             report.problems.append(VerifyProblem(message: "the projection cannot be opened; it is rebuilt on the next open"))
             return nil
         }
-        let (seq, digest) = try projection.db.reading { () throws(LedgerError) in
+        let (seq, digest, damage) = try projection.db.reading { () throws(LedgerError) in
             try projection.refresh()
-            return (projection.head.seq, try projection.stateDigest())
+            return (projection.head.seq, try projection.stateDigest(), try projection.db.quickCheckProblem())
         }
+        pageDamage = damage.map { $0.split(whereSeparator: \.isNewline).joined(separator: " ") }
         report.projectionSeq = seq
         report.projectionDigest = digest
         return projection
