@@ -200,10 +200,11 @@ public final class Ledger {
         let copy = layout.projectionBeingBuilt
         for file in layout.projectionBeingBuiltFiles { try fileSystem.unlink(file) }
         try fileSystem.copyFile(snapshot, toNewFile: copy, directory: layout.directory)
-        let projection = try SnapshotStore.open(copy, readOnly: false)
-        defer { projection.db.close() }
-        try projection.stampNewGeneration()
-        projection.db.close()
+        do {
+            let projection = try SnapshotStore.open(copy, readOnly: false)
+            defer { projection.db.close() }
+            try projection.stampNewGeneration()
+        }
         try fileSystem.fsync(path: copy)
         try fileSystem.rename(copy, layout.projection)
         try fileSystem.fsyncDirectory(layout.directory)

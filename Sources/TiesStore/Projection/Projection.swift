@@ -123,9 +123,11 @@ final class Projection {
         }
     }
 
-    /// A new random generation in the file header: for a new file, or a
-    /// copy (a snapshot, a projection restored from one) while it is in
-    /// rollback-journal mode, so the file itself holds it before any WAL.
+    /// A new random generation in the file header, inside a write
+    /// transaction: of a new file (its first WAL holds it, and its file
+    /// alone, with no tables, is never compared), of a file built from the
+    /// log or a copy (a snapshot, a projection restored from one) before
+    /// it is in WAL mode, so the file itself holds it.
     func stampNewGeneration() throws(LedgerError) {
         generation = Int32.random(in: 1...Int32.max)
         try stampGeneration()
@@ -270,7 +272,7 @@ final class Projection {
                 try stampGeneration()
                 if db.takeCompletedCheckpoint() { walStartsOver = true }
                 if walStartsOver {
-                    try db.statement("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)").bind(1, MetaKey.walBase).bind(2, head.logEndOffset).run()
+                    try setMeta(MetaKey.walBase, String(head.logEndOffset))
                 }
             }
             for scanned in commits { try apply(scanned) }
