@@ -8,14 +8,16 @@ import TiesSystem
 /// back from a copy, or left by another projection file) is laid over the
 /// file as if its pages were the newest, mixing pages of two times. A crash
 /// only ever leaves the file's own WAL, no older than the file. So before
-/// the writer trusts a WAL it compares two things with the file alone:
+/// the writer trusts a WAL it compares the file alone with the file read
+/// through its WAL:
 /// - the generation, a random number in the header's `application_id`: new
-///   for every projection file built or restored, and written again (page 1)
-///   by every write transaction, so that every WAL carries its file's;
+///   for every projection file built or restored and every snapshot, and
+///   written again (page 1) by every write transaction, so that every WAL
+///   carries its file's;
 /// - how far each has applied the log: a WAL's pages are never older than
-///   the file's, and the file is never older than where its WAL started
-///   over (`MetaKey.walBase`, written by the first write transaction of
-///   each WAL: the pages of the transactions before are only in the file).
+///   the file's, and the file is never older than where its WAL last
+///   started over (`MetaKey.walBase`): the pages written before are only
+///   in the file.
 struct ProjectionFileAlone {
     let generation: Int32
     let logEndOffset: Int64

@@ -95,11 +95,11 @@ final class SQLiteConnection {
     func checkpointItself(everyFrames frames: Int32) {
         let watch = CheckpointWatch(frames: frames)
         checkpoints = watch
-        sqlite3_wal_hook(handle, { context, db, name, frames in
+        sqlite3_wal_hook(handle, { context, db, name, walFrames in
             guard let context else { return SQLITE_OK }
             let watch = Unmanaged<CheckpointWatch>.fromOpaque(context).takeUnretainedValue()
             // One that fails or is held back by readers is simply tried again after a later commit.
-            if frames >= watch.frames && SQLiteConnection.checkpointPassively(db, name) { watch.completed = true }
+            if walFrames >= watch.frames && SQLiteConnection.checkpointPassively(db, name) { watch.completed = true }
             return SQLITE_OK
         }, Unmanaged.passUnretained(watch).toOpaque())
     }
