@@ -8,8 +8,10 @@ struct VerifyCommand: Command {
         discussion: """
             Reads everything. Checks every commit's checksum, the whole hash chain,
             seq continuity and non-decreasing commit times; every snapshot (schema version, stamp,
-            that the log holds its commit, its state digest); and that the projection's state digest
-            equals that of a fresh replay of the log. Prints what it checked and the head seq and hash:
+            that the log holds its commit, its state digest); that SQLite finds the projection's pages
+            and b-trees whole (quick_check, which also covers the history the digest does not); and that
+            the projection's state digest equals that of a fresh replay of the log. Prints what it
+            checked and the head seq and hash:
             write the hash down, and a later verify proves the log up to there was not rewritten.
             Exit 0 only if everything holds; otherwise every problem is listed with its seq and byte
             offset, and the exit code is 3. It changes one thing: damage in the log's bytes is kept
@@ -36,7 +38,7 @@ struct VerifyCommand: Command {
         if let seq = report.projectionSeq {
             let verdict = report.replayDigest == nil ? "could not be compared with a replay (see the problems)"
                 : report.replayDigest == report.projectionDigest ? "equals a fresh replay's" : "does NOT equal a fresh replay's"
-            lines.append("projection: at seq \(seq), state digest \(report.projectionDigest ?? "?") \(verdict)")
+            lines.append("projection: at seq \(seq), pages checked by SQLite, state digest \(report.projectionDigest ?? "?") \(verdict)")
         } else {
             lines.append("projection: none to compare (it is rebuilt on the next open)")
         }
