@@ -123,6 +123,8 @@ public enum CLI {
     static func hint(for error: LedgerError) -> String? {
         switch error.code {
         case .ledgerNotFound: return "create one with `ties init`, or pass --ledger DIR / set TIES_LEDGER"
+        case .ledgerDamaged where error.details["file"]?.stringValue?.hasSuffix("/projection.sqlite") == true:
+            return "the projection is derived from the log: `ties rebuild` builds it anew"
         default: return nil
         }
     }

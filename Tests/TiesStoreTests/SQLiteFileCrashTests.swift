@@ -434,8 +434,8 @@ struct StaleWALTests {
 
 @Suite("A page SQLite still reads as valid")
 struct SilentPageDamageTests {
-    @Test("cell pointers overwritten in a history table's page: the state digest still matches, ties verify's quick_check finds it")
-    func verifyFindsDamageTheDigestDoesNotCover() throws {
+    @Test("cell pointers overwritten in a history table's page (SQLite alone reads it as valid): the history that reads it is refused, ties verify names the page")
+    func damageSQLiteReadsAsValidIsRefused() throws {
         let story = try Story()
         story.ledger.close()
         let path = story.directory.file("projection.sqlite")
@@ -457,6 +457,10 @@ struct SilentPageDamageTests {
 
         let report = try Verifier.verify(directory: story.directory.path)
         #expect(report.replayDigest == report.projectionDigest, "the digest covers current state only")
-        #expect(report.problems.contains { $0.message.contains("SQLite finds the projection damaged") }, "\(report.problems)")
+        #expect(report.problems.contains { $0.message.contains("SQLite finds the projection damaged (page \(page) fails its checksum") },
+                "\(report.problems)")
+        let ledger = try Ledger.open(at: story.directory.path, access: .write)
+        defer { ledger.close() }
+        #expect { _ = try ledger.history(of: Story.u1) } throws: { ($0 as? LedgerError)?.code == .ledgerDamaged }
     }
 }

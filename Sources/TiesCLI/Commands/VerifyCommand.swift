@@ -40,7 +40,7 @@ struct VerifyCommand: Command {
                 : report.replayDigest == report.projectionDigest ? "equals a fresh replay's" : "does NOT equal a fresh replay's"
             lines.append("projection: at seq \(seq), pages checked by SQLite, state digest \(report.projectionDigest ?? "?") \(verdict)")
         } else {
-            lines.append("projection: none to compare (it is rebuilt on the next open)")
+            lines.append("projection: not compared (there is none, it is another version's, or it cannot be read: see any problem below)")
         }
         lines.append("head seq \(report.headSeq)")
         lines.append("head hash \(report.headHash)")

@@ -75,6 +75,7 @@ final class Projection {
             let db = try SQLiteConnection(path: path, readOnly: readOnly)
             let projection = Projection(db: db)
             if !readOnly {
+                db.reservePageChecksums()  // A new file's first write lays its pages out with them.
                 // Freed space is zeroed: no old field value lingers in the file (see erase).
                 try db.execute("PRAGMA secure_delete=ON")
             }
@@ -92,6 +93,9 @@ final class Projection {
                 try projection.createSchema()
             } else if version != ProjectionSchema.version {
                 throw OpenProblem.schemaVersion(found: version)
+            }
+            guard db.hasPageChecksums else {
+                throw LedgerError(.ledgerDamaged, "its header reserves no bytes for page checksums, which every projection of schema \(version) has")
             }
             projection.generation = try db.applicationID
             try projection.loadHead()
@@ -145,6 +149,7 @@ final class Projection {
     /// Its user version stays 0, so it is never mistaken for a finished one.
     static func startBuilding(at path: String) throws(LedgerError) -> Projection {
         let projection = Projection(db: try SQLiteConnection(path: path, readOnly: false))
+        projection.db.reservePageChecksums()
         try projection.db.execute("PRAGMA journal_mode=OFF")
         try projection.db.execute("PRAGMA synchronous=OFF")
         try projection.db.execute("PRAGMA secure_delete=ON")

@@ -13,8 +13,9 @@
 /// start and end, for diffs. Version 6: only versions that have ended are
 /// indexed by where they end (open ones have no end, and indexed at 2⁶³−1
 /// they made every link event write a page of that index's open part).
+/// Version 7: every page ends with its checksum (`PageChecksum`).
 enum ProjectionSchema {
-    static let version: Int64 = 6
+    static let version: Int64 = 7
     /// `to_seq` of a version that is still current: larger than any seq.
     static let openEnded = Int64.max
 

@@ -18,7 +18,10 @@ final class SQLiteConnection {
         self.path = path
         var flags = (readOnly || fileAlone ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
         if fileAlone { flags |= SQLITE_OPEN_URI }
-        let status = sqlite3_open_v2(fileAlone ? Self.immutableURI(path) : path, &handle, flags, nil)
+        guard PageChecksumVFS.isRegistered else {
+            throw LedgerError(.ioError, "SQLite's default VFS could not be wrapped to check page checksums; \(path) is not opened without them")
+        }
+        let status = sqlite3_open_v2(fileAlone ? Self.immutableURI(path) : path, &handle, flags, PageChecksumVFS.name)
         guard status == SQLITE_OK else {
             let error = Self.error(handle, status, "open")
             sqlite3_close_v2(handle)
@@ -58,11 +61,51 @@ final class SQLiteConnection {
     /// The error, naming the database file (a user must know which file
     /// is damaged: the projection can be rebuilt, a snapshot removed).
     static func error(_ handle: OpaquePointer?, _ status: Int32, _ sql: String) -> LedgerError {
-        let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(status))
-        let code: LedgerError.Code = (status & 0xFF) == SQLITE_CORRUPT || (status & 0xFF) == SQLITE_NOTADB ? .ledgerDamaged : .ioError
+        var message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(status))
+        var details: [String: JSONValue] = ["sqliteCode": .int(Int64(status)), "sql": .string(sql)]
+        let pageFailsItsChecksum = status == Self.pageChecksumFailed
+        if pageFailsItsChecksum, let handle {
+            let page = damagedPage(handle)
+            message = checksumFailure(page: page)
+            details["page"] = .int(page)
+        }
+        let code: LedgerError.Code = (status & 0xFF) == SQLITE_CORRUPT || (status & 0xFF) == SQLITE_NOTADB || pageFailsItsChecksum
+            ? .ledgerDamaged : .ioError
         let file = handle.flatMap { sqlite3_db_filename($0, "main") }.map { String(cString: $0) } ?? ""
-        return LedgerError(code, "SQLite error \(status): \(message)" + (file.isEmpty ? "" : " (\(file))"),
-                           details: ["sqliteCode": .int(Int64(status)), "sql": .string(sql)])
+        if !file.isEmpty { details["file"] = .string(file) }
+        return LedgerError(code, "SQLite error \(status): \(message)" + (file.isEmpty ? "" : " (\(file))"), details: details)
+    }
+
+    /// The page whose checksum `PageChecksumVFS` last found wrong in this
+    /// connection's file, 0 if none.
+    private static func damagedPage(_ handle: OpaquePointer) -> Int64 {
+        var file: UnsafeMutablePointer<sqlite3_file>?
+        sqlite3_file_control(handle, "main", SQLITE_FCNTL_FILE_POINTER, &file)
+        return file.map(PageChecksumVFS.damagedPage(of:)) ?? 0
+    }
+
+    private static func checksumFailure(page: Int64) -> String {
+        "\(page > 0 ? "page \(page)" : "a page") fails its checksum: the file was changed outside SQLite"
+    }
+
+    /// `SQLITE_IOERR_DATA`: `PageChecksumVFS` found a page whose bytes
+    /// are not the ones SQLite wrote.
+    static let pageChecksumFailed = SQLITE_IOERR | (32 << 8)
+
+    /// Asks for `PageChecksum.reservedBytes` at the end of every page, so
+    /// `PageChecksumVFS` seals them. It takes effect only in a file with
+    /// no pages yet (SQLite cannot change it later, short of VACUUM):
+    /// call it before anything writes to a new file.
+    func reservePageChecksums() {
+        var bytes = Int32(PageChecksum.reservedBytes)
+        sqlite3_file_control(handle, "main", SQLITE_FCNTL_RESERVE_BYTES, &bytes)
+    }
+
+    /// Whether the file's pages carry checksums (its header reserves the bytes).
+    var hasPageChecksums: Bool {
+        var bytes: Int32 = -1  // Asks without changing it.
+        sqlite3_file_control(handle, "main", SQLITE_FCNTL_RESERVE_BYTES, &bytes)
+        return bytes == PageChecksum.reservedBytes
     }
 
     /// SQLite's own check of every page and b-tree (not of the values in
@@ -72,6 +115,8 @@ final class SQLiteConnection {
         defer { statement.reset() }
         guard try statement.step() else { return "no answer" }
         let result = statement.string(0)
+        // It reports a page it could not read by SQLite's error code alone.
+        if result.contains("error code=\(Self.pageChecksumFailed)"), let handle { return Self.checksumFailure(page: Self.damagedPage(handle)) }
         return result == "ok" ? nil : result
     }
 

@@ -93,14 +93,31 @@ public enum Verifier {
             report.problems.append(VerifyProblem(message: "the projection cannot be opened; it is rebuilt on the next open"))
             return nil
         }
-        let (seq, digest, damage) = try projection.db.reading { () throws(LedgerError) in
-            try projection.refresh()
-            return (projection.head.seq, try projection.stateDigest(), try projection.db.quickCheckProblem())
+        do {
+            let (seq, digest, damage) = try projection.db.reading { () throws(LedgerError) in
+                try projection.refresh()
+                return (projection.head.seq, try projection.stateDigest(), try pageProblem(projection))
+            }
+            pageDamage = damage.map { $0.split(whereSeparator: \.isNewline).joined(separator: " ") }
+            report.projectionSeq = seq
+            report.projectionDigest = digest
+        } catch {
+            // A page of the current state that fails its checksum: no digest to compare.
+            guard error.code == .ledgerDamaged else { throw error }
+            pageDamage = error.message
         }
-        pageDamage = damage.map { $0.split(whereSeparator: \.isNewline).joined(separator: " ") }
-        report.projectionSeq = seq
-        report.projectionDigest = digest
         return projection
+    }
+
+    /// SQLite's `quick_check`, or the page it could not read because the
+    /// page fails its checksum.
+    private static func pageProblem(_ projection: Projection) throws(LedgerError) -> String? {
+        do {
+            return try projection.db.quickCheckProblem()
+        } catch {
+            guard error.code == .ledgerDamaged else { throw error }
+            return error.message
+        }
     }
 
     /// Every line of the log, checked on its own, so one bad commit does

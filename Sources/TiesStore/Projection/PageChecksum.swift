@@ -1,0 +1,50 @@
+/// The checksum in the last 8 bytes of every page of a projection file
+/// (and of its snapshots), so bytes changed inside a page that SQLite
+/// would still read as a valid page are found when the page is read.
+///
+/// Two 32-bit running sums over the page's little-endian 32-bit words, as
+/// SQLite's own WAL frames and its `cksumvfs` extension do, but started
+/// from the page number: a whole valid page written at another page's
+/// place fails too. Pure arithmetic; `PageChecksumVFS` applies it.
+enum PageChecksum {
+    /// Bytes at the end of each page that hold the checksum (the header's
+    /// "reserved space" byte at offset 20 says how many a file keeps).
+    static let reservedBytes = 8
+
+    /// Whether `page` (`count` bytes read at `offset`) ends with its checksum.
+    static func matches(_ page: UnsafeRawPointer, count: Int, offset: Int64) -> Bool {
+        let (first, second) = sums(page, count: count, offset: offset)
+        let stored = page + (count - reservedBytes)
+        return UInt32(littleEndian: stored.loadUnaligned(as: UInt32.self)) == first
+            && UInt32(littleEndian: stored.loadUnaligned(fromByteOffset: 4, as: UInt32.self)) == second
+    }
+
+    /// Writes the checksum of `page` (`count` bytes to be written at
+    /// `offset`) into its last 8 bytes.
+    static func seal(_ page: UnsafeMutableRawPointer, count: Int, offset: Int64) {
+        let (first, second) = sums(UnsafeRawPointer(page), count: count, offset: offset)
+        let stored = page + (count - reservedBytes)
+        stored.storeBytes(of: first.littleEndian, as: UInt32.self)
+        stored.storeBytes(of: second.littleEndian, toByteOffset: 4, as: UInt32.self)
+    }
+
+    /// Whether a read or write of `count` bytes is a whole page (SQLite
+    /// also reads and writes parts of page 1's header, which carry none).
+    static func isWholePage(_ count: Int32) -> Bool {
+        count >= 512 && count & (count - 1) == 0
+    }
+
+    /// The two sums over every byte but the last 8.
+    private static func sums(_ page: UnsafeRawPointer, count: Int, offset: Int64) -> (UInt32, UInt32) {
+        var first = UInt32(truncatingIfNeeded: offset / Int64(count) + 1)
+        var second: UInt32 = 0
+        var index = 0
+        let end = count - reservedBytes
+        while index < end {
+            first &+= UInt32(littleEndian: page.loadUnaligned(fromByteOffset: index, as: UInt32.self)) &+ second
+            second &+= UInt32(littleEndian: page.loadUnaligned(fromByteOffset: index + 4, as: UInt32.self)) &+ first
+            index += 8
+        }
+        return (first, second)
+    }
+}

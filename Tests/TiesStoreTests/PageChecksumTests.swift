@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+import TiesCore
+@testable import TiesStore
+import TiesTestExpectations
+import TiesTestSupport
+
+/// Every page of a projection file and of its snapshots ends with a
+/// checksum (`PageChecksumVFS`): bytes changed inside a page that SQLite
+/// would read as valid are refused with `ledger_damaged` naming the file
+/// and the page, never answered.
+@Suite("Page checksums")
+struct PageChecksumTests {
+    /// Expected values computed by an independent implementation, in
+    /// Python (`struct.unpack('<…I')`, two running sums from the page number).
+    @Test("a page's checksum is the one an independent implementation computes",
+          arguments: [(4096, 1, false, "89f3ca1659f3218a"), (4096, 3, true, "0c2979a671589932"), (512, 2, true, "ae816fc6ccfe59e6")])
+    func checksumMatchesTheReference(size: Int, pageNumber: Int64, patterned: Bool, expected: String) {
+        var page = (0..<size).map { patterned ? UInt8(($0 * 7 + 1) % 256) : 0 }
+        page.withUnsafeMutableBytes { PageChecksum.seal($0.baseAddress!, count: size, offset: (pageNumber - 1) * Int64(size)) }
+        #expect(Hex.encode(Array(page.suffix(8))) == expected)
+        page.withUnsafeBytes { bytes in
+            #expect(PageChecksum.matches(bytes.baseAddress!, count: size, offset: (pageNumber - 1) * Int64(size)))
+            #expect(!PageChecksum.matches(bytes.baseAddress!, count: size, offset: pageNumber * Int64(size)), "at another page's place")
+        }
+    }
+
+    @Test("a projection, one built from the log and a snapshot reserve 8 bytes a page, and every page carries its checksum")
+    func everyFileOfTheProjectionIsSealed() throws {
+        let story = try Story()
+        try story.ledger.takeSnapshot()
+        _ = try story.ledger.rebuild(full: true)
+        story.ledger.close()
+        let snapshot = try #require(try SnapshotStore(layout: LedgerLayout(directory: story.directory.path)).files().first?.path)
+        for path in [story.directory.file("projection.sqlite"), snapshot] {
+            let bytes = try Files.read(path)
+            let pageSize = Int(bytes[16]) << 8 | Int(bytes[17])
+            #expect(bytes[20] == 8, "\(path) reserves \(bytes[20]) bytes a page")
+            #expect(bytes.count % pageSize == 0 && bytes.count / pageSize > 5)
+            bytes.withUnsafeBytes { file in
+                for offset in stride(from: 0, to: bytes.count, by: pageSize) {
+                    #expect(PageChecksum.matches(file.baseAddress! + offset, count: pageSize, offset: Int64(offset)), "\(path) at \(offset)")
+                }
+            }
+        }
+    }
+
+    @Test("one byte of a stored value changed: the query that reads its page fails with ledger_damaged naming the file and page; rebuild repairs it")
+    func aChangedValueIsRefusedNotAnswered() throws {
+        let story = try Story()
+        let answers = try Answers(story.ledger, records: Story.records)
+        story.ledger.close()
+        let path = story.directory.file("projection.sqlite")
+        var bytes = try Files.read(path)
+        // `{"qty":2}` on o1 → li1, in the links table's page: SQLite alone would read `{"qty":3}`.
+        let at = try #require(bytes.indices.first { bytes[$0...].starts(with: Array(#"{"qty":2}"#.utf8)) })
+        bytes[at + 7] = UInt8(ascii: "3")
+        try Files.write(path, bytes)
+
+        let ledger = try Ledger.open(at: story.directory.path, access: .write)
+        let page = Int64(at / 4096 + 1)
+        #expect {
+            _ = try ledger.relationships(of: Story.li1)
+        } throws: { error in
+            let error = error as? LedgerError
+            return error?.code == .ledgerDamaged && error?.details["page"] == .int(page)
+                && error?.details["file"] == .string(path) && error?.message.contains("page \(page) fails its checksum") == true
+        }
+        _ = try ledger.rebuild(full: true)
+        #expect(try Answers(ledger, records: Story.records) == answers)
+        ledger.close()
+    }
+
+    @Test("a whole valid page written over another page's place fails that page's checksum")
+    func aPageInAnotherPlaceFails() throws {
+        let story = try Story()
+        story.ledger.close()
+        let path = story.directory.file("projection.sqlite")
+        let (links, versions) = try rootPages(of: ["links", "link_versions"], in: path)
+        var bytes = try Files.read(path)
+        bytes.replaceSubrange(Int(versions - 1) * 4096..<Int(versions) * 4096, with: bytes[Int(links - 1) * 4096..<Int(links) * 4096])
+        try Files.write(path, bytes)
+
+        let report = try Verifier.verify(directory: story.directory.path)
+        #expect(report.problems.contains { $0.message.contains("page \(versions) fails its checksum") }, "\(report.problems)")
+    }
+
+    @Test("damage to a page the writer's open reads (meta): the open rebuilds the projection with a warning, and answers as before")
+    func damageTheOpenReadsIsRebuilt() throws {
+        let story = try Story()
+        let answers = try Answers(story.ledger, records: Story.records)
+        story.ledger.close()
+        let path = story.directory.file("projection.sqlite")
+        let (meta, _) = try rootPages(of: ["meta", "meta"], in: path)
+        var bytes = try Files.read(path)
+        bytes[Int(meta - 1) * 4096 + 2000] ^= 0x01
+        try Files.write(path, bytes)
+
+        let warnings = WarningLog()
+        let ledger = try Ledger.open(at: story.directory.path, access: .write, warn: warnings.sink)
+        defer { ledger.close() }
+        #expect(warnings.messages.count == 1 && warnings.messages[0].contains("page \(meta) fails its checksum"), "\(warnings.messages)")
+        #expect(try Answers(ledger, records: Story.records) == answers)
+    }
+
+    /// The root pages of two tables (or indexes) of a closed projection.
+    private func rootPages(of names: [String], in path: String) throws -> (Int64, Int64) {
+        let db = try SQLiteConnection(path: path, readOnly: true)
+        defer { db.close() }
+        let pages = try names.map { name throws -> Int64 in
+            let statement = try db.statement("SELECT rootpage FROM sqlite_master WHERE name = ?1")
+            defer { statement.reset() }
+            return try statement.bind(1, name).step() ? statement.int(0) : 0
+        }
+        #expect(pages.allSatisfy { $0 > 1 })
+        return (pages[0], pages[1])
+    }
+}
