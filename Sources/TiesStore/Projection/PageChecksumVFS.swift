@@ -10,15 +10,20 @@ import CSQLite
 /// open turns into a rebuild and a query into `ledger_damaged`.
 ///
 /// Only files whose header reserves exactly 8 bytes per page are sealed
-/// (projection files and snapshots are created so, see
-/// `SQLiteConnection.reservePageChecksums`); any other file, and the
-/// `-wal`, `-shm` and journals (SQLite checksums WAL frames itself), pass
-/// straight through. The design is SQLite's `cksumvfs` extension's.
+/// (projection files and snapshots are created so), as SQLite reads the
+/// header when it opens a file; a new empty file, whose pages may be
+/// written before its page 1, is sealed from the start when opened with
+/// the URI parameter `uriParameter` (`SQLiteConnection.uriWithPageChecksums`).
+/// Any other file, and the `-wal`, `-shm` and journals (SQLite checksums
+/// WAL frames itself), pass straight through. The design is SQLite's
+/// `cksumvfs` extension's.
 ///
 /// Every connection opens through it (`SQLiteConnection`). It is
 /// registered once, under its own name, never as the default VFS.
 enum PageChecksumVFS {
     static let name = "ties-page-checksums"
+    /// The URI parameter that seals a new file's pages from its first write.
+    static let uriParameter = "ties_page_checksums"
 
     /// Registers the shim (once; later calls return the same answer):
     /// false when SQLite has no default VFS to wrap or refuses it.
@@ -90,6 +95,8 @@ enum PageChecksumVFS {
             return wrapped.pointee.xOpen!(wrapped, name, file, flags, outFlags)
         }
         UnsafeMutableRawPointer(file).initializeMemory(as: UInt8.self, repeating: 0, count: innerOffset)
+        // Until SQLite reads or writes the header, which then decides.
+        UnsafeMutableRawPointer(file).storeBytes(of: sqlite3_uri_boolean(name, uriParameter, 0) != 0, toByteOffset: sealedOffset, as: Bool.self)
         let status = wrapped.pointee.xOpen!(wrapped, name, inner(file), flags, outFlags)
         // A file whose open failed has no methods: SQLite then never closes it.
         file.pointee.pMethods = status == SQLITE_OK ? UnsafePointer(methods) : nil

@@ -72,10 +72,9 @@ final class Projection {
         let walHasFrames = writer && ProjectionFileAlone.walHasFrames(path: path)
         let fileAlone = walHasFrames ? ProjectionFileAlone.read(path: path) : nil
         do {
-            let db = try SQLiteConnection(path: path, readOnly: readOnly)
+            let db = try SQLiteConnection(path: path, readOnly: readOnly, pageChecksums: !readOnly)
             let projection = Projection(db: db)
             if !readOnly {
-                db.reservePageChecksums()  // A new file's first write lays its pages out with them.
                 // Freed space is zeroed: no old field value lingers in the file (see erase).
                 try db.execute("PRAGMA secure_delete=ON")
             }
@@ -148,8 +147,7 @@ final class Projection {
     /// and is thrown away if anything fails), and no secondary indexes yet.
     /// Its user version stays 0, so it is never mistaken for a finished one.
     static func startBuilding(at path: String) throws(LedgerError) -> Projection {
-        let projection = Projection(db: try SQLiteConnection(path: path, readOnly: false))
-        projection.db.reservePageChecksums()
+        let projection = Projection(db: try SQLiteConnection(path: path, readOnly: false, pageChecksums: true))
         try projection.db.execute("PRAGMA journal_mode=OFF")
         try projection.db.execute("PRAGMA synchronous=OFF")
         try projection.db.execute("PRAGMA secure_delete=ON")

@@ -14,14 +14,17 @@ final class SQLiteConnection {
     /// `fileAlone`: read-only, as SQLite's `immutable` URI parameter opens
     /// a file — no locks, and no `-wal`: the pages the file itself holds,
     /// without the newer ones its WAL would lay over them.
-    init(path: String, readOnly: Bool = false, fileAlone: Bool = false) throws(LedgerError) {
+    /// `pageChecksums`: a new file gets a `PageChecksum` on every page
+    /// (an existing one keeps what its header says).
+    init(path: String, readOnly: Bool = false, fileAlone: Bool = false, pageChecksums: Bool = false) throws(LedgerError) {
         self.path = path
         var flags = (readOnly || fileAlone ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
-        if fileAlone { flags |= SQLITE_OPEN_URI }
+        if fileAlone || pageChecksums { flags |= SQLITE_OPEN_URI }
         guard PageChecksumVFS.isRegistered else {
             throw LedgerError(.ioError, "SQLite's default VFS could not be wrapped to check page checksums; \(path) is not opened without them")
         }
-        let status = sqlite3_open_v2(fileAlone ? Self.immutableURI(path) : path, &handle, flags, PageChecksumVFS.name)
+        let name = fileAlone ? Self.uri(path, query: "immutable=1") : pageChecksums ? Self.uriWithPageChecksums(path) : path
+        let status = sqlite3_open_v2(name, &handle, flags, PageChecksumVFS.name)
         guard status == SQLITE_OK else {
             let error = Self.error(handle, status, "open")
             sqlite3_close_v2(handle)
@@ -31,13 +34,27 @@ final class SQLiteConnection {
         sqlite3_extended_result_codes(handle, 1)
         // Readers and the writer in other processes wait for each other briefly, never forever.
         sqlite3_busy_timeout(handle, Int32(Limits.sqliteBusyTimeoutMs))
+        if pageChecksums {
+            // Takes effect only in a file with no pages yet (SQLite cannot
+            // change it later, short of VACUUM), before anything is written.
+            var bytes = Int32(PageChecksum.reservedBytes)
+            sqlite3_file_control(handle, "main", SQLITE_FCNTL_RESERVE_BYTES, &bytes)
+        }
     }
 
     deinit { close() }
 
-    /// `file:` URI of `path` with `immutable=1`; every byte but unreserved
-    /// ones and `/` percent-encoded, so no name is read as a URI parameter.
-    private static func immutableURI(_ path: String) -> String {
+    /// The name that opens (or, in `VACUUM INTO`, creates) `path` as a file
+    /// whose pages `PageChecksumVFS` seals from its first write: a new
+    /// file's pages can be written before its page 1, which says so.
+    /// Works on a connection opened with `pageChecksums` (URIs enabled).
+    static func uriWithPageChecksums(_ path: String) -> String {
+        uri(path, query: PageChecksumVFS.uriParameter + "=1")
+    }
+
+    /// `file:` URI of `path` with `query`; every byte but unreserved ones
+    /// and `/` percent-encoded, so no name is read as a URI parameter.
+    private static func uri(_ path: String, query: String) -> String {
         var uri = path.hasPrefix("/") ? "file://" : "file:"
         for byte in path.utf8 {
             switch byte {
@@ -48,7 +65,7 @@ final class SQLiteConnection {
                 uri += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 0xF, radix: 16, uppercase: true)
             }
         }
-        return uri + "?immutable=1"
+        return uri + "?" + query
     }
 
     func close() {
@@ -91,15 +108,6 @@ final class SQLiteConnection {
     /// `SQLITE_IOERR_DATA`: `PageChecksumVFS` found a page whose bytes
     /// are not the ones SQLite wrote.
     static let pageChecksumFailed = SQLITE_IOERR | (32 << 8)
-
-    /// Asks for `PageChecksum.reservedBytes` at the end of every page, so
-    /// `PageChecksumVFS` seals them. It takes effect only in a file with
-    /// no pages yet (SQLite cannot change it later, short of VACUUM):
-    /// call it before anything writes to a new file.
-    func reservePageChecksums() {
-        var bytes = Int32(PageChecksum.reservedBytes)
-        sqlite3_file_control(handle, "main", SQLITE_FCNTL_RESERVE_BYTES, &bytes)
-    }
 
     /// Whether the file's pages carry checksums (its header reserves the bytes).
     var hasPageChecksums: Bool {

@@ -35,9 +35,10 @@ struct SnapshotStore {
         try fileSystem.makeDirectories(layout.snapshots)
         let temporary = layout.snapshots + "/taking-\(CurrentProcess.id)-\(SystemClock.monotonicNanoseconds()).tmp"
         do throws(LedgerError) {
-            let source = try SQLiteConnection(path: layout.projection)
+            // The copy's pages carry checksums as the projection's do (<doc:Projection>).
+            let source = try SQLiteConnection(path: layout.projection, pageChecksums: true)
             defer { source.close() }
-            try source.execute("VACUUM INTO '\(temporary.replacingQuotes)'")
+            try source.execute("VACUUM INTO '\(SQLiteConnection.uriWithPageChecksums(temporary).replacingQuotes)'")
             let head = try stamp(temporary, now: now)
             let final = path(forSeq: head.seq)
             try fileSystem.fsync(path: temporary)
