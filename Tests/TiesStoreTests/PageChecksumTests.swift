@@ -93,6 +93,70 @@ struct PageChecksumTests {
         ledger.close()
     }
 
+    @Test("a byte changed in an overflow page (a link's attributes longer than a page) is refused too: this SQLite reads overflow pages whole")
+    func anOverflowPageIsChecked() throws {
+        let story = try Story()
+        let long: Attributes = ["a": .string(String(repeating: "a", count: 4_000)), "z": .string(String(repeating: "z", count: 3_990) + "tail-marker")]
+        _ = try story.ledger.commit([Op.link(Keys.placed, "u9", "o9", long)], metadata: metadata(), now: Story.at(minute: 9))
+        story.ledger.close()
+        let path = story.directory.file("projection.sqlite")
+        var bytes = try Files.read(path)
+        let marker = Array("tail-marker".utf8)
+        let copies = bytes.indices.filter { bytes[$0...].starts(with: marker) }
+        #expect(!copies.isEmpty)
+        for at in copies { bytes[at] = UInt8(ascii: "T") }
+        try Files.write(path, bytes)
+
+        let ledger = try Ledger.open(at: story.directory.path, access: .write)
+        defer { ledger.close() }
+        #expect {
+            _ = try ledger.relationships(of: person("u9"))
+        } throws: { error in
+            (error as? LedgerError)?.code == .ledgerDamaged && (error as? LedgerError)?.message.contains("fails its checksum") == true
+        }
+    }
+
+    @Test("a header that no longer reserves the checksum bytes (byte 20 set to 0) is damage: the writer's open rebuilds, and answers as before")
+    func aHeaderWithoutTheReserveIsRebuilt() throws {
+        let story = try Story()
+        let answers = try Answers(story.ledger, records: Story.records)
+        story.ledger.close()
+        let path = story.directory.file("projection.sqlite")
+        var bytes = try Files.read(path)
+        bytes[20] = 0
+        try Files.write(path, bytes)
+
+        let warnings = WarningLog()
+        let ledger = try Ledger.open(at: story.directory.path, access: .write, warn: warnings.sink)
+        defer { ledger.close() }
+        #expect(warnings.messages.count == 1 && warnings.messages[0].contains("reserves no bytes for page checksums"), "\(warnings.messages)")
+        #expect(try Answers(ledger, records: Story.records) == answers)
+    }
+
+    @Test("a page that fails its checksum in an attached database is reported with that database's file and page")
+    func anAttachedFileIsNamed() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let sealed = directory.file("sealed.sqlite")
+        let writer = try SQLiteConnection(path: sealed, pageChecksums: true)
+        try writer.execute("CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('a value of its own')")
+        writer.close()
+        var bytes = try Files.read(sealed)
+        let at = try #require(bytes.indices.first { bytes[$0...].starts(with: Array("of its own".utf8)) })
+        bytes[at] = UInt8(ascii: "O")
+        try Files.write(sealed, bytes)
+
+        let main = try SQLiteConnection(path: directory.file("main.sqlite"))
+        defer { main.close() }
+        try main.execute("ATTACH DATABASE '\(sealed)' AS src")
+        #expect {
+            try main.execute("SELECT count(*) FROM src.t")
+        } throws: { error in
+            let error = error as? LedgerError
+            return error?.code == .ledgerDamaged && error?.details["file"] == .string(sealed) && error?.details["page"] == .int(Int64(at / 4096 + 1))
+        }
+    }
+
     @Test("a whole valid page written over another page's place fails that page's checksum")
     func aPageInAnotherPlaceFails() throws {
         let story = try Story()

@@ -52,9 +52,10 @@ enum PageChecksumVFS {
     // MARK: The open file
 
     // An open database file is this shim's header, then the wrapped VFS's
-    // own file object: [pMethods | damaged page | sealed | wrapped file].
+    // own file object: [pMethods | damaged page | sealed | header seen | wrapped file].
     private static let damagedPageOffset = MemoryLayout<sqlite3_file>.stride
     private static let sealedOffset = damagedPageOffset + 8
+    private static let headerSeenOffset = sealedOffset + 1
     private static let innerOffset = 32
 
     private static func inner(_ file: UnsafeMutablePointer<sqlite3_file>?) -> UnsafeMutablePointer<sqlite3_file> {
@@ -65,27 +66,45 @@ enum PageChecksumVFS {
         inner(file).pointee.pMethods.pointee
     }
 
-    private static func isSealed(_ file: UnsafeMutablePointer<sqlite3_file>?) -> Bool {
-        UnsafeMutableRawPointer(file!).load(fromByteOffset: sealedOffset, as: Bool.self)
+    private static func flag(_ file: UnsafeMutablePointer<sqlite3_file>?, at offset: Int) -> Bool {
+        UnsafeMutableRawPointer(file!).load(fromByteOffset: offset, as: Bool.self)
+    }
+
+    private static func setFlag(_ file: UnsafeMutablePointer<sqlite3_file>?, at offset: Int, _ value: Bool) {
+        UnsafeMutableRawPointer(file!).storeBytes(of: value, toByteOffset: offset, as: Bool.self)
     }
 
     /// The first 16 bytes of every SQLite database file.
     private static let headerMagic = Array("SQLite format 3\0".utf8)
 
-    /// Follows the header's reserved-space byte whenever page 1's header
-    /// is read or written: 8 means the file's pages are sealed.
-    private static func noteHeader(_ file: UnsafeMutablePointer<sqlite3_file>?, _ bytes: UnsafeRawPointer, count: Int32, offset: Int64) {
+    /// Follows the header's reserved-space byte when page 1's header is
+    /// read or written (SQLite reads it from the file whenever it opens
+    /// one): the first header seen says whether the file is sealed (8);
+    /// a later one that takes the reserve away from a sealed file is
+    /// damage, since SQLite can only ever grow the reserve. False for that.
+    private static func headerHolds(_ file: UnsafeMutablePointer<sqlite3_file>?, _ bytes: UnsafeRawPointer, count: Int32, offset: Int64) -> Bool {
         guard offset == 0, count >= 100,
-              headerMagic.indices.allSatisfy({ bytes.load(fromByteOffset: $0, as: UInt8.self) == headerMagic[$0] }) else { return }
-        let sealed = bytes.load(fromByteOffset: 20, as: UInt8.self) == PageChecksum.reservedBytes
-        UnsafeMutableRawPointer(file!).storeBytes(of: sealed, toByteOffset: sealedOffset, as: Bool.self)
+              headerMagic.indices.allSatisfy({ bytes.load(fromByteOffset: $0, as: UInt8.self) == headerMagic[$0] }) else { return true }
+        let reserves = bytes.load(fromByteOffset: 20, as: UInt8.self) == PageChecksum.reservedBytes
+        if flag(file, at: headerSeenOffset) && flag(file, at: sealedOffset) { return reserves }
+        setFlag(file, at: sealedOffset, reserves)
+        setFlag(file, at: headerSeenOffset, true)
+        return true
     }
 
-    /// The page whose checksum a read of this file last found wrong (1 is
-    /// the first page), 0 if none: for the error that names it.
-    static func damagedPage(of file: UnsafeMutablePointer<sqlite3_file>) -> Int64 {
+    /// Whether `file` is one of this shim's, and sealed.
+    static func seals(_ file: UnsafeMutablePointer<sqlite3_file>) -> Bool {
+        file.pointee.pMethods == UnsafePointer(methods) && flag(file, at: sealedOffset)
+    }
+
+    /// The page whose checksum a read of this file found wrong (1 is the
+    /// first page), 0 if none: for the error that names it. Cleared, so a
+    /// later error names its own.
+    static func takeDamagedPage(of file: UnsafeMutablePointer<sqlite3_file>) -> Int64 {
         guard file.pointee.pMethods == UnsafePointer(methods) else { return 0 }
-        return UnsafeMutableRawPointer(file).load(fromByteOffset: damagedPageOffset, as: Int64.self)
+        let raw = UnsafeMutableRawPointer(file)
+        defer { raw.storeBytes(of: Int64(0), toByteOffset: damagedPageOffset, as: Int64.self) }
+        return raw.load(fromByteOffset: damagedPageOffset, as: Int64.self)
     }
 
     private static let open: @convention(c) (UnsafeMutablePointer<sqlite3_vfs>?, UnsafePointer<CChar>?, UnsafeMutablePointer<sqlite3_file>?,
@@ -96,7 +115,7 @@ enum PageChecksumVFS {
         }
         UnsafeMutableRawPointer(file).initializeMemory(as: UInt8.self, repeating: 0, count: innerOffset)
         // Until SQLite reads or writes the header, which then decides.
-        UnsafeMutableRawPointer(file).storeBytes(of: sqlite3_uri_boolean(name, uriParameter, 0) != 0, toByteOffset: sealedOffset, as: Bool.self)
+        setFlag(file, at: sealedOffset, sqlite3_uri_boolean(name, uriParameter, 0) != 0)
         let status = wrapped.pointee.xOpen!(wrapped, name, inner(file), flags, outFlags)
         // A file whose open failed has no methods: SQLite then never closes it.
         file.pointee.pMethods = status == SQLITE_OK ? UnsafePointer(methods) : nil
@@ -107,20 +126,22 @@ enum PageChecksumVFS {
         file, buffer, count, offset in
         let status = innerMethods(file).xRead!(inner(file), buffer, count, offset)
         guard status == SQLITE_OK, let buffer else { return status }
-        noteHeader(file, buffer, count: count, offset: offset)
-        guard isSealed(file), PageChecksum.isWholePage(count),
-              !PageChecksum.matches(buffer, count: Int(count), offset: offset) else { return status }
-        UnsafeMutableRawPointer(file!).storeBytes(of: offset / Int64(count) + 1, toByteOffset: damagedPageOffset, as: Int64.self)
+        let headerHolds = headerHolds(file, buffer, count: count, offset: offset)
+        let pageMatches = !flag(file, at: sealedOffset) || !PageChecksum.isWholePage(count)
+            || PageChecksum.matches(buffer, count: Int(count), offset: offset)
+        guard !headerHolds || !pageMatches else { return status }
+        let page = headerHolds ? offset / Int64(count) + 1 : 1
+        UnsafeMutableRawPointer(file!).storeBytes(of: page, toByteOffset: damagedPageOffset, as: Int64.self)
         return SQLiteConnection.pageChecksumFailed
     }
 
     private static let write: @convention(c) (UnsafeMutablePointer<sqlite3_file>?, UnsafeRawPointer?, Int32, sqlite3_int64) -> Int32 = {
         file, buffer, count, offset in
         if let buffer {
-            noteHeader(file, buffer, count: count, offset: offset)
+            _ = headerHolds(file, buffer, count: count, offset: offset)  // SQLite never writes a smaller reserve.
             // The last 8 bytes of a sealed file's page are reserved for
             // this: SQLite never keeps anything there.
-            if isSealed(file) && PageChecksum.isWholePage(count) {
+            if flag(file, at: sealedOffset) && PageChecksum.isWholePage(count) {
                 PageChecksum.seal(UnsafeMutableRawPointer(mutating: buffer), count: Int(count), offset: offset)
             }
         }
@@ -128,9 +149,12 @@ enum PageChecksumVFS {
     }
 
     /// The wrapped file's methods, but for reads, writes and the two that
-    /// would let SQLite bypass reads: memory-mapped pages (xFetch) and
-    /// reads of part of a page (SQLITE_IOCAP_SUBPAGE_READ, 0x8000, which
-    /// SQLite versions after 3.47 may use).
+    /// would let SQLite bypass the check: memory-mapped pages (xFetch), and
+    /// reads of part of a page, which SQLite 3.48 and later make only if
+    /// the file offers SQLITE_IOCAP_SUBPAGE_READ (0x8000), never offered
+    /// here. (Earlier builds with SQLITE_DIRECT_OVERFLOW_READ could read
+    /// overflow content so; Debian's 3.40.1 reads whole pages, which
+    /// `PageChecksumTests` checks on an overflow page.)
     nonisolated(unsafe) private static let methods: UnsafeMutablePointer<sqlite3_io_methods> = {
         let table = UnsafeMutablePointer<sqlite3_io_methods>.allocate(capacity: 1)
         table.initialize(to: sqlite3_io_methods(

@@ -9,7 +9,8 @@ final class Projection {
     let db: SQLiteConnection
     private(set) var head = ProjectionHead()
     /// Tells this file's WAL from another's (see `ProjectionFileAlone`);
-    /// 0 only until a new file's schema is created.
+    /// 0 in a file still being built from the log (until `finishBuilding`)
+    /// and in scratch replays, which have no WAL.
     private(set) var generation: Int32 = 0
     /// The next write transaction starts a WAL (none was there at open, or
     /// a checkpoint copied every frame): it records where (`MetaKey.walBase`).

@@ -81,39 +81,48 @@ final class SQLiteConnection {
         var message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(status))
         var details: [String: JSONValue] = ["sqliteCode": .int(Int64(status)), "sql": .string(sql)]
         let pageFailsItsChecksum = status == Self.pageChecksumFailed
-        if pageFailsItsChecksum, let handle {
-            let page = damagedPage(handle)
-            message = checksumFailure(page: page)
-            details["page"] = .int(page)
+        var file = handle.flatMap { sqlite3_db_filename($0, "main") }.map { String(cString: $0) } ?? ""
+        if pageFailsItsChecksum, let handle, let damage = takeDamagedPage(handle) {
+            message = checksumFailure(page: damage.page)
+            details["page"] = .int(damage.page)
+            file = damage.file
         }
         let code: LedgerError.Code = (status & 0xFF) == SQLITE_CORRUPT || (status & 0xFF) == SQLITE_NOTADB || pageFailsItsChecksum
             ? .ledgerDamaged : .ioError
-        let file = handle.flatMap { sqlite3_db_filename($0, "main") }.map { String(cString: $0) } ?? ""
         if !file.isEmpty { details["file"] = .string(file) }
         return LedgerError(code, "SQLite error \(status): \(message)" + (file.isEmpty ? "" : " (\(file))"), details: details)
     }
 
-    /// The page whose checksum `PageChecksumVFS` last found wrong in this
-    /// connection's file, 0 if none.
-    private static func damagedPage(_ handle: OpaquePointer) -> Int64 {
-        var file: UnsafeMutablePointer<sqlite3_file>?
-        sqlite3_file_control(handle, "main", SQLITE_FCNTL_FILE_POINTER, &file)
-        return file.map(PageChecksumVFS.damagedPage(of:)) ?? 0
+    /// The page whose checksum `PageChecksumVFS` found wrong in one of
+    /// this connection's files (the main one or one attached), and that
+    /// file's name; nil if none.
+    private static func takeDamagedPage(_ handle: OpaquePointer) -> (page: Int64, file: String)? {
+        var index: Int32 = 0
+        while let name = sqlite3_db_name(handle, index) {
+            index += 1
+            var file: UnsafeMutablePointer<sqlite3_file>?
+            guard sqlite3_file_control(handle, name, SQLITE_FCNTL_FILE_POINTER, &file) == SQLITE_OK, let file else { continue }
+            let page = PageChecksumVFS.takeDamagedPage(of: file)
+            if page > 0 { return (page, sqlite3_db_filename(handle, name).map { String(cString: $0) } ?? "") }
+        }
+        return nil
     }
 
     private static func checksumFailure(page: Int64) -> String {
-        "\(page > 0 ? "page \(page)" : "a page") fails its checksum: the file was changed outside SQLite"
+        "page \(page) fails its checksum: the file was changed outside SQLite"
     }
 
     /// `SQLITE_IOERR_DATA`: `PageChecksumVFS` found a page whose bytes
     /// are not the ones SQLite wrote.
     static let pageChecksumFailed = SQLITE_IOERR | (32 << 8)
 
-    /// Whether the file's pages carry checksums (its header reserves the bytes).
+    /// Whether the file's pages carry checksums: its header, as SQLite
+    /// read it from the file, reserves the bytes. (SQLite's own answer
+    /// would be the larger of that and what this connection asked for.)
     var hasPageChecksums: Bool {
-        var bytes: Int32 = -1  // Asks without changing it.
-        sqlite3_file_control(handle, "main", SQLITE_FCNTL_RESERVE_BYTES, &bytes)
-        return bytes == PageChecksum.reservedBytes
+        var file: UnsafeMutablePointer<sqlite3_file>?
+        sqlite3_file_control(handle, "main", SQLITE_FCNTL_FILE_POINTER, &file)
+        return file.map(PageChecksumVFS.seals) ?? false
     }
 
     /// SQLite's own check of every page and b-tree (not of the values in
@@ -123,9 +132,10 @@ final class SQLiteConnection {
         defer { statement.reset() }
         guard try statement.step() else { return "no answer" }
         let result = statement.string(0)
-        // It reports a page it could not read by SQLite's error code alone.
-        if result.contains("error code=\(Self.pageChecksumFailed)"), let handle { return Self.checksumFailure(page: Self.damagedPage(handle)) }
-        return result == "ok" ? nil : result
+        guard result != "ok" else { return nil }
+        // It reports a page it could not read only by SQLite's error code, or as a page it failed to get.
+        if let handle, let damage = Self.takeDamagedPage(handle) { return Self.checksumFailure(page: damage.page) }
+        return result
     }
 
     /// Checkpoints the WAL into the database and truncates it to nothing,
