@@ -69,16 +69,13 @@ struct PageChecksumTests {
 
     @Test("one byte of a stored value changed: the query that reads its page fails with ledger_damaged naming the file and page; rebuild repairs it")
     func aChangedValueIsRefusedNotAnswered() throws {
-        let story = try Story()
-        let answers = try Answers(story.ledger, records: Story.records)
-        story.ledger.close()
-        let path = story.directory.file("projection.sqlite")
-        var bytes = try Files.read(path)
-        // `{"qty":2}` on o1 → li1, in the links table's page: SQLite alone would read `{"qty":3}`.
-        let at = try #require(bytes.indices.first { bytes[$0...].starts(with: Array(#"{"qty":2}"#.utf8)) })
-        bytes[at + 7] = UInt8(ascii: "3")
-        try Files.write(path, bytes)
-
+        let (story, answers, path) = try closedStory()
+        var at = 0
+        try change(path) { bytes in
+            // `{"qty":2}` on o1 → li1, in the links table's page: SQLite alone would read `{"qty":3}`.
+            at = try #require(bytes.indices.first { bytes[$0...].starts(with: Array(#"{"qty":2}"#.utf8)) })
+            bytes[at + 7] = UInt8(ascii: "3")
+        }
         let ledger = try Ledger.open(at: story.directory.path, access: .write)
         let page = Int64(at / 4096 + 1)
         #expect {
@@ -95,18 +92,15 @@ struct PageChecksumTests {
 
     @Test("a byte changed in an overflow page (a link's attributes longer than a page) is refused too: this SQLite reads overflow pages whole")
     func anOverflowPageIsChecked() throws {
-        let story = try Story()
         let long: Attributes = ["a": .string(String(repeating: "a", count: 4_000)), "z": .string(String(repeating: "z", count: 3_990) + "tail-marker")]
-        _ = try story.ledger.commit([Op.link(Keys.placed, "u9", "o9", long)], metadata: metadata(), now: Story.at(minute: 9))
-        story.ledger.close()
-        let path = story.directory.file("projection.sqlite")
-        var bytes = try Files.read(path)
-        let marker = Array("tail-marker".utf8)
-        let copies = bytes.indices.filter { bytes[$0...].starts(with: marker) }
-        #expect(!copies.isEmpty)
-        for at in copies { bytes[at] = UInt8(ascii: "T") }
-        try Files.write(path, bytes)
-
+        let (story, _, path) = try closedStory { ledger in
+            _ = try ledger.commit([Op.link(Keys.placed, "u9", "o9", long)], metadata: metadata(), now: Story.at(minute: 9))
+        }
+        try change(path) { bytes in
+            let copies = bytes.indices.filter { bytes[$0...].starts(with: Array("tail-marker".utf8)) }
+            #expect(!copies.isEmpty)
+            for at in copies { bytes[at] = UInt8(ascii: "T") }
+        }
         let ledger = try Ledger.open(at: story.directory.path, access: .write)
         defer { ledger.close() }
         #expect {
@@ -118,19 +112,17 @@ struct PageChecksumTests {
 
     @Test("a header that no longer reserves the checksum bytes (byte 20 set to 0) is damage: the writer's open rebuilds, and answers as before")
     func aHeaderWithoutTheReserveIsRebuilt() throws {
-        let story = try Story()
-        let answers = try Answers(story.ledger, records: Story.records)
-        story.ledger.close()
-        let path = story.directory.file("projection.sqlite")
-        var bytes = try Files.read(path)
-        bytes[20] = 0
-        try Files.write(path, bytes)
+        let (story, answers, path) = try closedStory()
+        try change(path) { $0[20] = 0 }
+        try expectTheOpenRebuilds(story, warning: "reserves no bytes for page checksums", answers: answers)
+    }
 
-        let warnings = WarningLog()
-        let ledger = try Ledger.open(at: story.directory.path, access: .write, warn: warnings.sink)
-        defer { ledger.close() }
-        #expect(warnings.messages.count == 1 && warnings.messages[0].contains("reserves no bytes for page checksums"), "\(warnings.messages)")
-        #expect(try Answers(ledger, records: Story.records) == answers)
+    @Test("damage to a page the writer's open reads (meta): the open rebuilds the projection with a warning, and answers as before")
+    func damageTheOpenReadsIsRebuilt() throws {
+        let (story, answers, path) = try closedStory()
+        let (meta, _) = try rootPages(of: ["meta", "meta"], in: path)
+        try change(path) { $0[Int(meta - 1) * 4096 + 2000] ^= 0x01 }
+        try expectTheOpenRebuilds(story, warning: "page \(meta) fails its checksum", answers: answers)
     }
 
     @Test("a page that fails its checksum in an attached database is reported with that database's file and page")
@@ -141,11 +133,11 @@ struct PageChecksumTests {
         let writer = try SQLiteConnection(path: sealed, pageChecksums: true)
         try writer.execute("CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('a value of its own')")
         writer.close()
-        var bytes = try Files.read(sealed)
-        let at = try #require(bytes.indices.first { bytes[$0...].starts(with: Array("of its own".utf8)) })
-        bytes[at] = UInt8(ascii: "O")
-        try Files.write(sealed, bytes)
-
+        var at = 0
+        try change(sealed) { bytes in
+            at = try #require(bytes.indices.first { bytes[$0...].starts(with: Array("of its own".utf8)) })
+            bytes[at] = UInt8(ascii: "O")
+        }
         let main = try SQLiteConnection(path: directory.file("main.sqlite"))
         defer { main.close() }
         try main.execute("ATTACH DATABASE '\(sealed)' AS src")
@@ -159,33 +151,38 @@ struct PageChecksumTests {
 
     @Test("a whole valid page written over another page's place fails that page's checksum")
     func aPageInAnotherPlaceFails() throws {
-        let story = try Story()
-        story.ledger.close()
-        let path = story.directory.file("projection.sqlite")
+        let (story, _, path) = try closedStory()
         let (links, versions) = try rootPages(of: ["links", "link_versions"], in: path)
-        var bytes = try Files.read(path)
-        bytes.replaceSubrange(Int(versions - 1) * 4096..<Int(versions) * 4096, with: bytes[Int(links - 1) * 4096..<Int(links) * 4096])
-        try Files.write(path, bytes)
-
+        try change(path) { bytes in
+            bytes.replaceSubrange(Int(versions - 1) * 4096..<Int(versions) * 4096, with: bytes[Int(links - 1) * 4096..<Int(links) * 4096])
+        }
         let report = try Verifier.verify(directory: story.directory.path)
         #expect(report.problems.contains { $0.message.contains("page \(versions) fails its checksum") }, "\(report.problems)")
     }
 
-    @Test("damage to a page the writer's open reads (meta): the open rebuilds the projection with a warning, and answers as before")
-    func damageTheOpenReadsIsRebuilt() throws {
+    /// The story (and what `more` commits), its answers, its ledger closed,
+    /// and the path of its projection.
+    private func closedStory(more: (Ledger) throws -> Void = { _ in }) throws -> (Story, Answers, String) {
         let story = try Story()
+        try more(story.ledger)
         let answers = try Answers(story.ledger, records: Story.records)
         story.ledger.close()
-        let path = story.directory.file("projection.sqlite")
-        let (meta, _) = try rootPages(of: ["meta", "meta"], in: path)
-        var bytes = try Files.read(path)
-        bytes[Int(meta - 1) * 4096 + 2000] ^= 0x01
-        try Files.write(path, bytes)
+        return (story, answers, story.directory.file("projection.sqlite"))
+    }
 
+    /// Changes the file's bytes in place.
+    private func change(_ path: String, _ body: (inout [UInt8]) throws -> Void) throws {
+        var bytes = try Files.read(path)
+        try body(&bytes)
+        try Files.write(path, bytes)
+    }
+
+    /// The writer's open warns once, with `warning`, and then answers as before.
+    private func expectTheOpenRebuilds(_ story: Story, warning: String, answers: Answers) throws {
         let warnings = WarningLog()
         let ledger = try Ledger.open(at: story.directory.path, access: .write, warn: warnings.sink)
         defer { ledger.close() }
-        #expect(warnings.messages.count == 1 && warnings.messages[0].contains("page \(meta) fails its checksum"), "\(warnings.messages)")
+        #expect(warnings.messages.count == 1 && warnings.messages[0].contains(warning), "\(warnings.messages)")
         #expect(try Answers(ledger, records: Story.records) == answers)
     }
 
