@@ -14,8 +14,9 @@ import CSQLite
 /// header when it opens a file; a new empty file, whose pages may be
 /// written before its page 1, is sealed from the start when opened with
 /// the URI parameter `uriParameter` (`SQLiteConnection.uriWithPageChecksums`).
-/// Any other file, and the `-wal`, `-shm` and journals (SQLite checksums
-/// WAL frames itself), pass straight through. The design is SQLite's
+/// Any other file, and the `-wal`, `-shm` and journals, pass straight
+/// through (SQLite checks a WAL's own frame checksums when it recovers
+/// the WAL, not when it reads a page from it). The design is SQLite's
 /// `cksumvfs` extension's.
 ///
 /// Every connection opens through it (`SQLiteConnection`). It is
