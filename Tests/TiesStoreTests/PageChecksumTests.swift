@@ -160,6 +160,24 @@ struct PageChecksumTests {
         #expect(report.problems.contains { $0.message.contains("page \(versions) fails its checksum") }, "\(report.problems)")
     }
 
+    @Test("restoring the projection from a snapshot checks every page as it copies: one that fails skips the snapshot, with a warning naming the page, and leaves no copy")
+    func aSnapshotPageThatFailsIsFoundAsItIsCopied() throws {
+        let (story, answers, path) = try closedStory { ledger in try ledger.takeSnapshot() }
+        let snapshot = try #require(try SnapshotStore(layout: LedgerLayout(directory: story.directory.path)).files().first?.path)
+        let lastPage = try Files.read(snapshot).count / 4096
+        try change(snapshot) { $0[(lastPage - 1) * 4096 + 100] ^= 0x40 }
+        try FileManager.default.removeItem(atPath: path)
+
+        let warnings = WarningLog()
+        let ledger = try Ledger.open(at: story.directory.path, access: .write, warn: warnings.sink)
+        defer { ledger.close() }
+        let skipped = warnings.messagesBesidesMissingProjection
+        #expect(skipped.count == 1 && skipped[0].contains("skipped: page \(lastPage) fails its checksum"), "\(skipped)")
+        #expect(try Answers(ledger, records: Story.records) == answers)
+        let left = try FileManager.default.contentsOfDirectory(atPath: story.directory.path).filter { $0.hasPrefix("projection-building") }
+        #expect(left.isEmpty, "\(left)")
+    }
+
     /// The story (and what `more` commits), its answers, its ledger closed,
     /// and the path of its projection.
     private func closedStory(more: (Ledger) throws -> Void = { _ in }) throws -> (Story, Answers, String) {

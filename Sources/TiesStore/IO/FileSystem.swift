@@ -122,30 +122,41 @@ extension FileSystem {
 
     /// Copies `count` bytes from `offset` of an open file into a new file,
     /// durably: temp file, fsync, rename, fsync of the directory.
+    /// `inspect` sees each chunk (1 MiB, the last shorter) and the offset
+    /// it was read from before it is written; what it throws stops the
+    /// copy, and no file is left.
     func copy(_ source: Int32, path sourcePath: String, from offset: Int64, count: Int64,
-              toNewFile path: String, directory: String) throws(LedgerError) {
+              toNewFile path: String, directory: String,
+              inspect: ((_ chunk: [UInt8], _ offset: Int64) throws(LedgerError) -> Void)? = nil) throws(LedgerError) {
         let temporary = path + ".tmp"
         try unlink(temporary)
         let out = try open(temporary, .createNew)
-        defer { close(out) }
-        let chunk: Int64 = 1 << 20
-        var done: Int64 = 0
-        while done < count {
-            var bytes: [UInt8] = []
-            try pread(source, appendingTo: &bytes, count: Int(min(chunk, count - done)), at: offset + done, path: sourcePath)
-            if bytes.isEmpty { break }
-            try pwriteAll(out, bytes, at: done, path: temporary)
-            done += Int64(bytes.count)
+        do {
+            defer { close(out) }
+            let chunk: Int64 = 1 << 20
+            var done: Int64 = 0
+            while done < count {
+                var bytes: [UInt8] = []
+                try pread(source, appendingTo: &bytes, count: Int(min(chunk, count - done)), at: offset + done, path: sourcePath)
+                if bytes.isEmpty { break }
+                try inspect?(bytes, offset + done)
+                try pwriteAll(out, bytes, at: done, path: temporary)
+                done += Int64(bytes.count)
+            }
+            try fsync(out, path: temporary)
+        } catch {
+            try? unlink(temporary)  // The failure that matters is the one reported.
+            throw error
         }
-        try fsync(out, path: temporary)
         try rename(temporary, path)
         try fsyncDirectory(directory)
     }
 
-    /// Copies a whole file durably.
-    func copyFile(_ source: String, toNewFile path: String, directory: String) throws(LedgerError) {
+    /// Copies a whole file durably (`inspect`: as `copy`'s).
+    func copyFile(_ source: String, toNewFile path: String, directory: String,
+                  inspect: ((_ chunk: [UInt8], _ offset: Int64) throws(LedgerError) -> Void)? = nil) throws(LedgerError) {
         let fd = try open(source, .readOnly)
         defer { close(fd) }
-        try copy(fd, path: source, from: 0, count: try fileSize(fd, path: source), toNewFile: path, directory: directory)
+        try copy(fd, path: source, from: 0, count: try fileSize(fd, path: source), toNewFile: path, directory: directory, inspect: inspect)
     }
 }

@@ -156,10 +156,13 @@ public final class Ledger {
         return try restoreProjection(layout, log: log, keys: keys, fromSnapshots: true, warn: warn, progress: progress).projection
     }
 
-    /// A new projection: a copy of the newest snapshot that passes every
-    /// check (others are skipped with a warning), or else one built from
+    /// A new projection: a copy of the newest snapshot that passes its
+    /// checks (others are skipped with a warning), or else one built from
     /// the whole log (empty for an empty log). `replayedFrom`: the seq the
-    /// log was replayed from (the snapshot's, or 0).
+    /// log was replayed from (the snapshot's, or 0). Every page's checksum
+    /// is checked as the snapshot is copied: the state digest and SQLite's
+    /// `quick_check`, which read it all again, are left to `ties verify`
+    /// and `ties snapshots` (SnapshotFormat article).
     static func restoreProjection(_ layout: LedgerLayout, log: LogFile, keys: RecordKeys?, fromSnapshots: Bool,
                                   warn: @Sendable (String) -> Void,
                                   progress: ((ReplayProgress) -> Void)?) throws(LedgerError) -> (projection: Projection, replayedFrom: Int64) {
@@ -169,14 +172,19 @@ public final class Ledger {
         let store = SnapshotStore(layout: layout)
         var restored = false
         for file in fromSnapshots ? try store.files() : [] {
-            let info = store.check(file.path, seq: file.seq, log: log)
-            guard info.isValid else {
-                warn("snapshot \(file.path) skipped: \(info.problem ?? "it failed its checks")")
-                continue
+            let info = store.check(file.path, seq: file.seq, log: log, readingEveryPage: false)
+            var problem = info.problem
+            if info.isValid {
+                do {
+                    try restoreCopy(of: file.path, layout)
+                    restored = true
+                    break
+                } catch {
+                    guard error.code == .ledgerDamaged else { throw error }
+                    problem = error.message
+                }
             }
-            try restoreCopy(of: file.path, layout)
-            restored = true
-            break
+            warn("snapshot \(file.path) skipped: \(problem ?? "it failed its checks")")
         }
         if !restored && log.size > 0 { try buildProjection(layout, log: log, keys: keys, progress: progress) }
         do {
@@ -192,14 +200,25 @@ public final class Ledger {
         }
     }
 
-    /// Copies the snapshot beside the projection, gives the copy a
-    /// generation of its own (see `ProjectionFileAlone`) while it is still
-    /// in rollback-journal mode, and only then makes it the projection.
+    /// Copies the snapshot beside the projection, checking every page's
+    /// checksum on the way (`ledger_damaged` for the first that fails),
+    /// gives the copy a generation of its own (see `ProjectionFileAlone`)
+    /// while it is still in rollback-journal mode, and only then makes it
+    /// the projection.
     private static func restoreCopy(of snapshot: String, _ layout: LedgerLayout) throws(LedgerError) {
         let fileSystem = layout.fileSystem
         let copy = layout.projectionBeingBuilt
         for file in layout.projectionBeingBuiltFiles { try fileSystem.unlink(file) }
-        try fileSystem.copyFile(snapshot, toNewFile: copy, directory: layout.directory)
+        var pageSize = 0
+        try fileSystem.copyFile(snapshot, toNewFile: copy, directory: layout.directory) { chunk, offset throws(LedgerError) in
+            if offset == 0 { pageSize = PageChecksum.pageSize(ofSealedHeader: chunk) ?? 0 }
+            guard pageSize > 0, chunk.count % pageSize == 0 else {
+                throw LedgerError(.ledgerDamaged, "it is not a whole number of pages that carry checksums")
+            }
+            if let page = PageChecksum.firstFailingPage(in: chunk, at: offset, pageSize: pageSize) {
+                throw LedgerError(.ledgerDamaged, PageChecksum.failure(page: page))
+            }
+        }
         do {
             let projection = try SnapshotStore.open(copy, readOnly: false)
             defer { projection.db.close() }

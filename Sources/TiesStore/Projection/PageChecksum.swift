@@ -28,6 +28,31 @@ enum PageChecksum {
         stored.storeBytes(of: second.littleEndian, toByteOffset: 4, as: UInt32.self)
     }
 
+    /// What a page that fails says, wherever it is found.
+    static func failure(page: Int64) -> String {
+        "page \(page) fails its checksum: the file was changed outside SQLite"
+    }
+
+    /// The page size a database file's header gives, when the header
+    /// reserves the checksum's bytes; nil otherwise.
+    static func pageSize(ofSealedHeader header: [UInt8]) -> Int? {
+        guard header.count >= 100, header[20] == reservedBytes else { return nil }
+        let size = Int(header[16]) << 8 | Int(header[17])
+        return size == 1 ? 65_536 : size >= 512 && size & (size - 1) == 0 ? size : nil
+    }
+
+    /// The first page of `bytes` (read at `offset` of a file of
+    /// `pageSize` pages, a whole number of them) whose checksum fails.
+    static func firstFailingPage(in bytes: [UInt8], at offset: Int64, pageSize: Int) -> Int64? {
+        bytes.withUnsafeBytes { buffer in
+            for start in stride(from: 0, to: buffer.count, by: pageSize)
+            where !matches(buffer.baseAddress! + start, count: pageSize, offset: offset + Int64(start)) {
+                return (offset + Int64(start)) / Int64(pageSize) + 1
+            }
+            return nil
+        }
+    }
+
     /// Whether a read or write of `count` bytes is a whole page (SQLite
     /// also reads and writes parts of page 1's header, which carry none).
     static func isWholePage(_ count: Int32) -> Bool {

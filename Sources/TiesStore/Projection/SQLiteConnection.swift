@@ -83,7 +83,7 @@ final class SQLiteConnection {
         let pageFailsItsChecksum = status == Self.pageChecksumFailed
         var file = handle.flatMap { sqlite3_db_filename($0, "main") }.map { String(cString: $0) } ?? ""
         if pageFailsItsChecksum, let handle, let damage = takeDamagedPage(handle) {
-            message = checksumFailure(page: damage.page)
+            message = PageChecksum.failure(page: damage.page)
             details["page"] = .int(damage.page)
             file = damage.file
         }
@@ -108,10 +108,6 @@ final class SQLiteConnection {
         return nil
     }
 
-    private static func checksumFailure(page: Int64) -> String {
-        "page \(page) fails its checksum: the file was changed outside SQLite"
-    }
-
     /// `SQLITE_IOERR_DATA`: `PageChecksumVFS` found a page whose bytes
     /// are not the ones SQLite wrote.
     static let pageChecksumFailed = SQLITE_IOERR | (32 << 8)
@@ -134,7 +130,7 @@ final class SQLiteConnection {
         let result = statement.string(0)
         guard result != "ok" else { return nil }
         // It reports a page it could not read only by SQLite's error code, or as a page it failed to get.
-        if let handle, let damage = Self.takeDamagedPage(handle) { return Self.checksumFailure(page: damage.page) }
+        if let handle, let damage = Self.takeDamagedPage(handle) { return PageChecksum.failure(page: damage.page) }
         return result
     }
 
