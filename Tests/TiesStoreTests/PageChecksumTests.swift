@@ -25,6 +25,20 @@ struct PageChecksumTests {
         }
     }
 
+    @Test("checking a copy's pages leaves out the page SQLite locks at byte 2³⁰ and never writes, and finds one that fails after it")
+    func theLockBytePageIsLeftOut() {
+        let pageSize = 4096, pages = 4
+        let offset = PageChecksum.lockByteOffset - Int64(pageSize)  // The chunk's second page holds the lock byte.
+        var chunk = [UInt8](repeating: 7, count: pageSize * pages)
+        chunk.withUnsafeMutableBytes { bytes in
+            for page in 0..<pages { PageChecksum.seal(bytes.baseAddress! + page * pageSize, count: pageSize, offset: offset + Int64(page * pageSize)) }
+        }
+        chunk.replaceSubrange(pageSize..<2 * pageSize, with: repeatElement(0, count: pageSize))  // A hole: zeros, no checksum.
+        #expect(PageChecksum.firstFailingPage(in: chunk, at: offset, pageSize: pageSize) == nil)
+        chunk[3 * pageSize + 10] ^= 1
+        #expect(PageChecksum.firstFailingPage(in: chunk, at: offset, pageSize: pageSize) == (offset + Int64(3 * pageSize)) / Int64(pageSize) + 1)
+    }
+
     @Test("a projection, one built from the log and a snapshot reserve 8 bytes a page, and every page carries its checksum")
     func everyFileOfTheProjectionIsSealed() throws {
         let story = try Story()

@@ -124,7 +124,7 @@ extension FileSystem {
     /// durably: temp file, fsync, rename, fsync of the directory.
     /// `inspect` sees each chunk (1 MiB, the last shorter) and the offset
     /// it was read from before it is written; what it throws stops the
-    /// copy, and no file is left.
+    /// copy. A copy stopped before its rename leaves no file.
     func copy(_ source: Int32, path sourcePath: String, from offset: Int64, count: Int64,
               toNewFile path: String, directory: String,
               inspect: ((_ chunk: [UInt8], _ offset: Int64) throws(LedgerError) -> Void)? = nil) throws(LedgerError) {

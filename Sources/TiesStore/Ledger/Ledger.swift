@@ -180,7 +180,8 @@ public final class Ledger {
                     restored = true
                     break
                 } catch {
-                    guard error.code == .ledgerDamaged else { throw error }
+                    // Damage, or the snapshot unreadable: derived data, skipped like any that fails a check.
+                    guard error.code == .ledgerDamaged || error.details["path"] == .string(file.path) else { throw error }
                     problem = error.message
                 }
             }
@@ -220,11 +221,16 @@ public final class Ledger {
             }
         }
         do {
-            let projection = try SnapshotStore.open(copy, readOnly: false)
-            defer { projection.db.close() }
-            try projection.stampNewGeneration()
+            do {
+                let projection = try SnapshotStore.open(copy, readOnly: false)
+                defer { projection.db.close() }
+                try projection.stampNewGeneration()
+            }
+            try fileSystem.fsync(path: copy)
+        } catch {
+            for file in layout.projectionBeingBuiltFiles { try? fileSystem.unlink(file) }  // The failure that matters is reported.
+            throw error
         }
-        try fileSystem.fsync(path: copy)
         try fileSystem.rename(copy, layout.projection)
         try fileSystem.fsyncDirectory(layout.directory)
     }

@@ -43,15 +43,22 @@ enum PageChecksum {
 
     /// The first page of `bytes` (read at `offset` of a file of
     /// `pageSize` pages, a whole number of them) whose checksum fails.
+    /// The page holding byte 2³⁰ is left out: SQLite keeps its locks there
+    /// and never writes it, so it holds no checksum.
     static func firstFailingPage(in bytes: [UInt8], at offset: Int64, pageSize: Int) -> Int64? {
         bytes.withUnsafeBytes { buffer in
-            for start in stride(from: 0, to: buffer.count, by: pageSize)
-            where !matches(buffer.baseAddress! + start, count: pageSize, offset: offset + Int64(start)) {
-                return (offset + Int64(start)) / Int64(pageSize) + 1
+            for start in stride(from: 0, to: buffer.count, by: pageSize) {
+                let pageOffset = offset + Int64(start)
+                if pageOffset <= lockByteOffset && lockByteOffset < pageOffset + Int64(pageSize) { continue }
+                if !matches(buffer.baseAddress! + start, count: pageSize, offset: pageOffset) { return pageOffset / Int64(pageSize) + 1 }
             }
             return nil
         }
     }
+
+    /// SQLite's `PENDING_BYTE`: the first byte of the range it locks, in a
+    /// page it never writes.
+    static let lockByteOffset: Int64 = 0x4000_0000
 
     /// Whether a read or write of `count` bytes is a whole page (SQLite
     /// also reads and writes parts of page 1's header, which carry none).

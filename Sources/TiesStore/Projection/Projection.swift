@@ -88,13 +88,6 @@ final class Projection {
                 try db.execute("PRAGMA journal_size_limit=\(Limits.projectionWALBytesKept)")
             }
             try db.execute("PRAGMA cache_size=-\(Limits.projectionCacheKiB)")
-            if writer {
-                // Its statements' temporary files (the statement journals of
-                // an upsert's multi-row inserts, a few pages each) stay in
-                // memory: on disk they took 89 MB of writes in a
-                // 200,000-event records import (Performance article).
-                try db.execute("PRAGMA temp_store=MEMORY")
-            }
             let version = try db.userVersion
             if version == 0 && !readOnly {
                 try projection.createSchema()
