@@ -26,11 +26,9 @@ enum PageChecksumVFS {
     /// The URI parameter that seals a new file's pages from its first write.
     static let uriParameter = "ties_page_checksums"
 
-    /// Registers the shim (once; later calls return the same answer):
-    /// false when SQLite has no default VFS to wrap or refuses it.
-    static var isRegistered: Bool { registration }
-
-    private static let registration: Bool = {
+    /// Registers the shim (once, on first use; later uses read the same
+    /// answer): false when SQLite has no default VFS to wrap or refuses it.
+    static let isRegistered: Bool = {
         guard let original = sqlite3_vfs_find(nil) else { return false }
         let shim = UnsafeMutablePointer<sqlite3_vfs>.allocate(capacity: 1)
         // Every method but xOpen is the original's. They receive this

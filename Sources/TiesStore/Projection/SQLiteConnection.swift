@@ -100,8 +100,7 @@ final class SQLiteConnection {
         var index: Int32 = 0
         while let name = sqlite3_db_name(handle, index) {
             index += 1
-            var file: UnsafeMutablePointer<sqlite3_file>?
-            guard sqlite3_file_control(handle, name, SQLITE_FCNTL_FILE_POINTER, &file) == SQLITE_OK, let file else { continue }
+            guard let file = file(handle, name) else { continue }
             let page = PageChecksumVFS.takeDamagedPage(of: file)
             if page > 0 { return (page, sqlite3_db_filename(handle, name).map { String(cString: $0) } ?? "") }
         }
@@ -116,9 +115,15 @@ final class SQLiteConnection {
     /// read it from the file, reserves the bytes. (SQLite's own answer
     /// would be the larger of that and what this connection asked for.)
     var hasPageChecksums: Bool {
+        Self.file(handle, "main").map(PageChecksumVFS.seals) ?? false
+    }
+
+    /// The VFS's file object of the connection's database `name` ("main"
+    /// or an attached one's).
+    private static func file(_ handle: OpaquePointer?, _ name: UnsafePointer<CChar>) -> UnsafeMutablePointer<sqlite3_file>? {
         var file: UnsafeMutablePointer<sqlite3_file>?
-        sqlite3_file_control(handle, "main", SQLITE_FCNTL_FILE_POINTER, &file)
-        return file.map(PageChecksumVFS.seals) ?? false
+        guard sqlite3_file_control(handle, name, SQLITE_FCNTL_FILE_POINTER, &file) == SQLITE_OK else { return nil }
+        return file
     }
 
     /// SQLite's own check of every page and b-tree (not of the values in
