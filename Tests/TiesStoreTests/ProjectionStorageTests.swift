@@ -272,7 +272,10 @@ extension ProjectionStorageTests {
         return rows
     }
 
-    @Test("a projection built from the whole log holds the same rows as one applied commit by commit", arguments: [1, 2, 3] as [UInt64])
+    @Test("""
+        a projection built from the whole log, and one restored from a snapshot and caught up in its copy, hold the same rows as one \
+        applied commit by commit
+        """, arguments: [1, 2, 3] as [UInt64])
     func builtEqualsApplied(seed: UInt64) throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }
@@ -280,7 +283,8 @@ extension ProjectionStorageTests {
         _ = try ledger.commit([Op.define("order"), Op.define("line_item"), Op.register(Keys.placed, bidirectional: true),
                                Op.register(Keys.contains)], metadata: metadata())
         var random = SplitMix64(seed: seed)
-        for _ in 0..<300 {
+        for step in 0..<300 {
+            if step == 150 { _ = try ledger.takeSnapshot() }
             let person = "p\(random.below(4))", order = "o\(random.below(4))", item = "i\(random.below(3))"
             let operation: Operation
             switch random.below(6) {
@@ -301,10 +305,45 @@ extension ProjectionStorageTests {
         ]
         let applied = try tables.map { try Self.rows(ledger, $0) }
         #expect(applied[0].count > 300)
-        try ledger.rebuild(full: true)
-        for (index, sql) in tables.enumerated() {
-            #expect(try Self.rows(ledger, sql) == applied[index], "\(sql)")
+        for full in [false, true] {
+            let (fromSeq, toSeq) = try ledger.rebuild(full: full)
+            #expect(fromSeq == (full ? 0 : try #require(try ledger.snapshots().first).seq) && toSeq == ledger.headSeq)
+            for (index, sql) in tables.enumerated() {
+                #expect(try Self.rows(ledger, sql) == applied[index], "full: \(full), \(sql)")
+            }
         }
+    }
+
+    @Test("a restore whose catch-up meets damage in the log removes its copy, leaves no projection, and the next open restores again")
+    func aRestoreThatCannotCatchUpLeavesNothing() throws {
+        let (directory, commits) = try Self.twoCommits()
+        defer { directory.cleanUp() }
+        let ledger = try Ledger.open(at: directory.path, access: .write)
+        _ = try ledger.takeSnapshot()
+        _ = try ledger.commit([Op.link(Keys.placed, "bo", "o3")], metadata: metadata())
+        _ = try ledger.commit([Op.link(Keys.placed, "bo", "o4")], metadata: metadata())
+        ledger.close()
+        // A byte of the first commit after the snapshot, which is not the last (a torn tail).
+        let log = try Files.read(directory.file("log.jsonl"))
+        let afterSnapshot = Int(try #require(commits.last).endOffset) + 10
+        var damaged = log
+        damaged[afterSnapshot] ^= 0x01
+        try Files.write(directory.file("log.jsonl"), damaged)
+        try Files.removeProjection(in: directory.path)
+
+        do {
+            _ = try Ledger.open(at: directory.path, access: .write)
+            Issue.record("the open caught up over damage in the log")
+        } catch {
+            #expect(error.code == .ledgerDamaged && error.message.contains("damaged at byte offset"), "\(error)")
+        }
+        let left = try directory.contents().filter { $0.hasPrefix("projection") }
+        #expect(left.isEmpty, "\(left)")
+
+        try Files.write(directory.file("log.jsonl"), log)
+        let reopened = try Ledger.open(at: directory.path, access: .write)
+        #expect(reopened.headSeq == 6)
+        #expect(try reopened.history(of: person("bo")).entries.count == 2)
     }
 }
 

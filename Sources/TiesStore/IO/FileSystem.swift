@@ -124,9 +124,11 @@ extension FileSystem {
     /// durably: temp file, fsync, rename, fsync of the directory.
     /// `inspect` sees each chunk (1 MiB, the last shorter) and the offset
     /// it was read from before it is written; what it throws stops the
-    /// copy. A copy stopped before its rename leaves no file.
+    /// copy. A copy stopped before its rename leaves no file. `synced:
+    /// false` leaves out both fsyncs, for a scratch file its caller changes
+    /// further and syncs before it counts on it.
     func copy(_ source: Int32, path sourcePath: String, from offset: Int64, count: Int64,
-              toNewFile path: String, directory: String,
+              toNewFile path: String, directory: String, synced: Bool = true,
               inspect: ((_ chunk: [UInt8], _ offset: Int64) throws(LedgerError) -> Void)? = nil) throws(LedgerError) {
         let temporary = path + ".tmp"
         try unlink(temporary)
@@ -143,20 +145,21 @@ extension FileSystem {
                 try pwriteAll(out, bytes, at: done, path: temporary)
                 done += Int64(bytes.count)
             }
-            try fsync(out, path: temporary)
+            if synced { try fsync(out, path: temporary) }
         } catch {
             try? unlink(temporary)  // The failure that matters is the one reported.
             throw error
         }
         try rename(temporary, path)
-        try fsyncDirectory(directory)
+        if synced { try fsyncDirectory(directory) }
     }
 
-    /// Copies a whole file durably (`inspect`: as `copy`'s).
-    func copyFile(_ source: String, toNewFile path: String, directory: String,
+    /// Copies a whole file (`synced` and `inspect`: as `copy`'s).
+    func copyFile(_ source: String, toNewFile path: String, directory: String, synced: Bool = true,
                   inspect: ((_ chunk: [UInt8], _ offset: Int64) throws(LedgerError) -> Void)? = nil) throws(LedgerError) {
         let fd = try open(source, .readOnly)
         defer { close(fd) }
-        try copy(fd, path: source, from: 0, count: try fileSize(fd, path: source), toNewFile: path, directory: directory, inspect: inspect)
+        try copy(fd, path: source, from: 0, count: try fileSize(fd, path: source), toNewFile: path, directory: directory, synced: synced,
+                 inspect: inspect)
     }
 }

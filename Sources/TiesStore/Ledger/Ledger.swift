@@ -157,12 +157,13 @@ public final class Ledger {
     }
 
     /// A new projection: a copy of the newest snapshot that passes its
-    /// checks (others are skipped with a warning), or else one built from
-    /// the whole log (empty for an empty log). `replayedFrom`: the seq the
-    /// log was replayed from (the snapshot's, or 0). Every page's checksum
-    /// is checked as the snapshot is copied: the state digest and SQLite's
-    /// `quick_check`, which read it all again, are left to `ties verify`
-    /// and `ties snapshots` (SnapshotFormat article).
+    /// checks (others are skipped with a warning) caught up from the log,
+    /// or else one built from the whole log (empty for an empty log).
+    /// `replayedFrom`: the seq the log was replayed from (the snapshot's,
+    /// or 0). Every page's checksum is checked as the snapshot is copied:
+    /// the state digest and SQLite's `quick_check`, which read it all
+    /// again, are left to `ties verify` and `ties snapshots`
+    /// (SnapshotFormat article).
     static func restoreProjection(_ layout: LedgerLayout, log: LogFile, keys: RecordKeys?, fromSnapshots: Bool,
                                   warn: @Sendable (String) -> Void,
                                   progress: ((ReplayProgress) -> Void)?) throws(LedgerError) -> (projection: Projection, replayedFrom: Int64) {
@@ -170,14 +171,14 @@ public final class Ledger {
         // its replacement: SQLite does not tie a WAL to one database file.
         for file in layout.projectionFiles where file != layout.projection { try layout.fileSystem.unlink(file) }
         let store = SnapshotStore(layout: layout)
-        var restored = false
+        var restoredSeq: Int64?
         for file in fromSnapshots ? try store.files() : [] {
             let info = store.check(file.path, seq: file.seq, log: log, readingEveryPage: false)
             var problem = info.problem
             if info.isValid {
                 do {
-                    try restoreCopy(of: file.path, layout)
-                    restored = true
+                    try copySnapshot(file.path, layout)
+                    restoredSeq = file.seq
                     break
                 } catch {
                     // Damage, or the snapshot unreadable: derived data, skipped like any that fails a check.
@@ -187,11 +188,15 @@ public final class Ledger {
             }
             warn("snapshot \(file.path) skipped: \(problem ?? "it failed its checks")")
         }
-        if !restored && log.size > 0 { try buildProjection(layout, log: log, keys: keys, progress: progress) }
+        if restoredSeq != nil {
+            try finishRestoring(layout, log: log, keys: keys, progress: progress)
+        } else if log.size > 0 {
+            try buildProjection(layout, log: log, keys: keys, progress: progress)
+        }
         do {
             let projection = try Projection.open(path: layout.projection, readOnly: false)
             projection.recordKeys = keys
-            return (projection, restored ? projection.head.seq : 0)
+            return (projection, restoredSeq ?? 0)
         } catch {
             switch error {
             case .schemaVersion(let found): throw LedgerError(.ledgerDamaged, "a new projection reports schema version \(found)")
@@ -202,16 +207,14 @@ public final class Ledger {
     }
 
     /// Copies the snapshot beside the projection, checking every page's
-    /// checksum on the way (`ledger_damaged` for the first that fails),
-    /// gives the copy a generation of its own (see `ProjectionFileAlone`)
-    /// while it is still in rollback-journal mode, and only then makes it
-    /// the projection.
-    private static func restoreCopy(of snapshot: String, _ layout: LedgerLayout) throws(LedgerError) {
+    /// checksum on the way (`ledger_damaged` for the first that fails).
+    /// Not synced: `finishRestoring` syncs it once, caught up.
+    private static func copySnapshot(_ snapshot: String, _ layout: LedgerLayout) throws(LedgerError) {
         let fileSystem = layout.fileSystem
-        let copy = layout.projectionBeingBuilt
         for file in layout.projectionBeingBuiltFiles { try fileSystem.unlink(file) }
         var pageSize = 0
-        try fileSystem.copyFile(snapshot, toNewFile: copy, directory: layout.directory) { chunk, offset throws(LedgerError) in
+        try fileSystem.copyFile(snapshot, toNewFile: layout.projectionBeingBuilt, directory: layout.directory,
+                                synced: false) { chunk, offset throws(LedgerError) in
             if offset == 0 { pageSize = PageChecksum.pageSize(ofSealedHeader: chunk) ?? 0 }
             guard pageSize > 0, chunk.count % pageSize == 0 else {
                 throw LedgerError(.ledgerDamaged, "it is not a whole number of pages that carry checksums")
@@ -220,10 +223,23 @@ public final class Ledger {
                 throw LedgerError(.ledgerDamaged, PageChecksum.failure(page: page))
             }
         }
+    }
+
+    /// Catches the snapshot's copy up from the log (stopping before a torn
+    /// tail, which the writer's open cuts off), gives it a generation of
+    /// its own (see `ProjectionFileAlone`) while it is still in
+    /// rollback-journal mode, and only then makes it the projection. A
+    /// failure removes the copy: the next open starts again.
+    private static func finishRestoring(_ layout: LedgerLayout, log: LogFile, keys: RecordKeys?,
+                                        progress: ((ReplayProgress) -> Void)?) throws(LedgerError) {
+        let fileSystem = layout.fileSystem
+        let copy = layout.projectionBeingBuilt
         do {
             do {
-                let projection = try SnapshotStore.open(copy, readOnly: false)
+                let projection = try Projection.openRestoredCopy(at: copy)
                 defer { projection.db.close() }
+                projection.recordKeys = keys
+                _ = try projection.applyLog(log, progress: progress)
                 try projection.stampNewGeneration()
             }
             try fileSystem.fsync(path: copy)

@@ -14,16 +14,7 @@ extension Ledger {
         }
         // Whatever it applied last, a commit or a receipt before the first commit.
         if head.logEndOffset > 0 { try checkLastApplied(head) }
-        var scanner = log.scanner(from: head.logEndOffset, expectedSeq: head.seq + 1, expectedPrevious: head.hash)
-        projection.batching = .bulk
-        defer { projection.batching = .everyApply }
-        while let scanned = try scanner.next() {
-            if try projection.apply([scanned]) {
-                progress?(ReplayProgress(seq: scanned.commit.lastSeq, bytesDone: scanned.endOffset, bytesTotal: log.size))
-            }
-        }
-        try projection.flush()
-        if let torn = scanner.tornTail { try cutOff(torn) }
+        if let torn = try projection.applyLog(log, progress: progress) { try cutOff(torn) }
     }
 
     /// The projection's last commit must still be in the log, byte for byte.

@@ -159,6 +159,18 @@ final class Projection {
         return projection
     }
 
+    /// A copy of a snapshot, to be caught up from the log before it becomes
+    /// the projection: written like a file being built, with no journal
+    /// and no syncs (it is thrown away if anything fails, and synced once
+    /// before its rename), so the pages the catch-up changes are written
+    /// once, not to a WAL and again by a checkpoint.
+    static func openRestoredCopy(at path: String) throws(LedgerError) -> Projection {
+        let projection = try SnapshotStore.open(path, readOnly: false)
+        try projection.db.execute("PRAGMA journal_mode=OFF")
+        try projection.db.execute("PRAGMA synchronous=OFF")
+        return projection
+    }
+
     /// Creates the secondary indexes (each one sort, not an insert per
     /// event), stamps the schema version and switches to WAL: from here
     /// on the file is an ordinary projection.
@@ -291,6 +303,23 @@ final class Projection {
         guard let batch = openBatch, batching.isFull(batch) else { return false }
         try flush()
         return true
+    }
+
+    /// Applies every commit of `log` after the head, in bulk transactions,
+    /// and stops before a torn tail, which it returns for the caller to cut
+    /// off (or to leave to the writer's open, which does).
+    func applyLog(_ log: LogFile, progress: ((ReplayProgress) -> Void)?) throws(LedgerError) -> TornTail? {
+        var scanner = log.scanner(from: head.logEndOffset, expectedSeq: head.seq + 1, expectedPrevious: head.hash)
+        let wasBatching = batching
+        batching = .bulk
+        defer { batching = wasBatching }
+        while let scanned = try scanner.next() {
+            if try apply([scanned]) {
+                progress?(ReplayProgress(seq: scanned.commit.lastSeq, bytesDone: scanned.endOffset, bytesTotal: log.size))
+            }
+        }
+        try flush()
+        return scanner.tornTail
     }
 
     /// Commits the open write transaction, if any (without an fsync of its
