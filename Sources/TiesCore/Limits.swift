@@ -125,6 +125,10 @@ public enum Limits {
     /// its new records' keys at random places in it, so the bytes a commit
     /// writes grow with the page, not with the key (about 60 bytes).
     public static let recordKeysPageBytes = 1024
+    /// WAL pages after which `record-keys.sqlite` checkpoints (SQLite's
+    /// default is 1,000): a commit's keys land on as many random pages, so
+    /// a longer WAL copies each page into the file once for many commits.
+    public static let recordKeysCheckpointPages = 8_192
     /// Events read and checked ahead of the projection while it is built
     /// from the log (see ScanAhead): enough to keep both cores busy…
     public static let scanAheadEventsMax = 20_000

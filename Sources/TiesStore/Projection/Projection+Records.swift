@@ -16,38 +16,22 @@ extension Projection {
             for (field, _) in fields { try endVersion(id, field: field, seq: seq) }
         }
         let isIdentifier = { (field: String) in self.objectTypes[record.type]?.identifier(field) != nil }
-        for start in stride(from: 0, to: fields.count, by: Self.fieldRowsPerStatement) {
-            let rows = fields[start..<min(start + Self.fieldRowsPerStatement, fields.count)]
-            let setCurrent = try db.statement(Self.setCurrentRows[rows.count - 1])
-            let addVersion = try db.statement(Self.addVersionRows[rows.count - 1])
-            for (row, (field, value)) in rows.enumerated() {
-                let json = value.value?.encodedString
-                let current = Int32(row * 6), version = Int32(row * 5)
-                setCurrent.bind(current + 1, id).bind(current + 2, field).bind(current + 3, record.type).bind(current + 4, json)
-                    .bind(current + 5, isIdentifier(field) ? json.map(Self.valueKey) : nil).bind(current + 6, seq)
-                addVersion.bind(version + 1, id).bind(version + 2, seq).bind(version + 3, field).bind(version + 4, ProjectionSchema.openEnded)
-                    .bind(version + 5, json)
-            }
-            try setCurrent.run()
-            try addVersion.run()
+        // One row per statement: a statement that writes several rows and
+        // may fail keeps a statement journal, which spills to a temporary
+        // file in a large transaction (the Performance article).
+        let setCurrent = try db.statement("""
+            INSERT OR REPLACE INTO record_fields (record, field, type, value, value_key, from_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            """)
+        let addVersion = try db.statement("INSERT INTO record_field_versions (record, from_seq, field, to_seq, value) VALUES (?1, ?2, ?3, ?4, ?5)")
+        for (field, value) in fields {
+            let json = value.value?.encodedString
+            setCurrent.reset()
+            addVersion.reset()
+            try setCurrent.bind(1, id).bind(2, field).bind(3, record.type).bind(4, json)
+                .bind(5, isIdentifier(field) ? json.map(Self.valueKey) : nil).bind(6, seq).run()
+            try addVersion.bind(1, id).bind(2, seq).bind(3, field).bind(4, ProjectionSchema.openEnded).bind(5, json).run()
         }
         try indexRecordEvent(id, seq: seq)
-    }
-
-    /// An upsert's fields go into each table by multi-row INSERTs of up to
-    /// this many rows: SQLite's work per statement (opening cursors, the
-    /// statement journal, reset) is paid once for them, not once per field.
-    private static let fieldRowsPerStatement = 8
-    private static let setCurrentRows = insertRows("INSERT OR REPLACE INTO record_fields (record, field, type, value, value_key, from_seq)", columns: 6)
-    private static let addVersionRows = insertRows("INSERT INTO record_field_versions (record, from_seq, field, to_seq, value)", columns: 5)
-
-    /// `insert` with 1…`fieldRowsPerStatement` rows of parameters numbered on from ?1, by row count − 1.
-    private static func insertRows(_ insert: String, columns: Int) -> [String] {
-        (1...fieldRowsPerStatement).map { rowCount in
-            insert + " VALUES " + (0..<rowCount).map { row in
-                "(" + (1...columns).map { "?\(row * columns + $0)" }.joined(separator: ", ") + ")"
-            }.joined(separator: ", ")
-        }
     }
 
     /// Ends the field's open version at `seq`.
