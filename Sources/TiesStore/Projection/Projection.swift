@@ -25,6 +25,9 @@ final class Projection {
     /// `String`: canonically equivalent IDs are different records), a
     /// bounded cache of `records`.
     private var recordIDs: [RecordKey: Int64] = [:]
+    /// `recordIDs` holds every record of `records`: the file was new and
+    /// the cache was never emptied, so a record it lacks is not interned.
+    private var recordIDsComplete = false
     /// When the open write transaction commits.
     var batching = ProjectionBatching.everyApply
     /// Set while the projection is built from the whole log: the
@@ -35,6 +38,11 @@ final class Projection {
     /// The open transaction's `record_events` rows, inserted in key order
     /// before it commits.
     private var pendingRecordEvents = PendingRecordEvents()
+    /// Set on a projection nobody reads before its open transaction
+    /// commits (being built from the log, a snapshot's copy being caught
+    /// up): its link changes are held in `pendingLinks` until then.
+    private var holdsLinksUntilCommit = false
+    private var pendingLinks = PendingLinks()
     /// Opens the record field values of events read from the log, and
     /// loses the key of a record whose erasure is applied. Nil: no values
     /// can be opened (a reader of a ledger without a key store).
@@ -43,15 +51,16 @@ final class Projection {
     /// `type:id` as UTF-8 bytes, hashed in one call rather than byte by byte.
     private struct RecordKey: Hashable {
         let bytes: [UInt8]
-        init(_ ref: String) { bytes = Array(ref.utf8) }
+        /// Built in one allocation, without the `type:id` string.
+        init(_ record: RecordRef) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(record.type.utf8.count + 1 + record.id.utf8.count)
+            bytes.append(contentsOf: record.type.utf8)
+            bytes.append(UInt8(ascii: ":"))
+            bytes.append(contentsOf: record.id.utf8)
+            self.bytes = bytes
+        }
         func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
-    }
-
-    /// A link event's key as the tables hold it.
-    private struct InternedLink {
-        var type: Int64
-        var from: Int64
-        var to: Int64
     }
 
     /// Why an existing projection file cannot be used as it is.
@@ -156,6 +165,8 @@ final class Projection {
         for statement in ProjectionSchema.tables { try projection.db.execute(statement) }
         projection.batching = .bulk
         projection.isBeingBuilt = true
+        projection.holdsLinksUntilCommit = true
+        projection.recordIDsComplete = true
         return projection
     }
 
@@ -168,6 +179,7 @@ final class Projection {
         let projection = try SnapshotStore.open(path, readOnly: false)
         try projection.db.execute("PRAGMA journal_mode=OFF")
         try projection.db.execute("PRAGMA synchronous=OFF")
+        projection.holdsLinksUntilCommit = true
         return projection
     }
 
@@ -178,6 +190,7 @@ final class Projection {
         try flush()
         batching = .everyApply
         isBeingBuilt = false
+        holdsLinksUntilCommit = false
         try db.transaction { () throws(LedgerError) in
             try db.statement(ProjectionSchema.recordEventsFromVersions).bind(1, ProjectionSchema.openEnded).run()
             for statement in ProjectionSchema.secondaryIndexes { try db.execute(statement) }
@@ -330,6 +343,7 @@ final class Projection {
         guard openBatch != nil else { return }
         do throws(LedgerError) {
             try pendingRecordEvents.insert(into: db)
+            try pendingLinks.write(into: db)
             try db.execute("COMMIT")
         } catch {
             try abandonBatch()
@@ -357,7 +371,9 @@ final class Projection {
             openBatch = nil
         }
         pendingRecordEvents.removeAll()
+        pendingLinks.removeAll()
         recordIDs.removeAll()
+        recordIDsComplete = false
         try loadTypes()
         try loadHead()
     }
@@ -448,13 +464,17 @@ final class Projection {
         case .unlinked(let key, _):
             let link = try internedLink(key, seq: seq)
             try close(try currentVersion(of: link, seq: seq), seq: seq, at: at)
-            try db.statement("DELETE FROM links WHERE type = ?1 AND from_record = ?2 AND to_record = ?3")
-                .bind(1, link.type).bind(2, link.from).bind(3, link.to).run()
+            if holdsLinksUntilCommit {
+                pendingLinks.remove(link)
+            } else {
+                try db.statement("DELETE FROM links WHERE type = ?1 AND from_record = ?2 AND to_record = ?3")
+                    .bind(1, link.type).bind(2, link.from).bind(3, link.to).run()
+            }
             try indexRecords(link, seq: seq)
         case .attributesChanged(let key, let set, let unset, _):
             let link = try internedLink(key, seq: seq)
             let current = try currentVersion(of: link, seq: seq)
-            var attributes = current.attributes
+            var attributes = try Self.attributes(Array(current.attributes.utf8))
             attributes.merge(set) { _, new in new }
             for name in unset { attributes[name] = nil }
             try close(current, seq: seq, at: at)
@@ -488,8 +508,13 @@ final class Projection {
             """).bind(1, link.type).bind(2, link.from).bind(3, link.to).bind(4, attributes).bind(5, linkedSeq).bind(6, linkedAt)
             .bind(7, seq).bind(8, at).bind(9, ProjectionSchema.openEnded).bind(10, IntervalNode.node(from: seq, to: nil)).run()
         let versionID = db.lastInsertRowID
-        try db.statement("INSERT OR REPLACE INTO links (type, from_record, to_record, version_id) VALUES (?1, ?2, ?3, ?4)")
-            .bind(1, link.type).bind(2, link.from).bind(3, link.to).bind(4, versionID).run()
+        if holdsLinksUntilCommit {
+            pendingLinks.set(link, CurrentVersion(versionID: versionID, attributes: attributes, linkedSeq: linkedSeq, linkedAt: linkedAt,
+                                                  fromSeq: seq))
+        } else {
+            try db.statement("INSERT OR REPLACE INTO links (type, from_record, to_record, version_id) VALUES (?1, ?2, ?3, ?4)")
+                .bind(1, link.type).bind(2, link.from).bind(3, link.to).bind(4, versionID).run()
+        }
         try indexRecords(link, seq: seq)
     }
 
@@ -517,25 +542,20 @@ final class Projection {
         try pendingRecordEvents.insert(into: db)
     }
 
-    private struct CurrentVersion {
-        var versionID: Int64
-        var attributes: Attributes
-        var linkedSeq: Int64
-        var linkedAt: Int64
-        var fromSeq: Int64
-    }
-
     private func currentVersion(of link: InternedLink, seq: Int64) throws(LedgerError) -> CurrentVersion {
+        let unknown = { LedgerError(.ledgerDamaged, "seq \(seq) changes a link that the projection does not hold") }
+        if holdsLinksUntilCommit, let held = pendingLinks.version(of: link) {
+            guard let held else { throw unknown() }
+            return held
+        }
         let statement = try db.statement("""
             SELECT l.version_id, v.attributes, v.linked_seq, v.linked_at, v.from_seq FROM links l JOIN link_versions v ON v.id = l.version_id
             WHERE l.type = ?1 AND l.from_record = ?2 AND l.to_record = ?3
             """)
         defer { statement.reset() }
         statement.bind(1, link.type).bind(2, link.from).bind(3, link.to)
-        guard try statement.step() else {
-            throw LedgerError(.ledgerDamaged, "seq \(seq) changes a link that the projection does not hold")
-        }
-        return CurrentVersion(versionID: statement.int(0), attributes: try Self.attributes(statement.bytes(1)),
+        guard try statement.step() else { throw unknown() }
+        return CurrentVersion(versionID: statement.int(0), attributes: statement.string(1),
                               linkedSeq: statement.int(2), linkedAt: statement.int(3), fromSeq: statement.int(4))
     }
 
@@ -573,12 +593,12 @@ final class Projection {
     /// The number a record is known by in this projection, nil if no link
     /// ever named it.
     func recordID(_ record: RecordRef) throws(LedgerError) -> Int64? {
-        let ref = record.description
-        let key = RecordKey(ref)
+        let key = RecordKey(record)
         if let id = recordIDs[key] { return id }
+        if recordIDsComplete { return nil }
         let statement = try db.statement("SELECT id FROM records WHERE ref = ?1")
         defer { statement.reset() }
-        statement.bind(1, ref)
+        statement.bind(1, record.description)
         guard try statement.step() else { return nil }
         let id = statement.int(0)
         remember(key, id)
@@ -601,17 +621,19 @@ final class Projection {
     }
 
     private func insertRecord(_ record: RecordRef, upsertedSeq: Int64?) throws(LedgerError) -> Int64 {
-        let ref = record.description
-        try db.statement("INSERT INTO records (ref, upserted_seq) VALUES (?1, ?2)").bind(1, ref).bind(2, upsertedSeq).run()
+        try db.statement("INSERT INTO records (ref, upserted_seq) VALUES (?1, ?2)").bind(1, record.description).bind(2, upsertedSeq).run()
         let id = db.lastInsertRowID
-        remember(RecordKey(ref), id)
+        remember(RecordKey(record), id)
         return id
     }
 
     /// Interned numbers are never reused, so a cached one stays right (a
     /// rolled-back transaction clears the cache); it is bounded by emptying.
     private func remember(_ key: RecordKey, _ id: Int64) {
-        if recordIDs.count >= Limits.recordIDsCachedMax { recordIDs.removeAll(keepingCapacity: true) }
+        if recordIDs.count >= Limits.recordIDsCachedMax {
+            recordIDs.removeAll(keepingCapacity: true)
+            recordIDsComplete = false
+        }
         recordIDs[key] = id
     }
 
