@@ -129,6 +129,9 @@ public enum Limits {
     /// default is 1,000): a commit's keys land on as many random pages, so
     /// a longer WAL copies each page into the file once for many commits.
     public static let recordKeysCheckpointPages = 8_192
+    /// Bytes of the key store's WAL file kept after a checkpoint: the WAL
+    /// grows to about 8.6 MB between checkpoints and is cut back to this.
+    public static let recordKeysWALBytesKept = 1024 * 1024
     /// Events read and checked ahead of the projection while it is built
     /// from the log (see ScanAhead): enough to keep both cores busy…
     public static let scanAheadEventsMax = 20_000

@@ -314,6 +314,65 @@ extension ProjectionStorageTests {
         }
     }
 
+    @Test("""
+        damage SQLite finds in a snapshot's copy only as it is caught up (a page whose checksum holds but which is no b-tree page) \
+        skips the snapshot like a failed check: the log is replayed whole, with a warning naming the copy
+        """)
+    func damageFoundInTheCopyWhileCatchingUpSkipsTheSnapshot() throws {
+        let (directory, _) = try Self.twoCommits()
+        defer { directory.cleanUp() }
+        let ledger = try Ledger.open(at: directory.path, access: .write)
+        let snapshot = try ledger.takeSnapshot().path
+        // New records: catching up inserts them into the records index.
+        _ = try ledger.commit([Op.link(Keys.placed, "bo", "o3")], metadata: metadata())
+        ledger.close()
+        let root = try {
+            let db = try SQLiteConnection(path: snapshot, readOnly: true)
+            defer { db.close() }
+            let statement = try db.statement("SELECT rootpage FROM sqlite_master WHERE name = 'sqlite_autoindex_records_1'")
+            defer { statement.reset() }
+            #expect(try statement.step())
+            return statement.int(0)
+        }()
+        var bytes = try Files.read(snapshot)
+        let pageSize = try #require(PageChecksum.pageSize(ofSealedHeader: bytes))
+        let start = Int(root - 1) * pageSize
+        bytes.replaceSubrange(start..<start + pageSize, with: repeatElement(0, count: pageSize))
+        bytes.withUnsafeMutableBytes { PageChecksum.seal($0.baseAddress! + start, count: pageSize, offset: Int64(start)) }
+        try Files.write(snapshot, bytes)
+        try Files.removeProjection(in: directory.path)
+
+        let warnings = WarningLog()
+        let reopened = try Ledger.open(at: directory.path, access: .write, warn: warnings.sink)
+        defer { reopened.close() }
+        let skipped = warnings.messagesBesidesMissingProjection
+        #expect(skipped.count == 1 && skipped[0].contains("skipped") && skipped[0].contains("projection-building.sqlite"), "\(skipped)")
+        #expect(reopened.headSeq == 5)
+        #expect(try reopened.history(of: person("bo")).entries.count == 1)
+        #expect(try directory.contents().filter { $0.hasPrefix("projection-building") }.isEmpty)
+    }
+
+    @Test("a restore's catch-up stops before a torn tail, which the open then cuts off and keeps aside")
+    func aRestoreLeavesTheTornTailToTheOpen() throws {
+        let (directory, _) = try Self.twoCommits()
+        defer { directory.cleanUp() }
+        let ledger = try Ledger.open(at: directory.path, access: .write)
+        _ = try ledger.takeSnapshot()
+        _ = try ledger.commit([Op.link(Keys.placed, "bo", "o3")], metadata: metadata())
+        ledger.close()
+        let log = try Files.read(directory.file("log.jsonl"))
+        try Files.write(directory.file("log.jsonl"), log + Array(log.prefix(40)))
+        try Files.removeProjection(in: directory.path)
+
+        let warnings = WarningLog()
+        let reopened = try Ledger.open(at: directory.path, access: .write, warn: warnings.sink)
+        defer { reopened.close() }
+        #expect(reopened.headSeq == 5)
+        #expect(warnings.messagesBesidesMissingProjection.contains { $0.contains("incomplete commit") }, "\(warnings.messages)")
+        #expect(try Files.read(directory.file("log.jsonl")) == log)
+        #expect(try directory.contents().contains { $0.hasPrefix("log.jsonl.torn-at-") })
+    }
+
     @Test("a restore whose catch-up meets damage in the log removes its copy, leaves no projection, and the next open restores again")
     func aRestoreThatCannotCatchUpLeavesNothing() throws {
         let (directory, commits) = try Self.twoCommits()

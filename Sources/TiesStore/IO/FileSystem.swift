@@ -155,7 +155,7 @@ extension FileSystem {
     }
 
     /// Copies a whole file (`synced` and `inspect`: as `copy`'s).
-    func copyFile(_ source: String, toNewFile path: String, directory: String, synced: Bool = true,
+    func copyFile(_ source: String, toNewFile path: String, directory: String, synced: Bool,
                   inspect: ((_ chunk: [UInt8], _ offset: Int64) throws(LedgerError) -> Void)? = nil) throws(LedgerError) {
         let fd = try open(source, .readOnly)
         defer { close(fd) }

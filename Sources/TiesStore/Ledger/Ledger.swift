@@ -178,21 +178,23 @@ public final class Ledger {
             if info.isValid {
                 do {
                     try copySnapshot(file.path, layout)
+                    try finishRestoring(layout, log: log, keys: keys, progress: progress)
                     restoredSeq = file.seq
                     break
                 } catch {
-                    // Damage, or the snapshot unreadable: derived data, skipped like any that fails a check.
-                    guard error.code == .ledgerDamaged || error.details["path"] == .string(file.path) else { throw error }
+                    // Damage in it (found as it was copied or as its copy
+                    // was caught up), or the snapshot unreadable: derived
+                    // data, skipped like any that fails a check. Damage in
+                    // the log or the key store is not the snapshot's.
+                    guard isDamage(error, of: [file.path, layout.projectionBeingBuilt]) || error.details["path"] == .string(file.path) else {
+                        throw error
+                    }
                     problem = error.message
                 }
             }
             warn("snapshot \(file.path) skipped: \(problem ?? "it failed its checks")")
         }
-        if restoredSeq != nil {
-            try finishRestoring(layout, log: log, keys: keys, progress: progress)
-        } else if log.size > 0 {
-            try buildProjection(layout, log: log, keys: keys, progress: progress)
-        }
+        if restoredSeq == nil && log.size > 0 { try buildProjection(layout, log: log, keys: keys, progress: progress) }
         do {
             let projection = try Projection.open(path: layout.projection, readOnly: false)
             projection.recordKeys = keys
@@ -207,8 +209,9 @@ public final class Ledger {
     }
 
     /// Copies the snapshot beside the projection, checking every page's
-    /// checksum on the way (`ledger_damaged` for the first that fails).
-    /// Not synced: `finishRestoring` syncs it once, caught up.
+    /// checksum on the way (`ledger_damaged` naming the snapshot for the
+    /// first that fails). Not synced: `finishRestoring` syncs it once,
+    /// caught up.
     private static func copySnapshot(_ snapshot: String, _ layout: LedgerLayout) throws(LedgerError) {
         let fileSystem = layout.fileSystem
         for file in layout.projectionBeingBuiltFiles { try fileSystem.unlink(file) }
@@ -217,19 +220,18 @@ public final class Ledger {
                                 synced: false) { chunk, offset throws(LedgerError) in
             if offset == 0 { pageSize = PageChecksum.pageSize(ofSealedHeader: chunk) ?? 0 }
             guard pageSize > 0, chunk.count % pageSize == 0 else {
-                throw LedgerError(.ledgerDamaged, "it is not a whole number of pages that carry checksums")
+                throw LedgerError(.ledgerDamaged, "it is not a whole number of pages that carry checksums", details: ["file": .string(snapshot)])
             }
             if let page = PageChecksum.firstFailingPage(in: chunk, at: offset, pageSize: pageSize) {
-                throw LedgerError(.ledgerDamaged, PageChecksum.failure(page: page))
+                throw LedgerError(.ledgerDamaged, PageChecksum.failure(page: page), details: ["file": .string(snapshot), "page": .int(page)])
             }
         }
     }
 
     /// Catches the snapshot's copy up from the log (stopping before a torn
     /// tail, which the writer's open cuts off), gives it a generation of
-    /// its own (see `ProjectionFileAlone`) while it is still in
-    /// rollback-journal mode, and only then makes it the projection. A
-    /// failure removes the copy: the next open starts again.
+    /// its own (see `ProjectionFileAlone`) before it is in WAL mode, and
+    /// only then makes it the projection. A failure removes the copy.
     private static func finishRestoring(_ layout: LedgerLayout, log: LogFile, keys: RecordKeys?,
                                         progress: ((ReplayProgress) -> Void)?) throws(LedgerError) {
         let fileSystem = layout.fileSystem
@@ -249,6 +251,15 @@ public final class Ledger {
         }
         try fileSystem.rename(copy, layout.projection)
         try fileSystem.fsyncDirectory(layout.directory)
+    }
+
+    /// `ledger_damaged` that SQLite or the copy's page check found in one
+    /// of `files` (SQLite names a file by its full path).
+    private static func isDamage(_ error: LedgerError, of files: [String]) -> Bool {
+        guard error.code == .ledgerDamaged, case .string(let damaged)? = error.details["file"] else { return false }
+        return files.contains { file in
+            damaged == file || damaged.hasSuffix("/" + (file.split(separator: "/").last.map(String.init) ?? file))
+        }
     }
 
     private static func openProjectionReadOnly(_ layout: LedgerLayout) throws(LedgerError) -> Projection {

@@ -40,10 +40,13 @@ public struct LedgerLayout: Sendable {
     /// is made ready, before it is renamed to `projection` (only the writer
     /// does either, so one name is enough).
     var projectionBeingBuilt: String { directory + "/projection-building.sqlite" }
-    /// It and the journal a crash may leave beside it (a snapshot's copy
-    /// is written in rollback-journal mode): removed together, so no hot
-    /// journal is played into the next file of the name.
-    var projectionBeingBuiltFiles: [String] { [projectionBeingBuilt + "-journal", projectionBeingBuilt] }
+    /// It, the journal a crash may leave beside it (a snapshot's copy is
+    /// in rollback-journal mode when it is opened) and the temporary file
+    /// of a copy cut short: removed together, so no hot journal is played
+    /// into the next file of the name, and no copy keeps values erased since.
+    var projectionBeingBuiltFiles: [String] {
+        [projectionBeingBuilt + "-journal", projectionBeingBuilt, projectionBeingBuilt + ".tmp"]
+    }
 
     /// Refuses the ledger when one of the files opened by name in it is a
     /// symbolic link. The store opens its own files with `O_NOFOLLOW`

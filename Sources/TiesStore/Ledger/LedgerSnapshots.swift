@@ -88,8 +88,16 @@ extension Ledger {
         }
         backgroundSnapshots?.waitUntilIdle(timeoutMs: Limits.snapshotWaitMs)
         projection.db.close()
-        for file in layout.projectionFiles { try layout.fileSystem.unlink(file) }
-        let restored = try Ledger.restoreProjection(layout, log: log, keys: recordKeys, fromSnapshots: !full, warn: warn, progress: progress)
+        let restored: (projection: Projection, replayedFrom: Int64)
+        do throws(LedgerError) {
+            for file in layout.projectionFiles { try layout.fileSystem.unlink(file) }
+            restored = try Ledger.restoreProjection(layout, log: log, keys: recordKeys, fromSnapshots: !full, warn: warn, progress: progress)
+        } catch {
+            // The old projection is closed: nothing is decided on it until a reopen.
+            projectionFailure = LedgerError(error.code, "the projection could not be rebuilt (\(error.message)); reopen the ledger",
+                                            details: error.details)
+            throw error
+        }
         projection = restored.projection
         try catchUp(progress: progress)
         recordKeys?.warnAboutMissingKeys(warn)

@@ -43,6 +43,7 @@ final class RecordKeys {
             try db.execute("PRAGMA journal_mode=WAL")
             try db.execute("PRAGMA synchronous=FULL")
             try db.execute("PRAGMA wal_autocheckpoint=\(Limits.recordKeysCheckpointPages)")
+            try db.execute("PRAGMA journal_size_limit=\(Limits.recordKeysWALBytesKept)")
             try db.execute("CREATE TABLE IF NOT EXISTS record_keys (record TEXT PRIMARY KEY, key BLOB NOT NULL) WITHOUT ROWID")
             // Its name in the directory is as durable as its contents.
             if isNew { try layout.fileSystem.fsyncDirectory(layout.directory) }
