@@ -124,8 +124,8 @@ public enum Exporter {
                 """)
             try out.execute("""
                 INSERT INTO records SELECT r.ref, substr(r.ref, 1, instr(r.ref, ':') - 1), substr(r.ref, instr(r.ref, ':') + 1),
-                    (SELECT json_group_object(f.field, CASE WHEN f.value IS NULL THEN json('{"erased":true}') ELSE json(f.value) END)
-                     FROM src.record_fields f WHERE f.record = r.id),
+                    -- The last version's fields, as stored (StoredFields): unreadable values are already {"erased":true}.
+                    COALESCE((SELECT v.fields FROM src.record_versions v WHERE v.record = r.id ORDER BY v.seq DESC LIMIT 1), '{}'),
                     r.erased_seq IS NOT NULL
                 FROM src.records r WHERE r.upserted_seq IS NOT NULL
                 """)

@@ -1,69 +1,98 @@
 import TiesCore
 
-/// Records' fields in the projection: the current value of each field
-/// (looked up by a hash of the value), every version with its interval,
-/// and erasure, which leaves field names and no values.
+/// Records' fields in the projection: each upsert that changed something
+/// keeps the record's whole set of fields as of its seq (one row), so the
+/// current fields and the fields as of any seq are one row each; the
+/// identifier fields' current values are also kept apart, where lookups
+/// find them by a hash of the value. Erasure leaves field names and no
+/// values.
 extension Projection {
     func applyUpsert(_ record: RecordRef, set: [String: FieldValue], unset: [String], seq: Int64) throws(LedgerError) {
-        // A new record has no open versions to end.
-        let (id, isNew) = try internUpserted(record, seq: seq)
-        for field in unset {
-            try endVersion(id, field: field, seq: seq)
+        let (id, isFirstUpsert) = try internUpserted(record, seq: seq)
+        try indexRecordEvent(id, seq: seq)
+        // A record created with no fields has no version yet: its fields are none.
+        guard !set.isEmpty || !unset.isEmpty else { return }
+        var fields = isFirstUpsert ? [:] : try currentFields(of: id)
+        for field in unset { fields[field] = nil }
+        fields.merge(set) { _, new in new }
+        try db.statement("INSERT INTO record_versions (record, seq, fields) VALUES (?1, ?2, ?3)")
+            .bind(1, id).bind(2, seq).bind(3, StoredFields.encode(fields)).run()
+        guard let type = objectTypes[record.type], !type.identifiers.isEmpty else { return }
+        for field in unset where type.identifier(field) != nil {
             try db.statement("DELETE FROM record_fields WHERE record = ?1 AND field = ?2").bind(1, id).bind(2, field).run()
         }
-        let fields = set.sorted(by: { utf8Less($0.key, $1.key) })
-        if !isNew {
-            for (field, _) in fields { try endVersion(id, field: field, seq: seq) }
+        for (field, value) in set where type.identifier(field) != nil {
+            try setIdentifierValue(of: id, type: record.type, field: field, to: value.value)
         }
-        let isIdentifier = { (field: String) in self.objectTypes[record.type]?.identifier(field) != nil }
-        // One row per statement: a statement that writes several rows and
-        // may fail keeps a statement journal, which spills to a temporary
-        // file in a large transaction (the Performance article).
-        let setCurrent = try db.statement("""
-            INSERT OR REPLACE INTO record_fields (record, field, type, value, value_key, from_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-            """)
-        let addVersion = try db.statement("INSERT INTO record_field_versions (record, from_seq, field, to_seq, value) VALUES (?1, ?2, ?3, ?4, ?5)")
-        for (field, value) in fields {
-            let json = value.value?.encodedString
-            setCurrent.reset()
-            addVersion.reset()
-            try setCurrent.bind(1, id).bind(2, field).bind(3, record.type).bind(4, json)
-                .bind(5, isIdentifier(field) ? json.map(Self.valueKey) : nil).bind(6, seq).run()
-            try addVersion.bind(1, id).bind(2, seq).bind(3, field).bind(4, ProjectionSchema.openEnded).bind(5, json).run()
-        }
-        try indexRecordEvent(id, seq: seq)
     }
 
-    /// Ends the field's open version at `seq`.
-    private func endVersion(_ record: Int64, field: String, seq: Int64) throws(LedgerError) {
-        try db.statement("UPDATE record_field_versions SET to_seq = ?3 WHERE record = ?1 AND field = ?2 AND to_seq = ?4")
-            .bind(1, record).bind(2, field).bind(3, seq).bind(4, ProjectionSchema.openEnded).run()
+    /// The record's fields now: its last version's (none before its first change).
+    private func currentFields(of record: Int64) throws(LedgerError) -> [String: FieldValue] {
+        let statement = try db.statement(Self.lastVersion)
+        defer { statement.reset() }
+        statement.bind(1, record).bind(2, Int64.max)
+        guard try statement.step() else { return [:] }
+        return try StoredFields.decode(statement.bytes(1))
     }
 
-    /// A field that just became an identifier: its current values get the
-    /// keys lookups go by (other fields have none, which keeps the index to
-    /// what is looked up).
+    /// A record's last version up to `?2`: its seq and its fields.
+    private static let lastVersion = "SELECT seq, fields FROM record_versions WHERE record = ?1 AND seq <= ?2 ORDER BY seq DESC LIMIT 1"
+
+    /// An identifier field's current value, with the key lookups go by
+    /// (none for a value that cannot be read).
+    private func setIdentifierValue(of record: Int64, type: String, field: String, to value: JSONValue?) throws(LedgerError) {
+        let json = value?.encodedString
+        try db.statement("INSERT OR REPLACE INTO record_fields (record, field, type, value, value_key) VALUES (?1, ?2, ?3, ?4, ?5)")
+            .bind(1, record).bind(2, field).bind(3, type).bind(4, json).bind(5, json.map(Self.valueKey)).run()
+    }
+
+    /// A field that just became an identifier: the current values of the
+    /// type's records are copied where lookups find them.
     func indexValues(ofType type: String, field: String) throws(LedgerError) {
-        let current = try db.statement("SELECT record, value FROM record_fields WHERE type = ?1 AND field = ?2 AND value IS NOT NULL")
-        var rows: [(Int64, String)] = []
-        current.bind(1, type).bind(2, field)
-        while try current.step() { rows.append((current.int(0), current.string(1))) }
-        current.reset()
-        let update = try db.statement("UPDATE record_fields SET value_key = ?3 WHERE record = ?1 AND field = ?2")
-        for (record, value) in rows {
-            update.reset()
-            try update.bind(1, record).bind(2, field).bind(3, Self.valueKey(value)).run()
+        var values: [(Int64, JSONValue)] = []
+        try forEachCurrentFields(ofType: type) { id, _, fields in
+            if let value = fields[field]?.value { values.append((id, value)) }
+        }
+        for (id, value) in values { try setIdentifierValue(of: id, type: type, field: field, to: value) }
+    }
+
+    /// Every upserted record of `type`, with its current fields, in `ref`
+    /// order: a scan, for what only a change of the type's identifiers asks.
+    private func forEachCurrentFields(ofType type: String, _ body: (Int64, RecordRef, [String: FieldValue]) throws(LedgerError) -> Void) throws(LedgerError) {
+        // Every ref of the type lies in ["type:", "type;"): ';' follows ':'.
+        let statement = try db.statement("""
+            SELECT r.id, r.ref, (SELECT fields FROM record_versions v WHERE v.record = r.id ORDER BY v.seq DESC LIMIT 1)
+            FROM records r WHERE r.ref >= ?1 AND r.ref < ?2 AND r.upserted_seq IS NOT NULL ORDER BY r.ref
+            """)
+        defer { statement.reset() }
+        statement.bind(1, type + ":").bind(2, type + ";")
+        while try statement.step() {
+            guard let record = RecordRef(parsing: statement.string(1)) else {
+                throw LedgerError(.ledgerDamaged, "the projection holds a malformed record")
+            }
+            try body(statement.int(0), record, statement.isNull(2) ? [:] : try StoredFields.decode(statement.bytes(2)))
         }
     }
 
     /// Drops every value the record's fields ever held (secure_delete
-    /// zeroes the freed bytes), keeps their names and intervals, and loses
+    /// zeroes the freed bytes), keeps their names and versions, and loses
     /// the record's key.
     func applyErasure(_ record: RecordRef, seq: Int64) throws(LedgerError) {
         let id = try intern(record)
         try db.statement("UPDATE records SET erased_seq = ?2 WHERE id = ?1").bind(1, id).bind(2, seq).run()
         try db.statement("UPDATE record_fields SET value = NULL, value_key = NULL WHERE record = ?1").bind(1, id).run()
-        try db.statement("UPDATE record_field_versions SET value = NULL WHERE record = ?1").bind(1, id).run()
+        let versions = try db.statement("SELECT seq, fields FROM record_versions WHERE record = ?1")
+        var erased: [(Int64, String)] = []
+        versions.bind(1, id)
+        while try versions.step() {
+            erased.append((versions.int(0), StoredFields.encode(try StoredFields.decode(versions.bytes(1)).mapValues { _ in FieldValue(value: nil) })))
+        }
+        versions.reset()
+        let update = try db.statement("UPDATE record_versions SET fields = ?3 WHERE record = ?1 AND seq = ?2")
+        for (versionSeq, fields) in erased {
+            update.reset()
+            try update.bind(1, id).bind(2, versionSeq).bind(3, fields).run()
+        }
         try indexRecordEvent(id, seq: seq)
         try recordKeys?.destroy([record])
     }
@@ -112,18 +141,14 @@ extension Projection {
         guard try state.step(), !state.isNull(0), state.int(0) <= seq else { return nil }
         let upsertedSeq = state.int(0)
         let erasedSeq = state.isNull(1) ? nil : state.int(1)
-        let versions = try db.statement("""
-            SELECT field, value, from_seq, to_seq FROM record_field_versions WHERE record = ?1 AND from_seq <= ?2
-            """)
-        defer { versions.reset() }
-        versions.bind(1, id).bind(2, seq)
+        let version = try db.statement(Self.lastVersion)
+        defer { version.reset() }
+        version.bind(1, id).bind(2, seq)
         var fields: [String: FieldValue] = [:]
         var since = upsertedSeq
-        while try versions.step() {
-            let toSeq = versions.int(3)
-            since = max(since, versions.int(2), toSeq <= seq ? toSeq : 0)
-            guard toSeq > seq else { continue }
-            fields[versions.string(0)] = FieldValue(value: versions.isNull(1) ? nil : try Self.value(versions.bytes(1)))
+        if try version.step() {
+            since = max(since, version.int(0))
+            fields = try StoredFields.decode(version.bytes(1))
         }
         if let erasedSeq, erasedSeq <= seq { since = max(since, erasedSeq) }
         return RecordFields(record: record, fields: fields, since: since, erasedSeq: erasedSeq)
@@ -142,26 +167,17 @@ extension Projection {
         }
     }
 
-    static func value(_ json: [UInt8]) throws(LedgerError) -> JSONValue {
-        guard let value = try? JSONParser.parse(json) else {
-            throw LedgerError(.ledgerDamaged, "the projection holds a record field value that is not JSON")
-        }
-        return value
-    }
-
     /// Records of `type` whose `field` now holds `value`, in `ref` order:
     /// through the index for an identifier; for a field that is becoming one
     /// in the commit being decided (not yet in this projection), by a scan.
     func records(ofType type: String, field: String, holding value: JSONValue, limit: Int) throws(LedgerError) -> [RecordRef] {
         let json = value.encodedString
         guard objectTypes[type]?.identifier(field) != nil else {
-            let statement = try db.statement("""
-                SELECT r.ref FROM record_fields f JOIN records r ON r.id = f.record
-                WHERE f.type = ?1 AND f.field = ?2 AND f.value = ?3 ORDER BY r.ref LIMIT ?4
-                """)
-            defer { statement.reset() }
-            statement.bind(1, type).bind(2, field).bind(3, json).bind(4, Int64(limit))
-            return try records(statement)
+            var holders: [RecordRef] = []
+            try forEachCurrentFields(ofType: type) { _, record, fields in
+                if holders.count < limit, fields[field]?.value?.encodedString == json { holders.append(record) }
+            }
+            return holders
         }
         // Most values are held by a record or two (every upsert of a unique
         // identifier asks): read unordered, they are sorted here, sparing the
@@ -187,9 +203,17 @@ extension Projection {
         return try records(statement)
     }
 
-    /// Asked only when an identifier is made unique (rare): it scans the
-    /// type's values of the field, grouped.
+    /// Asked only when an identifier is made unique (rare): it groups the
+    /// type's values of the field, from the identifier index when the field
+    /// is one already, else by a scan.
     func recordsSharingValues(ofType type: String, field: String, limit: Int) throws(LedgerError) -> [RecordRef] {
+        guard objectTypes[type]?.identifier(field) != nil else {
+            var holders: [String: [RecordRef]] = [:]
+            try forEachCurrentFields(ofType: type) { _, record, fields in
+                if let value = fields[field]?.value { holders[value.encodedString, default: []].append(record) }
+            }
+            return Array(holders.values.filter { $0.count > 1 }.joined().sorted().prefix(limit))
+        }
         let statement = try db.statement("""
             SELECT r.ref FROM record_fields f JOIN records r ON r.id = f.record
             WHERE f.type = ?1 AND f.field = ?2 AND f.value IN (

@@ -14,8 +14,11 @@
 /// indexed by where they end (open ones have no end, and indexed at 2⁶³−1
 /// they made every link event write a page of that index's open part).
 /// Version 7: every page ends with its checksum (`PageChecksum`).
+/// Version 8: a record's fields are one row per version, its whole set of
+/// fields (`record_versions`), rather than a row per field and another per
+/// field version; `record_fields` keeps identifier fields only.
 enum ProjectionSchema {
-    static let version: Int64 = 7
+    static let version: Int64 = 8
     /// `to_seq` of a version that is still current: larger than any seq.
     static let openEnded = Int64.max
 
@@ -42,19 +45,19 @@ enum ProjectionSchema {
         // Every record a link or upsert ever named, interned: `ref` is
         // `type:id`. `upserted_seq`: its first upsert (NULL: never upserted).
         "CREATE TABLE records (id INTEGER PRIMARY KEY, ref TEXT NOT NULL UNIQUE, upserted_seq INTEGER, erased_seq INTEGER)",
-        // A record's current fields. `value`: the JSON of the value (NULL
-        // once erased); `value_key`, for identifier fields only: a 64-bit
-        // hash of it that lookups go by, so that no index page (interior
-        // ones included) ever holds a value that erasure must remove.
+        // The current value of each identifier field (other fields are
+        // looked up by no one). `value`: the value's JSON (NULL once
+        // erased); `value_key`: a 64-bit hash of it that lookups go by, so
+        // that no index page (interior ones included) ever holds a value
+        // that erasure must remove.
         """
         CREATE TABLE record_fields (record INTEGER NOT NULL, field TEXT NOT NULL, type TEXT NOT NULL, value TEXT,
-            value_key INTEGER, from_seq INTEGER NOT NULL, PRIMARY KEY (record, field)) WITHOUT ROWID
+            value_key INTEGER, PRIMARY KEY (record, field)) WITHOUT ROWID
         """,
-        // Every version of every field, valid over [from_seq, to_seq).
-        """
-        CREATE TABLE record_field_versions (record INTEGER NOT NULL, from_seq INTEGER NOT NULL, field TEXT NOT NULL,
-            to_seq INTEGER NOT NULL, value TEXT, PRIMARY KEY (record, from_seq, field)) WITHOUT ROWID
-        """,
+        // A record's whole set of fields after each upsert that changed it
+        // (StoredFields), valid from `seq` to its next version: its fields
+        // as of any seq, and now, are one row.
+        "CREATE TABLE record_versions (record INTEGER NOT NULL, seq INTEGER NOT NULL, fields TEXT NOT NULL, PRIMARY KEY (record, seq)) WITHOUT ROWID",
         // Current links: one row per (type, from, to), pointing at its open version.
         """
         CREATE TABLE links (type INTEGER NOT NULL, from_record INTEGER NOT NULL, to_record INTEGER NOT NULL,

@@ -51,17 +51,14 @@ extension Projection: LedgerStateView {
     func record(_ record: RecordRef) throws(LedgerError) -> RecordState? {
         guard let id = try recordID(record) else { return nil }
         let statement = try db.statement("""
-            SELECT r.upserted_seq, r.erased_seq, f.field, f.value FROM records r
-            LEFT JOIN record_fields f ON f.record = r.id AND f.value IS NOT NULL WHERE r.id = ?1
+            SELECT upserted_seq, erased_seq, (SELECT fields FROM record_versions WHERE record = ?1 ORDER BY seq DESC LIMIT 1)
+            FROM records WHERE id = ?1
             """)
         defer { statement.reset() }
         statement.bind(1, id)
-        var state: RecordState?
-        while try statement.step() {
-            guard !statement.isNull(0) else { return nil }
-            if state == nil { state = RecordState(fields: [:], erased: !statement.isNull(1)) }
-            if !statement.isNull(2) { state?.fields[statement.string(2)] = try Self.value(statement.bytes(3)) }
-        }
-        return state
+        guard try statement.step(), !statement.isNull(0) else { return nil }
+        // Values that cannot be read are left out, as if unset.
+        let fields = statement.isNull(2) ? [:] : try StoredFields.decode(statement.bytes(2)).compactMapValues(\.value)
+        return RecordState(fields: fields, erased: !statement.isNull(1))
     }
 }

@@ -28,7 +28,6 @@ extension Projection {
             WHERE identifiers IS NOT NULL OR require_records <> 0 ORDER BY name
             """,
             "SELECT 'record', ref, erased_seq IS NOT NULL FROM records WHERE upserted_seq IS NOT NULL ORDER BY ref",
-            "SELECT 'field', r.ref, f.field, f.value FROM record_fields f JOIN records r ON r.id = f.record ORDER BY 2, 3",
         ]
         for sql in queries {
             let statement = try db.statement(sql)
@@ -38,7 +37,35 @@ extension Projection {
                 hasher.update([UInt8(ascii: "\n")])
             }
         }
+        try digestFields(into: &hasher)
         return Hex.encode(hasher.finalize())
+    }
+
+    /// A row per current field, `["field", ref, field, value]` (the value's
+    /// JSON as a string; null once it cannot be read), by ref then field.
+    private func digestFields(into hasher: inout SHA256) throws(LedgerError) {
+        let statement = try db.statement("""
+            SELECT r.ref, (SELECT fields FROM record_versions v WHERE v.record = r.id ORDER BY v.seq DESC LIMIT 1)
+            FROM records r WHERE r.upserted_seq IS NOT NULL ORDER BY r.ref
+            """)
+        defer { statement.reset() }
+        while try statement.step() {
+            guard !statement.isNull(1) else { continue }
+            let ref = statement.string(0)
+            for (field, value) in try StoredFields.decode(statement.bytes(1)).sorted(by: { utf8Less($0.key, $1.key) }) {
+                var writer = JSONWriter()
+                writer.writeRaw("[")
+                writer.writeString("field")
+                writer.writeRaw(",")
+                writer.writeString(ref)
+                writer.writeRaw(",")
+                writer.writeString(field)
+                writer.writeRaw(",")
+                if let json = value.value?.encodedString { writer.writeString(json) } else { writer.writeNull() }
+                writer.writeRaw("]\n")
+                hasher.update(writer.bytes)
+            }
+        }
     }
 
     /// One row as a JSON array: text as strings, NULL as null, integers as
