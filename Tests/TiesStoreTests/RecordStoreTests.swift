@@ -309,6 +309,36 @@ extension RecordStoreTests {
         }
     }
 
+    /// Making a field a unique identifier finds the records that share a
+    /// value, whether the field was a field like any other (the type's
+    /// records are scanned) or already a non-unique identifier (its index
+    /// is grouped); values held once, and a value that cannot be read, do
+    /// not count.
+    @Test func makingAFieldUniqueFindsSharedValuesWhereverTheyAre() throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try makeLedger(in: directory.path)
+        try Self.story(ledger)
+        for (id, nick, phone) in [("u3", "kit", "1"), ("u4", "kit", "1"), ("u5", "solo", "2"), ("u6", "solo-too", "3")] {
+            _ = try ledger.commit([Op.upsert("person:\(id)", set: ["nick": .string(nick), "phone": .string(phone)])], metadata: metadata())
+        }
+        _ = try ledger.commit([Op.upsert("person:u7", set: ["nick": .string("kit"), "phone": .string("1")])], metadata: metadata())
+        _ = try ledger.commit([.eraseRecord(person("u7"))], metadata: metadata())
+        for field in ["nick", "phone"] {
+            do {
+                _ = try ledger.commit([Op.define("person", identifiers: [Identifier(field: field, unique: true)])], metadata: metadata())
+                Issue.record("\(field) became unique with a shared value")
+            } catch {
+                #expect(error.code == .duplicateIdentifier, "\(field)")
+                #expect(error.details["records"] == .array([.string("person:u3"), .string("person:u4")]), "\(field)")
+            }
+        }
+        _ = try ledger.commit([Op.upsert("person:u4", set: ["nick": .string("kat"), "phone": .string("4")])], metadata: metadata())
+        _ = try ledger.commit([Op.define("person", identifiers: [Identifier(field: "nick", unique: true), Identifier(field: "phone", unique: true)])],
+                              metadata: metadata())
+        #expect(try ledger.findRecords(ofType: "person", field: "nick", value: .string("kit")).map(\.record) == [person("u3")])
+        #expect(try ledger.findRecords(ofType: "person", field: "phone", value: .string("4")).map(\.record) == [person("u4")])
+    }
+
     /// Lookups answer in `TYPE:ID` order whether SQLite sorts them (more
     /// holders than asked for) or the projection does (no more): records
     /// upserted out of that order, on both sides of the bound.
@@ -323,9 +353,9 @@ extension RecordStoreTests {
         #expect(try ledger.findRecords(ofType: "person", field: "city", value: .string("Oslo")).map(\.record) == Array(expected))
     }
 
-    /// An upsert's fields are written by multi-row statements of up to eight
-    /// rows: more fields than that, new and then changed, read back whole
-    /// now and as of the first upsert, before and after a rebuild.
+    /// A version row holds the record's whole set of fields: many fields,
+    /// new and then some changed and one unset, read back whole now and as
+    /// of the first upsert, before and after a rebuild.
     @Test func upsertsOfManyFieldsReadBackWhole() throws {
         let directory = try TemporaryDirectory()
         let ledger = try makeLedger(in: directory.path)
