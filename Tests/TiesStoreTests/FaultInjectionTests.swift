@@ -397,6 +397,47 @@ struct DiskFaultTests {
         #expect(try Reopened(directory, commitAfter: true).log == reopened.log)
     }
 
+    /// An import applies each commit to the projection's open transaction
+    /// while the log makes it durable: a commit whose sync or write fails is
+    /// not acknowledged, the transaction (holding the commits before it,
+    /// durable in the log) is rolled back, writes are refused until the
+    /// ledger is reopened, and the reopen catches up to every acknowledged one.
+    @Test("an import's failed append loses no acknowledged commit and refuses writes until a reopen", arguments: [EIO, ENOSPC])
+    func failedAppendInAnImport(code: Int32) throws {
+        let root = try TemporaryDirectory("ties-import-fault-", in: TemporaryDirectory.memoryBacked)
+        defer { root.cleanUp() }
+        let directory = root.file("ledger")
+        let disk = SimulatedFileSystem()
+        var acknowledged: [Int64] = []
+        do {
+            let ledger = try Self.ledger(at: directory, on: disk)
+            let failed = expectLedgerError(.ioError) {
+                try ledger.bulkLoading { () throws(LedgerError) in
+                    for index in 0..<5 {
+                        if index == 3 {
+                            if code == EIO { disk.failNextSync(with: EIO) } else { disk.failWrites(with: ENOSPC, afterBytes: 10) }
+                        }
+                        let receipt = try ledger.commit([Op.link(Keys.placed, "p\(index)", "o\(index)")], metadata: metadata(),
+                                                        now: Self.at(minute: 2 + Int64(index)))
+                        acknowledged.append(receipt.lastSeq ?? 0)
+                    }
+                }
+            }
+            #expect(failed?.details["syscall"] == .string(code == EIO ? "fdatasync" : "pwrite"), "\(String(describing: failed))")
+            #expect(acknowledged == [5, 6, 7])
+            disk.clearFaults()
+            let refused = expectLedgerError(.ioError) {
+                try ledger.commit([Op.link(Keys.placed, "p9", "o9")], metadata: metadata(), now: Self.at(minute: 9))
+            }
+            #expect(refused?.message.contains("reopen the ledger") == true, "\(String(describing: refused))")
+        }
+        // A failed sync leaves its commit on disk, whole and unacknowledged; a failed write is cut off.
+        let reopened = try Reopened(directory, commitAfter: true)
+        #expect(reopened.log.map(\.lastSeq) == [2, 4, 5, 6, 7] + (code == EIO ? [8] : []))
+        #expect(reopened.answers == (try Self.replay(reopened.logBytes, in: root)))
+        #expect(reopened.warnings.isEmpty, "\(reopened.warnings)")
+    }
+
     @Test("a full disk or a short write fails the commit clearly, the log still reads, and service resumes with space",
           arguments: [ENOSPC, EIO])
     func failedWrite(code: Int32) throws {

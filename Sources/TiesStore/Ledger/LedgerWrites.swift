@@ -41,6 +41,14 @@ extension Ledger {
             throw projectionFailure ?? error
         }
         ChainInvariant.check(group.sealed, continue: projection.head.seq, projection.head.hash)
+        let erased = group.sealed.flatMap(\.commit.events).compactMap { event -> RecordRef? in
+            if case .recordErased(let record) = event { return record }
+            return nil
+        }
+        if projection.batching != .everyApply, erased.isEmpty {
+            try appendWhileApplying(group)
+            return outcomes
+        }
         // A record's key is durable before any value it sealed is.
         try recordKeys?.store(group.newKeys)
         let offsets = try log.append(group.sealed.map(\.line))
@@ -48,10 +56,6 @@ extension Ledger {
         // cannot keep up; it is then refused until reopened and caught up.
         do throws(LedgerError) {
             // Erased records lose their keys first, before anything else can fail.
-            let erased = group.sealed.flatMap(\.commit.events).compactMap { event -> RecordRef? in
-                if case .recordErased(let record) = event { return record }
-                return nil
-            }
             try recordKeys?.destroy(erased)
             if !erased.isEmpty { emptyKeyStoreWAL() }
             try projection.apply(zip(group.sealed, offsets).map { ScannedCommit(sealed: $0, offset: $1) })
@@ -66,6 +70,37 @@ extension Ledger {
         let commits = group.sealed.filter { !$0.commit.isReceipt }.count
         if commits > 0 { snapshotIfDue(commits: commits) }
         return outcomes
+    }
+
+    /// An import's group (the projection gathers many groups in one
+    /// transaction, and none erases a record): the key store and the log
+    /// make it durable on a helper thread while this thread applies it to
+    /// the projection's open transaction, which commits only once the
+    /// group is durable, so the projection is never ahead of the log. The
+    /// group is answered once both are done. If the log does not take it,
+    /// the open transaction is rolled back with the earlier groups it held
+    /// (durable in the log), and writes are refused until a reopen catches up.
+    private func appendWhileApplying(_ group: GroupState) throws(LedgerError) {
+        let lines = group.sealed.map(\.line)
+        let offsets = log.offsets(of: lines)
+        let durable = DurableAppend(log: log, keys: recordKeys, newKeys: group.newKeys, lines: lines)
+        durable.start()
+        let applied = Result { () throws(LedgerError) in
+            try projection.apply(zip(group.sealed, offsets).map { ScannedCommit(sealed: $0, offset: $1) }, committing: false)
+        }
+        if case .failure(let error) = durable.wait() {
+            if case .success = applied { projectionFailed(error, rollingBack: true) }
+            throw error
+        }
+        do throws(LedgerError) {
+            _ = try applied.get()
+            try projection.commitIfFull()
+        } catch {
+            projectionFailed(error)
+            return
+        }
+        let commits = group.sealed.filter { !$0.commit.isReceipt }.count
+        if commits > 0 { snapshotIfDue(commits: commits) }
     }
 
     /// Runs `body` (an import) with the projection applying its commits in
@@ -93,7 +128,10 @@ extension Ledger {
 
     /// Committed seqs the projection could not apply: the decider would see
     /// stale state, so writes are refused until the ledger is reopened.
-    private func projectionFailed(_ error: LedgerError) {
+    /// `rollingBack`: the open transaction holds commits the log does not,
+    /// and is rolled back first.
+    private func projectionFailed(_ error: LedgerError, rollingBack: Bool = false) {
+        if rollingBack { try? projection.abandonBatch() }  // The error worth reporting is `error`.
         projectionFailure = LedgerError(error.code, "the projection could not apply committed seqs (\(error.message)); reopen the ledger to catch up",
                                         details: error.details)
         warn(projectionFailure?.message ?? error.message)

@@ -36,17 +36,23 @@ final class LogFile {
         try fileSystem.fsyncDirectory(layout.directory)
     }
 
+    /// Where `append` puts each of `lines`.
+    func offsets(of lines: [[UInt8]]) -> [Int64] {
+        var next = size
+        return lines.map { line in
+            defer { next += Int64(line.count) }
+            return next
+        }
+    }
+
     /// Appends lines and makes them durable. Returns the offset of each.
     func append(_ lines: [[UInt8]]) throws(LedgerError) -> [Int64] {
         if let poisoned { throw poisoned }
         let start = size
-        var offsets: [Int64] = []
+        let offsets = offsets(of: lines)
         var joined: [UInt8] = []
         joined.reserveCapacity(lines.reduce(0) { $0 + $1.count })
-        for line in lines {
-            offsets.append(start + Int64(joined.count))
-            joined.append(contentsOf: line)
-        }
+        for line in lines { joined.append(contentsOf: line) }
         ChainInvariant.check(offsets: offsets, of: lines, from: start)
         do throws(LedgerError) {
             try fileSystem.pwriteAll(fd, joined, at: start, path: path)

@@ -284,9 +284,10 @@ final class Projection {
     /// with how far the projection has come, in the open write transaction
     /// (begun if none is). The transaction commits when `batching` says it
     /// is full or old enough; until then only this connection sees it.
-    /// True when this call committed it.
+    /// True when this call committed it. `committing` false leaves that to
+    /// a later `commitIfFull`: for commits not yet durable in the log.
     @discardableResult
-    func apply(_ commits: [ScannedCommit]) throws(LedgerError) -> Bool {
+    func apply(_ commits: [ScannedCommit], committing: Bool = true) throws(LedgerError) -> Bool {
         guard let last = commits.last else { return false }
         ChainInvariant.check(commits.map(\.sealed), continue: head.seq, head.hash)
         precondition(commits.first.map { $0.offset >= head.logEndOffset } ?? true, "a commit before the projection's end offset")
@@ -313,6 +314,13 @@ final class Projection {
         }
         head = applied
         assert(head.seq == (try? meta(MetaKey.appliedSeq)).flatMap { $0.flatMap { Int64($0) } }, "the stored applied seq is not the head")
+        return committing ? try commitIfFull() : false
+    }
+
+    /// Commits the open transaction if `batching` says it is full or old
+    /// enough. True when it did.
+    @discardableResult
+    func commitIfFull() throws(LedgerError) -> Bool {
         guard let batch = openBatch, batching.isFull(batch) else { return false }
         try flush()
         return true
@@ -365,7 +373,7 @@ final class Projection {
 
     /// Rolls the open transaction back and reloads what it may have cached
     /// (types, interned records, the head) from what is committed.
-    private func abandonBatch() throws(LedgerError) {
+    func abandonBatch() throws(LedgerError) {
         if openBatch != nil {
             try? db.execute("ROLLBACK")  // The error that brought us here is the one worth reporting.
             openBatch = nil
