@@ -339,6 +339,22 @@ extension RecordStoreTests {
         #expect(try ledger.findRecords(ofType: "person", field: "phone", value: .string("4")).map(\.record) == [person("u4")])
     }
 
+    /// Values are the same only byte for byte, scanned or indexed: "é" as
+    /// one scalar and as "e" + U+0301 are two values.
+    @Test func valuesAreComparedByteForByteWhenScanned() throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try makeLedger(in: directory.path)
+        try Self.story(ledger)
+        _ = try ledger.commit([Op.upsert("person:u3", set: ["nick": .string("\u{E9}")]), Op.upsert("person:u4", set: ["nick": .string("e\u{301}")])],
+                              metadata: metadata())
+        _ = try ledger.commit([Op.define("person", identifiers: [Identifier(field: "nick", unique: true)]),
+                               .link(LinkRequest(type: .key(Keys.placed), from: .match(FieldMatch(field: "nick", value: .string("e\u{301}"))),
+                                                 to: .id("o4"), style: .personAndObject), attributes: [:])], metadata: metadata())
+        #expect(try ledger.relationships(of: person("u4")).links.map(\.to) == [record("order", "o4")])
+        #expect(try ledger.relationships(of: person("u3")).links.isEmpty)
+        #expect(try ledger.findRecords(ofType: "person", field: "nick", value: .string("\u{E9}")).map(\.record) == [person("u3")])
+    }
+
     /// Lookups answer in `TYPE:ID` order whether SQLite sorts them (more
     /// holders than asked for) or the projection does (no more): records
     /// upserted out of that order, on both sides of the bound.

@@ -7,8 +7,10 @@ import TiesCore
 /// (`Ledger.appendWhileApplying`).
 ///
 /// `@unchecked Sendable`: the writer hands `log` and `keys` over from
-/// `start()` until `wait()` returns and touches neither meanwhile;
-/// `result` is written before `done` is signalled and read after it.
+/// `start()` until `wait()` returns and uses neither meanwhile (the
+/// projection's apply reaches the key store only to open sealed values
+/// that have no plain value, and a decided upsert always has its plain
+/// values); `result` is written before `done` is signalled and read after it.
 final class DurableAppend: @unchecked Sendable {
     private let log: LogFile
     private let keys: RecordKeys?

@@ -12,7 +12,8 @@ extension Ledger {
 
     /// Group commit: decides each request against the state the ones before
     /// it leave (each stays its own atomic commit), appends them all, syncs
-    /// once, applies them to the projection, then answers every one.
+    /// once, applies them to the projection (an import: while the append
+    /// syncs, `appendWhileApplying`), then answers every one.
     /// A rejected request does not affect the others. A failed append or
     /// sync throws for the whole group: none of it was acknowledged.
     public func commitGroup(_ requests: [CommitRequest], now: Timestamp = Ledger.clock()) throws(LedgerError) -> [Result<CommitReceipt, LedgerError>] {
@@ -88,9 +89,15 @@ extension Ledger {
         let applied = Result { () throws(LedgerError) in
             try projection.apply(zip(group.sealed, offsets).map { ScannedCommit(sealed: $0, offset: $1) }, committing: false)
         }
-        if case .failure(let error) = durable.wait() {
-            if case .success = applied { projectionFailed(error, rollingBack: true) }
+        switch durable.wait() {
+        case .failure(let error):
+            // Whether or not the apply got through, the open transaction
+            // (rolled back by a failed apply) no longer matches the log.
+            projectionFailed(LedgerError(error.code, "an import's commit was not appended (\(error.message)), and the projection's open transaction was rolled back with it",
+                                         details: error.details), rollingBack: true)
             throw error
+        case .success(let appended):
+            precondition(appended == offsets, "the log put the lines elsewhere than it said it would")
         }
         do throws(LedgerError) {
             _ = try applied.get()
@@ -129,11 +136,12 @@ extension Ledger {
     /// Committed seqs the projection could not apply: the decider would see
     /// stale state, so writes are refused until the ledger is reopened.
     /// `rollingBack`: the open transaction holds commits the log does not,
-    /// and is rolled back first.
+    /// and is rolled back first (with the earlier ones it holds, which the
+    /// log does).
     private func projectionFailed(_ error: LedgerError, rollingBack: Bool = false) {
         if rollingBack { try? projection.abandonBatch() }  // The error worth reporting is `error`.
-        projectionFailure = LedgerError(error.code, "the projection could not apply committed seqs (\(error.message)); reopen the ledger to catch up",
-                                        details: error.details)
+        let message = rollingBack ? error.message : "the projection could not apply committed seqs (\(error.message))"
+        projectionFailure = LedgerError(error.code, "\(message); reopen the ledger to catch up", details: error.details)
         warn(projectionFailure?.message ?? error.message)
     }
 

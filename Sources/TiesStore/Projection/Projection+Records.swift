@@ -173,9 +173,11 @@ extension Projection {
     func records(ofType type: String, field: String, holding value: JSONValue, limit: Int) throws(LedgerError) -> [RecordRef] {
         let json = value.encodedString
         guard objectTypes[type]?.identifier(field) != nil else {
+            // Byte for byte, as SQL compares the identifier index's values.
+            let wanted = Array(json.utf8)
             var holders: [RecordRef] = []
             try forEachCurrentFields(ofType: type) { _, record, fields in
-                if holders.count < limit, fields[field]?.value?.encodedString == json { holders.append(record) }
+                if holders.count < limit, fields[field]?.value?.encodedBytes == wanted { holders.append(record) }
             }
             return holders
         }
@@ -208,9 +210,10 @@ extension Projection {
     /// is one already, else by a scan.
     func recordsSharingValues(ofType type: String, field: String, limit: Int) throws(LedgerError) -> [RecordRef] {
         guard objectTypes[type]?.identifier(field) != nil else {
-            var holders: [String: [RecordRef]] = [:]
+            // Grouped by the value's bytes, as SQL groups the identifier index's values.
+            var holders: [[UInt8]: [RecordRef]] = [:]
             try forEachCurrentFields(ofType: type) { _, record, fields in
-                if let value = fields[field]?.value { holders[value.encodedString, default: []].append(record) }
+                if let value = fields[field]?.value { holders[value.encodedBytes, default: []].append(record) }
             }
             return Array(holders.values.filter { $0.count > 1 }.joined().sorted().prefix(limit))
         }

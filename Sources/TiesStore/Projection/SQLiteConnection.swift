@@ -1,8 +1,9 @@
 import CSQLite
 import TiesCore
 
-/// One SQLite connection, owned by one object on one thread (never
-/// `Sendable`). Prepared statements are cached by SQL text and finalized
+/// One SQLite connection, owned by one object and used by one thread at a
+/// time (never `Sendable`; an import hands the key store's to a helper
+/// thread and back, `DurableAppend`). Prepared statements are cached by SQL text and finalized
 /// with the connection. Errors carry SQLite's extended code and message.
 final class SQLiteConnection {
     private var handle: OpaquePointer?
