@@ -125,7 +125,7 @@ public enum Exporter {
             try out.execute("""
                 INSERT INTO records SELECT r.ref, substr(r.ref, 1, instr(r.ref, ':') - 1), substr(r.ref, instr(r.ref, ':') + 1),
                     -- The last version's fields, as stored (StoredFields): unreadable values are already {"erased":true}.
-                    COALESCE((SELECT v.fields FROM src.record_versions v WHERE v.record = r.id ORDER BY v.seq DESC LIMIT 1), '{}'),
+                    COALESCE(\(ProjectionSchema.currentFields(in: "src.")), '{}'),
                     r.erased_seq IS NOT NULL
                 FROM src.records r WHERE r.upserted_seq IS NOT NULL
                 """)

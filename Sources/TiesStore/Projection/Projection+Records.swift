@@ -61,7 +61,7 @@ extension Projection {
     private func forEachCurrentFields(ofType type: String, _ body: (Int64, RecordRef, [String: FieldValue]) throws(LedgerError) -> Void) throws(LedgerError) {
         // Every ref of the type lies in ["type:", "type;"): ';' follows ':'.
         let statement = try db.statement("""
-            SELECT r.id, r.ref, (SELECT fields FROM record_versions v WHERE v.record = r.id ORDER BY v.seq DESC LIMIT 1)
+            SELECT r.id, r.ref, \(ProjectionSchema.currentFields())
             FROM records r WHERE r.ref >= ?1 AND r.ref < ?2 AND r.upserted_seq IS NOT NULL ORDER BY r.ref
             """)
         defer { statement.reset() }

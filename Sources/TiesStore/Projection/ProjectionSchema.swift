@@ -135,6 +135,13 @@ enum ProjectionSchema {
         ORDER BY record, seq
         """
 
+    /// The current fields (StoredFields JSON; NULL before the first change)
+    /// of the record `r` of the enclosing query: its last version's.
+    /// `database` names an attached copy (`src.`) or is empty.
+    static func currentFields(in database: String = "") -> String {
+        "(SELECT v.fields FROM \(database)record_versions v WHERE v.record = r.id ORDER BY v.seq DESC LIMIT 1)"
+    }
+
     /// Every current link with its type ID and records as text, its
     /// attributes, when it was linked and when its version began; unordered.
     /// `database` names an attached copy (`src.`) or is empty.

@@ -51,8 +51,7 @@ extension Projection: LedgerStateView {
     func record(_ record: RecordRef) throws(LedgerError) -> RecordState? {
         guard let id = try recordID(record) else { return nil }
         let statement = try db.statement("""
-            SELECT upserted_seq, erased_seq, (SELECT fields FROM record_versions WHERE record = ?1 ORDER BY seq DESC LIMIT 1)
-            FROM records WHERE id = ?1
+            SELECT r.upserted_seq, r.erased_seq, \(ProjectionSchema.currentFields()) FROM records r WHERE r.id = ?1
             """)
         defer { statement.reset() }
         statement.bind(1, id)

@@ -45,7 +45,7 @@ extension Projection {
     /// JSON as a string; null once it cannot be read), by ref then field.
     private func digestFields(into hasher: inout SHA256) throws(LedgerError) {
         let statement = try db.statement("""
-            SELECT r.ref, (SELECT fields FROM record_versions v WHERE v.record = r.id ORDER BY v.seq DESC LIMIT 1)
+            SELECT r.ref, \(ProjectionSchema.currentFields())
             FROM records r WHERE r.upserted_seq IS NOT NULL ORDER BY r.ref
             """)
         defer { statement.reset() }
