@@ -438,6 +438,33 @@ struct DiskFaultTests {
         #expect(reopened.warnings.isEmpty, "\(reopened.warnings)")
     }
 
+    /// A record's key is stored before the append; when the append fails,
+    /// the key sealed nothing in the log. The record is new again after
+    /// the reopen: it gets a new key, which replaces the one left behind,
+    /// and its values open after a rebuild from the log.
+    @Test func aKeyLeftByAFailedAppendIsReplacedWhenTheRecordIsCreatedAgain() throws {
+        let root = try TemporaryDirectory("ties-key-fault-", in: TemporaryDirectory.memoryBacked)
+        defer { root.cleanUp() }
+        let directory = root.file("ledger")
+        let disk = SimulatedFileSystem()
+        do {
+            let ledger = try Self.ledger(at: directory, on: disk)
+            disk.failWrites(with: ENOSPC, afterBytes: 10)
+            _ = expectLedgerError(.ioError) {
+                try ledger.commit([Op.upsert("person:p1", set: ["email": .string("first@example.com")])], metadata: metadata(), now: Self.at(minute: 2))
+            }
+            disk.clearFaults()
+        }
+        do {
+            let ledger = try Ledger.open(LedgerLayout(directory: directory, fileSystem: disk), access: .write)
+            let receipt = try ledger.commit([Op.upsert("person:p1", set: ["email": .string("second@example.com")])], metadata: metadata(), now: Self.at(minute: 3))
+            #expect(receipt.results == [.record(RecordRef(type: "person", id: "p1"), created: true, changed: true)])
+        }
+        try Files.removeProjection(in: directory)
+        let rebuilt = try Ledger.open(at: directory, access: .write)
+        #expect(try rebuilt.record(RecordRef(type: "person", id: "p1")).fields["email"]?.value == .string("second@example.com"))
+    }
+
     @Test("a full disk or a short write fails the commit clearly, the log still reads, and service resumes with space",
           arguments: [ENOSPC, EIO])
     func failedWrite(code: Int32) throws {

@@ -106,13 +106,13 @@ struct RecordStoreTests {
             #expect(error.code == .unknownObjectType && error.details["suggestions"] == .array([.string("person")]))
         }
         let plan = try ledger.projection.db.statement("""
-            EXPLAIN QUERY PLAN SELECT r.ref FROM record_fields f JOIN records r ON r.id = f.record
-            WHERE f.type = 'person' AND f.field = 'email' AND f.value_key = 1 AND f.value = '"x"' ORDER BY r.ref LIMIT 11
+            EXPLAIN QUERY PLAN SELECT f.record, r.ref FROM record_fields f JOIN records r ON r.id = f.record
+            WHERE f.type = 'person' AND f.field = 'email' AND f.value_key = 1 ORDER BY r.ref
             """)
         var steps: [String] = []
         while try plan.step() { steps.append(plan.string(3)) }
         plan.reset()
-        #expect(steps.contains { $0.contains("USING INDEX record_fields_by_value") }, "\(steps)")
+        #expect(steps.contains { $0.contains("USING PRIMARY KEY (type=? AND field=? AND value_key=?)") }, "\(steps)")
     }
 
     @Test func erasureLeavesNoValueInAnyFileOfTheLedger() throws {
@@ -146,6 +146,43 @@ struct RecordStoreTests {
         _ = try Exporter.exportJSONLines(ledger, asOf: .seq(3)) { lines.append($0.encodedString); return true }
         #expect(try Self.filesHolding(Self.personal, in: directory.path) == [])
         #expect(!lines.joined().contains("ada@"))
+    }
+
+    /// Enough records that the identifier rows and the versions fill
+    /// B-trees of several levels, whose interior pages hold rows too
+    /// (WITHOUT ROWID tables): erasing a third of them leaves none of
+    /// their values in any file, and the others are still found.
+    @Test func erasingManyRecordsLeavesNoneOfTheirValuesInAnyFile() throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try makeLedger(in: directory.path)
+        _ = try ledger.commit([Op.define("person", identifiers: [Identifier(field: "email", unique: true), Identifier(field: "phone", unique: false)])],
+                              metadata: metadata())
+        let count = 3_000
+        func erased(_ n: Int) -> Bool { n % 3 == 0 }
+        func value(_ n: Int, _ what: String) -> JSONValue { .string("\(erased(n) ? "gone" : "kept")-\(what)-\(n)") }
+        _ = try ledger.commit((0..<count).map { n in
+            Op.upsert("person:p\(n)", set: ["email": value(n, "mail"), "phone": value(n / 10, "phone"), "name": value(n, "name")])
+        }, metadata: metadata())
+        // A second version of each record, in an order of its own: its rows go
+        // in between the first ones, splitting pages all over the B-trees.
+        var random = SplitMix64(seed: 7)
+        var order = Array(0..<count)
+        for index in order.indices.reversed().dropLast() { order.swapAt(index, random.below(index + 1)) }
+        _ = try ledger.commit(order.map { n in
+            Op.upsert("person:p\(n)", set: ["email": value(n, "newmail"), "name": value(n, "newname")])
+        }, metadata: metadata())
+        #expect(try Self.filesHolding(["gone-mail-", "gone-phone-", "gone-name-"], in: directory.path) == ["projection.sqlite-wal"])
+        _ = try ledger.commit((0..<count).filter(erased).map { .eraseRecord(person("p\($0)")) }, metadata: metadata("dpo"))
+        let left = try Self.filesHolding(["gone-mail-", "gone-name-", "gone-newmail-", "gone-newname-"], in: directory.path)
+        #expect(left == [], "\(left)")
+        for n in [1, 2, count - 1] {
+            #expect(try ledger.findRecords(ofType: "person", field: "email", value: value(n, "newmail")).map(\.record) == [person("p\(n)")])
+        }
+        #expect(try ledger.findRecords(ofType: "person", field: "email", value: value(1, "mail")).isEmpty)
+        #expect(try ledger.findRecords(ofType: "person", field: "email", value: value(3, "newmail")).isEmpty)
+        // A phone is shared by ten people; those of the erased ones no longer hold it.
+        #expect(try ledger.findRecords(ofType: "person", field: "phone", value: value(1, "phone")).map(\.record)
+                == [10, 11, 13, 14, 16, 17, 19].map { person("p\($0)") })
     }
 
     @Test func aCopyWithoutItsKeyStoreCannotReadFieldValues() throws {

@@ -199,7 +199,7 @@ extension Ledger {
         guard !plan.events.isEmpty || key != nil else { return receipt }
         let sealed = try CommitCodec.seal(Commit(
             firstSeq: group.head.seq + 1, at: group.at, actor: metadata.actor, principal: metadata.principal, reason: metadata.reason,
-            idempotencyKey: key, events: try sealFields(plan.events, newKeys: &group.newKeys), previousHash: group.head.hash,
+            idempotencyKey: key, events: try sealFields(plan.events, created: plan.createdRecords, newKeys: &group.newKeys), previousHash: group.head.hash,
             requestDigest: key == nil ? nil : request.requestDigest, results: key == nil ? nil : plan.results))
         if !isLast {
             for event in plan.events { try group.overlay.apply(event) }

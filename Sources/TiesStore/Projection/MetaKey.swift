@@ -12,6 +12,9 @@ enum MetaKey {
     /// alone is never older (see `ProjectionFileAlone`). Absent in files
     /// written before it.
     static let walBase = "wal_base"
+    /// The seq of the last erasure after which the whole file was
+    /// rewritten (`Projection.rewriteAfterErasure`); absent: never.
+    static let rewrittenAfterErasure = "rewritten_after_erasure"
     /// Snapshot stamps (absent in a live projection).
     static let stateDigest = "state_digest"
     static let takenAt = "taken_at"

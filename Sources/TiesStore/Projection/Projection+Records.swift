@@ -12,18 +12,16 @@ extension Projection {
         try indexRecordEvent(id, seq: seq)
         // A record created with no fields has no version yet: its fields are none.
         guard !set.isEmpty || !unset.isEmpty else { return }
-        var fields = isFirstUpsert ? [:] : try currentFields(of: id)
+        let before = isFirstUpsert ? [:] : try currentFields(of: id)
+        var fields = before
         for field in unset { fields[field] = nil }
         fields.merge(set) { _, new in new }
         try db.statement("INSERT INTO record_versions (record, seq, fields) VALUES (?1, ?2, ?3)")
             .bind(1, id).bind(2, seq).bind(3, StoredFields.encode(fields)).run()
-        guard let type = objectTypes[record.type], !type.identifiers.isEmpty else { return }
-        for field in unset where type.identifier(field) != nil {
-            try db.statement("DELETE FROM record_fields WHERE record = ?1 AND field = ?2").bind(1, id).bind(2, field).run()
-        }
-        for (field, value) in set where type.identifier(field) != nil {
-            try setIdentifierValue(of: id, type: record.type, field: field, to: value.value)
-        }
+        let held = identifierValues(of: record.type, in: before)
+        let holding = identifierValues(of: record.type, in: fields)
+        for value in held where !holding.contains(where: value.isSame) { try dropIdentifierValue(value, of: id, type: record.type) }
+        for value in holding where !held.contains(where: value.isSame) { try addIdentifierValue(value, of: id, type: record.type) }
     }
 
     /// The record's fields now: its last version's (none before its first change).
@@ -38,22 +36,49 @@ extension Projection {
     /// A record's last version up to `?2`: its seq and its fields.
     private static let lastVersion = "SELECT seq, fields FROM record_versions WHERE record = ?1 AND seq <= ?2 ORDER BY seq DESC LIMIT 1"
 
-    /// An identifier field's current value, with the key lookups go by
-    /// (none for a value that cannot be read).
-    private func setIdentifierValue(of record: Int64, type: String, field: String, to value: JSONValue?) throws(LedgerError) {
-        let json = value?.encodedString
-        try db.statement("INSERT OR REPLACE INTO record_fields (record, field, type, value, value_key) VALUES (?1, ?2, ?3, ?4, ?5)")
-            .bind(1, record).bind(2, field).bind(3, type).bind(4, json).bind(5, json.map(Self.valueKey)).run()
+    /// One readable value of an identifier field: a row of `record_fields`.
+    private struct IdentifierValue {
+        let field: String
+        let json: String
+
+        /// Byte for byte, as the rows are keyed (`String`'s `==` would
+        /// take "é" as one scalar and as "e" + U+0301 for the same value).
+        func isSame(_ other: IdentifierValue) -> Bool {
+            field.utf8.elementsEqual(other.field.utf8) && json.utf8.elementsEqual(other.json.utf8)
+        }
+    }
+
+    /// The rows of `record_fields` a record of `type` with these fields
+    /// has: its identifier fields (named byte for byte, as the decider's
+    /// overlay finds them) whose values can be read.
+    private func identifierValues(of type: String, in fields: [String: FieldValue]) -> [IdentifierValue] {
+        guard let objectType = objectTypes[type], !objectType.identifiers.isEmpty else { return [] }
+        return fields.compactMap { field, value in
+            guard objectType.identifier(field) != nil, let plain = value.value else { return nil }
+            return IdentifierValue(field: field, json: plain.encodedString)
+        }
+    }
+
+    private func addIdentifierValue(_ value: IdentifierValue, of record: Int64, type: String) throws(LedgerError) {
+        try db.statement("INSERT OR IGNORE INTO record_fields (type, field, value_key, record) VALUES (?1, ?2, ?3, ?4)")
+            .bind(1, type).bind(2, value.field).bind(3, Self.valueKey(value.json)).bind(4, record).run()
+    }
+
+    private func dropIdentifierValue(_ value: IdentifierValue, of record: Int64, type: String) throws(LedgerError) {
+        try db.statement("DELETE FROM record_fields WHERE type = ?1 AND field = ?2 AND value_key = ?3 AND record = ?4")
+            .bind(1, type).bind(2, value.field).bind(3, Self.valueKey(value.json)).bind(4, record).run()
     }
 
     /// A field that just became an identifier: the current values of the
     /// type's records are copied where lookups find them.
     func indexValues(ofType type: String, field: String) throws(LedgerError) {
-        var values: [(Int64, JSONValue)] = []
+        var values: [(Int64, IdentifierValue)] = []
         try forEachCurrentFields(ofType: type) { id, _, fields in
-            if let value = fields[field]?.value { values.append((id, value)) }
+            for (name, value) in fields where name.utf8.elementsEqual(field.utf8) {
+                if let plain = value.value { values.append((id, IdentifierValue(field: name, json: plain.encodedString))) }
+            }
         }
-        for (id, value) in values { try setIdentifierValue(of: id, type: type, field: field, to: value) }
+        for (id, value) in values { try addIdentifierValue(value, of: id, type: type) }
     }
 
     /// Every upserted record of `type`, with its current fields, in `ref`
@@ -80,7 +105,9 @@ extension Projection {
     func applyErasure(_ record: RecordRef, seq: Int64) throws(LedgerError) {
         let id = try intern(record)
         try db.statement("UPDATE records SET erased_seq = ?2 WHERE id = ?1").bind(1, id).bind(2, seq).run()
-        try db.statement("UPDATE record_fields SET value = NULL, value_key = NULL WHERE record = ?1").bind(1, id).run()
+        for value in identifierValues(of: record.type, in: try currentFields(of: id)) {
+            try dropIdentifierValue(value, of: id, type: record.type)
+        }
         let versions = try db.statement("SELECT seq, fields FROM record_versions WHERE record = ?1")
         var erased: [(Int64, String)] = []
         versions.bind(1, id)
@@ -110,6 +137,21 @@ extension Projection {
         let statement = try db.statement("SELECT ref FROM records WHERE erased_seq IS NOT NULL")
         defer { statement.reset() }
         return try records(statement)
+    }
+
+    /// Rewrites the whole file from its rows (`VACUUM`) once after an
+    /// erasure, unless that was done already (`through`: the last erasure's
+    /// seq). Deleting or rewriting a row zeroes its bytes (secure_delete),
+    /// but a B-tree page rebuilt when it split or merged can keep bytes of
+    /// rows it held before in its unused space, and such a copy outlives
+    /// the row: only pages written anew from the rows as they are now hold
+    /// no erased value. Its cost grows with the projection (the
+    /// Performance article); the WAL holds every page until it is emptied.
+    func rewriteAfterErasure(through seq: Int64) throws(LedgerError) {
+        if let done = try meta(MetaKey.rewrittenAfterErasure).flatMap({ Int64($0) }), done >= seq { return }
+        try flush()
+        try db.execute("VACUUM")
+        try db.transaction { () throws(LedgerError) in try setMeta(MetaKey.rewrittenAfterErasure, String(seq)) }
     }
 
     /// Checkpoints the WAL into the database and truncates it to nothing,
@@ -184,48 +226,78 @@ extension Projection {
         // Most values are held by a record or two (every upsert of a unique
         // identifier asks): read unordered, they are sorted here, sparing the
         // temporary B-tree SQLite opens for ORDER BY on every run. Only a
-        // value held by more than `limit` records needs SQLite to pick the first ones.
-        let valueKey = Self.valueKey(json)
-        let few = try records(Self.holdersUnordered, type: type, field: field, valueKey: valueKey, json: json, limit: limit + 1)
-        guard few.count > limit else { return few.sorted() }
-        return try records(Self.holdersInOrder, type: type, field: field, valueKey: valueKey, json: json, limit: limit)
+        // value held by more than `limit` records needs SQLite to order them.
+        // The rows name the holders of the value's hash; each one's value is
+        // compared, from its last version.
+        let wanted = Array(json.utf8)
+        let statement = try db.statement(Self.holdersUnordered)
+        let few = try holders(statement, type: type, field: field, json: json, limit: limit + 1)
+        let inOrder = few.count > limit
+        var found: [RecordRef] = []
+        for candidate in inOrder ? try holders(try db.statement(Self.holdersInOrder), type: type, field: field, json: json, limit: nil) : few {
+            guard found.count < limit else { break }
+            if try holds(candidate.id, field: field, wanted) { found.append(candidate.record) }
+        }
+        return inOrder ? found : found.sorted()
     }
 
     private static let holdersByKey = """
-        SELECT r.ref FROM record_fields f JOIN records r ON r.id = f.record
-        WHERE f.type = ?1 AND f.field = ?2 AND f.value_key = ?3 AND f.value = ?4
+        SELECT f.record, r.ref FROM record_fields f JOIN records r ON r.id = f.record
+        WHERE f.type = ?1 AND f.field = ?2 AND f.value_key = ?3
         """
-    private static let holdersUnordered = holdersByKey + " LIMIT ?5"
-    private static let holdersInOrder = holdersByKey + " ORDER BY r.ref LIMIT ?5"
+    private static let holdersUnordered = holdersByKey + " LIMIT ?4"
+    private static let holdersInOrder = holdersByKey + " ORDER BY r.ref"
 
-    private func records(_ select: String, type: String, field: String, valueKey: Int64, json: String, limit: Int) throws(LedgerError) -> [RecordRef] {
-        let statement = try db.statement(select)
+    /// The rows of `record_fields` for the hash of `json` (at most `limit`).
+    private func holders(_ statement: SQLiteStatement, type: String, field: String, json: String,
+                         limit: Int?) throws(LedgerError) -> [(id: Int64, record: RecordRef)] {
         defer { statement.reset() }
-        statement.bind(1, type).bind(2, field).bind(3, valueKey).bind(4, json).bind(5, Int64(limit))
-        return try records(statement)
+        statement.bind(1, type).bind(2, field).bind(3, Self.valueKey(json))
+        if let limit { statement.bind(4, Int64(limit)) }
+        return try identifiedRecords(statement)
+    }
+
+    /// Whether the record's `field` now holds the value whose JSON is
+    /// `wanted`, byte for byte.
+    private func holds(_ record: Int64, field: String, _ wanted: [UInt8]) throws(LedgerError) -> Bool {
+        try currentFields(of: record)[field]?.value?.encodedBytes == wanted
     }
 
     /// Asked only when an identifier is made unique (rare): it groups the
-    /// type's values of the field, from the identifier index when the field
-    /// is one already, else by a scan.
+    /// type's values of the field by their bytes, from the identifier
+    /// index's hashes (then each holder's last version) when the field is
+    /// one already, else by a scan.
     func recordsSharingValues(ofType type: String, field: String, limit: Int) throws(LedgerError) -> [RecordRef] {
-        guard objectTypes[type]?.identifier(field) != nil else {
-            // Grouped by the value's bytes, as SQL groups the identifier index's values.
-            var holders: [[UInt8]: [RecordRef]] = [:]
+        var holders: [[UInt8]: [RecordRef]] = [:]
+        if objectTypes[type]?.identifier(field) != nil {
+            let statement = try db.statement("""
+                SELECT f.record, r.ref FROM record_fields f JOIN records r ON r.id = f.record
+                WHERE f.type = ?1 AND f.field = ?2 AND f.value_key IN (
+                    SELECT value_key FROM record_fields WHERE type = ?1 AND field = ?2 GROUP BY value_key HAVING COUNT(*) > 1)
+                """)
+            defer { statement.reset() }
+            statement.bind(1, type).bind(2, field)
+            for candidate in try identifiedRecords(statement) {
+                if let value = try currentFields(of: candidate.id)[field]?.value { holders[value.encodedBytes, default: []].append(candidate.record) }
+            }
+        } else {
             try forEachCurrentFields(ofType: type) { _, record, fields in
                 if let value = fields[field]?.value { holders[value.encodedBytes, default: []].append(record) }
             }
-            return Array(holders.values.filter { $0.count > 1 }.joined().sorted().prefix(limit))
         }
-        let statement = try db.statement("""
-            SELECT r.ref FROM record_fields f JOIN records r ON r.id = f.record
-            WHERE f.type = ?1 AND f.field = ?2 AND f.value IN (
-                SELECT value FROM record_fields WHERE type = ?1 AND field = ?2 AND value IS NOT NULL GROUP BY value HAVING COUNT(*) > 1)
-            ORDER BY r.ref LIMIT ?3
-            """)
-        defer { statement.reset() }
-        statement.bind(1, type).bind(2, field).bind(3, Int64(limit))
-        return try records(statement)
+        return Array(holders.values.filter { $0.count > 1 }.joined().sorted().prefix(limit))
+    }
+
+    /// Rows of (interned number, ref).
+    private func identifiedRecords(_ statement: SQLiteStatement) throws(LedgerError) -> [(id: Int64, record: RecordRef)] {
+        var result: [(id: Int64, record: RecordRef)] = []
+        while try statement.step() {
+            guard let record = RecordRef(parsing: statement.string(1)) else {
+                throw LedgerError(.ledgerDamaged, "the projection holds a malformed record")
+            }
+            result.append((statement.int(0), record))
+        }
+        return result
     }
 
     func records(_ statement: SQLiteStatement) throws(LedgerError) -> [RecordRef] {

@@ -17,8 +17,12 @@
 /// Version 8: a record's fields are one row per version, its whole set of
 /// fields (`record_versions`), rather than a row per field and another per
 /// field version; `record_fields` keeps identifier fields only.
+/// Version 9: `record_fields` is keyed by what lookups go by (type, field,
+/// the value's hash, record), one B-tree rather than a table by record and
+/// an index by value, with no value (lookups compare the record's last
+/// version) and rows for readable values only.
 enum ProjectionSchema {
-    static let version: Int64 = 8
+    static let version: Int64 = 9
     /// `to_seq` of a version that is still current: larger than any seq.
     static let openEnded = Int64.max
 
@@ -45,14 +49,18 @@ enum ProjectionSchema {
         // Every record a link or upsert ever named, interned: `ref` is
         // `type:id`. `upserted_seq`: its first upsert (NULL: never upserted).
         "CREATE TABLE records (id INTEGER PRIMARY KEY, ref TEXT NOT NULL UNIQUE, upserted_seq INTEGER, erased_seq INTEGER)",
-        // The current value of each identifier field (other fields are
-        // looked up by no one). `value`: the value's JSON (NULL once
-        // erased); `value_key`: a 64-bit hash of it that lookups go by, so
-        // that no index page (interior ones included) ever holds a value
-        // that erasure must remove.
+        // Who holds each current value of an identifier field that can be
+        // read (other fields are looked up by no one): `value_key` is a
+        // 64-bit hash of the value's JSON, and the value itself is only in
+        // the record's last version, which a lookup compares. No value is
+        // kept here: erasure deletes rows, and a B-tree that rebalances
+        // after deletes can leave bytes of a deleted row in a page's unused
+        // space, which secure_delete does not zero. One B-tree, keyed by
+        // what lookups go by: an upsert writes one entry per identifier
+        // value it changes.
         """
-        CREATE TABLE record_fields (record INTEGER NOT NULL, field TEXT NOT NULL, type TEXT NOT NULL, value TEXT,
-            value_key INTEGER, PRIMARY KEY (record, field)) WITHOUT ROWID
+        CREATE TABLE record_fields (type TEXT NOT NULL, field TEXT NOT NULL, value_key INTEGER NOT NULL, record INTEGER NOT NULL,
+            PRIMARY KEY (type, field, value_key, record)) WITHOUT ROWID
         """,
         // A record's whole set of fields after each upsert that changed it
         // (StoredFields), valid from `seq` to its next version: its fields
@@ -114,7 +122,6 @@ enum ProjectionSchema {
         "CREATE INDEX commits_by_actor ON commits (actor, first_seq)",
         "CREATE INDEX events_by_kind ON events (kind, seq)",
         "CREATE INDEX events_by_type ON events (type, seq) WHERE type IS NOT NULL",
-        "CREATE INDEX record_fields_by_value ON record_fields (type, field, value_key) WHERE value_key IS NOT NULL",
         "CREATE INDEX records_by_erasure ON records (erased_seq) WHERE erased_seq IS NOT NULL",
     ]
 

@@ -8,7 +8,11 @@ extension Ledger {
     /// each record's key, making a key for a record that has none yet
     /// (kept in `newKeys` until it is stored, before the append). The
     /// randomness for the commit is read from the kernel in one go.
-    func sealFields(_ events: [Event], newKeys: inout [RecordRef: [UInt8]]) throws(LedgerError) -> [Event] {
+    /// `created`: records the decider found in neither the projection nor
+    /// the group, so no upsert in the log sealed a value for them: each
+    /// gets a new key without asking the key store, where a key left by an
+    /// append that failed is all there can be (`RecordKeys.store` replaces it).
+    func sealFields(_ events: [Event], created: Set<RecordRef>, newKeys: inout [RecordRef: [UInt8]]) throws(LedgerError) -> [Event] {
         let valueCount = events.reduce(0) { count, event in
             guard case .recordUpserted(_, let set, _) = event else { return count }
             return count + set.count
@@ -25,7 +29,7 @@ extension Ledger {
             let key: [UInt8]
             if let made = newKeys[record] {
                 key = made
-            } else if case .key(let stored) = try recordKeys.key(for: record) {
+            } else if !created.contains(record), case .key(let stored) = try recordKeys.key(for: record) {
                 guard stored.count == FieldCipher.keyByteCount else { throw Self.wrongKeySize(stored, of: record) }
                 key = stored
             } else {
@@ -62,8 +66,9 @@ extension Ledger {
     /// erased records (again: a crash may have come between the erasure and
     /// its key's tombstone), the snapshots taken before the latest erasure,
     /// files a crash left behind (unfinished snapshots, a projection being
-    /// built, scratch replays of dead processes), and the frames of the
-    /// projection's and the key store's WALs. Run after every erasure and
+    /// built, scratch replays of dead processes), copies of old rows in the
+    /// projection's pages (it is rewritten once per erasure), and the
+    /// frames of the projection's and the key store's WALs. Run after every erasure and
     /// whenever the writer opens the ledger, so what a crash interrupted is
     /// made good.
     /// `keyStoreWALEmptied`: the caller has just written the tombstones and
@@ -83,6 +88,7 @@ extension Ledger {
             warn("removed \(older.count) snapshot(s) taken before an erasure (they held the erased values); the next one is taken as usual")
         }
         try removeLeftovers()
+        try projection.rewriteAfterErasure(through: erasedSeq)
         emptyWAL(of: layout.projection, by: projection.truncateWAL)
     }
 

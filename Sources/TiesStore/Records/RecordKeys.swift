@@ -68,11 +68,13 @@ final class RecordKeys {
         return key.isEmpty ? .erased : .key(key)
     }
 
-    /// Stores new keys durably, in one transaction.
+    /// Stores new keys durably, in one transaction. A key already stored
+    /// for one of the records sealed nothing in the log (an append that
+    /// failed after its keys were stored; `Ledger.sealFields`): it is replaced.
     func store(_ keys: [RecordRef: [UInt8]]) throws(LedgerError) {
         guard !keys.isEmpty else { return }
         try db.transaction { () throws(LedgerError) in
-            let insert = try db.statement("INSERT INTO record_keys (record, key) VALUES (?1, ?2)")
+            let insert = try db.statement("INSERT OR REPLACE INTO record_keys (record, key) VALUES (?1, ?2)")
             for (record, key) in keys.sorted(by: { $0.key < $1.key }) {
                 insert.reset()
                 try insert.bind(1, record.description).bind(2, bytes: key[...]).run()
