@@ -457,12 +457,36 @@ struct DiskFaultTests {
         }
         do {
             let ledger = try Ledger.open(LedgerLayout(directory: directory, fileSystem: disk), access: .write)
+            let left = try #require(try ledger.recordKeys?.key(for: RecordRef(type: "person", id: "p1")))
             let receipt = try ledger.commit([Op.upsert("person:p1", set: ["email": .string("second@example.com")])], metadata: metadata(), now: Self.at(minute: 3))
             #expect(receipt.results == [.record(RecordRef(type: "person", id: "p1"), created: true, changed: true)])
+            #expect(try ledger.recordKeys?.key(for: RecordRef(type: "person", id: "p1")) != left, "the key the failed append left was not replaced")
         }
         try Files.removeProjection(in: directory)
         let rebuilt = try Ledger.open(at: directory, access: .write)
         #expect(try rebuilt.record(RecordRef(type: "person", id: "p1")).fields["email"]?.value == .string("second@example.com"))
+    }
+
+    /// A failed sync may leave its commit in the log, whole: a retry in the
+    /// same process is refused before it stores anything, so the key that
+    /// sealed that commit's values is still the record's when a reopen
+    /// applies it.
+    @Test func aRetryAfterAFailedSyncKeepsTheKeyOfTheCommitItMayHaveLeft() throws {
+        let root = try TemporaryDirectory("ties-key-sync-", in: TemporaryDirectory.memoryBacked)
+        defer { root.cleanUp() }
+        let directory = root.file("ledger")
+        let disk = SimulatedFileSystem()
+        let upsert = Op.upsert("person:p1", set: ["email": .string("first@example.com")])
+        do {
+            let ledger = try Self.ledger(at: directory, on: disk)
+            disk.failNextSync(with: EIO)
+            _ = expectLedgerError(.ioError) { try ledger.commit([upsert], metadata: metadata(), now: Self.at(minute: 2)) }
+            disk.clearFaults()
+            let refused = expectLedgerError(.ioError) { try ledger.commit([upsert], metadata: metadata(), now: Self.at(minute: 3)) }
+            #expect(refused?.message.contains("reopen the ledger") == true, "\(String(describing: refused))")
+        }
+        let reopened = try Ledger.open(LedgerLayout(directory: directory, fileSystem: disk), access: .write)
+        #expect(try reopened.record(RecordRef(type: "person", id: "p1")).fields["email"]?.value == .string("first@example.com"))
     }
 
     @Test("a full disk or a short write fails the commit clearly, the log still reads, and service resumes with space",

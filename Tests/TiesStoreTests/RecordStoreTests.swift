@@ -171,7 +171,7 @@ struct RecordStoreTests {
         _ = try ledger.commit(order.map { n in
             Op.upsert("person:p\(n)", set: ["email": value(n, "newmail"), "name": value(n, "newname")])
         }, metadata: metadata())
-        #expect(try Self.filesHolding(["gone-mail-", "gone-phone-", "gone-name-"], in: directory.path) == ["projection.sqlite-wal"])
+        #expect(try !Self.filesHolding(["gone-mail-", "gone-phone-", "gone-name-"], in: directory.path).isEmpty, "the projection holds the values before")
         _ = try ledger.commit((0..<count).filter(erased).map { .eraseRecord(person("p\($0)")) }, metadata: metadata("dpo"))
         let left = try Self.filesHolding(["gone-mail-", "gone-name-", "gone-newmail-", "gone-newname-"], in: directory.path)
         #expect(left == [], "\(left)")

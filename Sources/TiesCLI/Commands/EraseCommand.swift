@@ -12,7 +12,11 @@ struct EraseCommand: Command {
             while `ties verify` still passes: values are sealed in the log with a key per record, and
             erasure destroys the key. The record's ID and links stay (IDs are keys, not personal data);
             matching no longer finds it, and it takes no new fields. Snapshots taken before the erasure
-            hold the values, so they are removed. --reason is required: it is the audit trail's why.
+            hold the values, so they are removed, and the projection is rewritten from its rows (VACUUM:
+            about as long as copying it, and twice its size free on disk; if it fails, a warning, and the
+            next open tries again), so no page keeps an old copy. Many records erased in one `ties import`
+            batch (eraseRecord lines) or one HTTP batch share one rewrite. --reason is required: it is
+            the audit trail's why.
             """,
         examples: ["ties erase person:user_123 --reason \"GDPR request 2026-118\""])
 

@@ -21,6 +21,9 @@ extension Ledger {
             throw LedgerError(.ledgerReadOnly, "this ledger was opened for reading; open it for writing to commit")
         }
         if let stale = projectionFailure { throw stale }
+        // A log that failed a sync may hold a commit it never acknowledged,
+        // whose record keys must not be replaced by a retry's.
+        if let refusal = log.refusal { throw refusal }
         if let damage = try DamageRecord.load(layout) { throw damage.refusal }
         var group = GroupState(overlay: CommitOverlay(base: projection), head: projection.head,
                                at: max(now, projection.head.lastAt ?? now))  // Never earlier than the last commit.

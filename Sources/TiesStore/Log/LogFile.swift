@@ -36,6 +36,10 @@ final class LogFile {
         try fileSystem.fsyncDirectory(layout.directory)
     }
 
+    /// Why every append is refused (an earlier sync failed), if it is:
+    /// checked before a group stores anything, its record keys included.
+    var refusal: LedgerError? { poisoned }
+
     /// Where `append` puts each of `lines`.
     func offsets(of lines: [[UInt8]]) -> [Int64] {
         var next = size

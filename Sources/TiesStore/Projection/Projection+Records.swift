@@ -2,10 +2,10 @@ import TiesCore
 
 /// Records' fields in the projection: each upsert that changed something
 /// keeps the record's whole set of fields as of its seq (one row), so the
-/// current fields and the fields as of any seq are one row each; the
-/// identifier fields' current values are also kept apart, where lookups
-/// find them by a hash of the value. Erasure leaves field names and no
-/// values.
+/// current fields and the fields as of any seq are one row each; who holds
+/// each current identifier value is also kept apart, by a hash of the
+/// value, where lookups find the holders. Erasure leaves field names and
+/// no values.
 extension Projection {
     func applyUpsert(_ record: RecordRef, set: [String: FieldValue], unset: [String], seq: Int64) throws(LedgerError) {
         let (id, isFirstUpsert) = try internUpserted(record, seq: seq)
@@ -69,8 +69,8 @@ extension Projection {
             .bind(1, type).bind(2, value.field).bind(3, Self.valueKey(value.json)).bind(4, record).run()
     }
 
-    /// A field that just became an identifier: the current values of the
-    /// type's records are copied where lookups find them.
+    /// A field that just became an identifier: the holders of the current
+    /// values of the type's records are entered where lookups find them.
     func indexValues(ofType type: String, field: String) throws(LedgerError) {
         var values: [(Int64, IdentifierValue)] = []
         try forEachCurrentFields(ofType: type) { id, _, fields in
@@ -145,8 +145,11 @@ extension Projection {
     /// but a B-tree page rebuilt when it split or merged can keep bytes of
     /// rows it held before in its unused space, and such a copy outlives
     /// the row: only pages written anew from the rows as they are now hold
-    /// no erased value. Its cost grows with the projection (the
-    /// Performance article); the WAL holds every page until it is emptied.
+    /// no erased value. Its time grows with the projection (the
+    /// Performance article), and it needs about twice its size on disk: a
+    /// temporary copy (SQLite's temporary directory), then the WAL, which
+    /// holds every page until it is emptied. The transaction is SQLite's
+    /// own: a failure leaves the file as it was.
     func rewriteAfterErasure(through seq: Int64) throws(LedgerError) {
         if let done = try meta(MetaKey.rewrittenAfterErasure).flatMap({ Int64($0) }), done >= seq { return }
         try flush()
@@ -215,7 +218,7 @@ extension Projection {
     func records(ofType type: String, field: String, holding value: JSONValue, limit: Int) throws(LedgerError) -> [RecordRef] {
         let json = value.encodedString
         guard objectTypes[type]?.identifier(field) != nil else {
-            // Byte for byte, as SQL compares the identifier index's values.
+            // Byte for byte, as the identifier rows' holders are compared.
             let wanted = Array(json.utf8)
             var holders: [RecordRef] = []
             try forEachCurrentFields(ofType: type) { _, record, fields in
@@ -230,15 +233,24 @@ extension Projection {
         // The rows name the holders of the value's hash; each one's value is
         // compared, from its last version.
         let wanted = Array(json.utf8)
-        let statement = try db.statement(Self.holdersUnordered)
-        let few = try holders(statement, type: type, field: field, json: json, limit: limit + 1)
-        let inOrder = few.count > limit
+        let unordered = try db.statement(Self.holdersUnordered)
+        defer { unordered.reset() }
+        bindHolders(unordered, type: type, field: field, json: json).bind(4, Int64(limit + 1))
+        let few = try identifiedRecords(unordered)
+        guard few.count > limit else {
+            var found: [RecordRef] = []
+            for candidate in few where try holds(candidate.id, field: field, wanted) { found.append(candidate.record) }
+            return found.sorted()
+        }
+        // Read in order only until `limit` of them hold the value.
+        let inOrder = try db.statement(Self.holdersInOrder)
+        defer { inOrder.reset() }
+        bindHolders(inOrder, type: type, field: field, json: json)
         var found: [RecordRef] = []
-        for candidate in inOrder ? try holders(try db.statement(Self.holdersInOrder), type: type, field: field, json: json, limit: nil) : few {
-            guard found.count < limit else { break }
+        while found.count < limit, let candidate = try nextIdentifiedRecord(inOrder) {
             if try holds(candidate.id, field: field, wanted) { found.append(candidate.record) }
         }
-        return inOrder ? found : found.sorted()
+        return found
     }
 
     private static let holdersByKey = """
@@ -248,13 +260,10 @@ extension Projection {
     private static let holdersUnordered = holdersByKey + " LIMIT ?4"
     private static let holdersInOrder = holdersByKey + " ORDER BY r.ref"
 
-    /// The rows of `record_fields` for the hash of `json` (at most `limit`).
-    private func holders(_ statement: SQLiteStatement, type: String, field: String, json: String,
-                         limit: Int?) throws(LedgerError) -> [(id: Int64, record: RecordRef)] {
-        defer { statement.reset() }
+    /// Binds the rows of `record_fields` for the hash of `json`.
+    @discardableResult
+    private func bindHolders(_ statement: SQLiteStatement, type: String, field: String, json: String) -> SQLiteStatement {
         statement.bind(1, type).bind(2, field).bind(3, Self.valueKey(json))
-        if let limit { statement.bind(4, Int64(limit)) }
-        return try identifiedRecords(statement)
     }
 
     /// Whether the record's `field` now holds the value whose JSON is
@@ -291,13 +300,16 @@ extension Projection {
     /// Rows of (interned number, ref).
     private func identifiedRecords(_ statement: SQLiteStatement) throws(LedgerError) -> [(id: Int64, record: RecordRef)] {
         var result: [(id: Int64, record: RecordRef)] = []
-        while try statement.step() {
-            guard let record = RecordRef(parsing: statement.string(1)) else {
-                throw LedgerError(.ledgerDamaged, "the projection holds a malformed record")
-            }
-            result.append((statement.int(0), record))
-        }
+        while let row = try nextIdentifiedRecord(statement) { result.append(row) }
         return result
+    }
+
+    private func nextIdentifiedRecord(_ statement: SQLiteStatement) throws(LedgerError) -> (id: Int64, record: RecordRef)? {
+        guard try statement.step() else { return nil }
+        guard let record = RecordRef(parsing: statement.string(1)) else {
+            throw LedgerError(.ledgerDamaged, "the projection holds a malformed record")
+        }
+        return (statement.int(0), record)
     }
 
     func records(_ statement: SQLiteStatement) throws(LedgerError) -> [RecordRef] {

@@ -88,7 +88,12 @@ extension Ledger {
             warn("removed \(older.count) snapshot(s) taken before an erasure (they held the erased values); the next one is taken as usual")
         }
         try removeLeftovers()
-        try projection.rewriteAfterErasure(through: erasedSeq)
+        do throws(LedgerError) {
+            try projection.rewriteAfterErasure(through: erasedSeq)
+        } catch {
+            // The erasure stands (its key is gone); only stray copies in unused page space remain, until a rewrite gets through.
+            warn("the projection could not be rewritten after the erasure at seq \(erasedSeq) (\(error.message)); copies of erased values may remain in its pages' unused space until it is: the writer's next open tries again")
+        }
         emptyWAL(of: layout.projection, by: projection.truncateWAL)
     }
 

@@ -70,14 +70,23 @@ final class RecordKeys {
 
     /// Stores new keys durably, in one transaction. A key already stored
     /// for one of the records sealed nothing in the log (an append that
-    /// failed after its keys were stored; `Ledger.sealFields`): it is replaced.
+    /// failed after its keys were stored; `Ledger.sealFields`): it is
+    /// replaced. A tombstone never is: meeting one, the store and the log
+    /// are from different times, and nothing is stored.
     func store(_ keys: [RecordRef: [UInt8]]) throws(LedgerError) {
         guard !keys.isEmpty else { return }
         try db.transaction { () throws(LedgerError) in
-            let insert = try db.statement("INSERT OR REPLACE INTO record_keys (record, key) VALUES (?1, ?2)")
+            let insert = try db.statement("""
+                INSERT INTO record_keys (record, key) VALUES (?1, ?2)
+                ON CONFLICT (record) DO UPDATE SET key = excluded.key WHERE record_keys.key <> x''
+                """)
             for (record, key) in keys.sorted(by: { $0.key < $1.key }) {
                 insert.reset()
                 try insert.bind(1, record.description).bind(2, bytes: key[...]).run()
+                guard db.changes == 1 else {
+                    throw LedgerError(.ledgerDamaged, "record-keys.sqlite holds a tombstone for \(record), which the log does not hold as erased: restore record-keys.sqlite from the same backup as the log",
+                                      details: ["record": .string(record.description)])
+                }
             }
         }
     }
