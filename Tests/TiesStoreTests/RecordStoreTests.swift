@@ -221,6 +221,41 @@ extension RecordStoreTests {
 }
 
 extension RecordStoreTests {
+    /// The rewrite after an erasure is done once: a writer open after it
+    /// leaves the file as it is, and one after a crash that came before
+    /// it (no `rewritten_after_erasure` yet) rewrites it. A rewrite is seen
+    /// by its empty freelist.
+    @Test func theProjectionIsRewrittenOncePerErasureAndAfterACrashBeforeIt() throws {
+        let directory = try TemporaryDirectory()
+        func freePages(of ledger: Ledger) throws -> Int64 {
+            let statement = try ledger.projection.db.statement("PRAGMA freelist_count")
+            defer { statement.reset() }
+            _ = try statement.step()
+            return statement.int(0)
+        }
+        func leaveFreePages(_ ledger: Ledger) throws {
+            try ledger.projection.db.execute("CREATE TABLE scratch AS SELECT zeroblob(100000) AS filler")
+            try ledger.projection.db.execute("DROP TABLE scratch")
+        }
+        do {
+            let ledger = try makeLedger(in: directory.path)
+            try Self.story(ledger)
+            let erased = try ledger.commit([.eraseRecord(person("u1"))], metadata: metadata())
+            #expect(try ledger.projection.meta(MetaKey.rewrittenAfterErasure) == erased.lastSeq.map(String.init))
+            try leaveFreePages(ledger)
+            #expect(try freePages(of: ledger) > 0)
+        }
+        do {
+            let ledger = try Ledger.open(at: directory.path, access: .write)
+            #expect(try freePages(of: ledger) > 0, "a second rewrite for the same erasure")
+            // As if the process had died between the erasure and its rewrite.
+            try ledger.projection.db.execute("DELETE FROM meta WHERE key = '\(MetaKey.rewrittenAfterErasure)'")
+        }
+        let reopened = try Ledger.open(at: directory.path, access: .write)
+        #expect(try freePages(of: reopened) == 0)
+        #expect(try reopened.projection.meta(MetaKey.rewrittenAfterErasure) == "8")
+    }
+
     @Test func exportsHoldRecordsAsOfTheirPoint() throws {
         let directory = try TemporaryDirectory()
         let ledger = try makeLedger(in: directory.path)
