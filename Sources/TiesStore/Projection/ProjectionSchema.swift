@@ -52,12 +52,10 @@ enum ProjectionSchema {
         // Who holds each current value of an identifier field that can be
         // read (other fields are looked up by no one): `value_key` is a
         // 64-bit hash of the value's JSON, and the value itself is only in
-        // the record's last version, which a lookup compares. No value is
-        // kept here: erasure deletes rows, and a B-tree that rebalances
-        // after deletes can leave bytes of a deleted row in a page's unused
-        // space, which secure_delete does not zero. One B-tree, keyed by
-        // what lookups go by: an upsert writes one entry per identifier
-        // value it changes.
+        // the record's last version, which a lookup compares: entries stay
+        // small, and erasure has one copy of each value fewer to remove.
+        // One B-tree, keyed by what lookups go by: an upsert writes one
+        // entry per identifier value it changes.
         """
         CREATE TABLE record_fields (type TEXT NOT NULL, field TEXT NOT NULL, value_key INTEGER NOT NULL, record INTEGER NOT NULL,
             PRIMARY KEY (type, field, value_key, record)) WITHOUT ROWID
