@@ -148,10 +148,11 @@ struct RecordStoreTests {
         #expect(!lines.joined().contains("ada@"))
     }
 
-    /// Enough records that the identifier rows and the versions fill
-    /// B-trees of several levels, whose interior pages hold rows too
-    /// (WITHOUT ROWID tables): erasing a third of them leaves none of
-    /// their values in any file, and the others are still found.
+    /// Enough records, and a second version of each written in a shuffled
+    /// order, that SQLite splits and rebuilds pages all over the B-trees,
+    /// leaving bytes of old rows in their unused space (which only the
+    /// rewrite after an erasure removes): erasing a third of the records
+    /// leaves none of their values in any file, and the others are still found.
     @Test func erasingManyRecordsLeavesNoneOfTheirValuesInAnyFile() throws {
         let directory = try TemporaryDirectory()
         let ledger = try makeLedger(in: directory.path)
