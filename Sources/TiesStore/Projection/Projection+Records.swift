@@ -20,8 +20,8 @@ extension Projection {
             .bind(1, id).bind(2, seq).bind(3, StoredFields.encode(fields)).run()
         let held = identifierValues(of: record.type, in: before)
         let holding = identifierValues(of: record.type, in: fields)
-        for value in held where !holding.contains(where: value.isSame) { try dropIdentifierValue(value, of: id, type: record.type) }
-        for value in holding where !held.contains(where: value.isSame) { try addIdentifierValue(value, of: id, type: record.type) }
+        for value in held where !holding.contains(where: value.isSame) { try setIdentifierValue(value, of: id, type: record.type, held: false) }
+        for value in holding where !held.contains(where: value.isSame) { try setIdentifierValue(value, of: id, type: record.type, held: true) }
     }
 
     /// The record's fields now: its last version's (none before its first change).
@@ -59,26 +59,22 @@ extension Projection {
         }
     }
 
-    private func addIdentifierValue(_ value: IdentifierValue, of record: Int64, type: String) throws(LedgerError) {
-        try db.statement("INSERT OR IGNORE INTO record_fields (type, field, value_key, record) VALUES (?1, ?2, ?3, ?4)")
+    /// Enters the record as a holder of `value` (`held`), or takes it out.
+    private func setIdentifierValue(_ value: IdentifierValue, of record: Int64, type: String, held: Bool) throws(LedgerError) {
+        try db.statement(held ? "INSERT OR IGNORE INTO record_fields (type, field, value_key, record) VALUES (?1, ?2, ?3, ?4)"
+                              : "DELETE FROM record_fields WHERE type = ?1 AND field = ?2 AND value_key = ?3 AND record = ?4")
             .bind(1, type).bind(2, value.field).bind(3, Self.valueKey(value.json)).bind(4, record).run()
     }
 
-    private func dropIdentifierValue(_ value: IdentifierValue, of record: Int64, type: String) throws(LedgerError) {
-        try db.statement("DELETE FROM record_fields WHERE type = ?1 AND field = ?2 AND value_key = ?3 AND record = ?4")
-            .bind(1, type).bind(2, value.field).bind(3, Self.valueKey(value.json)).bind(4, record).run()
-    }
-
-    /// A field that just became an identifier: the holders of the current
-    /// values of the type's records are entered where lookups find them.
-    func indexValues(ofType type: String, field: String) throws(LedgerError) {
+    /// A type that just gained identifiers (`objectTypes` has them): the
+    /// holders of its records' current identifier values are entered where
+    /// lookups find them; those already there stay as they are.
+    func indexValues(ofType type: String) throws(LedgerError) {
         var values: [(Int64, IdentifierValue)] = []
         try forEachCurrentFields(ofType: type) { id, _, fields in
-            for (name, value) in fields where name.utf8.elementsEqual(field.utf8) {
-                if let plain = value.value { values.append((id, IdentifierValue(field: name, json: plain.encodedString))) }
-            }
+            values += identifierValues(of: type, in: fields).map { (id, $0) }
         }
-        for (id, value) in values { try addIdentifierValue(value, of: id, type: type) }
+        for (id, value) in values { try setIdentifierValue(value, of: id, type: type, held: true) }
     }
 
     /// Every upserted record of `type`, with its current fields, in `ref`
@@ -106,7 +102,7 @@ extension Projection {
         let id = try intern(record)
         try db.statement("UPDATE records SET erased_seq = ?2 WHERE id = ?1").bind(1, id).bind(2, seq).run()
         for value in identifierValues(of: record.type, in: try currentFields(of: id)) {
-            try dropIdentifierValue(value, of: id, type: record.type)
+            try setIdentifierValue(value, of: id, type: record.type, held: false)
         }
         let versions = try db.statement("SELECT seq, fields FROM record_versions WHERE record = ?1")
         var erased: [(Int64, String)] = []

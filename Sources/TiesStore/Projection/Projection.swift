@@ -441,8 +441,8 @@ final class Projection {
                 .bind(5, type.requireRecords ? 1 : 0).run()
             let previous = objectTypes[type.name]
             objectTypes[type.name] = type
-            for identifier in type.identifiers where previous?.identifier(identifier.field) == nil {
-                try indexValues(ofType: type.name, field: identifier.field)
+            if type.identifiers.contains(where: { previous?.identifier($0.field) == nil }) {
+                try indexValues(ofType: type.name)
             }
         case .relationshipTypeRegistered(let type):
             try db.statement("""
